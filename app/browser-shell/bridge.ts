@@ -1,0 +1,59 @@
+/**
+ * Runs in the page before the renderer, as Electron's preload does, and defines the same `window.vigil` API
+ * over the browser shell's WebSocket. The renderer cannot tell which shell it is in.
+ */
+import type { Channel, EventName, EventOf, RequestOf, ResponseOf, VigilApi } from '../ipc/contract';
+
+const SOCKET_PATH = '/__vigil/ipc';
+
+type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
+
+function createBridge(): VigilApi {
+  const pending = new Map<number, Pending>();
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  let nextId = 0;
+  let closedReason: string | undefined;
+  const socket = new WebSocket(`ws://${location.host}${SOCKET_PATH}`);
+  const opened = new Promise<void>((resolve, reject) => {
+    socket.addEventListener('open', () => resolve(), { once: true });
+    socket.addEventListener('error', () => reject(new Error('engine_down: cannot reach the Vigil engine')), { once: true });
+  });
+  socket.addEventListener('message', (event) => {
+    const message = JSON.parse(String(event.data)) as { kind: string; id?: number; ok?: boolean; result?: unknown; error?: { code: string; message: string }; event?: string; payload?: unknown };
+    if (message.kind === 'response' && message.id !== undefined) {
+      const entry = pending.get(message.id);
+      pending.delete(message.id);
+      if (!entry) return;
+      if (message.ok) entry.resolve(message.result);
+      else entry.reject(new Error(`${message.error?.code ?? 'error'}: ${message.error?.message ?? 'unknown error'}`));
+    } else if (message.kind === 'event' && message.event) {
+      for (const listener of listeners.get(message.event) ?? []) listener(message.payload);
+    }
+  });
+  socket.addEventListener('close', (event) => {
+    closedReason = event.reason || 'connection to the Vigil engine closed';
+    for (const entry of pending.values()) entry.reject(new Error(`engine_down: ${closedReason}`));
+    pending.clear();
+    for (const listener of listeners.get('engine.status') ?? []) listener({ status: 'down', detail: closedReason });
+  });
+
+  return {
+    async invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
+      await opened;
+      if (closedReason) throw new Error(`engine_down: ${closedReason}`);
+      const id = nextId++;
+      return new Promise<ResponseOf<C>>((resolve, reject) => {
+        pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+        socket.send(JSON.stringify({ kind: 'request', id, channel, payload: request }));
+      });
+    },
+    on<E extends EventName>(event: E, listener: (payload: EventOf<E>) => void) {
+      const set = listeners.get(event) ?? new Set();
+      set.add(listener as (payload: unknown) => void);
+      listeners.set(event, set);
+      return () => set.delete(listener as (payload: unknown) => void);
+    },
+  };
+}
+
+Object.defineProperty(window, 'vigil', { value: Object.freeze(createBridge()), writable: false, configurable: false });

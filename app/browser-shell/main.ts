@@ -1,0 +1,38 @@
+/**
+ * `npm run start:browser`: starts the engine as a Node process and the browser shell in front of it, then
+ * prints the address. Options: --port N (default 5178; 0 picks a free one), VIGIL_HOME for the data folder.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRpcClient } from '../engine/rpc/client';
+import { forkEngine } from '../engine/rpc/node-process';
+import { startBrowserShell } from './server';
+
+const distDir = dirname(fileURLToPath(import.meta.url));
+const portArg = process.argv.indexOf('--port');
+const port = portArg >= 0 ? Number(process.argv[portArg + 1]) : Number(process.env.VIGIL_PORT ?? 5178);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  process.stderr.write(`vigil: --port: ${process.argv[portArg + 1]} is not a port number\n`);
+  process.exit(2);
+}
+
+const transport = forkEngine(join(distDir, 'engine.mjs'));
+const engine = createRpcClient(transport);
+transport.onClose((reason) => {
+  process.stderr.write(`vigil: engine process stopped (${reason}); the browser shell keeps serving and reports it down\n`);
+});
+
+try {
+  const shell = await startBrowserShell({ rendererDir: join(distDir, 'renderer'), bridgeFile: join(distDir, 'browser-bridge.js'), engine, port, log: (l) => process.stderr.write(`${l}\n`) });
+  process.stdout.write(`Vigil browser shell: ${shell.url}\n`);
+  const stop = () => {
+    transport.close();
+    void shell.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+} catch (error) {
+  process.stderr.write(`vigil: browser shell: cannot listen on 127.0.0.1:${port} (${(error as Error).message})\n`);
+  transport.close();
+  process.exit(1);
+}

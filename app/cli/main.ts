@@ -1,0 +1,30 @@
+/**
+ * The `vigil` command line: one program, one module per command under commands/, one error style.
+ */
+import { Command, CommanderError } from 'commander';
+import { engineVersion } from '../engine/paths';
+import { registerDoctor } from './commands/doctor';
+import { reportError } from './errors';
+
+export function buildProgram(): Command {
+  const program = new Command('vigil')
+    .description('Vigil, the on-device exam proctoring client: analyse recordings, build and check models, check this machine.')
+    .version(engineVersion(), '-v, --version')
+    .showHelpAfterError('(run `vigil --help` for usage)')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`vigil: ${text.replace(/^error: /, '')}`) });
+  registerDoctor(program);
+  return program;
+}
+
+export async function run(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync([...argv], { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    return reportError(error);
+  }
+}
+
+process.exitCode = await run(process.argv.slice(2));

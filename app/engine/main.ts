@@ -1,0 +1,49 @@
+/**
+ * The engine process entry. In Electron it runs as a utilityProcess (messages on process.parentPort); in the
+ * browser shell and tests it is a forked Node process (messages on Node's IPC channel). Either way it opens
+ * storage, serves the engine API, and exits when its parent goes away.
+ */
+import { createEngineApi, type EngineHost } from './api';
+import { databasePath } from './paths';
+import type { RpcMessage, Transport } from './rpc/protocol';
+import { parentPortOfForkedProcess } from './rpc/node-process';
+import { serveRpc, type Handlers } from './rpc/server';
+import { openStore } from './storage/store';
+
+/** Electron's utilityProcess port, seen structurally so the engine never imports electron. */
+interface UtilityParentPort {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (event: { data: unknown }) => void): void;
+}
+
+function utilityTransport(port: UtilityParentPort): Transport {
+  return {
+    send: (message: RpcMessage) => port.postMessage(message),
+    onMessage: (listener) => port.on('message', (event) => listener(event.data)),
+    onClose: () => {},
+    close: () => process.exit(0),
+  };
+}
+
+function connect(): { transport: Transport; host: EngineHost } {
+  const port = (process as unknown as { parentPort?: UtilityParentPort }).parentPort;
+  if (port) return { transport: utilityTransport(port), host: 'electron-utility' };
+  const forked = parentPortOfForkedProcess();
+  if (forked) return { transport: forked, host: 'node' };
+  throw new Error('the engine must be started by a shell (no parent port or IPC channel)');
+}
+
+const startedAt = Date.now();
+const { transport, host } = connect();
+const store = openStore(databasePath());
+const api = createEngineApi({ store, host, startedAt, env: process.env });
+const server = serveRpc(transport, api as unknown as Handlers, (line) => process.stderr.write(`${line}\n`));
+transport.onClose(() => {
+  store.close();
+  process.exit(0);
+});
+process.on('SIGTERM', () => {
+  store.close();
+  process.exit(0);
+});
+server.emit('engine.status', { status: 'ready' });

@@ -1,0 +1,52 @@
+import type { Db } from '../db';
+import { sha256Hex } from '../hash-chain';
+
+export interface SegmentMeta {
+  readonly id: number;
+  readonly sessionId: string;
+  readonly start: number;
+  readonly end: number;
+  readonly reason: string;
+  readonly mime: string;
+  readonly size: number;
+  readonly sha256: string;
+  readonly createdAt: string;
+}
+
+export interface NewSegment {
+  readonly start: number;
+  readonly end: number;
+  readonly reason: string;
+  readonly mime: string;
+  readonly bytes: Uint8Array;
+}
+
+const META_COLUMNS = 'id, session_id AS sessionId, start, end, reason, mime, size, sha256, created_at AS createdAt';
+
+export class SegmentsRepository {
+  constructor(private readonly db: Db) {}
+
+  add(sessionId: string, segment: NewSegment): SegmentMeta {
+    const sha256 = sha256Hex(segment.bytes);
+    const info = this.db
+      .prepare('INSERT INTO segments (session_id, start, end, reason, mime, bytes, size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(sessionId, segment.start, segment.end, segment.reason, segment.mime, Buffer.from(segment.bytes), segment.bytes.byteLength, sha256, new Date().toISOString());
+    return this.meta(Number(info.lastInsertRowid))!;
+  }
+
+  meta(id: number): SegmentMeta | undefined {
+    return this.db.prepare(`SELECT ${META_COLUMNS} FROM segments WHERE id = ?`).get(id) as SegmentMeta | undefined;
+  }
+
+  list(sessionId: string): SegmentMeta[] {
+    return this.db.prepare(`SELECT ${META_COLUMNS} FROM segments WHERE session_id = ? ORDER BY start`).all(sessionId) as SegmentMeta[];
+  }
+
+  /** The clip's bytes, refused if they no longer match the stored sha256. */
+  read(id: number): Buffer {
+    const row = this.db.prepare('SELECT bytes, sha256 FROM segments WHERE id = ?').get(id) as { bytes: Buffer; sha256: string } | undefined;
+    if (!row) throw new Error(`segment ${id} does not exist`);
+    if (sha256Hex(row.bytes) !== row.sha256) throw new Error(`segment ${id}: bytes do not match the stored sha256 (corrupted or altered)`);
+    return row.bytes;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Routes a renderer's request to the engine: checks the channel, parses the payload with the contract,
+ * calls the engine, and parses the answer before it goes back. Both shells (Electron and browser) use this,
+ * so the renderer sees one behaviour whichever shell hosts it.
+ */
+import type { EngineApi } from '../engine/api';
+import type { RpcClient } from '../engine/rpc/client';
+import { RpcFailure } from '../engine/rpc/protocol';
+import { ContractError, channels, isChannel, parseRequest, parseResponse, type Channel, type RequestOf, type ResponseOf } from './contract';
+
+/**
+ * Compile-time proof that the engine's API fits the contract: every channel has an engine method whose
+ * parameters accept the contract's request and whose result fits the contract's response.
+ */
+type Fits<C extends Channel> = EngineApi[C] extends (params: RequestOf<C>) => Promise<infer R> ? (R extends ResponseOf<C> ? true : never) : never;
+const _engineFitsContract: { [C in Channel]: Fits<C> } = { 'engine.health': true, 'engine.ping': true };
+void _engineFitsContract;
+
+export interface DispatchError {
+  readonly code: string;
+  readonly message: string;
+}
+
+export type DispatchResult = { ok: true; result: unknown } | { ok: false; error: DispatchError };
+
+export function createDispatcher(engine: RpcClient) {
+  return async function dispatch(channel: unknown, payload: unknown): Promise<DispatchResult> {
+    try {
+      if (!isChannel(channel)) throw new ContractError('unknown_channel', `unknown channel ${JSON.stringify(channel)?.slice(0, 80)}`);
+      const request = parseRequest(channel, payload);
+      const raw = await engine.call(channel, request);
+      return { ok: true, result: parseResponse(channel, raw) };
+    } catch (error) {
+      if (error instanceof ContractError || error instanceof RpcFailure) return { ok: false, error: { code: error.code, message: error.message } };
+      return { ok: false, error: { code: 'internal', message: (error as Error).message } };
+    }
+  };
+}
+
+export const channelNames = Object.keys(channels) as Channel[];

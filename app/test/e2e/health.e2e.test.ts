@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { describe, expect } from 'vitest';
+import { projectRoot, test } from './fixtures';
+
+const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+
+describe('browser shell, end to end in Chromium', () => {
+  test("shows the engine's health read over the contract from the real engine process", async ({ shell, page }) => {
+    await page.goto(shell.url);
+    await page.getByTestId('engine-status').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('engine-version').textContent()).toBe(version);
+    expect(await page.getByTestId('engine-storage').textContent()).toMatch(/schema v40, wal, 0 session/);
+    expect(await page.locator('[data-check="sqlite"] td').nth(1).textContent()).toContain('ok');
+    expect(await page.getByRole('heading', { name: 'System checks' }).isVisible()).toBe(true);
+  });
+
+  test('says the engine is down, in words, when its process dies', async ({ shell, page }) => {
+    await page.goto(shell.url);
+    await page.getByTestId('engine-status').waitFor({ timeout: 30_000 });
+    const pid = Number(await page.evaluate(async () => (await window.vigil!.invoke('engine.health', {})).pid));
+    process.kill(pid, 'SIGKILL');
+    await page.getByRole('button', { name: 'Check again' }).click();
+    const error = page.getByTestId('engine-error');
+    await error.waitFor({ timeout: 15_000 });
+    expect(await error.textContent()).toMatch(/engine_down/);
+  });
+
+  test('rejects a request that breaks the contract with a message naming the field', async ({ shell, page }) => {
+    await page.goto(shell.url);
+    const message = await page.evaluate(async () => {
+      try {
+        await (window.vigil!.invoke as (c: string, r: unknown) => Promise<unknown>)('engine.ping', { nonce: 42 });
+        return 'accepted';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    });
+    expect(message).toMatch(/^bad_request: engine\.ping: nonce: /);
+  });
+
+  test('refuses a WebSocket from another origin', async ({ shell }) => {
+    const socketUrl = shell.url.replace('http:', 'ws:') + '__vigil/ipc';
+    const status = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(socketUrl, { headers: { Origin: 'http://evil.example' } });
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('open', () => resolve(101));
+      ws.on('error', () => undefined);
+    });
+    expect(status).toBe(403);
+  });
+});

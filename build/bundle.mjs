@@ -1,0 +1,28 @@
+// Bundles every process with esbuild: the renderer for the browser, the engine and both shells for Node or
+// Electron. Dependencies stay external (native modules cannot be bundled); the renderer bundles everything.
+import { build } from 'esbuild';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const quiet = process.argv.includes('--quiet');
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(join(dist, 'renderer'), { recursive: true });
+
+const node = { bundle: true, platform: 'node', target: 'node20', format: 'esm', packages: 'external', sourcemap: 'linked', logLevel: 'warning' };
+const started = Date.now();
+await Promise.all([
+  build({ ...node, entryPoints: [join(root, 'app/engine/main.ts')], outfile: join(dist, 'engine.mjs') }),
+  build({ ...node, entryPoints: [join(root, 'app/browser-shell/main.ts')], outfile: join(dist, 'browser-shell.mjs') }),
+  build({ ...node, entryPoints: [join(root, 'app/main.ts')], outfile: join(dist, 'main.mjs'), external: ['electron'] }),
+  // Sandboxed preloads must be a single CommonJS file that requires nothing but electron.
+  build({ ...node, packages: undefined, format: 'cjs', entryPoints: [join(root, 'app/preload.ts')], outfile: join(dist, 'preload.cjs'), external: ['electron'] }),
+  build({ bundle: true, platform: 'browser', target: 'chrome120', format: 'iife', minify: true, entryPoints: [join(root, 'app/browser-shell/bridge.ts')], outfile: join(dist, 'browser-bridge.js'), logLevel: 'warning' }),
+  build({ bundle: true, platform: 'browser', target: 'chrome120', format: 'esm', minify: true, sourcemap: 'linked', jsx: 'automatic', entryPoints: [join(root, 'renderer/main.tsx')], outfile: join(dist, 'renderer/main.js'), define: { 'process.env.NODE_ENV': '"production"' }, logLevel: 'warning' }),
+]);
+cpSync(join(root, 'renderer/index.html'), join(dist, 'renderer/index.html'));
+cpSync(join(root, 'renderer/styles.css'), join(dist, 'renderer/styles.css'));
+if (!quiet) process.stdout.write(`built dist/ in ${Date.now() - started} ms\n`);

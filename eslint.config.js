@@ -1,0 +1,68 @@
+// Flat ESLint config. The boundary rules carry DESIGN.md's process model: each process may import only what
+// it can load at run time, and each message says where the offending code belongs instead.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+/** Imports that only the Electron main process can satisfy. */
+const mainProcessOnly = [
+  {
+    group: ['electron', 'electron/*'],
+    message:
+      'The engine is plain Node and also runs outside Electron (CLI, browser shell, tests). Put Electron code in app/shell, app/lockdown or app/adapters and reach the engine through a port in app/engine/ports.ts.',
+  },
+  {
+    group: ['**/shell', '**/shell/**', '**/lockdown', '**/lockdown/**', '**/ipc', '**/ipc/**', '**/adapters', '**/adapters/**'],
+    message:
+      'app/engine may not depend on the main process (shell, lockdown, ipc, adapters). Define a port in app/engine/ports.ts and implement it in app/adapters.',
+  },
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'release/**', 'test-output/**', 'models/*.onnx'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node }, ecmaVersion: 2023, sourceType: 'module' },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    // Why: the engine runs as a utilityProcess in Electron and as a plain Node process everywhere else;
+    // one Electron import would break the CLI, the browser shell and every test.
+    files: ['app/engine/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: mainProcessOnly }] },
+  },
+  {
+    // Why: the renderer is sandboxed web content; it talks to the rest only through window.vigil, whose
+    // types and schemas live in app/ipc/contract.ts. Anything else from app/ would be a privilege leak.
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              // A regex, because gitignore-style negation cannot re-include a file inside an excluded folder.
+              regex: '(^|/)app/(?!ipc/contract(\\.ts)?$)',
+              message:
+                'The renderer may import only app/ipc/contract.ts from app/. Ask the main process or the engine through a channel in the contract instead.',
+            },
+            {
+              group: ['electron', 'electron/*', 'node:*', 'better-sqlite3', 'onnxruntime-node'],
+              message:
+                'The renderer is sandboxed web content without Node. Put this in app/engine (or app/shell) and expose it through app/ipc/contract.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+  },
+);
