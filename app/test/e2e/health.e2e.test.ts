@@ -11,7 +11,7 @@ describe('browser shell, end to end in Chromium', () => {
     await page.goto(shell.url);
     await page.getByTestId('engine-status').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('engine-version').textContent()).toBe(version);
-    expect(await page.getByTestId('engine-storage').textContent()).toMatch(/schema v40, wal, 0 session/);
+    expect(await page.getByTestId('engine-storage').textContent()).toMatch(/schema v50, wal, 0 session/);
     expect(await page.locator('[data-check="sqlite"] td').nth(1).textContent()).toContain('ok');
     expect(await page.getByRole('heading', { name: 'System checks' }).isVisible()).toBe(true);
   });

@@ -57,6 +57,15 @@ describe('migrations', () => {
     expect(columns(db, 'outbox')).toEqual(expect.arrayContaining(['kind', 'payload', 'attempts', 'next_attempt_at', 'sent_at']));
   });
 
+  it('0050 creates reports whose risk level is one of the four classes', () => {
+    const db = freshAt(50);
+    db.prepare("INSERT INTO sessions (id, source, started_at) VALUES ('s', 'live', 'now')").run();
+    const insert = db.prepare("INSERT INTO reports (session_id, created_at, version, risk_score, risk_level, report_json) VALUES ('s', 'now', 1, ?, ?, '{}')");
+    expect(() => insert.run(0.1, 'FINE')).toThrow(/CHECK/);
+    expect(() => insert.run(1.5, 'CLEAN')).toThrow(/CHECK/);
+    insert.run(0.1, 'CLEAN');
+  });
+
   it('each migration leaves user_version at its own number', () => {
     for (const m of migrations) expect(freshAt(m.version).pragma('user_version', { simple: true })).toBe(m.version);
   });
