@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { defaultThresholds } from '../calibration/calibrate';
+import { emptyFrame, type FrameFeatures } from '../features/schema';
+import { defaultPolicy } from '../policy/policy';
+import { FrameRules, runFrameRules } from './frame-rules';
+
+const policy = defaultPolicy();
+const context = { policy, thresholds: defaultThresholds(policy), baseline: null };
+const FPS = 12;
+
+/** A stream at 12 fps of an attentive candidate, with overrides for frames in [from, to) seconds. */
+function stream(seconds: number, ...overrides: { from: number; to: number; set: Partial<FrameFeatures> }[]): FrameFeatures[] {
+  return Array.from({ length: seconds * FPS }, (_, i) => {
+    const t = i / FPS;
+    const frame: FrameFeatures = { ...emptyFrame(t, i), face_count: 1, yaw: 2, pitch: -3, roll: 0, gaze_h: 0.05, gaze_v: 0, gaze_zone: 'center' };
+    for (const o of overrides) if (t >= o.from && t < o.to) Object.assign(frame, o.set);
+    return frame;
+  });
+}
+
+describe('frame alert rules', () => {
+  it('raise nothing for an attentive candidate', () => {
+    expect(runFrameRules(stream(20), context)).toEqual([]);
+  });
+
+  it('raise no_face after 3+ consecutive faceless frames, with the frames that fired', () => {
+    const alerts = runFrameRules(stream(10, { from: 4, to: 6, set: { face_count: 0, yaw: null, pitch: null } }), context);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ type: 'no_face', severity: 'warning', start: 4, evidence: { firstFrame: 48, frames: 24 } });
+    expect(alerts[0]!.end).toBeCloseTo(6 - 1 / FPS);
+  });
+
+  it('ignore two faceless frames, which is below the rule', () => {
+    const frames = stream(5).map((f, i) => (i === 20 || i === 21 ? { ...f, face_count: 0 } : f));
+    expect(runFrameRules(frames, context)).toEqual([]);
+  });
+
+  it('raise multiple_faces as critical', () => {
+    const alerts = runFrameRules(stream(10, { from: 2, to: 3, set: { face_count: 2 } }), context);
+    expect(alerts.map((a) => [a.type, a.severity, a.start])).toEqual([['multiple_faces', 'critical', 2]]);
+  });
+
+  it('raise head_turned for yaw beyond 30 deg held 5+ frames, but not for 4 frames', () => {
+    const held = runFrameRules(stream(6, { from: 2, to: 2 + 5 / FPS, set: { yaw: 40 } }), context);
+    expect(held.map((a) => a.type)).toEqual(['head_turned']);
+    expect(held[0]!.evidence).toMatchObject({ yawLimitDeg: 30, frames: 5 });
+    const brief = runFrameRules(stream(6, { from: 2, to: 2 + 4 / FPS, set: { yaw: 40 } }), context);
+    expect(brief).toEqual([]);
+    // A full second looking down is also 12 frames of low engagement (info, weight 0 by default).
+    const pitch = runFrameRules(stream(6, { from: 2, to: 3, set: { pitch: -30 } }), context);
+    expect(pitch.map((a) => a.type).sort()).toEqual(['head_turned', 'low_engagement']);
+  });
+
+  it('measure looking away from the calibrated baseline', () => {
+    const baseline = { yaw: { mean: 20, variance: 1 }, pitch: { mean: 0, variance: 1 }, roll: { mean: 0, variance: 1 }, eye: { mean: 0, variance: 0 } };
+    const calibrated = { ...context, baseline };
+    // 40 deg is only 20 from this candidate's neutral pose: not a look-away; -15 is 35 away: one.
+    expect(runFrameRules(stream(4, { from: 0, to: 4, set: { yaw: 40 } }), calibrated).filter((a) => a.type === 'head_turned')).toEqual([]);
+    expect(runFrameRules(stream(4, { from: 1, to: 2, set: { yaw: -15 } }), calibrated).map((a) => a.type)).toContain('head_turned');
+  });
+
+  it('raise gaze_away when the eyes leave the screen for 5+ frames', () => {
+    const alerts = runFrameRules(stream(6, { from: 1, to: 3, set: { gaze_h: -0.7, gaze_zone: 'left' } }), context);
+    expect(alerts.map((a) => a.type)).toEqual(['gaze_away']);
+  });
+
+  it('raise a prohibited phone above 0.70 even when objects run on every sixth frame only', () => {
+    const frames = stream(6).map((f, i) => (i % 6 === 0 ? { ...f, phone: i >= 24 && i < 48 ? 0.85 : 0.1, book: 0.05, laptop: 0, tv: 0 } : f));
+    const alerts = runFrameRules(frames, context);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ type: 'prohibited_object', severity: 'critical', start: 2, confidence: 0.85, evidence: { object: 'phone' } });
+    expect(alerts[0]!.end).toBeCloseTo(42 / FPS);
+    const weak = stream(6).map((f, i) => (i % 6 === 0 ? { ...f, phone: 0.69 } : f));
+    expect(runFrameRules(weak, context)).toEqual([]);
+  });
+
+  it('raise low_engagement for 10+ frames below 40', () => {
+    const alerts = runFrameRules(stream(6, { from: 1, to: 3, set: { engagement: 20 } }), context);
+    expect(alerts.map((a) => a.type)).toEqual(['low_engagement']);
+  });
+
+  it('raise spoof_suspected and identity_mismatch as critical', () => {
+    const alerts = runFrameRules(stream(4, { from: 1, to: 2, set: { antispoof: 0.1, identity_similarity: 0.2 } }), context);
+    expect(alerts.map((a) => `${a.type}:${a.severity}`).sort()).toEqual(['identity_mismatch:critical', 'spoof_suspected:critical']);
+  });
+
+  it('switch off with their detector', () => {
+    const off = { ...context, policy: { ...policy, detectors: { ...policy.detectors, face: false } } };
+    expect(runFrameRules(stream(10, { from: 4, to: 6, set: { face_count: 0 } }), off).filter((a) => a.type === 'no_face')).toEqual([]);
+  });
+
+  it('tell a live listener the moment an alert opens, before it closes', () => {
+    const opened: string[] = [];
+    const rules = new FrameRules(context, (type, severity, start) => opened.push(`${type}@${start}`));
+    for (const frame of stream(3, { from: 1, to: 3, set: { face_count: 2 } })) rules.push(frame);
+    expect(opened).toEqual(['multiple_faces@1']);
+    expect(rules.flush().map((a) => a.type)).toEqual(['multiple_faces']);
+  });
+});

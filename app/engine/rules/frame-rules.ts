@@ -1,0 +1,165 @@
+/**
+ * Live frame alert rules (system 5): no face, multiple faces, looking away (head and eyes), low engagement,
+ * prohibited objects, spoofing and identity. Each rule is an episode detector over one condition; thresholds come
+ * from the policy and, for angles and gaze, from the candidate's calibration.
+ */
+import type { Thresholds, Baseline } from '../calibration/calibrate';
+import type { FrameFeatures } from '../features/schema';
+import type { AlertType, ExamPolicy } from '../policy/policy';
+import type { Alert, Severity } from './alert';
+import { EpisodeDetector, type Condition, type Episode } from './episodes';
+import { engagementOf } from './engagement';
+
+export const PROHIBITED_OBJECTS = ['phone', 'book', 'laptop', 'tv'] as const;
+
+interface RuleSpec {
+  type: AlertType;
+  severity: Severity;
+  minFrames: number;
+  condition: Condition;
+  /** Confidence from the episode: persistence beyond the minimum, and the signal's strength. */
+  confidence(e: Episode): number;
+  evidence(e: Episode): Record<string, unknown>;
+}
+
+/** Persistence: 0.6 at the minimum length, rising to 1 at three times it. */
+function persistence(e: Episode, minFrames: number): number {
+  return Math.min(1, 0.6 + (0.4 * (e.frames - minFrames)) / (2 * minFrames));
+}
+const frames = (e: Episode) => ({ firstFrame: e.firstFrame, lastFrame: e.lastFrame, frames: e.frames });
+
+export interface RuleContext {
+  policy: ExamPolicy;
+  thresholds: Thresholds;
+  baseline: Baseline | null;
+}
+
+export function frameRuleSpecs({ policy, thresholds, baseline }: RuleContext): RuleSpec[] {
+  const r = policy.rules;
+  const d = policy.detectors;
+  const base = { yaw: baseline?.yaw.mean ?? 0, pitch: baseline?.pitch.mean ?? 0, eye: baseline?.eye.mean ?? 0 };
+  const specs: RuleSpec[] = [];
+  if (d.face) {
+    specs.push({
+      type: 'no_face', severity: 'warning', minFrames: r.noFaceFrames,
+      condition: (f) => (f.face_count === 0 ? 1 : 0),
+      confidence: (e) => persistence(e, r.noFaceFrames),
+      evidence: (e) => ({ ...frames(e), rule: `face_count = 0 for ${r.noFaceFrames}+ consecutive frames` }),
+    });
+    specs.push({
+      type: 'multiple_faces', severity: 'critical', minFrames: 2,
+      condition: (f) => (f.face_count >= 2 ? f.face_count : 0),
+      confidence: (e) => persistence(e, 2),
+      evidence: (e) => ({ ...frames(e), maxFaces: e.peak, rule: 'face_count >= 2 for 2+ consecutive frames' }),
+    });
+  }
+  if (d.gaze) {
+    specs.push({
+      type: 'head_turned', severity: 'warning', minFrames: r.lookAwayFrames,
+      condition: (f) => {
+        if (f.face_count !== 1 || f.yaw === null || f.pitch === null) return null;
+        const excess = Math.max(Math.abs(f.yaw - base.yaw) / thresholds.yawDeg, Math.abs(f.pitch - base.pitch) / thresholds.pitchDeg);
+        return excess > 1 ? excess : 0;
+      },
+      confidence: (e) => persistence(e, r.lookAwayFrames) * Math.min(1, 0.7 + 0.3 * (e.peak - 1) * 5),
+      evidence: (e) => ({ ...frames(e), peakRatio: round(e.peak), yawLimitDeg: round(thresholds.yawDeg), pitchLimitDeg: round(thresholds.pitchDeg), baselineYaw: round(base.yaw), baselinePitch: round(base.pitch), rule: `|yaw - baseline| > ${round(thresholds.yawDeg)} or |pitch - baseline| > ${round(thresholds.pitchDeg)} deg for ${r.lookAwayFrames}+ frames` }),
+    });
+    specs.push({
+      type: 'gaze_away', severity: 'warning', minFrames: r.gazeAwayFrames,
+      condition: (f) => {
+        if (f.face_count !== 1) return null;
+        if (f.gaze_h !== null && f.gaze_v !== null) {
+          const deviation = Math.hypot(f.gaze_h, f.gaze_v) - base.eye;
+          return deviation > thresholds.gazeOffset ? deviation / thresholds.gazeOffset : 0;
+        }
+        return f.gaze_zone === 'unknown' ? null : f.gaze_zone === 'center' ? 0 : 1;
+      },
+      confidence: (e) => persistence(e, r.gazeAwayFrames),
+      evidence: (e) => ({ ...frames(e), peakRatio: round(e.peak), gazeLimit: round(thresholds.gazeOffset), rule: `gaze offset beyond ${round(thresholds.gazeOffset)} of the eye for ${r.gazeAwayFrames}+ frames` }),
+    });
+    specs.push({
+      type: 'low_engagement', severity: 'info', minFrames: r.lowEngagementFrames,
+      condition: (f) => {
+        const engagement = engagementOf(f, base);
+        return engagement === null ? null : engagement < r.lowEngagement ? r.lowEngagement - engagement : 0;
+      },
+      confidence: (e) => persistence(e, r.lowEngagementFrames),
+      evidence: (e) => ({ ...frames(e), lowestEngagement: round(r.lowEngagement - e.peak), rule: `engagement < ${r.lowEngagement} for ${r.lowEngagementFrames}+ frames` }),
+    });
+  }
+  if (d.objects) {
+    for (const object of PROHIBITED_OBJECTS) {
+      specs.push({
+        type: 'prohibited_object', severity: object === 'phone' ? 'critical' : 'warning', minFrames: 1,
+        condition: (f) => (f[object] === null ? null : f[object]! > r.objectConfidence ? f[object]! : 0),
+        confidence: (e) => e.peak,
+        evidence: (e) => ({ ...frames(e), object, peakScore: round(e.peak), rule: `${object} score > ${r.objectConfidence}` }),
+      });
+    }
+  }
+  if (d.liveness) {
+    specs.push({
+      type: 'spoof_suspected', severity: 'critical', minFrames: 3,
+      condition: (f) => {
+        const scores = [f.antispoof, f.liveness].filter((v): v is number => v !== null);
+        if (scores.length === 0 || f.face_count !== 1) return null;
+        const worst = Math.min(...scores);
+        return worst < r.spoofBelow ? 1 - worst : 0;
+      },
+      confidence: (e) => e.peak,
+      evidence: (e) => ({ ...frames(e), lowestScore: round(1 - e.peak), rule: `anti-spoof or liveness < ${r.spoofBelow} on 3+ measured frames` }),
+    });
+  }
+  if (d.identity) {
+    specs.push({
+      type: 'identity_mismatch', severity: 'critical', minFrames: 3,
+      condition: (f) => (f.identity_similarity === null || f.face_count !== 1 ? null : f.identity_similarity < r.identityBelow ? 1 - f.identity_similarity : 0),
+      confidence: (e) => Math.min(1, e.peak),
+      evidence: (e) => ({ ...frames(e), lowestSimilarity: round(1 - e.peak), rule: `similarity to the enrolled face < ${r.identityBelow} on 3+ measured frames` }),
+    });
+  }
+  return specs;
+}
+
+const round = (v: number) => Math.round(v * 1000) / 1000;
+
+/** Streams frames through every rule; alerts come out as their episodes close (and at flush). */
+export class FrameRules {
+  private readonly detectors: { spec: RuleSpec; detector: EpisodeDetector }[];
+
+  constructor(context: RuleContext, onAlertOpen?: (type: AlertType, severity: Severity, start: number) => void) {
+    const gap = context.policy.rules.mergeGapSec;
+    this.detectors = frameRuleSpecs(context).map((spec) => ({
+      spec,
+      detector: new EpisodeDetector(spec.condition, spec.minFrames, gap, onAlertOpen ? (e) => onAlertOpen(spec.type, spec.severity, e.start) : undefined),
+    }));
+  }
+
+  push(frame: FrameFeatures): Alert[] {
+    const out: Alert[] = [];
+    for (const { spec, detector } of this.detectors) {
+      const episode = detector.push(frame);
+      if (episode) out.push(toAlert(spec, episode));
+    }
+    return out;
+  }
+
+  flush(): Alert[] {
+    const out: Alert[] = [];
+    for (const { spec, detector } of this.detectors) {
+      const episode = detector.flush();
+      if (episode) out.push(toAlert(spec, episode));
+    }
+    return out;
+  }
+}
+
+function toAlert(spec: RuleSpec, e: Episode): Alert {
+  return { type: spec.type, start: e.start, end: e.end, severity: spec.severity, confidence: round(Math.max(0, Math.min(1, spec.confidence(e)))), evidence: spec.evidence(e) };
+}
+
+export function runFrameRules(framesIn: readonly FrameFeatures[], context: RuleContext): Alert[] {
+  const rules = new FrameRules(context);
+  const alerts = framesIn.flatMap((f) => rules.push(f));
+  return [...alerts, ...rules.flush()].sort((a, b) => a.start - b.start || a.end - b.end);
+}
