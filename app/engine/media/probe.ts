@@ -1,0 +1,68 @@
+/**
+ * Asks ffprobe (the system one, on PATH) what a media file holds: duration, and its first video and audio
+ * streams. A missing, empty or non-media file gives one MediaError naming the file and the problem.
+ */
+import { execFile } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { z } from 'zod';
+
+const run = promisify(execFile);
+
+export class MediaError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MediaError';
+  }
+}
+
+export interface MediaInfo {
+  path: string;
+  durationSec: number;
+  video: { width: number; height: number; fps: number; codec: string } | null;
+  audio: { sampleRate: number; channels: number; codec: string } | null;
+}
+
+const Probe = z.object({
+  streams: z.array(z.object({ codec_type: z.string(), codec_name: z.string().optional(), width: z.number().optional(), height: z.number().optional(), avg_frame_rate: z.string().optional(), r_frame_rate: z.string().optional(), sample_rate: z.string().optional(), channels: z.number().optional(), duration: z.string().optional(), disposition: z.object({ attached_pic: z.number().optional() }).optional() })),
+  format: z.object({ duration: z.string().optional(), format_name: z.string().optional() }),
+});
+
+function rate(text: string | undefined): number {
+  if (!text) return 0;
+  const [n, d] = text.split('/').map(Number);
+  return d ? n! / d : (n ?? 0);
+}
+
+export async function probeMedia(path: string): Promise<MediaInfo> {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch (error) {
+    throw new MediaError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  if (size === 0) throw new MediaError(`${path}: the file is empty`);
+  let stdout: string;
+  try {
+    ({ stdout } = await run('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path], { timeout: 30_000, maxBuffer: 16 * 1024 * 1024 }));
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException & { stderr?: string };
+    if (e.code === 'ENOENT') throw new MediaError('ffprobe: not found on PATH; install ffmpeg (Debian: apt-get install ffmpeg)');
+    const reason = (e.stderr ?? '').trim().split('\n').at(-1) || 'ffprobe could not read it';
+    throw new MediaError(`${path}: not a readable media file (${reason.replace(`${path}: `, '')})`);
+  }
+  const parsed = Probe.safeParse(JSON.parse(stdout));
+  if (!parsed.success) throw new MediaError(`${path}: ffprobe gave an unexpected answer`);
+  const { streams, format } = parsed.data;
+  const v = streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
+  const a = streams.find((s) => s.codec_type === 'audio');
+  if (!v && !a) throw new MediaError(`${path}: holds neither video nor audio`);
+  const isImage = !!v && /image2|png_pipe|jpeg_pipe|webp_pipe|bmp_pipe/.test(format.format_name ?? '');
+  const duration = Number(format.duration ?? v?.duration ?? a?.duration ?? 0);
+  return {
+    path,
+    durationSec: isImage ? 0 : Number.isFinite(duration) ? duration : 0,
+    video: v ? { width: v.width ?? 0, height: v.height ?? 0, fps: rate(v.avg_frame_rate) || rate(v.r_frame_rate), codec: v.codec_name ?? '?' } : null,
+    audio: a ? { sampleRate: Number(a.sample_rate ?? 0), channels: a.channels ?? 0, codec: a.codec_name ?? '?' } : null,
+  };
+}
