@@ -3,6 +3,7 @@ import { openDatabase, type Db } from './db';
 import { EventsRepository } from './repositories/events';
 import { FrameFeaturesRepository } from './repositories/frame-features';
 import { OutboxRepository } from './repositories/outbox';
+import { ReportsRepository } from './repositories/reports';
 import { SegmentsRepository } from './repositories/segments';
 import { SessionsRepository } from './repositories/sessions';
 
@@ -14,6 +15,7 @@ export interface Store {
   readonly frameFeatures: FrameFeaturesRepository;
   readonly segments: SegmentsRepository;
   readonly outbox: OutboxRepository;
+  readonly reports: ReportsRepository;
   close(): void;
 }
 
@@ -27,6 +29,7 @@ export function openStore(path: string): Store {
     frameFeatures: new FrameFeaturesRepository(db),
     segments: new SegmentsRepository(db),
     outbox: new OutboxRepository(db),
+    reports: new ReportsRepository(db),
     close: () => db.close(),
   };
 }
