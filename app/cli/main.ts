@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { engineVersion } from '../engine/paths';
 import { registerDoctor } from './commands/doctor';
+import { registerReports } from './commands/reports';
 import { reportError } from './errors';
 
 export function buildProgram(): Command {
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`vigil: ${text.replace(/^error: /, '')}`) });
   registerDoctor(program);
+  registerReports(program);
   return program;
 }
 
