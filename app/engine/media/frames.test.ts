@@ -1,0 +1,60 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openFrames, readImage, type RgbFrame } from './frames';
+
+const dir = mkdtempSync(join(tmpdir(), 'vigil-frames-'));
+const ffmpeg = (...args: string[]) => execFileSync('ffmpeg', ['-v', 'error', '-y', ...args]);
+
+async function collect(path: string, fps?: number): Promise<RgbFrame[]> {
+  const source = await openFrames(path, fps);
+  const frames: RgbFrame[] = [];
+  for await (const f of source.frames) frames.push(f);
+  return frames;
+}
+
+describe('openFrames', () => {
+  it('decodes a video at the requested rate, with timestamps i / fps', async () => {
+    const clip = join(dir, 'clip.mp4');
+    ffmpeg('-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=30:duration=2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', clip);
+    const frames = await collect(clip, 12);
+    expect(frames.length).toBeGreaterThanOrEqual(23);
+    expect(frames.length).toBeLessThanOrEqual(25);
+    expect(frames[5]).toMatchObject({ width: 160, height: 120, index: 5, t: 5 / 12 });
+    expect(frames[5]!.data.length).toBe(160 * 120 * 3);
+  });
+
+  it('decodes an image as one RGB frame at t = 0 with its colours', async () => {
+    const png = join(dir, 'red.png');
+    ffmpeg('-f', 'lavfi', '-i', 'color=c=red:size=33x17,format=rgb24', '-frames:v', '1', png);
+    const frame = await readImage(png);
+    expect(frame).toMatchObject({ width: 33, height: 17, t: 0 });
+    expect(Array.from(frame.data.subarray(0, 3))).toEqual([255, 0, 0]);
+  });
+
+  it('keeps the frames before the damage in a truncated video', async () => {
+    const clip = join(dir, 'long.mp4');
+    ffmpeg('-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=24:duration=4', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', clip);
+    const cut = join(dir, 'cut.mp4');
+    const bytes = readFileSync(clip);
+    writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    const frames = await collect(cut, 12).catch((e: Error) => e);
+    if (frames instanceof Error) expect(frames.message).toMatch(/cut\.mp4: /);
+    else expect(frames.length).toBeGreaterThan(0);
+  });
+
+  it('names the file and the problem for a missing or non-media file', async () => {
+    await expect(openFrames(join(dir, 'nope.mp4'))).rejects.toThrow(/nope\.mp4: cannot read/);
+    const text = join(dir, 'notes.mp4');
+    writeFileSync(text, 'this is not a video\n');
+    await expect(openFrames(text)).rejects.toThrow(/notes\.mp4: not a readable media file/);
+  });
+
+  it('rejects an audio-only file as having no video', async () => {
+    const wav = join(dir, 'tone.wav');
+    ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=300:duration=1', wav);
+    await expect(openFrames(wav)).rejects.toThrow(/tone\.wav: has no video or image/);
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * Video and image files to RGB frames, by the system ffmpeg (found on PATH). ffmpeg resamples to the requested
+ * rate, so frame i is at t = i / fps on the file's clock; an image gives one frame at t = 0.
+ */
+import { spawn } from 'node:child_process';
+import { MediaError, probeMedia } from './probe';
+
+/** Interleaved 8-bit RGB, row-major, no padding: width * height * 3 bytes. */
+export interface RgbFrame {
+  width: number;
+  height: number;
+  data: Uint8Array;
+  /** Seconds on the file's (or session's) clock. */
+  t: number;
+  index: number;
+}
+
+export interface FrameSource {
+  width: number;
+  height: number;
+  /** Frames expected (0 when the duration is unknown), for progress. */
+  expectedFrames: number;
+  frames: AsyncIterable<RgbFrame>;
+}
+
+export const DEFAULT_FPS = 12;
+
+export async function openFrames(path: string, fps = DEFAULT_FPS): Promise<FrameSource> {
+  const info = await probeMedia(path);
+  const video = info.video;
+  if (!video || video.width <= 0 || video.height <= 0) throw new MediaError(`${path}: has no video or image`);
+  const still = info.durationSec === 0;
+  const args = ['-nostdin', '-hide_banner', '-v', 'error', '-i', path, '-map', '0:v:0'];
+  if (still) args.push('-frames:v', '1');
+  else args.push('-vf', `fps=${fps}`);
+  args.push('-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
+  return {
+    width: video.width,
+    height: video.height,
+    expectedFrames: still ? 1 : Math.max(0, Math.floor(info.durationSec * fps)),
+    frames: readFrames(path, args, video.width, video.height, still ? 0 : fps),
+  };
+}
+
+/** Decodes a single image (or a video's first frame). */
+export async function readImage(path: string): Promise<RgbFrame> {
+  const source = await openFrames(path);
+  for await (const frame of source.frames) return frame;
+  throw new MediaError(`${path}: no frame could be decoded`);
+}
+
+async function* readFrames(path: string, args: string[], width: number, height: number, fps: number): AsyncGenerator<RgbFrame> {
+  const child = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => {
+    if (stderr.length < 8192) stderr += d.toString('utf8');
+  });
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new MediaError('ffmpeg: not found on PATH; install ffmpeg (Debian: apt-get install ffmpeg)') : e));
+    child.on('close', resolve);
+  });
+  const frameBytes = width * height * 3;
+  let pending: Buffer = Buffer.alloc(0);
+  let index = 0;
+  try {
+    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+      while (pending.length >= frameBytes) {
+        const data = new Uint8Array(frameBytes);
+        data.set(pending.subarray(0, frameBytes));
+        pending = pending.subarray(frameBytes);
+        yield { width, height, data, t: fps > 0 ? index / fps : 0, index };
+        index++;
+      }
+    }
+    const code = await exited;
+    // A truncated file still yields the frames before the damage; only a file with none is an error.
+    if (code !== 0 && index === 0) {
+      const first = stderr.split('\n').find((l) => l.trim()) ?? `ffmpeg exited with ${code}`;
+      throw new MediaError(`${path}: cannot be decoded (${first.trim().replace(`${path}: `, '')})`);
+    }
+    if (index === 0) throw new MediaError(`${path}: no frame could be decoded`);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Crops of an RGB frame into model input tensors (float32, NHWC), by bilinear sampling through a rotated box.
+ * One sampler serves every model: detector letterbox, face crop (rotated upright), eye crops, attribute crops.
+ */
+import type { RgbFrame } from '../media/frames';
+
+/** A rotated box in frame pixels: centre, size, and the angle (radians) the box is turned by in the image. */
+export interface Crop {
+  cx: number;
+  cy: number;
+  w: number;
+  h: number;
+  angle: number;
+  /** Mirror horizontally (the iris model expects one eye orientation). */
+  flip?: boolean;
+}
+
+/** Per-channel affine normalisation applied to 0..255 values: out = v * scale + offset. */
+export interface Normalise {
+  scale: number;
+  offset: number;
+}
+
+export const TO_UNIT: Normalise = { scale: 1 / 255, offset: 0 };
+export const TO_SIGNED: Normalise = { scale: 1 / 127.5, offset: -1 };
+export const RAW: Normalise = { scale: 1, offset: 0 };
+
+type Pixels = Pick<RgbFrame, 'width' | 'height' | 'data'>;
+
+/** Samples `crop` into an outW x outH x 3 tensor written at `out[offset..]`; pixels outside the frame are black. */
+export function cropToTensor(frame: Pixels, crop: Crop, outW: number, outH: number, norm: Normalise, out = new Float32Array(outW * outH * 3), offset = 0): Float32Array {
+  const { width, height, data } = frame;
+  const cos = Math.cos(crop.angle);
+  const sin = Math.sin(crop.angle);
+  const sx = crop.w / outW;
+  const sy = crop.h / outH;
+  const black = norm.offset;
+  let o = offset;
+  for (let j = 0; j < outH; j++) {
+    const v = (j + 0.5) * sy - crop.h / 2;
+    for (let i = 0; i < outW; i++) {
+      const uu = (i + 0.5) * sx - crop.w / 2;
+      const u = crop.flip ? -uu : uu;
+      const x = crop.cx + u * cos - v * sin - 0.5;
+      const y = crop.cy + u * sin + v * cos - 0.5;
+      const x0 = Math.floor(x);
+      const y0 = Math.floor(y);
+      if (x0 < -1 || y0 < -1 || x0 >= width || y0 >= height) {
+        out[o++] = black;
+        out[o++] = black;
+        out[o++] = black;
+        continue;
+      }
+      const fx = x - x0;
+      const fy = y - y0;
+      const xa = Math.min(Math.max(x0, 0), width - 1);
+      const xb = Math.min(Math.max(x0 + 1, 0), width - 1);
+      const ya = Math.min(Math.max(y0, 0), height - 1);
+      const yb = Math.min(Math.max(y0 + 1, 0), height - 1);
+      const p00 = (ya * width + xa) * 3;
+      const p10 = (ya * width + xb) * 3;
+      const p01 = (yb * width + xa) * 3;
+      const p11 = (yb * width + xb) * 3;
+      for (let c = 0; c < 3; c++) {
+        const top = data[p00 + c]! + (data[p10 + c]! - data[p00 + c]!) * fx;
+        const bottom = data[p01 + c]! + (data[p11 + c]! - data[p01 + c]!) * fx;
+        out[o++] = (top + (bottom - top) * fy) * norm.scale + norm.offset;
+      }
+    }
+  }
+  return out;
+}
+
+/** Maps a point in crop pixels (0..outW, 0..outH) back to frame pixels: the inverse of cropToTensor's sampling. */
+export function cropPointToFrame(crop: Crop, outW: number, outH: number, px: number, py: number): [number, number] {
+  const uu = (px / outW - 0.5) * crop.w;
+  const u = crop.flip ? -uu : uu;
+  const v = (py / outH - 0.5) * crop.h;
+  const cos = Math.cos(crop.angle);
+  const sin = Math.sin(crop.angle);
+  return [crop.cx + u * cos - v * sin, crop.cy + u * sin + v * cos];
+}
+
+/** The square that holds the whole frame (letterboxed), for the detector. */
+export function letterbox(frame: Pixels): Crop {
+  const side = Math.max(frame.width, frame.height);
+  return { cx: frame.width / 2, cy: frame.height / 2, w: side, h: side, angle: 0 };
+}
+
+/** Mean of R, G, B weighted to luma (BT.601), 0..255 in, for grayscale models. */
+export function toGray(rgb: Float32Array, count: number): Float32Array {
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) out[i] = 0.2989 * rgb[i * 3]! + 0.587 * rgb[i * 3 + 1]! + 0.114 * rgb[i * 3 + 2]!;
+  return out;
+}

@@ -1,0 +1,95 @@
+/**
+ * Builds models/*.onnx and models/manifest.json from the pinned npm package. Deterministic: the same package
+ * version gives the same bytes (no timestamps; nodes and attributes in a fixed order).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import { CATALOG, SOURCE_PACKAGE, type CatalogEntry } from './catalog';
+import { Manifest, type ManifestEntry } from './manifest';
+import { readTfjsGraph } from './tfjs-graph';
+import { CONVERTER_VERSION, OPSET, convertGraph } from './to-onnx';
+
+const require = createRequire(import.meta.url);
+
+/** Folder of the installed source package (its package.json is not exported, so resolve the entry and walk up). */
+export function sourcePackageDir(): string {
+  let dir = dirname(require.resolve(SOURCE_PACKAGE));
+  while (!existsSync(join(dir, 'package.json')) || !readFileSync(join(dir, 'package.json'), 'utf8').includes(`"name": "${SOURCE_PACKAGE}"`)) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`cannot find the ${SOURCE_PACKAGE} package`);
+    dir = parent;
+  }
+  return dir;
+}
+
+const PackageJson = z.object({ version: z.string(), license: z.string() });
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+export function buildModel(entry: CatalogEntry, outDir: string): ManifestEntry {
+  const pkgDir = sourcePackageDir();
+  const pkg = PackageJson.parse(JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')));
+  const jsonPath = join(pkgDir, entry.source);
+  const converted = convertGraph(readTfjsGraph(jsonPath), { name: entry.name, outputs: entry.outputs });
+  const file = `${entry.name}.onnx`;
+  // Write then rename, so a reader never sees half a model.
+  const tmp = join(outDir, `.${file}.tmp`);
+  writeFileSync(tmp, converted.bytes);
+  renameSync(tmp, join(outDir, file));
+  return {
+    name: entry.name,
+    file,
+    purpose: entry.purpose,
+    source: { package: SOURCE_PACKAGE, version: pkg.version, path: entry.source, sha256: sha256(readFileSync(jsonPath)) },
+    licence: pkg.license,
+    sha256: sha256(converted.bytes),
+    bytes: converted.bytes.length,
+    inputs: converted.inputs,
+    outputs: converted.outputs,
+  };
+}
+
+export function buildModels(outDir: string, onModel: (name: string, index: number, total: number) => void = () => {}): Manifest {
+  mkdirSync(outDir, { recursive: true });
+  const models = CATALOG.map((entry, i) => {
+    onModel(entry.name, i, CATALOG.length);
+    return buildModel(entry, outDir);
+  });
+  const manifest: Manifest = { converter: { version: CONVERTER_VERSION, opset: OPSET }, models };
+  writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify(Manifest.parse(manifest), null, 2)}\n`);
+  return manifest;
+}
+
+/** Reads models/manifest.json, or null when it is missing or not valid. */
+export function readManifest(outDir: string): Manifest | null {
+  try {
+    const parsed = Manifest.safeParse(JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** True when every catalogued model is listed in the manifest, present, and its bytes match the recorded sha256. */
+export function modelsUpToDate(outDir: string): boolean {
+  const manifest = readManifest(outDir);
+  if (!manifest || manifest.converter.version !== CONVERTER_VERSION) return false;
+  return CATALOG.every((entry) => {
+    const m = manifest.models.find((x) => x.name === entry.name);
+    const path = join(outDir, `${entry.name}.onnx`);
+    return m !== undefined && existsSync(path) && sha256(readFileSync(path)) === m.sha256;
+  });
+}
+
+/**
+ * Why at load time rather than postinstall: npm 11 blocks install scripts, and a fresh clone or a wiped models/
+ * must still work. Conversion takes about two seconds, so the engine simply calls this before loading a session.
+ */
+export function ensureModels(outDir: string, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Manifest {
+  if (modelsUpToDate(outDir)) return readManifest(outDir)!;
+  log(`vigil: models missing or stale in ${outDir}; converting from ${SOURCE_PACKAGE} (npm run models)`);
+  return buildModels(outDir);
+}

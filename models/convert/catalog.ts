@@ -1,0 +1,37 @@
+/**
+ * The models Vigil converts: which TensorFlow.js graph in which npm package, and where to cut it.
+ * Output names are the TensorFlow node names, so tests can ask TensorFlow.js for the same tensors.
+ */
+export const SOURCE_PACKAGE = '@vladmandic/human';
+
+export interface CatalogEntry {
+  /** models/<name>.onnx */
+  name: string;
+  /** Path of model.json inside the source package. */
+  source: string;
+  /** What it does, for the manifest and `vigil doctor`. */
+  purpose: string;
+  /** Cut points; default is the graph's own outputs. */
+  outputs?: string[];
+}
+
+export const CATALOG: readonly CatalogEntry[] = [
+  { name: 'blazeface', source: 'models/blazeface.json', purpose: 'face detection (MediaPipe BlazeFace, 256x256)' },
+  { name: 'facemesh', source: 'models/facemesh.json', purpose: '468 face landmarks (MediaPipe FaceMesh, 192x192)' },
+  { name: 'iris', source: 'models/iris.json', purpose: 'eye contour and iris landmarks (MediaPipe Iris, 64x64)' },
+  {
+    name: 'centernet',
+    source: 'models/centernet.json',
+    purpose: 'COCO objects (CenterNet, 512x512); cut after the heatmap and size heads, decoded in TypeScript',
+    outputs: ['tower_0/keypoints', 'tower_0/wh'],
+  },
+  { name: 'antispoof', source: 'models/antispoof.json', purpose: 'face anti-spoofing (real-face probability, 128x128)' },
+  { name: 'liveness', source: 'models/liveness.json', purpose: 'face liveness (32x32)' },
+  { name: 'emotion', source: 'models/emotion.json', purpose: 'facial expression (7 classes, 64x64 grayscale)' },
+  {
+    name: 'faceres',
+    source: 'models/faceres.json',
+    purpose: 'face descriptor (1024-d), age and gender (224x224)',
+    outputs: ['global_pooling/Mean', 'gender_pred/Sigmoid', 'age_pred/Softmax'],
+  },
+];

@@ -1,0 +1,76 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildModel, buildModels, modelsUpToDate, readManifest, sourcePackageDir } from './build-models';
+import { CATALOG } from './catalog';
+import { float16ToFloat32 } from './float16';
+import { readTfjsGraph } from './tfjs-graph';
+import { convertGraph } from './to-onnx';
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'vigil-models-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('float16 weights', () => {
+  it('decode to the float32 values they encode, including subnormals and signs', () => {
+    const out = float16ToFloat32(Uint16Array.of(0x3c00, 0xc000, 0x3555, 0x0001, 0x7bff, 0x0000));
+    expect(Array.from(out)).toEqual([1, -2, expect.closeTo(0.33325, 5), 2 ** -24, 65504, 0]);
+  });
+});
+
+describe('converter', () => {
+  const blazeface = CATALOG.find((e) => e.name === 'blazeface')!;
+
+  it('gives the same bytes for the same input', () => {
+    const graph = () => readTfjsGraph(join(sourcePackageDir(), blazeface.source));
+    const a = convertGraph(graph(), { name: 'blazeface' }).bytes;
+    const b = convertGraph(graph(), { name: 'blazeface' }).bytes;
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+  });
+
+  it('keeps the NHWC input and the TensorFlow output names and shapes', () => {
+    const c = convertGraph(readTfjsGraph(join(sourcePackageDir(), blazeface.source)), { name: 'blazeface' });
+    expect(c.inputs).toEqual([{ name: 'input', shape: [1, 256, 256, 3] }]);
+    expect(c.outputs.map((o) => o.shape)).toEqual(expect.arrayContaining([[1, 512, 1], [1, 384, 16]]));
+  });
+
+  it('rejects a file that is not a TensorFlow.js graph model, naming it', () => {
+    const dir = tempDir();
+    const bad = join(dir, 'model.json');
+    writeFileSync(bad, '{"hello": 1}');
+    expect(() => readTfjsGraph(bad)).toThrow(/model\.json: not a TensorFlow\.js graph model/);
+  });
+});
+
+describe('npm run models', () => {
+  it('writes every catalogued model and a manifest that checks out against the files', () => {
+    const dir = tempDir();
+    const manifest = buildModels(dir);
+    expect(manifest.models.map((m) => m.name)).toEqual(CATALOG.map((e) => e.name));
+    expect(readManifest(dir)).toEqual(manifest);
+    expect(modelsUpToDate(dir)).toBe(true);
+    for (const m of manifest.models) {
+      expect(m.source.package).toBe('@vladmandic/human');
+      expect(m.licence).toBe('MIT');
+      expect(m.inputs.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('notices a model file that changed after the manifest was written', () => {
+    const dir = tempDir();
+    buildModels(dir);
+    const entry = CATALOG.find((e) => e.name === 'liveness')!;
+    const path = join(dir, 'liveness.onnx');
+    const bytes = readFileSync(path);
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1);
+    writeFileSync(path, bytes);
+    expect(modelsUpToDate(dir)).toBe(false);
+    buildModel(entry, dir);
+    expect(modelsUpToDate(dir)).toBe(true);
+  });
+});

@@ -1,0 +1,23 @@
+/** models/manifest.json: what `npm run models` built, from what, and how to check it. */
+import { z } from 'zod';
+
+const TensorInfo = z.object({ name: z.string(), shape: z.array(z.number().int()) });
+
+export const ManifestEntry = z.object({
+  name: z.string(),
+  file: z.string(),
+  purpose: z.string(),
+  source: z.object({ package: z.string(), version: z.string(), path: z.string(), sha256: z.string() }),
+  licence: z.string(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  bytes: z.number().int().positive(),
+  inputs: z.array(TensorInfo),
+  outputs: z.array(TensorInfo),
+});
+export type ManifestEntry = z.infer<typeof ManifestEntry>;
+
+export const Manifest = z.object({
+  converter: z.object({ version: z.string(), opset: z.number().int() }),
+  models: z.array(ManifestEntry),
+});
+export type Manifest = z.infer<typeof Manifest>;
