@@ -3,6 +3,7 @@
  * checks at compile time that each result fits the contract's schema.
  */
 import { runChecks, type CheckResult } from './doctor/checks';
+import { createLiveApi, type LiveApi } from './live/live-api';
 import { engineVersion } from './paths';
 import type { Store } from './storage/store';
 
@@ -19,7 +20,7 @@ export interface EngineHealthReport {
   checks: { id: string; status: 'ok' | 'warn' | 'fail'; summary: string }[];
 }
 
-export interface EngineApi {
+export interface EngineApi extends LiveApi {
   'engine.health'(params: Record<string, never>): Promise<EngineHealthReport>;
   'engine.ping'(params: { nonce: string }): Promise<{ nonce: string; receivedAt: number }>;
 }
@@ -37,6 +38,7 @@ export interface EngineDeps {
 export function createEngineApi(deps: EngineDeps): EngineApi {
   const version = engineVersion();
   return {
+    ...createLiveApi({ store: deps.store, env: deps.env }),
     async 'engine.health'() {
       const checks: CheckResult[] = await runChecks(undefined, deps.env);
       const worst = checks.some((c) => c.status === 'fail') ? 'degraded' : 'ok';

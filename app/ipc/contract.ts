@@ -27,6 +27,74 @@ export const EngineHealth = z.object({
 });
 export type EngineHealth = z.infer<typeof EngineHealth>;
 
+const ALERT_TYPE = z.enum([
+  'no_face', 'multiple_faces', 'head_turned', 'gaze_away', 'low_engagement', 'speech', 'multiple_voices', 'prohibited_object',
+  'visible_text', 'spoof_suspected', 'identity_mismatch', 'focus_lost', 'clipboard', 'key_combo', 'prohibited_process',
+  'display_change', 'vm_detected', 'temporal_pattern',
+]);
+const SEVERITY = z.enum(['info', 'warning', 'critical']);
+
+/**
+ * An exam policy as the renderer sees it: the engine has already parsed it with the policy schema, so here only
+ * the fields the flow reads are typed and the rest passes through unchanged (the engine checks it again).
+ */
+export const PolicyView = z
+  .object({
+    processingFps: z.number(),
+    allowedOrigins: z.array(z.string()),
+    detectors: z.record(z.string(), z.boolean()),
+    calibration: z.object({ seconds: z.number() }).loose(),
+    intervals: z.object({ seconds: z.number(), flagThreshold: z.number(), weights: z.record(z.string(), z.number()) }).loose(),
+    rules: z.record(z.string(), z.number()),
+    evidence: z.object({ preRollSec: z.number(), postRollSec: z.number() }),
+    quitPasswordHash: z.string().optional(),
+  })
+  .loose();
+export type PolicyView = z.infer<typeof PolicyView>;
+
+/** A policy that failed its schema: the field and the rule it breaks, in words. */
+const PolicyProblem = z.object({ ok: z.literal(false), field: z.string(), rule: z.string(), message: z.string() });
+export const PolicyCheck = z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), policy: PolicyView }), PolicyProblem]);
+export type PolicyCheck = z.infer<typeof PolicyCheck>;
+
+export const ExamCheck = z.object({
+  id: z.string(),
+  label: z.string(),
+  status: z.enum(['ok', 'warn', 'fail']),
+  summary: z.string(),
+  evidence: z.record(z.string(), z.unknown()),
+  fix: z.string().optional(),
+});
+export type ExamCheck = z.infer<typeof ExamCheck>;
+
+const SessionId = z.string().uuid();
+const Seconds = z.number().finite().nonnegative().max(24 * 3600);
+/** A downscaled camera frame: RGB bytes as base64 (JSON-safe in both shells); at most 640x480. */
+const FRAME_MAX_BASE64 = Math.ceil((640 * 480 * 3) / 3) * 4;
+/** An evidence segment: a few seconds of MediaRecorder output as base64. */
+const SEGMENT_MAX_BASE64 = 6 * 1024 * 1024;
+
+export const FrameOutcome = z.object({
+  analysed: z.boolean(),
+  faceCount: z.number().int().nullable(),
+  opened: z.array(z.object({ type: ALERT_TYPE, severity: SEVERITY, start: z.number(), why: z.string() })),
+  flagged: z.boolean(),
+});
+export type FrameOutcome = z.infer<typeof FrameOutcome>;
+
+export const FinishedSession = z.object({
+  sessionId: z.string(),
+  durationSec: z.number(),
+  framesAnalysed: z.number().int(),
+  calibration: z.enum(['SUCCESS', 'FAILED', 'SKIPPED']),
+  risk: z.object({ score: z.number(), level: z.enum(['CLEAN', 'BORDERLINE', 'SUSPICIOUS', 'HIGH_RISK']) }),
+  alerts: z.array(z.object({ type: ALERT_TYPE, start: z.number(), end: z.number(), severity: SEVERITY })),
+  flaggedIntervals: z.number().int(),
+  segments: z.array(z.object({ start: z.number(), end: z.number(), size: z.number().int() })),
+  notes: z.array(z.string()),
+});
+export type FinishedSession = z.infer<typeof FinishedSession>;
+
 /** Request/response channels, renderer -> engine. Add a channel here first; both shells pick it up. */
 export const channels = {
   'engine.health': { request: z.object({}).strict(), response: EngineHealth },
@@ -34,6 +102,35 @@ export const channels = {
     request: z.object({ nonce: z.string().max(128) }).strict(),
     response: z.object({ nonce: z.string(), receivedAt: z.number() }),
   },
+  /** Parses an exam policy file's text with the engine's policy schema. */
+  'policy.parse': { request: z.object({ text: z.string().max(1024 * 1024), source: z.string().max(200) }).strict(), response: PolicyCheck },
+  /** Loads a policy saved on this computer by name (a `vigil://exam?policy=<name>` link). */
+  'policy.load': { request: z.object({ name: z.string().max(200) }).strict(), response: PolicyCheck },
+  /** Saves a policy edited by the invigilator; the quit password is hashed by the engine, never stored as typed. */
+  'policy.save': {
+    request: z.object({ name: z.string().max(200), policy: z.record(z.string(), z.unknown()), quitPassword: z.string().min(1).max(200).optional(), invigilatorPassword: z.string().max(200) }).strict(),
+    response: z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), path: z.string() }), PolicyProblem]),
+  },
+  /** Checks the invigilator's password; on a computer that has none yet, this sets it. */
+  'invigilator.unlock': { request: z.object({ password: z.string().min(8).max(200) }).strict(), response: z.object({ ok: z.boolean(), firstUse: z.boolean() }) },
+  'system.check': { request: z.object({}).strict(), response: z.object({ checks: z.array(ExamCheck) }) },
+  'session.start': {
+    request: z.object({ policy: z.record(z.string(), z.unknown()), studentId: z.string().max(200).optional(), examId: z.string().max(200).optional() }).strict(),
+    response: z.object({ sessionId: z.string(), vision: z.object({ available: z.boolean(), reason: z.string().nullable() }), processingFps: z.number(), segmentSec: z.number(), calibrationSeconds: z.number() }),
+  },
+  'session.frame': {
+    request: z.object({ sessionId: SessionId, t: Seconds, width: z.number().int().min(16).max(640), height: z.number().int().min(16).max(480), rgb: z.string().max(FRAME_MAX_BASE64) }).strict(),
+    response: FrameOutcome,
+  },
+  'session.evidence': {
+    request: z.object({ sessionId: SessionId, start: Seconds, end: Seconds, mime: z.string().regex(/^(video|audio)\/[\w.+-]+(;.*)?$/).max(100), data: z.string().max(SEGMENT_MAX_BASE64) }).strict(),
+    response: z.object({ held: z.number().int() }),
+  },
+  'session.calibrate': {
+    request: z.object({ sessionId: SessionId }).strict(),
+    response: z.object({ status: z.enum(['SUCCESS', 'FAILED', 'SKIPPED']), reasons: z.array(z.string()), framesSeen: z.number().int(), framesAccepted: z.number().int(), minFrames: z.number().int(), analysed: z.boolean(), framesReceived: z.number().int() }),
+  },
+  'session.finish': { request: z.object({ sessionId: SessionId }).strict(), response: FinishedSession },
 } as const;
 
 export type Channel = keyof typeof channels;

@@ -13,7 +13,20 @@ import { ContractError, channels, isChannel, parseRequest, parseResponse, type C
  * parameters accept the contract's request and whose result fits the contract's response.
  */
 type Fits<C extends Channel> = EngineApi[C] extends (params: RequestOf<C>) => Promise<infer R> ? (R extends ResponseOf<C> ? true : never) : never;
-const _engineFitsContract: { [C in Channel]: Fits<C> } = { 'engine.health': true, 'engine.ping': true };
+const _engineFitsContract: { [C in Channel]: Fits<C> } = {
+  'engine.health': true,
+  'engine.ping': true,
+  'policy.parse': true,
+  'policy.load': true,
+  'policy.save': true,
+  'invigilator.unlock': true,
+  'system.check': true,
+  'session.start': true,
+  'session.frame': true,
+  'session.evidence': true,
+  'session.calibrate': true,
+  'session.finish': true,
+};
 void _engineFitsContract;
 
 export interface DispatchError {

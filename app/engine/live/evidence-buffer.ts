@@ -1,0 +1,109 @@
+/**
+ * The live session's evidence recorder: the candidate app sends short, self-contained video segments
+ * (MediaRecorder restarted every few seconds); each is written to the session's folder at once, so a crash
+ * loses nothing, and deleted once it is older than the rolling window unless it overlaps a range to keep
+ * (a flagged interval or a critical alert, with pre- and post-roll). It fills the engine's EvidenceRecorder
+ * port, so the report keeps clips only for flagged moments.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EvidenceClip, EvidenceRecorder } from '../ports';
+
+export interface EvidenceSegment {
+  start: number;
+  end: number;
+  mime: string;
+  bytes: Uint8Array;
+}
+
+interface StoredSegment {
+  start: number;
+  end: number;
+  mime: string;
+  file: string;
+}
+
+export interface Range {
+  start: number;
+  end: number;
+}
+
+export class LiveEvidenceBuffer implements EvidenceRecorder {
+  private readonly segments: StoredSegment[] = [];
+  private readonly keepRanges: Range[] = [];
+  private next = 0;
+
+  /** `rollingSec`: how much unflagged video stays on disk, enough for the pre-roll of a flag raised now. */
+  constructor(
+    readonly dir: string,
+    private readonly rollingSec: number,
+  ) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  add(segment: EvidenceSegment, now: number): void {
+    if (!(segment.end > segment.start) || segment.bytes.byteLength === 0) return;
+    const file = join(this.dir, `segment-${String(this.next++).padStart(6, '0')}${extensionOf(segment.mime)}`);
+    writeFileSync(file, segment.bytes);
+    this.segments.push({ start: segment.start, end: segment.end, mime: segment.mime, file });
+    this.prune(now);
+  }
+
+  /** Marks a range whose video must be kept; ranges only grow, a flag is never taken back. */
+  keep(range: Range): void {
+    this.keepRanges.push(range);
+  }
+
+  /** Seconds of video held, and how many segments. */
+  get held(): { segments: number; seconds: number } {
+    return { segments: this.segments.length, seconds: this.segments.reduce((s, x) => s + (x.end - x.start), 0) };
+  }
+
+  prune(now: number): void {
+    for (let i = this.segments.length - 1; i >= 0; i -= 1) {
+      const s = this.segments[i]!;
+      if (s.end >= now - this.rollingSec || this.keepRanges.some((r) => overlaps(s, r))) continue;
+      rmSync(s.file, { force: true });
+      this.segments.splice(i, 1);
+    }
+  }
+
+  async clip(start: number, end: number): Promise<EvidenceClip | null> {
+    const parts = this.segments.filter((s) => overlaps(s, { start, end })).sort((a, b) => a.start - b.start);
+    if (parts.length === 0) return null;
+    const first = parts[0]!;
+    const last = parts.at(-1)!;
+    const bytes = parts.length === 1 ? new Uint8Array(readFileSync(first.file)) : await concatenate(parts.map((p) => p.file), this.dir);
+    return { bytes, mime: first.mime, start: Math.max(start, first.start), end: Math.min(end, last.end) };
+  }
+
+  /** Deletes the session's folder: called once the report and its clips are stored. */
+  dispose(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function overlaps(a: Range, b: Range): boolean {
+  return a.start < b.end && b.start < a.end;
+}
+
+function extensionOf(mime: string): string {
+  return mime.includes('mp4') ? '.mp4' : '.webm';
+}
+
+/** Joins self-contained segments of one codec into one file without re-encoding (ffmpeg's concat demuxer). */
+function concatenate(files: string[], dir: string): Promise<Uint8Array> {
+  const list = join(dir, 'concat.txt');
+  writeFileSync(list, files.map((f) => `file '${f.replace(/'/g, "'\\''")}'`).join('\n'));
+  const format = files[0]!.endsWith('.mp4') ? 'mp4' : 'webm';
+  const args = ['-v', 'error', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy'];
+  if (format === 'mp4') args.push('-movflags', 'frag_keyframe+empty_moov');
+  args.push('-f', format, 'pipe:1');
+  return new Promise((resolve, reject) => {
+    execFile('ffmpeg', args, { encoding: 'buffer', maxBuffer: 512 * 1024 * 1024, timeout: 120_000 }, (error, stdout, stderr) => {
+      if (error) return reject(new Error(`cannot join ${files.length} evidence segments (${stderr.toString().trim().split('\n').at(-1) ?? error.message})`));
+      resolve(new Uint8Array(stdout));
+    });
+  });
+}

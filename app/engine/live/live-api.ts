@@ -1,0 +1,171 @@
+/**
+ * The engine methods behind the candidate app's flow: policies (parse, load, save), the invigilator's password,
+ * the exam system check and live sessions. Shapes match the IPC contract's channels (checked in app/ipc).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { RpcFailure } from '../rpc/protocol';
+import { parsePolicy, PolicyError, type AlertType, type ExamPolicy } from '../policy/policy';
+import { vigilHome } from '../paths';
+import type { Store } from '../storage/store';
+import type { Severity } from '../rules/alert';
+import { loadFrameAnalyzer } from './frame-analyzer';
+import { EVIDENCE_SEGMENT_SEC, LiveSession, type FrameOutcome } from './live-session';
+import { hashPassword, verifyPassword } from './password';
+import { examSystemCheck, type ExamCheck } from './system-check';
+
+export type PolicyCheck = { ok: true; policy: ExamPolicy } | { ok: false; field: string; rule: string; message: string };
+
+export interface LiveApi {
+  'policy.parse'(params: { text: string; source: string }): Promise<PolicyCheck>;
+  'policy.load'(params: { name: string }): Promise<PolicyCheck>;
+  'policy.save'(params: { name: string; policy: Record<string, unknown>; quitPassword?: string; invigilatorPassword: string }): Promise<{ ok: true; path: string } | { ok: false; field: string; rule: string; message: string }>;
+  'invigilator.unlock'(params: { password: string }): Promise<{ ok: boolean; firstUse: boolean }>;
+  'system.check'(params: Record<string, never>): Promise<{ checks: ExamCheck[] }>;
+  'session.start'(params: { policy: Record<string, unknown>; studentId?: string; examId?: string }): Promise<{ sessionId: string; vision: { available: boolean; reason: string | null }; processingFps: number; segmentSec: number; calibrationSeconds: number }>;
+  'session.frame'(params: { sessionId: string; t: number; width: number; height: number; rgb: string }): Promise<FrameOutcome>;
+  'session.evidence'(params: { sessionId: string; start: number; end: number; mime: string; data: string }): Promise<{ held: number }>;
+  'session.calibrate'(params: { sessionId: string }): Promise<{ status: 'SUCCESS' | 'FAILED' | 'SKIPPED'; reasons: string[]; framesSeen: number; framesAccepted: number; minFrames: number; analysed: boolean; framesReceived: number }>;
+  'session.finish'(params: { sessionId: string }): Promise<FinishedSession>;
+}
+
+export interface FinishedSession {
+  sessionId: string;
+  durationSec: number;
+  framesAnalysed: number;
+  calibration: 'SUCCESS' | 'FAILED' | 'SKIPPED';
+  risk: { score: number; level: 'CLEAN' | 'BORDERLINE' | 'SUSPICIOUS' | 'HIGH_RISK' };
+  alerts: { type: AlertType; start: number; end: number; severity: Severity }[];
+  flaggedIntervals: number;
+  segments: { start: number; end: number; size: number }[];
+  notes: string[];
+}
+
+const PolicyName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'use letters, digits, dot, dash or underscore (at most 64)');
+
+function check(value: unknown, source: string): PolicyCheck {
+  try {
+    return { ok: true, policy: parsePolicy(value, source) };
+  } catch (error) {
+    if (!(error instanceof PolicyError)) throw error;
+    const rest = error.message.slice(source.length + 2);
+    const cut = rest.indexOf(': ');
+    return { ok: false, field: cut >= 0 ? rest.slice(0, cut) : '(top level)', rule: cut >= 0 ? rest.slice(cut + 2) : rest, message: error.message };
+  }
+}
+
+function checkText(text: string, source: string): PolicyCheck {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, field: '(file)', rule: `not valid JSON (${(error as Error).message})`, message: `${source}: not valid JSON (${(error as Error).message})` };
+  }
+  return check(json, source);
+}
+
+export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): LiveApi {
+  const home = vigilHome(deps.env);
+  const policiesDir = join(home, 'policies');
+  const invigilatorFile = join(home, 'invigilator.json');
+  const sessions = new Map<string, LiveSession>();
+
+  const session = (id: string): LiveSession => {
+    const s = sessions.get(id);
+    if (!s) throw new RpcFailure('no_session', `no live session ${id} (it finished, or the engine restarted)`);
+    return s;
+  };
+  const storedInvigilatorHash = (): string | undefined => {
+    if (!existsSync(invigilatorFile)) return undefined;
+    return z.object({ passwordHash: z.string() }).parse(JSON.parse(readFileSync(invigilatorFile, 'utf8'))).passwordHash;
+  };
+  const unlock = async (password: string) => {
+    const stored = storedInvigilatorHash();
+    if (stored === undefined) {
+      // The first invigilator to open the settings on this computer sets the password.
+      mkdirSync(home, { recursive: true });
+      writeFileSync(invigilatorFile, JSON.stringify({ passwordHash: await hashPassword(password) }), { mode: 0o600 });
+      return { ok: true, firstUse: true };
+    }
+    return { ok: await verifyPassword(password, stored), firstUse: false };
+  };
+
+  return {
+    async 'policy.parse'({ text, source }) {
+      return checkText(text, source);
+    },
+    async 'policy.load'({ name }) {
+      const parsed = PolicyName.safeParse(name);
+      if (!parsed.success) return { ok: false, field: '(link)', rule: `policy name ${parsed.error.issues[0]!.message}`, message: `${name}: not a policy name` };
+      const path = join(policiesDir, `${parsed.data}.json`);
+      if (!existsSync(path)) return { ok: false, field: '(link)', rule: `no saved exam policy named "${name}" on this computer`, message: `${path}: missing` };
+      return checkText(readFileSync(path, 'utf8'), `${name}.json`);
+    },
+    async 'policy.save'({ name, policy, quitPassword, invigilatorPassword }) {
+      if (!(await unlock(invigilatorPassword)).ok) throw new RpcFailure('forbidden', 'the invigilator password is wrong');
+      const parsedName = PolicyName.safeParse(name);
+      if (!parsedName.success) return { ok: false, field: 'name', rule: parsedName.error.issues[0]!.message, message: `name: ${parsedName.error.issues[0]!.message}` };
+      const withHash = quitPassword ? { ...policy, quitPasswordHash: await hashPassword(quitPassword) } : policy;
+      const result = check(withHash, name);
+      if (!result.ok) return result;
+      mkdirSync(policiesDir, { recursive: true });
+      const path = join(policiesDir, `${parsedName.data}.json`);
+      writeFileSync(path, `${JSON.stringify(result.policy, null, 2)}\n`);
+      return { ok: true, path };
+    },
+    async 'invigilator.unlock'({ password }) {
+      return unlock(password);
+    },
+    async 'system.check'() {
+      return { checks: await examSystemCheck(deps.env) };
+    },
+    async 'session.start'({ policy, studentId, examId }) {
+      const parsed = check(policy, 'policy');
+      if (!parsed.ok) throw new RpcFailure('bad_policy', parsed.message);
+      // One candidate, one session: a restart (a failed calibration, a reload) replaces the unfinished one.
+      for (const [id, old] of sessions) {
+        old.evidence.dispose();
+        sessions.delete(id);
+      }
+      const analyzer = await loadFrameAnalyzer();
+      const live = new LiveSession({ policy: parsed.policy, analyzer, store: deps.store, workDir: join(home, 'live'), studentId: studentId ?? null, examId: examId ?? null });
+      sessions.set(live.id, live);
+      return {
+        sessionId: live.id,
+        vision: analyzer.available ? { available: true, reason: null } : { available: false, reason: analyzer.reason },
+        processingFps: parsed.policy.processingFps,
+        segmentSec: EVIDENCE_SEGMENT_SEC,
+        calibrationSeconds: parsed.policy.calibration.seconds,
+      };
+    },
+    async 'session.frame'({ sessionId, t, width, height, rgb }) {
+      const data = new Uint8Array(Buffer.from(rgb, 'base64'));
+      if (data.byteLength !== width * height * 3) throw new RpcFailure('bad_frame', `frame is ${data.byteLength} bytes; ${width}x${height} RGB needs ${width * height * 3}`);
+      const s = session(sessionId);
+      return s.pushFrame({ width, height, data, t, index: 0 });
+    },
+    async 'session.evidence'({ sessionId, start, end, mime, data }) {
+      return session(sessionId).addEvidence({ start, end, mime, bytes: new Uint8Array(Buffer.from(data, 'base64')) });
+    },
+    async 'session.calibrate'({ sessionId }) {
+      const c = session(sessionId).calibrate();
+      return { status: c.status, reasons: c.reasons, framesSeen: c.framesSeen, framesAccepted: c.framesAccepted, minFrames: c.minFrames, analysed: c.analysed, framesReceived: c.framesReceived };
+    },
+    async 'session.finish'({ sessionId }) {
+      const report = await session(sessionId).finish();
+      sessions.delete(sessionId);
+      return {
+        sessionId: report.sessionId,
+        durationSec: report.durationSec,
+        framesAnalysed: report.media.framesAnalysed,
+        calibration: report.calibration.status,
+        risk: { score: report.risk.score, level: report.risk.level },
+        alerts: report.alerts.map(({ type, start, end, severity }) => ({ type, start, end, severity })),
+        flaggedIntervals: report.intervals.filter((i) => i.flagged).length,
+        segments: report.segments.map(({ start, end, size }) => ({ start, end, size })),
+        notes: report.notes,
+      };
+    },
+  };
+}

@@ -1,0 +1,126 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { emptyFrame, type FrameFeatures } from '../features/schema';
+import type { RgbFrame } from '../media/frames';
+import { parsePolicy } from '../policy/policy';
+import { openStore } from '../storage/store';
+import type { FrameAnalyzer } from './frame-analyzer';
+import { createLiveApi } from './live-api';
+import { EVIDENCE_SEGMENT_SEC, LiveSession } from './live-session';
+import { hashPassword, verifyPassword } from './password';
+
+const dir = mkdtempSync(join(tmpdir(), 'vigil-live-'));
+const FPS = 4;
+/** No-face (9 points) flags an interval on its own at this threshold. */
+const policy = parsePolicy({ processingFps: FPS, intervals: { flagThreshold: 9 }, evidence: { preRollSec: 2, postRollSec: 2 } });
+
+/**
+ * Stands in for the face pipeline, which has no frame-to-features entry point yet: it reads the features a
+ * scripted candidate would produce (attentive, face gone between 40 and 46 s), so the session's own logic is
+ * what is under test.
+ */
+const scriptedCandidate: FrameAnalyzer = {
+  analyze(frame: RgbFrame): Promise<FrameFeatures> {
+    const away = frame.t >= 40 && frame.t < 46;
+    const base = { ...emptyFrame(frame.t, frame.index), gaze_zone: 'center' as const };
+    return Promise.resolve(away ? base : { ...base, face_count: 1, yaw: 2 + Math.sin(frame.t), pitch: -2, roll: 0, gaze_h: 0.05, gaze_v: 0 });
+  },
+};
+
+/** Real, self-contained WebM segments from ffmpeg, as the candidate app's MediaRecorder sends them. */
+function segment(start: number): Uint8Array {
+  const path = join(dir, `seg-${start}.webm`);
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc=size=96x64:rate=${FPS}:duration=${EVIDENCE_SEGMENT_SEC}`, '-c:v', 'libvpx', '-b:v', '50k', path]);
+  return new Uint8Array(readFileSync(path));
+}
+
+const frame = (t: number): RgbFrame => ({ width: 16, height: 16, data: new Uint8Array(16 * 16 * 3), t, index: 0 });
+
+describe('live session', () => {
+  it('flags the interval where the face leaves at once, and keeps video only around it', async () => {
+    const store = openStore(join(dir, 'flag.db'));
+    const live = new LiveSession({ policy, analyzer: { available: true, analyzer: scriptedCandidate }, store, workDir: dir });
+    const clip = segment(0);
+    let flaggedAt: number | undefined;
+    const opened: string[] = [];
+    for (let i = 0; i < 60 * FPS; i += 1) {
+      const t = i / FPS;
+      const outcome = await live.pushFrame(frame(t));
+      opened.push(...outcome.opened.map((o) => `${o.type}@${o.start}: ${o.why}`));
+      if (outcome.flagged && flaggedAt === undefined) flaggedAt = t;
+      if ((i + 1) % (EVIDENCE_SEGMENT_SEC * FPS) === 0) live.addEvidence({ start: t + 1 / FPS - EVIDENCE_SEGMENT_SEC, end: t + 1 / FPS, mime: 'video/webm', bytes: clip });
+      if (t === 10) expect(live.calibrate()).toMatchObject({ status: 'SUCCESS', analysed: true });
+    }
+    // Raised while the face was still away, not at the end of the session.
+    expect(flaggedAt).toBeGreaterThanOrEqual(40);
+    expect(flaggedAt).toBeLessThan(46);
+    expect(opened).toHaveLength(1);
+    expect(opened[0]).toMatch(/^no_face@40: Your face is not visible/);
+    // Unflagged video rolled away: 38-48 s with pre- and post-roll, plus the rolling window at the end.
+    expect(live.evidence.held.segments).toBeLessThanOrEqual(6);
+
+    const report = await live.finish();
+    expect(report.alerts.map((a) => a.type)).toEqual(['no_face']);
+    expect(report.intervals.filter((i) => i.flagged).map((i) => [i.start, i.end])).toEqual([[30, 60]]);
+    expect(report.segments).toHaveLength(1);
+    expect(report.segments[0]!.start).toBeLessThanOrEqual(38);
+    expect(report.segments[0]!.start).toBeGreaterThanOrEqual(36);
+    expect(store.segments.meta(report.segments[0]!.id)?.mime).toBe('video/webm');
+    expect(existsSync(live.evidence.dir)).toBe(false);
+    store.close();
+  }, 120_000);
+
+  it('without a face pipeline, receives frames but never claims to have analysed them', async () => {
+    const store = openStore(join(dir, 'none.db'));
+    const reason = 'the face pipeline is missing';
+    const live = new LiveSession({ policy, analyzer: { available: false, reason }, store, workDir: dir });
+    for (let i = 0; i < 20; i += 1) expect(await live.pushFrame(frame(i / FPS))).toEqual({ analysed: false, faceCount: null, opened: [], flagged: false });
+    expect(live.calibrate()).toMatchObject({ status: 'SKIPPED', reasons: [reason], analysed: false, framesReceived: 20 });
+    const report = await live.finish();
+    expect(report.media).toMatchObject({ video: false, framesAnalysed: 0 });
+    expect(report.notes[0]).toBe(`Video was not analysed: ${reason}.`);
+    store.close();
+  });
+});
+
+describe('policy channels', () => {
+  const api = createLiveApi({ store: openStore(join(dir, 'api.db')), env: { ...process.env, VIGIL_HOME: join(dir, 'home') } });
+
+  it('name the field and the rule a policy breaks', async () => {
+    expect(await api['policy.parse']({ text: '{"processingFps": 90}', source: 'exam.json' })).toMatchObject({ ok: false, field: 'processingFps', rule: expect.stringMatching(/30/) });
+    expect(await api['policy.parse']({ text: '{"processingFps": ', source: 'exam.json' })).toMatchObject({ ok: false, field: '(file)', rule: expect.stringMatching(/^not valid JSON/) });
+    expect(await api['policy.parse']({ text: '{}', source: 'exam.json' })).toMatchObject({ ok: true, policy: { processingFps: 12 } });
+  });
+
+  it('save a policy only with the invigilator password, storing the quit password as a salted hash', async () => {
+    expect(await api['invigilator.unlock']({ password: 'first-invigilator' })).toEqual({ ok: true, firstUse: true });
+    expect(await api['invigilator.unlock']({ password: 'someone-else' })).toEqual({ ok: false, firstUse: false });
+    await expect(api['policy.save']({ name: 'maths', policy: {}, invigilatorPassword: 'someone-else' })).rejects.toThrow(/password is wrong/);
+    const saved = await api['policy.save']({ name: 'maths', policy: { processingFps: 6 }, quitPassword: 'let-me-out', invigilatorPassword: 'first-invigilator' });
+    expect(saved.ok).toBe(true);
+    const loaded = await api['policy.load']({ name: 'maths' });
+    if (!loaded.ok) throw new Error(loaded.message);
+    expect(loaded.policy.processingFps).toBe(6);
+    expect(readFileSync(join(dir, 'home', 'policies', 'maths.json'), 'utf8')).not.toContain('let-me-out');
+    expect(await verifyPassword('let-me-out', loaded.policy.quitPasswordHash!)).toBe(true);
+    expect(await api['policy.load']({ name: 'history' })).toMatchObject({ ok: false, rule: 'no saved exam policy named "history" on this computer' });
+  });
+
+  it('refuse a policy the schema refuses, before saving anything', async () => {
+    expect(await api['policy.save']({ name: 'bad', policy: { rules: { noFaceFrames: 0 } }, invigilatorPassword: 'first-invigilator' })).toMatchObject({ ok: false, field: 'rules.noFaceFrames' });
+    expect(existsSync(join(dir, 'home', 'policies', 'bad.json'))).toBe(false);
+  });
+});
+
+describe('passwords', () => {
+  it('hash with a fresh salt each time and verify only the right password', async () => {
+    const [a, b] = [await hashPassword('correct horse'), await hashPassword('correct horse')];
+    expect(a).not.toBe(b);
+    expect(a).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(await verifyPassword('correct horse', a)).toBe(true);
+    expect(await verifyPassword('wrong horse', a)).toBe(false);
+  });
+});
