@@ -27,7 +27,8 @@ export function sourcePackageDir(): string {
 
 const PackageJson = z.object({ version: z.string(), license: z.string() });
 
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
+const recipeOf = (entry: CatalogEntry) => sha256(JSON.stringify({ entry, converter: CONVERTER_VERSION, opset: OPSET }));
 
 export function buildModel(entry: CatalogEntry, outDir: string): ManifestEntry {
   const pkgDir = sourcePackageDir();
@@ -43,6 +44,7 @@ export function buildModel(entry: CatalogEntry, outDir: string): ManifestEntry {
     name: entry.name,
     file,
     purpose: entry.purpose,
+    recipe: recipeOf(entry),
     source: { package: SOURCE_PACKAGE, version: pkg.version, path: entry.source, sha256: sha256(readFileSync(jsonPath)) },
     licence: pkg.license,
     sha256: sha256(converted.bytes),
@@ -80,7 +82,7 @@ export function modelsUpToDate(outDir: string): boolean {
   return CATALOG.every((entry) => {
     const m = manifest.models.find((x) => x.name === entry.name);
     const path = join(outDir, `${entry.name}.onnx`);
-    return m !== undefined && existsSync(path) && sha256(readFileSync(path)) === m.sha256;
+    return m !== undefined && m.recipe === recipeOf(entry) && existsSync(path) && sha256(readFileSync(path)) === m.sha256;
   });
 }
 

@@ -48,6 +48,14 @@ describe('converter', () => {
 });
 
 describe('npm run models', () => {
+  it('rebuilds when the manifest was written by another recipe (cut points, converter version)', () => {
+    const dir = tempDir();
+    const manifest = buildModels(dir);
+    const stale = { ...manifest, models: manifest.models.map((m) => (m.name === 'faceres' ? { ...m, recipe: 'older' } : m)) };
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(stale));
+    expect(modelsUpToDate(dir)).toBe(false);
+  });
+
   it('writes every catalogued model and a manifest that checks out against the files', () => {
     const dir = tempDir();
     const manifest = buildModels(dir);

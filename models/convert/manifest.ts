@@ -7,6 +7,8 @@ export const ManifestEntry = z.object({
   name: z.string(),
   file: z.string(),
   purpose: z.string(),
+  /** sha256 of the catalog entry and converter version: a changed cut point or converter rebuilds the model. */
+  recipe: z.string(),
   source: z.object({ package: z.string(), version: z.string(), path: z.string(), sha256: z.string() }),
   licence: z.string(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),

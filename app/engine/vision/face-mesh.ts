@@ -1,0 +1,138 @@
+/**
+ * FaceMesh (468 points) on an upright face crop, and Iris (eye contour + 5 iris points per eye) on eye crops, giving
+ * the 478-point mesh in frame pixels. The crop comes from a detection (first frame, or after tracking is lost) or
+ * from the previous frame's mesh (tracking).
+ */
+import type { RgbFrame } from '../media/frames';
+import type { FaceDetection, Point } from './face-detector';
+import { TO_UNIT, cropPointToFrame, cropToTensor, type Crop } from './image-ops';
+import { IRIS_MODEL, MESH } from './landmarks';
+import type { Model } from './sessions';
+
+export type Point3 = [number, number, number];
+
+export interface FaceMesh {
+  /** 478 points in frame pixels; z in the same pixel scale, smaller is nearer the camera. */
+  points: Point3[];
+  /** FaceMesh's face-presence score (0..1). */
+  score: number;
+  /** The upright crop the mesh was measured in (reused for anti-spoof, liveness, emotion, descriptor). */
+  crop: Crop;
+}
+
+const MESH_SIZE = 192;
+const IRIS_SIZE = 64;
+/** How much larger than the detector's box the mesh crop is (as @vladmandic/human does). */
+const DETECTION_SCALE = 1.4;
+/** How much larger than the mesh's own extent the next frame's crop is (as MediaPipe does when tracking). */
+const TRACKING_SCALE = 1.5;
+const EYE_SCALE = 2.3;
+
+/** Angle a crop must turn so that `from -> to` points up in the crop. */
+function uprightAngle(from: Point, to: Point): number {
+  return Math.atan2(to[0] - from[0], -(to[1] - from[1]));
+}
+
+export function cropFromDetection(d: FaceDetection): Crop {
+  const side = Math.max(d.box.w, d.box.h) * DETECTION_SCALE;
+  const mouth = d.keypoints[3]!;
+  const nose = d.keypoints[2]!;
+  return { cx: d.box.x + d.box.w / 2, cy: d.box.y + d.box.h / 2, w: side, h: side, angle: uprightAngle(mouth, nose) };
+}
+
+export function cropFromMesh(points: Point3[]): Crop {
+  const lip = points[MESH.upperLipInner]!;
+  const eyes = points[MESH.midEyes]!;
+  const angle = uprightAngle([lip[0], lip[1]], [eyes[0], eyes[1]]);
+  // Extent measured along the face's own axes, so a tilted head does not inflate the box.
+  const cos = Math.cos(angle);
+  const sin = Math.sin(angle);
+  let minU = Infinity;
+  let maxU = -Infinity;
+  let minV = Infinity;
+  let maxV = -Infinity;
+  for (let i = 0; i < 468; i++) {
+    const [x, y] = points[i]!;
+    const u = x * cos + y * sin;
+    const v = -x * sin + y * cos;
+    minU = Math.min(minU, u);
+    maxU = Math.max(maxU, u);
+    minV = Math.min(minV, v);
+    maxV = Math.max(maxV, v);
+  }
+  const cu = (minU + maxU) / 2;
+  const cv = (minV + maxV) / 2;
+  const side = Math.max(maxU - minU, maxV - minV) * TRACKING_SCALE;
+  return { cx: cu * cos - cv * sin, cy: cu * sin + cv * cos, w: side, h: side, angle };
+}
+
+/** The face's box in frame pixels: the axis-aligned bounds of the 468 mesh points. */
+export function meshBox(points: Point3[]) {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (let i = 0; i < 468; i++) {
+    const [x, y] = points[i]!;
+    x0 = Math.min(x0, x);
+    y0 = Math.min(y0, y);
+    x1 = Math.max(x1, x);
+    y1 = Math.max(y1, y);
+  }
+  return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
+}
+
+export async function runFaceMesh(meshModel: Model, irisModel: Model | null, frame: RgbFrame, crop: Crop): Promise<FaceMesh> {
+  const out = await meshModel.run(cropToTensor(frame, crop, MESH_SIZE, MESH_SIZE, TO_UNIT));
+  const meshOut = meshModel.entry.outputs.find((o) => o.shape[1] === 1404)!;
+  const flagOut = meshModel.entry.outputs.find((o) => o.shape[1] === 1)!;
+  const raw = out[meshOut.name]!;
+  const score = out[flagOut.name]![0]!;
+  const zScale = crop.w / MESH_SIZE;
+  const points: Point3[] = [];
+  for (let i = 0; i < 468; i++) {
+    const [x, y] = cropPointToFrame(crop, MESH_SIZE, MESH_SIZE, raw[i * 3]!, raw[i * 3 + 1]!);
+    points.push([x, y, raw[i * 3 + 2]! * zScale]);
+  }
+  if (irisModel) points.push(...(await runIris(irisModel, frame, points, crop.angle)));
+  return { points, score, crop };
+}
+
+/** Eye crop around the two corners, turned like the face; the left eye mirrored, as the Iris model expects a right eye. */
+function eyeCrop(points: Point3[], a: number, b: number, angle: number, flip: boolean): Crop {
+  const [ax, ay] = points[a]!;
+  const [bx, by] = points[b]!;
+  const side = Math.hypot(bx - ax, by - ay) * EYE_SCALE;
+  return { cx: (ax + bx) / 2, cy: (ay + by) / 2, w: side, h: side, angle, flip };
+}
+
+/** Runs both eyes in one batch; returns the 10 iris points (right iris, then left) in frame pixels. */
+async function runIris(model: Model, frame: RgbFrame, points: Point3[], angle: number): Promise<Point3[]> {
+  const crops = [eyeCrop(points, MESH.rightEye.outer, MESH.rightEye.inner, angle, false), eyeCrop(points, MESH.leftEye.inner, MESH.leftEye.outer, angle, true)];
+  const perEye = IRIS_SIZE * IRIS_SIZE * 3;
+  const input = new Float32Array(perEye * 2);
+  crops.forEach((c, i) => cropToTensor(frame, c, IRIS_SIZE, IRIS_SIZE, TO_UNIT, input, i * perEye));
+  const out = await model.run(input, 2);
+  const raw = out[model.entry.outputs[0]!.name]!;
+  const stride = IRIS_MODEL.points * 3;
+  const result: Point3[] = [];
+  crops.forEach((c, eye) => {
+    const zScale = c.w / IRIS_SIZE;
+    for (let k = 0; k < 5; k++) {
+      const o = eye * stride + (IRIS_MODEL.irisStart + k) * 3;
+      const [x, y] = cropPointToFrame(c, IRIS_SIZE, IRIS_SIZE, raw[o]!, raw[o + 1]!);
+      result.push([x, y, raw[o + 2]! * zScale]);
+    }
+  });
+  return result;
+}
+
+/** For tests and diagnostics: the 71 eye-contour points the Iris model gives for each eye, in frame pixels. */
+export async function eyeContours(model: Model, frame: RgbFrame, points: Point3[], angle: number, flipLeft: boolean, flipRight: boolean): Promise<Point[][]> {
+  const crops = [eyeCrop(points, MESH.rightEye.outer, MESH.rightEye.inner, angle, flipRight), eyeCrop(points, MESH.leftEye.inner, MESH.leftEye.outer, angle, flipLeft)];
+  const perEye = IRIS_SIZE * IRIS_SIZE * 3;
+  const input = new Float32Array(perEye * 2);
+  crops.forEach((c, i) => cropToTensor(frame, c, IRIS_SIZE, IRIS_SIZE, TO_UNIT, input, i * perEye));
+  const raw = (await model.run(input, 2))[model.entry.outputs[0]!.name]!;
+  return crops.map((c, eye) => Array.from({ length: IRIS_MODEL.irisStart }, (_, k) => cropPointToFrame(c, IRIS_SIZE, IRIS_SIZE, raw[eye * IRIS_MODEL.points * 3 + k * 3]!, raw[eye * IRIS_MODEL.points * 3 + k * 3 + 1]!)));
+}

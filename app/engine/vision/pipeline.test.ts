@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RgbFrame } from '../media/frames';
+import { VisionPipeline } from './pipeline';
+import { editedSample, sample } from './test-images';
+
+let vision: VisionPipeline;
+beforeAll(async () => {
+  vision = await VisionPipeline.open();
+});
+afterAll(async () => vision?.release());
+
+/** Each photo is a clip of its own: no tracking carried over, every rate due. */
+async function analyse(frame: RgbFrame) {
+  vision.reset();
+  return vision.process(frame);
+}
+
+describe('faces on sample photos', () => {
+  it('finds the one face of the face-id screenshot with 478 landmarks inside its box', async () => {
+    const r = await analyse(await sample('screenshot-faceid.jpg'));
+    expect(r.features.face_count).toBe(1);
+    const face = r.faces[0]!;
+    expect(face.mesh.points).toHaveLength(478);
+    const inBox = face.mesh.points.filter(([x, y]) => x >= face.box.x - 1 && x <= face.box.x + face.box.w + 1 && y >= face.box.y - 1 && y <= face.box.y + face.box.h + 1);
+    expect(inBox.length).toBe(478);
+    expect(r.features.face_confidence).toBeGreaterThan(0.5);
+  });
+
+  it('counts the five portraits of the face-detect screenshot', async () => {
+    const r = await analyse(await sample('screenshot-facedetect.jpg'));
+    expect(r.features.face_count).toBe(5);
+  });
+
+  it('gives no face, null measures and an unknown zone on a frame without a face', async () => {
+    const r = await analyse(await editedSample('screenshot-menu.png', 'scale=640:480'));
+    expect(r.features).toMatchObject({ face_count: 0, yaw: null, gaze_h: null, gaze_zone: 'unknown', blink: null });
+  });
+
+  it('rejects a frame whose bytes do not match its size, naming the frame', async () => {
+    await expect(vision.process({ width: 10, height: 10, data: new Uint8Array(100), t: 0, index: 7 })).rejects.toThrow(/frame 7: 100 bytes is not 10x10 RGB/);
+  });
+});
+
+describe('head pose and gaze sign conventions (README.md "Conventions")', () => {
+  it('yaw changes sign when the photo is mirrored, for a face turned well to one side', async () => {
+    const original = (await analyse(await sample('screenshot-facedetect.jpg'))).features.yaw!;
+    const mirrored = (await analyse(await editedSample('screenshot-facedetect.jpg', 'hflip'))).features.yaw!;
+    expect(Math.abs(original)).toBeGreaterThan(8);
+    expect(Math.sign(mirrored)).toBe(-Math.sign(original));
+    expect(Math.abs(mirrored + original)).toBeLessThan(8);
+  });
+
+  it('roll follows the picture: turned 20 degrees clockwise adds about +20, anticlockwise about -20', async () => {
+    const upright = (await analyse(await sample('screenshot-faceid.jpg'))).features.roll!;
+    const clockwise = (await analyse(await editedSample('screenshot-faceid.jpg', 'rotate=20*PI/180'))).features.roll!;
+    const anticlockwise = (await analyse(await editedSample('screenshot-faceid.jpg', 'rotate=-20*PI/180'))).features.roll!;
+    expect(clockwise - upright).toBeGreaterThan(15);
+    expect(clockwise - upright).toBeLessThan(25);
+    expect(anticlockwise - upright).toBeLessThan(-15);
+    expect(anticlockwise - upright).toBeGreaterThan(-25);
+  });
+
+  it('a frontal face looking at the camera is centred with open eyes and a closed mouth', async () => {
+    const f = (await analyse(await sample('screenshot-faceid.jpg'))).features;
+    expect(Math.abs(f.yaw!)).toBeLessThan(10);
+    expect(Math.abs(f.pitch!)).toBeLessThan(20);
+    expect(f.gaze_zone).toBe('center');
+    expect(f.ear_left!).toBeGreaterThan(0.2);
+    expect(f.ear_right!).toBeGreaterThan(0.2);
+    expect(f.blink).toBe(false);
+    expect(f.mouth_open!).toBeLessThan(0.1);
+  });
+});
+
+describe('tracking', () => {
+  it('tracks the face on the next frame without the detector and finds the same landmarks', async () => {
+    const frame = await sample('screenshot-faceid.jpg');
+    const first = await analyse(frame);
+    const second = await vision.process({ ...frame, t: 1 / 12, index: 1 });
+    expect(first.detectorRan).toBe(true);
+    expect(second.detectorRan).toBe(false);
+    expect(second.features.face_count).toBe(1);
+    const drift = first.faces[0]!.mesh.points.slice(0, 468).map((p, i) => Math.hypot(p[0] - second.faces[0]!.mesh.points[i]![0], p[1] - second.faces[0]!.mesh.points[i]![1]));
+    expect(drift.reduce((a, b) => a + b, 0) / drift.length).toBeLessThan(0.05 * first.faces[0]!.box.w);
+  });
+
+  it('notices a lost face and looks again with the detector on the same frame', async () => {
+    await analyse(await sample('screenshot-faceid.jpg'));
+    const blank = await editedSample('screenshot-faceid.jpg', 'drawbox=x=0:y=0:w=iw:h=ih:color=gray:t=fill');
+    const lost = await vision.process({ ...blank, t: 1 / 12, index: 1 });
+    expect(lost.detectorRan).toBe(true);
+    expect(lost.features.face_count).toBe(0);
+  });
+});
+
+describe('slower models at their own rates', () => {
+  it('fills anti-spoof, liveness, emotion and objects on the first frame and leaves them null until due again', async () => {
+    const frame = await sample('screenshot-faceid.jpg');
+    const first = (await analyse(frame)).features;
+    expect(first.antispoof).toBeGreaterThanOrEqual(0);
+    expect(first.antispoof).toBeLessThanOrEqual(1);
+    expect(first.liveness).toBeGreaterThanOrEqual(0);
+    expect(first.emotion).toMatch(/^(angry|disgust|fear|happy|sad|surprise|neutral)$/);
+    expect(first.person_count).toBeGreaterThanOrEqual(1);
+    const next = (await vision.process({ ...frame, t: 0.1, index: 1 })).features;
+    expect(next).toMatchObject({ antispoof: null, liveness: null, emotion: null, person_count: null, phone: null });
+  });
+
+  it('finds several people in the group photo', async () => {
+    const r = await analyse(await sample('samples.jpg'));
+    expect(r.features.person_count).toBeGreaterThanOrEqual(5);
+    expect(r.objects!.every((o) => o.score >= 0.2 && o.box.w > 0 && o.box.h > 0)).toBe(true);
+  });
+
+  it('scores the enrolled face as more similar to itself mirrored than to another person', async () => {
+    expect(await vision.enroll(await sample('screenshot-faceid.jpg'))).toBe(true);
+    const same = (await analyse(await editedSample('screenshot-faceid.jpg', 'hflip'))).features.identity_similarity!;
+    const other = (await analyse(await editedSample('screenshot-facedetect.jpg', 'crop=160:200:180:330'))).features.identity_similarity!;
+    expect(same).toBeGreaterThan(other);
+  });
+});

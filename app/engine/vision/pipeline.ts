@@ -1,0 +1,213 @@
+/**
+ * The live vision pipeline: one RGB frame with its timestamp in, one FrameFeatures row (and the details behind it)
+ * out. Faces are tracked from frame to frame by their own mesh; the detector re-runs every `detectEveryFrames` or
+ * as soon as tracking is lost. Objects, liveness/anti-spoof, emotion and identity run at their own, lower rates.
+ */
+import { emptyFrame, type FrameFeatures } from '../features/schema';
+import type { RgbFrame } from '../media/frames';
+import { iou } from './boxes';
+import { antispoofScore, cosineSimilarity, emotion, faceDescriptor, livenessScore, type Emotion } from './face-attributes';
+import { DETECTOR_DEFAULTS, detectFaces, type DetectorOptions } from './face-detector';
+import { cropFromDetection, cropFromMesh, meshBox, runFaceMesh, type FaceMesh } from './face-mesh';
+import { BLINK_EAR, engagement, eyeAspectRatio, gaze, gazeZone, headPose, mouthOpening, type Gaze, type HeadPose } from './geometry';
+import type { Crop } from './image-ops';
+import { MESH } from './landmarks';
+import { detectObjects, type DetectedObject } from './objects';
+import { openModels, type Model, type ModelName } from './sessions';
+
+export interface PipelineOptions {
+  threads: number;
+  detector: DetectorOptions;
+  /** Re-run the face detector at least this often (frames), even while tracking holds. */
+  detectEveryFrames: number;
+  /** Below this FaceMesh presence score a tracked face counts as lost. */
+  minMeshScore: number;
+  /** Seconds between runs of the slower models; 0 turns one off. */
+  objectsEverySec: number;
+  livenessEverySec: number;
+  emotionEverySec: number;
+  identityEverySec: number;
+  modelsDir?: string;
+}
+
+export const PIPELINE_DEFAULTS: PipelineOptions = {
+  threads: 1,
+  detector: DETECTOR_DEFAULTS,
+  detectEveryFrames: 12,
+  minMeshScore: 0.5,
+  objectsEverySec: 1,
+  livenessEverySec: 1,
+  emotionEverySec: 0.5,
+  identityEverySec: 2,
+};
+
+export interface FaceResult {
+  mesh: FaceMesh;
+  box: { x: number; y: number; w: number; h: number };
+  /** Detector score when this face was (re)detected on this frame, else the mesh's presence score. */
+  score: number;
+  pose: HeadPose;
+  gaze: Gaze | null;
+}
+
+export interface VisionResult {
+  features: FrameFeatures;
+  faces: FaceResult[];
+  /** Objects found on this frame, or null when the object detector did not run. */
+  objects: DetectedObject[] | null;
+  detectorRan: boolean;
+}
+
+type Due = 'objects' | 'liveness' | 'emotion' | 'identity';
+
+export class VisionPipeline {
+  private tracked: Crop[] = [];
+  private framesSinceDetect = Number.POSITIVE_INFINITY;
+  private readonly lastRun: Record<Due, number> = { objects: -Infinity, liveness: -Infinity, emotion: -Infinity, identity: -Infinity };
+  private enrolled: Float32Array | null = null;
+
+  private constructor(
+    private readonly models: Partial<Record<ModelName, Model>>,
+    readonly options: PipelineOptions,
+  ) {}
+
+  static async open(options: Partial<PipelineOptions> = {}): Promise<VisionPipeline> {
+    const o = { ...PIPELINE_DEFAULTS, ...options };
+    const names: ModelName[] = ['blazeface', 'facemesh', 'iris'];
+    if (o.objectsEverySec > 0) names.push('centernet');
+    if (o.livenessEverySec > 0) names.push('antispoof', 'liveness');
+    if (o.emotionEverySec > 0) names.push('emotion');
+    names.push('faceres');
+    return new VisionPipeline(await openModels(names, { threads: o.threads, dir: o.modelsDir }), o);
+  }
+
+  async release(): Promise<void> {
+    for (const m of Object.values(this.models)) await m?.session.release();
+  }
+
+  /** Forget tracked faces (a new, unrelated clip follows). */
+  reset(): void {
+    this.tracked = [];
+    this.framesSinceDetect = Number.POSITIVE_INFINITY;
+    for (const k of Object.keys(this.lastRun) as Due[]) this.lastRun[k] = -Infinity;
+  }
+
+  /** Stores the descriptor of the largest face in `frame` as the enrolled identity; false when there is no face. */
+  async enroll(frame: RgbFrame): Promise<boolean> {
+    this.reset();
+    const faces = await this.faces(frame, true);
+    this.reset();
+    const primary = faces.faces[0];
+    if (!primary) return false;
+    this.enrolled = await faceDescriptor(this.model('faceres'), frame, primary.mesh.crop);
+    return true;
+  }
+
+  async process(frame: RgbFrame): Promise<VisionResult> {
+    checkFrame(frame);
+    const { faces, detectorRan } = await this.faces(frame, false);
+    const features = emptyFrame(frame.t, frame.index);
+    features.face_count = faces.length;
+    const primary = faces[0];
+    if (primary) await this.describe(frame, primary, features);
+    let objects: DetectedObject[] | null = null;
+    if (this.due('objects', frame.t)) {
+      objects = await detectObjects(this.model('centernet'), frame);
+      const best = (label: string) => objects!.filter((o) => o.label === label).reduce((m, o) => Math.max(m, o.score), 0);
+      features.person_count = objects.filter((o) => o.label === 'person').length;
+      features.phone = best('cell phone');
+      features.book = best('book');
+      features.laptop = best('laptop');
+      features.tv = best('tv');
+      features.remote = best('remote');
+    }
+    return { features, faces, objects, detectorRan };
+  }
+
+  private model(name: ModelName): Model {
+    const m = this.models[name];
+    if (!m) throw new Error(`vision model ${name} is not open`);
+    return m;
+  }
+
+  private due(kind: Due, t: number): boolean {
+    const every = { objects: this.options.objectsEverySec, liveness: this.options.livenessEverySec, emotion: this.options.emotionEverySec, identity: this.options.identityEverySec }[kind];
+    if (every <= 0 || !this.models[kind === 'objects' ? 'centernet' : kind === 'identity' ? 'faceres' : kind]) return false;
+    if (kind === 'identity' && !this.enrolled) return false;
+    // A clock that jumps backwards (a new clip) counts as due.
+    if (t - this.lastRun[kind] < every && t >= this.lastRun[kind]) return false;
+    this.lastRun[kind] = t;
+    return true;
+  }
+
+  private async faces(frame: RgbFrame, forceDetect: boolean): Promise<{ faces: FaceResult[]; detectorRan: boolean }> {
+    let detectorRan = false;
+    let crops: { crop: Crop; score: number | null }[] = this.tracked.map((crop) => ({ crop, score: null }));
+    const detect = async () => {
+      detectorRan = true;
+      this.framesSinceDetect = 0;
+      const found = await detectFaces(this.model('blazeface'), frame, this.options.detector);
+      return found.map((d) => ({ crop: cropFromDetection(d), score: d.score }));
+    };
+    if (forceDetect || crops.length === 0 || this.framesSinceDetect >= this.options.detectEveryFrames) crops = await detect();
+    else this.framesSinceDetect++;
+    let results = await this.meshes(frame, crops);
+    // Tracking lost: look again on this same frame rather than report no face.
+    if (!detectorRan && results.length < crops.length) results = await this.meshes(frame, await detect());
+    results.sort((a, b) => b.box.w * b.box.h - a.box.w * a.box.h);
+    this.tracked = results.map((f) => cropFromMesh(f.mesh.points));
+    return { faces: results, detectorRan };
+  }
+
+  private async meshes(frame: RgbFrame, crops: { crop: Crop; score: number | null }[]): Promise<FaceResult[]> {
+    const out: FaceResult[] = [];
+    for (const { crop, score } of crops) {
+      let mesh = await runFaceMesh(this.model('facemesh'), this.model('iris'), frame, crop);
+      if (mesh.score < this.options.minMeshScore) continue;
+      // A detector box is rough (size and angle); one pass on the mesh's own crop gives the same mesh tracking would.
+      if (score !== null) {
+        const refined = await runFaceMesh(this.model('facemesh'), this.model('iris'), frame, cropFromMesh(mesh.points));
+        if (refined.score >= this.options.minMeshScore) mesh = refined;
+      }
+      const box = meshBox(mesh.points);
+      // Two crops that converged on the same face keep one.
+      if (out.some((f) => iou(f.box, box) > 0.5)) continue;
+      out.push({ mesh, box, score: score ?? mesh.score, pose: headPose(mesh.points), gaze: gaze(mesh.points) });
+    }
+    return out;
+  }
+
+  private async describe(frame: RgbFrame, face: FaceResult, f: FrameFeatures): Promise<void> {
+    const p = face.mesh.points;
+    f.face_confidence = face.score;
+    f.face_x = clamp01(face.box.x / frame.width);
+    f.face_y = clamp01(face.box.y / frame.height);
+    f.face_w = Math.min(1, face.box.w / frame.width);
+    f.face_h = Math.min(1, face.box.h / frame.height);
+    f.yaw = face.pose.yaw;
+    f.pitch = face.pose.pitch;
+    f.roll = face.pose.roll;
+    f.gaze_h = face.gaze?.h ?? null;
+    f.gaze_v = face.gaze?.v ?? null;
+    f.gaze_zone = gazeZone(face.pose, face.gaze);
+    f.ear_left = eyeAspectRatio(p, MESH.leftEye.ear);
+    f.ear_right = eyeAspectRatio(p, MESH.rightEye.ear);
+    f.blink = f.ear_left < BLINK_EAR && f.ear_right < BLINK_EAR;
+    f.mouth_open = mouthOpening(p);
+    f.engagement = engagement(face.pose, face.gaze);
+    const crop = face.mesh.crop;
+    if (this.due('liveness', frame.t)) {
+      f.antispoof = await antispoofScore(this.model('antispoof'), frame, crop);
+      f.liveness = await livenessScore(this.model('liveness'), frame, crop);
+    }
+    if (this.due('emotion', frame.t)) f.emotion = (await emotion(this.model('emotion'), frame, crop)).label satisfies Emotion;
+    if (this.due('identity', frame.t) && this.enrolled) f.identity_similarity = cosineSimilarity(this.enrolled, await faceDescriptor(this.model('faceres'), frame, crop));
+  }
+}
+
+const clamp01 = (x: number) => Math.max(0, Math.min(1, x));
+
+function checkFrame(frame: RgbFrame): void {
+  if (!Number.isInteger(frame.width) || !Number.isInteger(frame.height) || frame.width < 1 || frame.height < 1) throw new Error(`frame ${frame.index}: size ${frame.width}x${frame.height} is not an image`);
+  if (frame.data.length !== frame.width * frame.height * 3) throw new Error(`frame ${frame.index}: ${frame.data.length} bytes is not ${frame.width}x${frame.height} RGB (${frame.width * frame.height * 3} bytes)`);
+}
