@@ -9,6 +9,12 @@ import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type * as OnnxRuntime from 'onnxruntime-node';
 import { dataSetDir, modelsDir, vigilHome } from '../paths';
+import { listDisplays } from '../signals/displays';
+import { detectCamera, detectMicrophone, type MediaPresence } from '../signals/media-devices';
+import { listProcesses } from '../signals/process-list';
+import { createMatcher, type ProhibitedFinding } from '../signals/prohibited-processes';
+import { detectRemoteSession } from '../signals/remote-session';
+import { detectVm, VM_SCORE_THRESHOLD } from '../signals/vm-detection';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -128,7 +134,84 @@ export const evaluationDataCheck: Check = {
   },
 };
 
-export const defaultChecks: readonly Check[] = [nodeCheck, sqliteCheck, onnxRuntimeCheck, modelsCheck, dataFolderCheck, ffmpegCheck, evaluationDataCheck];
+// OS checks: a finding is a warning, not a failure: the exam's policy decides whether the exam may start.
+
+export const vmCheck: Check = {
+  id: 'vm',
+  async run() {
+    const { score, indicators, vendor } = await detectVm();
+    const found = indicators.filter((i) => i.found).map((i) => i.id);
+    const evidence = { score, threshold: VM_SCORE_THRESHOLD, vendor, indicators };
+    return score >= VM_SCORE_THRESHOLD
+      ? { id: 'vm', status: 'warn', summary: `looks like a virtual machine${vendor ? ` (${vendor})` : ''}: score ${score} from ${found.join(', ')}`, evidence, fix: 'sit the exam on a physical computer, or ask the invigilator to allow virtual machines' }
+      : { id: 'vm', status: 'ok', summary: `not a virtual machine by the evidence (score ${score}${found.length ? ` from ${found.join(', ')}` : ''})`, evidence };
+  },
+};
+
+export const prohibitedProcessesCheck: Check = {
+  id: 'prohibited_processes',
+  async run() {
+    const started = Date.now();
+    const processes = await listProcesses();
+    const match = createMatcher();
+    const found = processes.filter((p) => p.pid !== process.pid).map(match).filter((f): f is ProhibitedFinding => f !== null);
+    const evidence = {
+      processesScanned: processes.length,
+      scanMs: Date.now() - started,
+      found: found.map((f) => ({ pid: f.process.pid, name: f.process.name, exe: f.process.exe, category: f.rule.category, rule: f.rule.pattern, matchedOn: f.matchedOn })),
+    };
+    const names = [...new Set(found.map((f) => f.process.name))].sort();
+    return found.length === 0
+      ? { id: 'prohibited_processes', status: 'ok', summary: `no prohibited program running (${processes.length} processes checked)`, evidence }
+      : { id: 'prohibited_processes', status: 'warn', summary: `prohibited program(s) running: ${names.join(', ')}`, evidence, fix: `quit ${names.join(', ')} before the exam` };
+  },
+};
+
+export const displaysCheck: Check = {
+  id: 'displays',
+  async run(env) {
+    const listing = await listDisplays(env);
+    if (!listing.ok) return { id: 'displays', status: 'warn', summary: `displays could not be listed: ${listing.error}`, evidence: { source: listing.source, error: listing.error, display: env.DISPLAY ?? null }, fix: listing.fix };
+    const { displays, source } = listing;
+    const evidence = { count: displays.length, source, displays, display: env.DISPLAY ?? null };
+    if (displays.length === 1) return { id: 'displays', status: 'ok', summary: `one display (${displays[0]?.width}x${displays[0]?.height})`, evidence };
+    return displays.length === 0
+      ? { id: 'displays', status: 'warn', summary: 'no display found (headless machine or no X display)', evidence, fix: 'run Vigil in a desktop session with one screen' }
+      : { id: 'displays', status: 'warn', summary: `${displays.length} displays connected; exams usually allow one`, evidence, fix: 'disconnect every screen but one' };
+  },
+};
+
+export const remoteSessionCheck: Check = {
+  id: 'remote_session',
+  async run(env) {
+    const { remote, kinds, evidence } = await detectRemoteSession(env);
+    return remote
+      ? { id: 'remote_session', status: 'warn', summary: `this session may be remote or shared: ${kinds.join(', ')}`, evidence: { kinds, ...evidence }, fix: 'sit the exam at the computer itself, with no remote-desktop or screen-sharing server running' }
+      : { id: 'remote_session', status: 'ok', summary: 'local session: no SSH, RDP or VNC found', evidence: { kinds, ...evidence } };
+  },
+};
+
+function mediaCheck(id: 'camera' | 'microphone', detect: () => Promise<MediaPresence>): Check {
+  return {
+    id,
+    async run() {
+      const found = await detect();
+      const evidence = { present: found.present, devices: found.devices, source: found.source, ...(found.error ? { error: found.error } : {}) };
+      if (found.present) return { id, status: 'ok', summary: `${id} found: ${found.devices.map((d) => d.name).join(', ')}`, evidence };
+      return found.present === null
+        ? { id, status: 'warn', summary: `${id} presence cannot be told from here; the exam app checks it when it opens the device`, evidence }
+        : { id, status: 'warn', summary: `no ${id} found`, evidence, fix: `connect a ${id} (and allow Vigil to use it)` };
+    },
+  };
+}
+
+export const cameraCheck = mediaCheck('camera', detectCamera);
+export const microphoneCheck = mediaCheck('microphone', detectMicrophone);
+
+export const defaultChecks: readonly Check[] = [
+  nodeCheck, sqliteCheck, onnxRuntimeCheck, modelsCheck, dataFolderCheck, ffmpegCheck, evaluationDataCheck,
+  vmCheck, prohibitedProcessesCheck, displaysCheck, remoteSessionCheck, cameraCheck, microphoneCheck,
+];
 
 export async function runChecks(checks: readonly Check[] = defaultChecks, env: NodeJS.ProcessEnv = process.env): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
