@@ -3,6 +3,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { engineVersion } from '../engine/paths';
+import { registerAnalyze } from './commands/analyze';
 import { registerDoctor } from './commands/doctor';
 import { registerReports } from './commands/reports';
 import { reportError } from './errors';
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`vigil: ${text.replace(/^error: /, '')}`) });
   registerDoctor(program);
+  registerAnalyze(program);
   registerReports(program);
   return program;
 }
