@@ -66,6 +66,16 @@ describe('migrations', () => {
     insert.run(0.1, 'CLEAN');
   });
 
+  it('0060 creates reviewer_labels: a 0/1 verdict on a stretch of a session, end >= start', () => {
+    const db = freshAt(60);
+    db.prepare("INSERT INTO sessions (id, source, started_at) VALUES ('s', 'live', 'now')").run();
+    const insert = db.prepare("INSERT INTO reviewer_labels (session_id, start, end, is_cheating, reviewer, created_at) VALUES (?, ?, ?, ?, 'r', 'now')");
+    expect(() => insert.run('s', 0, 10, 2)).toThrow(/CHECK/);
+    expect(() => insert.run('s', 5, 1, 1)).toThrow(/CHECK/);
+    expect(() => insert.run('nobody', 0, 1, 1)).toThrow(/FOREIGN KEY/);
+    insert.run('s', 0, 10, 1);
+  });
+
   it('each migration leaves user_version at its own number', () => {
     for (const m of migrations) expect(freshAt(m.version).pragma('user_version', { simple: true })).toBe(m.version);
   });
