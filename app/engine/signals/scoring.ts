@@ -30,9 +30,18 @@ function point(type: AlertType, t: number, severity: Severity, confidence: numbe
   return { type, start: t, end: t, severity, confidence, evidence };
 }
 
+/** focus.ts records a loss when it starts and again, with its end, when focus returns: keep the latest row. */
+function latestFocusRows(events: readonly SignalEvent[]): SignalEvent[] {
+  const latest = new Map<string, number>();
+  events.forEach((e, i) => {
+    if (e.type === 'focus_lost') latest.set(`${e.source}@${e.t}`, i);
+  });
+  return events.filter((e, i) => e.type !== 'focus_lost' || latest.get(`${e.source}@${e.t}`) === i);
+}
+
 /** Alerts for a session's (or an interval's) signal events, sorted by start. */
 export function signalAlerts(events: readonly SignalEvent[]): Alert[] {
-  const sorted = [...events].sort((a, b) => a.t - b.t);
+  const sorted = latestFocusRows(events).sort((a, b) => a.t - b.t);
   const alerts: Alert[] = [];
   const usedCombos = new Set<Combo>();
   const combos = sorted.filter((e): e is Combo => e.type === 'key_combo');
