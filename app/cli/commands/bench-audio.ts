@@ -1,0 +1,38 @@
+/**
+ * `vigil bench audio`: realtime factor of VAD plus voice analysis on one thread; the last stdout line is one JSON object.
+ */
+import type { Command } from 'commander';
+import { benchAudio } from '../../engine/audio/bench';
+import { MissingDataError } from '../../engine/audio/eval/evaluate';
+import { dataSetDir } from '../../engine/paths';
+import { CliError, usageError } from '../errors';
+import { startProgress } from '../progress';
+
+/** The `bench` group: found if another area registered it first, created otherwise. */
+function benchGroup(program: Command): Command {
+  return program.commands.find((c) => c.name() === 'bench') ?? program.command('bench').description('measure speed on the evaluation data (../shared/data or VIGIL_DATA_DIR)');
+}
+
+export function registerBenchAudio(program: Command): void {
+  benchGroup(program)
+    .command('audio')
+    .description('realtime factor of VAD + voice analysis on one thread (target >= 200)')
+    .option('--json', 'print the figures as one JSON object (the last line)')
+    .option('--repeats <n>', 'runs over the input; the best counts', '3')
+    .action(async (options: { json?: boolean; repeats: string }) => {
+      const repeats = Number(options.repeats);
+      if (!Number.isInteger(repeats) || repeats < 1 || repeats > 50) throw usageError('--repeats', `must be a whole number from 1 to 50, not "${options.repeats}"`);
+      const bar = startProgress('bench audio', repeats);
+      let result: Awaited<ReturnType<typeof benchAudio>>;
+      try {
+        result = await benchAudio(dataSetDir(), repeats, (done) => bar.update(done));
+      } catch (error) {
+        if (error instanceof MissingDataError) throw new CliError('evaluation data', error.message);
+        throw error;
+      } finally {
+        bar.stop();
+      }
+      if (!options.json) process.stdout.write(`audio: ${result.input.audioSec} s analysed at ${result.realtimeFactor}x realtime (VAD alone ${result.vadRealtimeFactor}x), one thread; target 200x\n`);
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+    });
+}

@@ -1,0 +1,55 @@
+/**
+ * `vigil eval audio`: speech detection and voice counting against ../shared/data (see app/engine/audio/README.md).
+ */
+import type { Command } from 'commander';
+import { evaluateAudio, MissingDataError, type AudioEvaluation } from '../../engine/audio/eval/evaluate';
+import { dataSetDir } from '../../engine/paths';
+import { CliError } from '../errors';
+import { startProgress } from '../progress';
+
+/** The `eval` group: found if another area registered it first, created otherwise. */
+function evalGroup(program: Command): Command {
+  return program.commands.find((c) => c.name() === 'eval') ?? program.command('eval').description('measure a detector against the evaluation data (../shared/data or VIGIL_DATA_DIR)');
+}
+
+const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+
+export function registerEvalAudio(program: Command): void {
+  evalGroup(program)
+    .command('audio')
+    .description('speech P/R/F1 on speakers/ (RTTM), multiple-voices P/R per 3 s window, false multiple-voices rate on single-speaker/')
+    .option('--json', 'print one JSON object')
+    .action(async (options: { json?: boolean }) => {
+      const dir = dataSetDir();
+      const bar = startProgress('eval audio', 1);
+      let result: AudioEvaluation;
+      try {
+        result = await evaluateAudio(dir, (done, total, detail) => {
+          bar.setTotal(total);
+          bar.update(done, detail);
+        });
+      } catch (error) {
+        if (error instanceof MissingDataError) throw new CliError('evaluation data', error.message);
+        throw error;
+      } finally {
+        bar.stop();
+      }
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+        return;
+      }
+      const s = result.speech.all;
+      const v = result.multipleVoices.all;
+      const b = result.singleSpeaker.blind;
+      const e = result.singleSpeaker.enrolledHeldOut;
+      const lines = [
+        `speech (${result.speech.files} meeting files, ${result.speech.frameSec * 1000} ms frames in scored regions): P ${pct(s.precision)} R ${pct(s.recall)} F1 ${pct(s.f1)} (dev+test F1 ${pct(result.speech.devTest.f1)}) target F1 >= 90%`,
+        `multiple voices (3 s windows, blind): P ${pct(v.precision)} R ${pct(v.recall)}, false on 0-1 speaker meeting windows ${pct(v.falsePositiveRate)}, change-score ROC AUC ${result.multipleVoices.changeScoreAuc ?? 'n/a'}; target R >= 80%`,
+        `single-speaker false multiple voices: held-out speakers ${pct(b.heldOutSpeakers.falseMultipleRate)} of ${b.heldOutSpeakers.windows} windows, all 100 files ${pct(b.allFiles.falseMultipleRate)}; target <= 5%`,
+        `enrolled candidate (held-out speakers): false alert ${pct(e.falseAlertRate)}, other speaker recognised as someone else ${pct(e.foreignRecall)}, foreign ROC AUC ${e.foreignAuc ?? 'n/a'}`,
+        `tuned on ${result.singleSpeaker.tuningSpeakers.join(', ')}: change ${result.tuned.change}, foreign ${result.tuned.foreign} (shipped ${result.thresholds.change}, ${result.thresholds.foreign})`,
+      ];
+      if (result.missingFiles.length) lines.push(`listed but missing, skipped: ${result.missingFiles.join(', ')}`);
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}

@@ -1,0 +1,245 @@
+/**
+ * `vigil eval audio`: speech detection and voice counting measured against the shared evaluation data
+ * (../shared/data, never used by tests). What is tuned on what is fixed here and in README.md:
+ *  - speakers/ train split (trn*): VAD hysteresis; figures are given for every split and for dev+test alone;
+ *  - single-speaker/ speakers in TUNING_SPEAKERS: the voice thresholds (re-derived below, shipped in
+ *    thresholds.ts); false rates are given for the held-out speakers and for all 100 files.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { analyzeAudio, type AudioAnalysis } from '../analyze';
+import { decodeAudioFile } from '../decode';
+import { EnrolmentError, enrolVoice } from '../enrol';
+import { DEFAULT_VOICE_THRESHOLDS, type VoiceThresholds } from '../thresholds';
+import { SileroVad } from '../vad';
+import type { Enrolment, VoiceWindow } from '../voices';
+import { add, emptyCounts, rates, rocAuc, type Counts } from './metrics';
+import { readList, readRttm, readUem, type Region, type Turn } from './rttm';
+
+export const TARGETS = { speechF1: 0.9, multipleVoicesRecall: 0.8, falseMultipleRate: 0.05 } as const;
+/** Speakers of single-speaker/ whose files tune the voice thresholds (the first five ids in sorted order). */
+export const TUNING_SPEAKER_COUNT = 5;
+const SPLITS = ['train', 'development', 'test'] as const;
+const FRAME = 0.01;
+/** Windows shorter than this (the tail of a file) are not scored. */
+const MIN_WINDOW_SEC = 1;
+
+export class MissingDataError extends Error {}
+
+export interface EvalProgress {
+  (done: number, total: number, detail: string): void;
+}
+
+interface SpeakerFile {
+  uri: string;
+  split: (typeof SPLITS)[number];
+  path: string;
+  turns: Turn[];
+  regions: Region[];
+}
+
+export function loadSpeakersSet(dir: string): { files: SpeakerFile[]; missing: string[] } {
+  const files: SpeakerFile[] = [];
+  const missing: string[] = [];
+  for (const split of SPLITS) {
+    const lst = join(dir, `debug.${split}.lst`);
+    if (!existsSync(lst)) throw new MissingDataError(`${lst}: missing (the speakers/ set needs its .lst, .rttm and .uem files)`);
+    const turns = readRttm(join(dir, `debug.${split}.rttm`));
+    const regions = readUem(join(dir, `debug.${split}.uem`));
+    for (const uri of readList(lst)) {
+      const path = join(dir, `${uri}.wav`);
+      if (!existsSync(path)) {
+        missing.push(uri);
+        continue;
+      }
+      files.push({ uri, split, path, turns: turns.filter((t) => t.uri === uri), regions: regions.filter((r) => r.uri === uri) });
+    }
+  }
+  return { files, missing };
+}
+
+const round = (x: number | null, d = 4) => (x === null ? null : Math.round(x * 10 ** d) / 10 ** d);
+const summary = (c: Counts) => {
+  const r = rates(c);
+  return { precision: round(r.precision), recall: round(r.recall), f1: round(r.f1), falsePositiveRate: round(r.falsePositiveRate), counts: c };
+};
+const percentile = (values: readonly number[], p: number) => {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length === 0 ? null : s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
+};
+const inside = (t: number, spans: readonly { start: number; end: number }[]) => spans.some((s) => t >= s.start && t < s.end);
+const multiple = (w: VoiceWindow) => w.voices === 2;
+
+export async function evaluateAudio(dataDir: string, progress: EvalProgress = () => {}, thresholds: VoiceThresholds = DEFAULT_VOICE_THRESHOLDS) {
+  const speakersDir = join(dataDir, 'speakers');
+  const singleDir = join(dataDir, 'single-speaker');
+  if (!existsSync(speakersDir) || !existsSync(singleDir)) throw new MissingDataError(`${dataDir}: no speakers/ and single-speaker/ evaluation data here (set VIGIL_DATA_DIR)`);
+  const { files, missing } = loadSpeakersSet(speakersDir);
+  const singles = readdirSync(singleDir).filter((f) => f.endsWith('.wav')).sort();
+  if (files.length === 0 || singles.length === 0) throw new MissingDataError(`${dataDir}: the speakers/ or single-speaker/ folder holds no audio`);
+  const speakerOf = (f: string) => f.split('-')[0]!;
+  const speakerIds = [...new Set(singles.map(speakerOf))].sort();
+  const tuning = new Set(speakerIds.slice(0, TUNING_SPEAKER_COUNT));
+
+  const vad = await SileroVad.load();
+  const total = files.length + singles.length * 2;
+  let done = 0;
+  const tick = (detail: string) => progress(++done, total, detail);
+  try {
+    // 1. Meetings: speech frames and multiple voices, blind (no enrolment: nobody in a meeting is "the candidate").
+    const speech = { all: emptyCounts(), devTest: emptyCounts(), train: emptyCounts() };
+    const voices = { all: emptyCounts(), devTest: emptyCounts() };
+    const positiveScores: number[] = [];
+    const negativeScores: number[] = [];
+    for (const file of files) {
+      const analysis = await analyzeAudio(file.path, { vad, thresholds });
+      tick(file.uri);
+      const heldOut = file.split !== 'train';
+      for (const region of file.regions) {
+        for (let t = region.start + FRAME / 2; t < region.end; t += FRAME) {
+          const predicted = inside(t, analysis.segments);
+          const actual = inside(t, file.turns);
+          add(speech.all, predicted, actual);
+          add(heldOut ? speech.devTest : speech.train, predicted, actual);
+        }
+      }
+      for (const w of analysis.windows) {
+        if (w.end - w.start < MIN_WINDOW_SEC || !file.regions.some((r) => w.start >= r.start && w.end <= r.end + 1e-6)) continue;
+        const speakers = new Set(file.turns.filter((t) => t.start < w.end && t.end > w.start).map((t) => t.speaker));
+        const actual = speakers.size >= 2;
+        add(voices.all, multiple(w), actual);
+        if (heldOut) add(voices.devTest, multiple(w), actual);
+        if (w.changeScore !== null) (actual ? positiveScores : negativeScores).push(w.changeScore);
+      }
+    }
+
+    // 2. Single speakers, blind and with the speaker enrolled from their first file.
+    const byFile = new Map<string, AudioAnalysis>();
+    const blindTuningScores: number[] = [];
+    const blind = { heldOut: { windows: 0, flagged: 0, files: 0, filesFlagged: 0 }, all: { windows: 0, flagged: 0, files: 0, filesFlagged: 0 } };
+    for (const f of singles) {
+      const analysis = await analyzeAudio(join(singleDir, f), { vad, thresholds });
+      tick(f);
+      byFile.set(f, analysis);
+      const scored = analysis.windows.filter((w) => w.end - w.start >= MIN_WINDOW_SEC && w.voices > 0);
+      const flagged = scored.filter(multiple).length;
+      for (const bucket of tuning.has(speakerOf(f)) ? [blind.all] : [blind.all, blind.heldOut]) {
+        bucket.windows += scored.length;
+        bucket.flagged += flagged;
+        bucket.files += 1;
+        bucket.filesFlagged += flagged > 0 ? 1 : 0;
+      }
+      if (tuning.has(speakerOf(f))) for (const w of scored) if (w.changeScore !== null) blindTuningScores.push(w.changeScore);
+    }
+
+    // Each speaker is enrolled from their first file, or first files until there is enough speech (as a
+    // calibration step would ask for more); those files are then not scored as the same speaker.
+    const enrolments = new Map<string, Enrolment>();
+    const enrolFiles = new Set<string>();
+    for (const id of speakerIds) {
+      const own = singles.filter((f) => speakerOf(f) === id);
+      const parts: Float32Array[] = [];
+      for (const f of own) {
+        parts.push(await decodeAudioFile(join(singleDir, f)));
+        enrolFiles.add(f);
+        try {
+          enrolments.set(id, await enrolVoice(concat(parts), vad));
+          break;
+        } catch (error) {
+          if (!(error instanceof EnrolmentError)) throw error;
+        }
+      }
+      if (!enrolments.has(id)) throw new MissingDataError(`${singleDir}: speaker ${id} has too little speech to enrol`);
+    }
+    const foreign = { tuning: { same: [] as number[], other: [] as number[], sameBlocks: [] as number[] }, heldOut: { same: [] as number[], other: [] as number[] } };
+    const enrolled = { heldOut: { windows: 0, flagged: 0, foreignSame: 0, foreignOther: 0, otherWindows: 0 } };
+    for (const f of singles) {
+      const id = speakerOf(f);
+      const isFirst = enrolFiles.has(f);
+      const bucket = tuning.has(id) ? foreign.tuning : foreign.heldOut;
+      // The same speaker (not the enrolment file itself) must read as the candidate; every other speaker of the same half as someone else.
+      const analysis = await analyzeAudio(join(singleDir, f), { vad, thresholds, enrolment: enrolments.get(id)! });
+      tick(`${f} (enrolled)`);
+      const scored = analysis.windows.filter((w) => w.end - w.start >= MIN_WINDOW_SEC && w.foreignScore !== null);
+      if (!isFirst) {
+        bucket.same.push(...scored.map((w) => w.foreignScore!));
+        if (tuning.has(id)) foreign.tuning.sameBlocks.push(...scored.flatMap((w) => w.blockScores ?? []));
+        else {
+          enrolled.heldOut.windows += scored.length;
+          enrolled.heldOut.flagged += scored.filter((w) => multiple(w) || w.foreign === true).length;
+          enrolled.heldOut.foreignSame += scored.filter((w) => w.foreign === true).length;
+        }
+      }
+      // Other speakers against this speaker's enrolment, from the blind analysis's frames: re-run with the other enrolment.
+      const others = speakerIds.filter((o) => o !== id && tuning.has(o) === tuning.has(id));
+      const other = others[singles.indexOf(f) % others.length]!;
+      const cross = await analyzeAudio(join(singleDir, f), { vad, thresholds, enrolment: enrolments.get(other)! });
+      const crossScored = cross.windows.filter((w) => w.end - w.start >= MIN_WINDOW_SEC && w.foreignScore !== null);
+      bucket.other.push(...crossScored.map((w) => w.foreignScore!));
+      if (!tuning.has(id)) {
+        enrolled.heldOut.otherWindows += crossScored.length;
+        enrolled.heldOut.foreignOther += crossScored.filter((w) => w.foreign === true).length;
+      }
+    }
+
+    const voicesAll = summary(voices.all);
+    const speechAll = summary(speech.all);
+    const falseRateHeld = blind.heldOut.windows ? blind.heldOut.flagged / blind.heldOut.windows : null;
+    return {
+      data: dataDir,
+      missingFiles: missing,
+      thresholds,
+      speech: { all: speechAll, train: summary(speech.train), devTest: summary(speech.devTest), frameSec: FRAME, files: files.length },
+      multipleVoices: {
+        windowSec: 3,
+        all: voicesAll,
+        devTest: summary(voices.devTest),
+        changeScoreAuc: round(rocAuc(positiveScores, negativeScores)),
+        note: 'blind (no enrolment); positive = two or more RTTM speakers in the window; falsePositiveRate here is over meeting windows with one or no speaker',
+      },
+      singleSpeaker: {
+        blind: {
+          heldOutSpeakers: { ...blind.heldOut, falseMultipleRate: round(falseRateHeld), fileRate: round(blind.heldOut.files ? blind.heldOut.filesFlagged / blind.heldOut.files : null) },
+          allFiles: { ...blind.all, falseMultipleRate: round(blind.all.windows ? blind.all.flagged / blind.all.windows : null), fileRate: round(blind.all.files ? blind.all.filesFlagged / blind.all.files : null) },
+        },
+        enrolledHeldOut: {
+          windows: enrolled.heldOut.windows,
+          falseAlertRate: round(enrolled.heldOut.windows ? enrolled.heldOut.flagged / enrolled.heldOut.windows : null),
+          falseForeignRate: round(enrolled.heldOut.windows ? enrolled.heldOut.foreignSame / enrolled.heldOut.windows : null),
+          foreignRecall: round(enrolled.heldOut.otherWindows ? enrolled.heldOut.foreignOther / enrolled.heldOut.otherWindows : null),
+          foreignAuc: round(rocAuc(foreign.heldOut.other, foreign.heldOut.same)),
+        },
+        tuningSpeakers: [...tuning],
+      },
+      tuned: {
+        note: 'thresholds re-derived from the tuning speakers of single-speaker/ (95th/99th percentiles of same-speaker scores); compare with `thresholds`',
+        change: round(percentile(blindTuningScores, 0.95)),
+        foreign: round(percentile(foreign.tuning.same, 0.95)),
+        foreignBlock: round(percentile(foreign.tuning.sameBlocks, 0.99)),
+        candidateBlock: round(percentile(foreign.tuning.sameBlocks, 0.5)),
+        foreignAucTuning: round(rocAuc(foreign.tuning.other, foreign.tuning.same)),
+      },
+      targets: TARGETS,
+      met: {
+        speechF1: (speechAll.f1 ?? 0) >= TARGETS.speechF1,
+        multipleVoicesRecall: (voicesAll.recall ?? 0) >= TARGETS.multipleVoicesRecall,
+        falseMultipleRate: falseRateHeld !== null && falseRateHeld <= TARGETS.falseMultipleRate,
+      },
+      fileNames: { speakers: files.map((f) => basename(f.path)) },
+    };
+  } finally {
+    await vad.release();
+  }
+}
+
+export type AudioEvaluation = Awaited<ReturnType<typeof evaluateAudio>>;
+
+function concat(parts: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
