@@ -5,11 +5,9 @@ import { Command, CommanderError } from 'commander';
 import { engineVersion } from '../engine/paths';
 import { registerAnalyze } from './commands/analyze';
 import { registerBenchAudio } from './commands/bench-audio';
-import { registerBenchVision } from './commands/bench-vision';
 import { registerDoctor } from './commands/doctor';
 import { registerEvalAudio } from './commands/eval-audio';
 import { registerReports } from './commands/reports';
-import { registerTrain } from './commands/train';
 import { reportError } from './errors';
 
 export function buildProgram(): Command {
@@ -23,9 +21,7 @@ export function buildProgram(): Command {
   registerAnalyze(program);
   registerEvalAudio(program);
   registerBenchAudio(program);
-  registerBenchVision(program);
   registerReports(program);
-  registerTrain(program);
   return program;
 }
 
