@@ -8,6 +8,7 @@ import { registerBenchAudio } from './commands/bench-audio';
 import { registerDoctor } from './commands/doctor';
 import { registerEvalAudio } from './commands/eval-audio';
 import { registerReports } from './commands/reports';
+import { registerTrain } from './commands/train';
 import { reportError } from './errors';
 
 export function buildProgram(): Command {
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerEvalAudio(program);
   registerBenchAudio(program);
   registerReports(program);
+  registerTrain(program);
   return program;
 }
 

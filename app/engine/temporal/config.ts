@@ -1,0 +1,74 @@
+/**
+ * The temporal model's settings (DESIGN.md system 1) and its column sets. One place, so the trainer, the ONNX
+ * export, the metadata and the live scorer cannot disagree about a window's size or the columns' order.
+ */
+import { TEMPORAL_COLUMNS, TEMPORAL_UNMAPPED, type TemporalColumn } from '../features/schema';
+
+export type RecurrentKind = 'lstm' | 'gru';
+
+export interface TrainConfig {
+  readonly model: RecurrentKind;
+  readonly window: number;
+  readonly overlap: number;
+  readonly hidden: number;
+  readonly layers: number;
+  readonly dropout: number;
+  readonly learningRate: number;
+  /** ReduceLROnPlateau on the validation loss. */
+  readonly plateauPatience: number;
+  readonly plateauFactor: number;
+  /** Gradients are rescaled so their global L2 norm is at most this. */
+  readonly clipNorm: number;
+  readonly earlyStoppingPatience: number;
+  readonly maxEpochs: number;
+  readonly batchSize: number;
+  readonly threshold: number;
+  readonly seed: number;
+  /** Share of each training video's windows (in time blocks, see splitInTime) held out for early stopping and the plateau schedule. */
+  readonly validationFraction: number;
+  readonly columns: readonly TemporalColumn[];
+}
+
+export const DEFAULT_CONFIG: TrainConfig = {
+  model: 'lstm',
+  window: 15,
+  overlap: 5,
+  hidden: 128,
+  layers: 2,
+  dropout: 0.3,
+  learningRate: 1e-3,
+  plateauPatience: 5,
+  plateauFactor: 0.5,
+  clipNorm: 1.0,
+  earlyStoppingPatience: 15,
+  maxEpochs: 80,
+  batchSize: 32,
+  threshold: 0.4,
+  seed: 42,
+  validationFraction: 0.2,
+  columns: TEMPORAL_COLUMNS,
+};
+
+/** Frames between two windows' starts, i.e. how often a live score comes. */
+export function windowStride(config: Pick<TrainConfig, 'window' | 'overlap'>): number {
+  return config.window - config.overlap;
+}
+
+/** Every column the engine can fill from its own per-frame features (what a live model must be trained on). */
+export const LIVE_COLUMNS: readonly TemporalColumn[] = TEMPORAL_COLUMNS.filter((c) => !TEMPORAL_UNMAPPED.includes(c));
+
+/** `all`, `live`, or a comma-separated list of column names (kept in the tables' order). */
+export function resolveColumns(spec: string): TemporalColumn[] {
+  if (spec === 'all') return [...TEMPORAL_COLUMNS];
+  if (spec === 'live') return [...LIVE_COLUMNS];
+  const wanted = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = wanted.filter((c) => !(TEMPORAL_COLUMNS as readonly string[]).includes(c));
+  if (unknown.length > 0) throw new Error(`unknown column${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (known: all, live, or any of ${TEMPORAL_COLUMNS.join(', ')})`);
+  if (wanted.length === 0) throw new Error('no columns given');
+  return TEMPORAL_COLUMNS.filter((c) => wanted.includes(c));
+}
+
+/** Columns of this set that are NaN when the engine scores live frames. */
+export function unmappedIn(columns: readonly TemporalColumn[]): TemporalColumn[] {
+  return columns.filter((c) => TEMPORAL_UNMAPPED.includes(c));
+}

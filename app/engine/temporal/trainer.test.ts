@@ -1,0 +1,77 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, LIVE_COLUMNS, type TrainConfig } from './config';
+import { loadDataSplit } from './dataset';
+import { syntheticCsv, type SyntheticVideo } from './synthetic';
+import { trainTemporal } from './trainer';
+
+function dataFolder(train: SyntheticVideo[], test: SyntheticVideo[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-temporal-'));
+  mkdirSync(join(dir, 'train'));
+  mkdirSync(join(dir, 'test'));
+  writeFileSync(join(dir, 'train', 'train.csv'), syntheticCsv(train, { seed: 3 }));
+  writeFileSync(join(dir, 'test', 'test.csv'), syntheticCsv(test, { seed: 4 }));
+  return dir;
+}
+
+// Small and quick: a few units, a higher learning rate than the real 1e-3 so a few epochs suffice.
+const small: TrainConfig = { ...DEFAULT_CONFIG, columns: LIVE_COLUMNS, hidden: 8, maxEpochs: 10, learningRate: 0.01 };
+
+async function train(dir: string, config: TrainConfig = small) {
+  const split = loadDataSplit(dir, config.columns);
+  return trainTemporal({ train: split.train, test: split.test, trainSource: split.trainDir, testSource: split.testDir, config });
+}
+
+describe('temporal trainer', () => {
+  it('learns separable sequences: loss falls and the test windows are told apart', async () => {
+    const dir = dataFolder(
+      [{ video: 'C1', frames: 300, cheating: true }, { video: 'N1', frames: 300, cheating: false }],
+      [{ video: 'C2', frames: 120, cheating: true }, { video: 'N2', frames: 120, cheating: false }],
+    );
+    const epochs: number[] = [];
+    const split = loadDataSplit(dir, small.columns);
+    const result = await trainTemporal({ train: split.train, test: split.test, trainSource: 'train', testSource: 'test', config: small, onEpoch: (r) => epochs.push(r.epoch) });
+    expect(epochs).toEqual(result.history.map((r) => r.epoch));
+    expect(result.history.at(-1)!.loss).toBeLessThan(result.history[0]!.loss);
+    expect(result.metrics.test.auc).toBeGreaterThan(0.95);
+    expect(result.baseline.test.auc).toBeGreaterThan(0.9);
+    expect(result.windows).toEqual({ train: expect.any(Number), validation: expect.any(Number), test: 22 });
+    expect(result.metrics.test.confusion.tp + result.metrics.test.confusion.fn).toBe(11);
+  });
+
+  it('is reproducible: the same seed gives the same weights', async () => {
+    const dir = dataFolder([{ video: 'C', frames: 200, cheating: true }, { video: 'N', frames: 200, cheating: false }], [{ video: 'C', frames: 60, cheating: true }, { video: 'N', frames: 60, cheating: false }]);
+    const config = { ...small, maxEpochs: 2 };
+    const [a, b] = [await train(dir, config), await train(dir, config)];
+    expect(Array.from(a.testScores)).toEqual(Array.from(b.testScores));
+  });
+
+  it('stops early once validation loss has not improved for the patience, keeping the best epoch', async () => {
+    const dir = dataFolder([{ video: 'C', frames: 260, cheating: true }, { video: 'N', frames: 260, cheating: false }], [{ video: 'C', frames: 60, cheating: true }, { video: 'N', frames: 60, cheating: false }]);
+    const result = await train(dir, { ...small, maxEpochs: 40, earlyStoppingPatience: 2, learningRate: 0.05 });
+    const best = Math.min(...result.history.map((r) => r.valLoss));
+    expect(result.history.find((r) => r.epoch === result.bestEpoch)!.valLoss).toBe(best);
+    if (result.stoppedEarly) expect(result.history.length).toBe(result.bestEpoch + 2);
+    else expect(result.history.length).toBe(40);
+  });
+
+  it('refuses data with too few rows for one window', async () => {
+    const dir = dataFolder([{ video: 'C', frames: 14, cheating: true }, { video: 'N', frames: 10, cheating: false }], [{ video: 'C', frames: 40, cheating: true }]);
+    await expect(train(dir)).rejects.toThrow(/train: too few rows for one window: a window needs 15 frames of one video, the longest video here has 14/);
+  });
+
+  it('refuses a single-class training split, and a single-class test set', async () => {
+    const oneClass = dataFolder([{ video: 'C', frames: 300, cheating: true }, { video: 'D', frames: 300, cheating: true }], [{ video: 'C', frames: 60, cheating: true }, { video: 'N', frames: 60, cheating: false }]);
+    await expect(train(oneClass)).rejects.toThrow(/train: single-class training split: all \d+ windows are cheating \(1\)/);
+    const oneClassTest = dataFolder([{ video: 'C', frames: 300, cheating: true }, { video: 'N', frames: 300, cheating: false }], [{ video: 'N', frames: 60, cheating: false }]);
+    await expect(train(oneClassTest)).rejects.toThrow(/test: single-class test set: all 5 windows are not cheating \(0\)/);
+  });
+
+  it('needs train/ and test/ folders', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-temporal-'));
+    mkdirSync(join(dir, 'train'));
+    expect(() => loadDataSplit(dir, small.columns)).toThrow(`${dir}: expected train/ and test/ folders of feature CSVs; missing test/`);
+  });
+});

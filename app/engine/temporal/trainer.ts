@@ -1,0 +1,199 @@
+/**
+ * Trains the temporal model: windows per video, a time split inside the training videos for early stopping,
+ * a scaler fitted on the training windows, the recurrent network (BCE, Adam, gradient clipping by global norm,
+ * reduce-on-plateau, early stopping with the best epoch's weights restored), the logistic baseline on the same
+ * split, and both models' figures on the test windows. Pure computation: writing files is artifacts.ts's job.
+ */
+import seedrandom from 'seedrandom';
+import { baselineFigures } from './baseline';
+import type { TrainConfig } from './config';
+import type { FeatureVideo } from './csv';
+import { TemporalDataError } from './errors';
+import { binaryCrossEntropy, binaryMetrics, rocAuc, type BinaryMetrics } from './metrics';
+import { createNetwork, disposeNetwork, forward, predict, readWeights, variablesOf, writeWeights, type NetworkWeights } from './network';
+import { applyScaler, fitScaler, type Scaler } from './scaler';
+import { readyBackend, tf } from './tf-backend';
+import { countLabels, splitInTime, windowsOfAll, type FeatureWindow } from './windows';
+
+export interface EpochRecord {
+  readonly epoch: number;
+  readonly loss: number;
+  readonly valLoss: number;
+  readonly valAuc: number | null;
+  readonly learningRate: number;
+  readonly seconds: number;
+}
+
+export interface TrainInput {
+  readonly train: readonly FeatureVideo[];
+  readonly test: readonly FeatureVideo[];
+  /** Names used in error messages (the folders the videos came from). */
+  readonly trainSource: string;
+  readonly testSource: string;
+  readonly config: TrainConfig;
+  readonly onEpoch?: (record: EpochRecord, maxEpochs: number) => void;
+}
+
+export interface TrainResult {
+  readonly config: TrainConfig;
+  readonly backend: string;
+  readonly weights: NetworkWeights;
+  readonly scaler: Scaler;
+  readonly history: readonly EpochRecord[];
+  readonly bestEpoch: number;
+  readonly stoppedEarly: boolean;
+  readonly seconds: number;
+  readonly windows: { readonly train: number; readonly validation: number; readonly test: number };
+  readonly videos: { readonly train: readonly string[]; readonly test: readonly string[] };
+  readonly metrics: { readonly validation: BinaryMetrics; readonly test: BinaryMetrics };
+  readonly baseline: { readonly validation: BinaryMetrics; readonly test: BinaryMetrics };
+  /** The test windows (raw, unscaled) and the trained network's probabilities for them, for export checks. */
+  readonly testWindows: readonly FeatureWindow[];
+  readonly testScores: Float32Array;
+}
+
+function stack(windows: readonly FeatureWindow[], scaler: Scaler): { x: Float32Array; y: Float32Array } {
+  const size = windows[0]?.values.length ?? 0;
+  const x = new Float32Array(windows.length * size);
+  const y = new Float32Array(windows.length);
+  windows.forEach((w, i) => {
+    x.set(applyScaler(w.values, scaler), i * size);
+    y[i] = w.label;
+  });
+  return { x, y };
+}
+
+function requireWindows(windows: readonly FeatureWindow[], videos: readonly FeatureVideo[], source: string, window: number): void {
+  if (windows.length > 0) return;
+  const longest = videos.reduce((m, v) => Math.max(m, v.rows.length), 0);
+  throw new TemporalDataError(source, `too few rows for one window: a window needs ${window} frames of one video, the longest video here has ${longest}`);
+}
+
+function requireBothClasses(windows: readonly FeatureWindow[], source: string, what: string): void {
+  const { positive, negative } = countLabels(windows);
+  if (positive === 0 || negative === 0) {
+    const only = positive === 0 ? 'not cheating (0)' : 'cheating (1)';
+    throw new TemporalDataError(source, `single-class ${what}: all ${windows.length} windows are ${only}; it needs windows of both classes`);
+  }
+}
+
+export async function trainTemporal(input: TrainInput): Promise<TrainResult> {
+  const { config } = input;
+  const started = performance.now();
+  const backend = await readyBackend();
+
+  const all = windowsOfAll(input.train, config.window, config.overlap);
+  requireWindows(all, input.train, input.trainSource, config.window);
+  const testWindows = windowsOfAll(input.test, config.window, config.overlap);
+  requireWindows(testWindows, input.test, input.testSource, config.window);
+  const { train, validation } = splitInTime(all, config.validationFraction);
+  if (validation.length === 0) throw new TemporalDataError(input.trainSource, `too few windows to hold out a validation part: a video needs at least ${Math.round(1 / config.validationFraction)} windows`);
+  requireBothClasses(train, input.trainSource, 'training split');
+  requireBothClasses(testWindows, input.testSource, 'test set');
+
+  const width = config.columns.length;
+  const steps = config.window;
+  const scaler = fitScaler(train.map((w) => w.values), width);
+  const trainSet = stack(train, scaler);
+  const valSet = stack(validation, scaler);
+  const testSet = stack(testWindows, scaler);
+
+  const net = createNetwork(config.model, width, config.hidden, config.layers, config.seed);
+  const variables = variablesOf(net);
+  const rng = seedrandom(`temporal-train-${config.seed}`);
+  const nextSeed = () => Math.floor(rng() * 2 ** 31);
+  const optimizer = tf.train.adam(config.learningRate);
+  // AdamOptimizer reads learningRate on every step; it is `protected` in the typings only. Rebuilding the
+  // optimizer instead would throw away its moment estimates at each plateau.
+  const lr = optimizer as unknown as { learningRate: number };
+
+  const history: EpochRecord[] = [];
+  let best = { loss: Number.POSITIVE_INFINITY, epoch: 0, weights: readWeights(net) };
+  let plateauBest = Number.POSITIVE_INFINITY;
+  let plateauWait = 0;
+  let stoppedEarly = false;
+  const size = steps * width;
+  const order = Array.from({ length: train.length }, (_, i) => i);
+
+  try {
+    for (let epoch = 1; epoch <= config.maxEpochs; epoch++) {
+      const epochStart = performance.now();
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(rng() * (i + 1));
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      let lossSum = 0;
+      for (let start = 0; start < order.length; start += config.batchSize) {
+        const batch = order.slice(start, start + config.batchSize);
+        const xb = new Float32Array(batch.length * size);
+        const yb = new Float32Array(batch.length);
+        batch.forEach((k, i) => {
+          xb.set(trainSet.x.subarray(k * size, (k + 1) * size), i * size);
+          yb[i] = trainSet.y[k]!;
+        });
+        const batchLoss = tf.tidy(() => {
+          const x = tf.tensor3d(xb, [batch.length, steps, width]);
+          const y = tf.tensor2d(yb, [batch.length, 1]);
+          const { value, grads } = tf.variableGrads(() => tf.losses.sigmoidCrossEntropy(y, forward(net, x, { dropout: config.dropout, nextSeed })) as tf.Scalar, variables);
+          const names = Object.keys(grads);
+          const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]!)))));
+          const scale = tf.div(config.clipNorm, tf.maximum(norm, config.clipNorm));
+          optimizer.applyGradients(Object.fromEntries(names.map((n) => [n, tf.mul(grads[n]!, scale)])));
+          return value;
+        });
+        lossSum += (batchLoss.dataSync() as Float32Array)[0]! * batch.length;
+        batchLoss.dispose();
+      }
+
+      const valScores = predict(net, valSet.x, validation.length, steps);
+      const record: EpochRecord = {
+        epoch,
+        loss: lossSum / train.length,
+        valLoss: binaryCrossEntropy(valScores, valSet.y),
+        valAuc: rocAuc(valScores, valSet.y),
+        learningRate: lr.learningRate,
+        seconds: (performance.now() - epochStart) / 1000,
+      };
+      history.push(record);
+      input.onEpoch?.(record, config.maxEpochs);
+
+      if (record.valLoss < best.loss) best = { loss: record.valLoss, epoch, weights: readWeights(net) };
+      // PyTorch's ReduceLROnPlateau defaults: an improvement is a relative drop of more than 1e-4.
+      if (record.valLoss < plateauBest * (1 - 1e-4)) {
+        plateauBest = record.valLoss;
+        plateauWait = 0;
+      } else if (++plateauWait > config.plateauPatience) {
+        lr.learningRate *= config.plateauFactor;
+        plateauWait = 0;
+      }
+      if (epoch - best.epoch >= config.earlyStoppingPatience) {
+        stoppedEarly = epoch < config.maxEpochs;
+        break;
+      }
+    }
+
+    writeWeights(net, best.weights);
+    const valScores = predict(net, valSet.x, validation.length, steps);
+    const testScores = predict(net, testSet.x, testWindows.length, steps);
+    const baseline = baselineFigures(trainSet, valSet, testSet, { steps, width, threshold: config.threshold });
+    return {
+      config,
+      backend,
+      weights: best.weights,
+      scaler,
+      history,
+      bestEpoch: best.epoch,
+      stoppedEarly,
+      seconds: (performance.now() - started) / 1000,
+      windows: { train: train.length, validation: validation.length, test: testWindows.length },
+      videos: { train: input.train.map((v) => v.id), test: input.test.map((v) => v.id) },
+      metrics: { validation: binaryMetrics(valScores, valSet.y, config.threshold), test: binaryMetrics(testScores, testSet.y, config.threshold) },
+      baseline,
+      testWindows,
+      testScores,
+    };
+  } finally {
+    optimizer.dispose();
+    disposeNetwork(net);
+  }
+}
