@@ -1,6 +1,37 @@
+import { useEffect, useState } from 'react';
+import { ExamFlow } from './features/flow/ExamFlow';
+import { useFlowStore } from './features/flow/store';
 import { HealthScreen } from './features/health/HealthScreen';
+import { SettingsScreen } from './features/settings/SettingsScreen';
 
-/** The candidate app's root. The exam flow (consent, system check, identity, calibration, exam) lands here. */
+type View = 'exam' | 'health' | 'settings';
+
+function viewOf(hash: string): View {
+  return hash === '#/health' ? 'health' : hash === '#/settings' ? 'settings' : 'exam';
+}
+
+/** The candidate app's root: the exam flow, with the system status and invigilator settings beside it. */
 export function App() {
-  return <HealthScreen />;
+  const [view, setView] = useState<View>(() => viewOf(location.hash));
+  const step = useFlowStore((s) => s.step);
+  useEffect(() => {
+    const onHash = () => setView(viewOf(location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  if (view === 'health') return <HealthScreen />;
+  const examRunning = step === 'calibration' || step === 'exam' || step === 'finish';
+  return (
+    <main className={view === 'exam' && step === 'exam' ? 'wide' : undefined}>
+      <h1>Vigil</h1>
+      {view === 'settings' ? <SettingsScreen /> : <ExamFlow />}
+      {!examRunning && (
+        <footer>
+          <nav aria-label="More">
+            {view === 'settings' ? <a href="#/">Back to the exam</a> : <a href="#/settings">Invigilator settings</a>} · <a href="#/health">System status</a>
+          </nav>
+        </footer>
+      )}
+    </main>
+  );
 }

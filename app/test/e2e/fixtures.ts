@@ -43,6 +43,23 @@ async function startShell(): Promise<RunningShell> {
   return { url, home, process: child };
 }
 
+/** Headless Debian Chromium; `extraArgs` add flags such as the fake capture devices (media.ts). */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install it with \`apt-get install chromium\` (or set CHROMIUM_PATH)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    // The network here is closed: without these Chromium's background connections fail noisily.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
+  });
+}
+
+/** Saves the current screen as test-output/e2e/<name>.png. */
+export async function snap(page: Page, name: string): Promise<void> {
+  mkdirSync(outputDir, { recursive: true });
+  await page.screenshot({ path: join(outputDir, `${name}.png`), fullPage: true });
+}
+
 export interface E2EFixtures {
   /** The browser shell serving the built renderer, backed by a forked engine process. */
   shell: RunningShell;
@@ -51,6 +68,8 @@ export interface E2EFixtures {
   /** A page in a fresh context; its final screen is saved to test-output/e2e/<spec>.png. */
   page: Page;
 }
+
+export { startShell };
 
 export const test = base.extend<E2EFixtures>({
   // Vitest reads a fixture's dependencies from this destructuring pattern, so an empty one means "none".
@@ -62,13 +81,7 @@ export const test = base.extend<E2EFixtures>({
   },
   // eslint-disable-next-line no-empty-pattern
   browser: async ({}, use) => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install it with \`apt-get install chromium\` (or set CHROMIUM_PATH)`);
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      // The network here is closed: without these Chromium's background connections fail noisily.
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium();
     await use(browser);
     await browser.close();
   },

@@ -8,7 +8,7 @@ const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf
 
 describe('browser shell, end to end in Chromium', () => {
   test("shows the engine's health read over the contract from the real engine process", async ({ shell, page }) => {
-    await page.goto(shell.url);
+    await page.goto(`${shell.url}#/health`);
     await page.getByTestId('engine-status').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('engine-version').textContent()).toBe(version);
     expect(await page.getByTestId('engine-storage').textContent()).toMatch(/schema v50, wal, 0 session/);
@@ -17,7 +17,7 @@ describe('browser shell, end to end in Chromium', () => {
   });
 
   test('says the engine is down, in words, when its process dies', async ({ shell, page }) => {
-    await page.goto(shell.url);
+    await page.goto(`${shell.url}#/health`);
     await page.getByTestId('engine-status').waitFor({ timeout: 30_000 });
     const pid = Number(await page.evaluate(async () => (await window.vigil!.invoke('engine.health', {})).pid));
     process.kill(pid, 'SIGKILL');

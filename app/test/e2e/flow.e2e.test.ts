@@ -1,0 +1,203 @@
+/**
+ * The candidate's whole exam in headless Chromium, camera and microphone fed from real recordings through
+ * Chromium's fake capture devices, against the real browser shell and engine process. Each screen is saved as
+ * test-output/e2e/flow-<nn>-<screen>.png.
+ */
+import { execFileSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { launchChromium, projectRoot, snap, test, type RunningShell } from './fixtures';
+import { attentiveFaceY4m, fakeCaptureArgs, faceLeavesY4m, speechWav } from './media';
+
+/** A stand-in exam site on another origin, the page the exam frame must show. */
+let examSite: Server;
+let examOrigin = '';
+beforeAll(async () => {
+  examSite = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>Exam</title><h1>Question 1</h1><p>What is 6 x 7?</p>'));
+  await new Promise<void>((resolve) => examSite.listen(0, '127.0.0.1', resolve));
+  examOrigin = `http://127.0.0.1:${(examSite.address() as AddressInfo).port}/`;
+});
+afterAll(() => new Promise<void>((resolve) => examSite.close(() => resolve())));
+
+/** A short exam: calibration at its minimum, 4 frames a second so two shared cores keep up. */
+const examPolicy = () => ({ processingFps: 4, calibration: { seconds: 6 }, allowedOrigins: [examOrigin] });
+
+async function openApp(browser: Browser, shell: RunningShell, options: { camera: boolean }): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 760 }, permissions: options.camera ? ['camera', 'microphone'] : [] });
+  const page = await context.newPage();
+  await page.goto(shell.url);
+  return page;
+}
+
+async function loadPolicy(page: Page, policy: unknown, name = 'exam.json'): Promise<void> {
+  await page.getByTestId('policy-file').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(policy)) });
+}
+
+/** Policy -> consent -> system check; returns the check ids and statuses the screen shows. */
+async function throughSystemCheck(page: Page, shotPrefix: string): Promise<Record<string, string>> {
+  await snap(page, `${shotPrefix}-01-policy`);
+  await loadPolicy(page, examPolicy());
+  await page.getByTestId('policy-loaded').waitFor();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('heading', { name: 'Before you start: what Vigil records' }).waitFor();
+  await snap(page, `${shotPrefix}-02-consent`);
+  expect(await page.getByRole('button', { name: 'Continue' }).isDisabled()).toBe(true);
+  await page.getByLabel(/I have read this and agree/).check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByTestId('system-checks').waitFor({ timeout: 60_000 });
+  await snap(page, `${shotPrefix}-03-system-check`);
+  const checks: Record<string, string> = {};
+  for (const item of await page.locator('[data-check]').all()) checks[(await item.getAttribute('data-check'))!] = (await item.getAttribute('class'))!;
+  return checks;
+}
+
+type StoredReport = { sessionId: string; alerts: { type: string }[]; risk: { level: string }; media: { video: boolean; framesAnalysed: number }; calibration: { status: string }; notes: string[] };
+
+/** The report as stored by the engine, read back with the `vigil reports` CLI from the shell's data folder. */
+function storedReport(shell: RunningShell, sessionId: string): StoredReport {
+  const vigil = (...args: string[]) => execFileSync(process.execPath, [join(projectRoot, 'app/cli/vigil.mjs'), 'reports', ...args], { env: { ...process.env, VIGIL_HOME: shell.home }, encoding: 'utf8' });
+  const rows = JSON.parse(vigil('list', '--json')) as { id: number; sessionId: string }[];
+  const row = rows.find((r) => r.sessionId === sessionId);
+  if (!row) throw new Error(`no stored report for session ${sessionId} (stored: ${JSON.stringify(rows)})`);
+  return JSON.parse(vigil('show', String(row.id))) as StoredReport;
+}
+
+describe('candidate exam flow in Chromium', () => {
+  let browser: Browser | undefined;
+  afterAll(async () => browser?.close());
+
+  test('an attentive candidate sits the whole exam and it finishes with a clean report', async ({ shell }) => {
+    browser = await launchChromium(fakeCaptureArgs(attentiveFaceY4m(), speechWav()));
+    const page = await openApp(browser, shell, { camera: true });
+    const checks = await throughSystemCheck(page, 'flow');
+    expect(checks.camera).toBe('ok');
+    expect(checks.microphone).toBe('ok');
+    expect(Object.keys(checks)).toEqual(expect.arrayContaining(['face_analysis', 'displays', 'prohibited_processes', 'vm', 'sqlite']));
+    const visionReady = checks.face_analysis === 'ok';
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    // Identity: without the face pipeline the screen says so; it never shows a pass.
+    await page.getByRole('heading', { name: 'Identity', exact: true }).waitFor();
+    await snap(page, 'flow-04-identity');
+    expect(await page.getByTestId('identity-unavailable').textContent()).toMatch(/Identity checking is not available/);
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    await page.getByTestId('calibration-guidance').waitFor();
+    await snap(page, 'flow-05-calibration');
+    const verdict = page.getByTestId('calibration-verdict');
+    await verdict.waitFor({ timeout: 60_000 });
+    await snap(page, 'flow-06-calibration-verdict');
+    expect(await verdict.getAttribute('data-status')).toBe(visionReady ? 'SUCCESS' : 'SKIPPED');
+    if (!visionReady) expect(await verdict.textContent()).toMatch(/camera frames reached Vigil but were not analysed/);
+    await page.getByRole('button', { name: 'Start the exam' }).click();
+
+    const frame = page.frameLocator('[data-testid="exam-frame"]');
+    await frame.getByRole('heading', { name: 'Question 1' }).waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('status-light').getAttribute('data-tone')).toBe('ok');
+    // Sit the exam long enough for several evidence segments to reach the engine.
+    await page.waitForTimeout(9_000);
+    await snap(page, 'flow-07-exam');
+    expect(await page.getByTestId('warnings').count()).toBe(0);
+    await page.getByRole('button', { name: 'Finish exam…' }).click();
+    await page.getByRole('button', { name: 'Yes, finish' }).click();
+
+    const summary = page.getByTestId('finish-summary');
+    await summary.waitFor({ timeout: 60_000 });
+    await snap(page, 'flow-08-finish');
+    expect(await summary.getAttribute('data-risk')).toBe('CLEAN');
+    expect(await page.getByTestId('finish-alerts').textContent()).toBe('none');
+    expect(await page.getByTestId('finish-clips').textContent()).toMatch(/^none/);
+
+    const report = storedReport(shell, (await page.getByTestId('finish-session').textContent())!);
+    expect(report.risk.level).toBe('CLEAN');
+    expect(report.alerts).toEqual([]);
+    if (visionReady) {
+      expect(report.media.framesAnalysed).toBeGreaterThan(0);
+      expect(report.calibration.status).toBe('SUCCESS');
+    } else {
+      // Honest about what was not done: no frame counted as analysed, and the report says why.
+      expect(report.media).toMatchObject({ video: false, framesAnalysed: 0 });
+      expect(report.notes[0]).toMatch(/^Video was not analysed: /);
+      expect(report.notes[1]).toMatch(/camera frames received at 4 fps/);
+    }
+    await browser.close();
+    browser = undefined;
+  });
+
+  test('a face that leaves the picture is reported as no_face', async ({ shell, skip }) => {
+    browser = await launchChromium(fakeCaptureArgs(faceLeavesY4m(), speechWav()));
+    const page = await openApp(browser, shell, { camera: true });
+    const checks = await throughSystemCheck(page, 'face-leaves');
+    // Without the face pipeline there is nothing that could see the face leave; say so instead of faking it.
+    skip(checks.face_analysis !== 'ok', 'the on-device face pipeline is not in this build, so no_face cannot be detected from video');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByTestId('calibration-verdict').waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Start the exam' }).click();
+    await page.getByTestId('warnings').waitFor({ timeout: 60_000 });
+    await snap(page, 'face-leaves-exam-warning');
+    expect(await page.locator('[data-testid="warnings"] li').first().getAttribute('data-type')).toBe('no_face');
+    await page.getByRole('button', { name: 'Finish exam…' }).click();
+    await page.getByRole('button', { name: 'Yes, finish' }).click();
+    await page.getByTestId('finish-summary').waitFor({ timeout: 60_000 });
+    await snap(page, 'face-leaves-finish');
+    const report = storedReport(shell, (await page.getByTestId('finish-session').textContent())!);
+    expect(report.alerts.map((a) => a.type)).toContain('no_face');
+  });
+
+  test('a refused camera permission stops at a screen that says what happened and what to do', async ({ shell }) => {
+    browser = await launchChromium(['--use-fake-device-for-media-stream']);
+    const page = await openApp(browser, shell, { camera: false });
+    await loadPolicy(page, examPolicy());
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel(/I have read this and agree/).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const problem = page.getByTestId('problem');
+    await problem.waitFor({ timeout: 30_000 });
+    await snap(page, 'camera-denied');
+    expect(await page.getByRole('heading', { name: 'Camera access was refused' }).isVisible()).toBe(true);
+    expect(await problem.textContent()).toMatch(/What to do: Allow Vigil to use the camera/);
+    expect(await page.getByRole('button', { name: 'Try again' }).isVisible()).toBe(true);
+    await browser.close();
+    browser = undefined;
+  });
+
+  test('an invalid exam policy is refused, naming the field and the rule it breaks', async ({ shell }) => {
+    browser = await launchChromium();
+    const page = await openApp(browser, shell, { camera: false });
+    await loadPolicy(page, { processingFps: 90 }, 'broken-exam.json');
+    await page.getByTestId('policy-problem').waitFor();
+    await snap(page, 'policy-invalid');
+    expect(await page.getByTestId('policy-field').textContent()).toBe('processingFps');
+    expect(await page.getByTestId('policy-rule').textContent()).toMatch(/30/);
+    expect(await page.getByRole('button', { name: 'Continue' }).count()).toBe(0);
+    await browser.close();
+    browser = undefined;
+  });
+
+  test('the engine dying mid-exam shows what happened and keeps the recording in the window', async ({ shell }) => {
+    browser = await launchChromium(fakeCaptureArgs(attentiveFaceY4m(), speechWav()));
+    const page = await openApp(browser, shell, { camera: true });
+    await throughSystemCheck(page, 'engine-dies');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByTestId('calibration-verdict').waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Start the exam' }).click();
+    await page.getByTestId('exam-frame').waitFor();
+    const pid = await page.evaluate(async () => (await window.vigil!.invoke('engine.health', {})).pid);
+    process.kill(pid, 'SIGKILL');
+    const problem = page.getByTestId('problem');
+    await problem.waitFor({ timeout: 30_000 });
+    expect(await page.getByRole('heading', { name: 'Vigil stopped working' }).isVisible()).toBe(true);
+    // The segment being recorded when the engine died cannot be handed over; it stays here to be saved.
+    await page.getByTestId('unsent-evidence').waitFor({ timeout: 30_000 });
+    await snap(page, 'engine-dies-problem');
+    const link = page.getByRole('link', { name: /^Recording \d+–\d+ s$/ }).first();
+    expect(await link.getAttribute('download')).toMatch(/^vigil-recording-\d+s\.webm$/);
+    await browser.close();
+    browser = undefined;
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * Camera and microphone input for Chromium's fake capture devices, made in the test setup from real recordings:
+ * a face photo shipped by @vladmandic/human (its FaceID demo screenshot), looped into Y4M video, and espeak-ng
+ * speech as WAV. Chromium loops both files for as long as the page captures.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { sourcePackageDir } from '../../../models/convert/build-models';
+import { outputDir } from './fixtures';
+
+const mediaDir = join(outputDir, 'media');
+
+/** The FaceID demo screenshot: a real, frontal face photo in its left panel. */
+function facePhoto(): string {
+  const photo = join(sourcePackageDir(), 'assets', 'screenshot-faceid.jpg');
+  if (!existsSync(photo)) throw new Error(`${photo} is missing: run \`npm ci\` (it ships with @vladmandic/human)`);
+  return photo;
+}
+
+/** The face panel of the screenshot, 4:3, scaled to the camera size. */
+const FACE = 'crop=170:128:15:140,scale=320:240,setsar=1';
+
+function ffmpeg(args: string[]): void {
+  execFileSync('ffmpeg', ['-v', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+/** One attentive face, still, for `seconds` (Chromium loops it). */
+export function attentiveFaceY4m(seconds = 10): string {
+  mkdirSync(mediaDir, { recursive: true });
+  const out = join(mediaDir, 'attentive-face.y4m');
+  if (!existsSync(out)) ffmpeg(['-loop', '1', '-framerate', '15', '-i', facePhoto(), '-t', String(seconds), '-vf', FACE, '-pix_fmt', 'yuv420p', out]);
+  return out;
+}
+
+/** The same face, which slides out of the picture after `presentSec` and stays away for `awaySec`. */
+export function faceLeavesY4m(presentSec = 12, awaySec = 12): string {
+  mkdirSync(mediaDir, { recursive: true });
+  const out = join(mediaDir, 'face-leaves.y4m');
+  const total = presentSec + awaySec;
+  if (!existsSync(out)) {
+    ffmpeg([
+      '-f', 'lavfi', '-i', `color=c=0x9aa0a6:s=320x240:r=15:d=${total}`,
+      '-loop', '1', '-framerate', '15', '-i', facePhoto(),
+      '-filter_complex', `[1:v]${FACE}[face];[0:v][face]overlay=x='if(lt(t,${presentSec}),0,min(W,(t-${presentSec})*W*2))':y=0:shortest=1`,
+      '-t', String(total), '-pix_fmt', 'yuv420p', out,
+    ]);
+  }
+  return out;
+}
+
+/** Spoken English from espeak-ng, as 16-bit mono WAV. */
+export function speechWav(): string {
+  mkdirSync(mediaDir, { recursive: true });
+  const out = join(mediaDir, 'speech.wav');
+  if (!existsSync(out)) {
+    const raw = join(mediaDir, 'speech-raw.wav');
+    execFileSync('espeak-ng', ['-w', raw, 'I am ready to start the exam. The microphone can hear me clearly.']);
+    ffmpeg(['-i', raw, '-ar', '48000', '-ac', '1', '-c:a', 'pcm_s16le', out]);
+  }
+  return out;
+}
+
+/** Chromium flags that feed the files to getUserMedia without a permission prompt. */
+export function fakeCaptureArgs(video: string, audio: string): string[] {
+  return ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`, `--use-file-for-fake-audio-capture=${audio}`];
+}

@@ -1,0 +1,139 @@
+/**
+ * Live capture for the exam: the camera stream, the engine session it feeds, what the engine said about the
+ * latest frame, the warnings shown to the candidate, and any recording the engine could not take yet.
+ */
+import { create } from 'zustand';
+import type { FinishedSession, FrameOutcome, PolicyView, ResponseOf } from '../../../app/ipc/contract';
+import { invoke } from '../../lib/ipc-client';
+import { openCamera } from './camera';
+import { startEvidenceRecorder, type RecorderHandle, type SegmentInfo } from './evidence-recorder';
+import { startFrameSender } from './frame-sender';
+import { problemFrom } from '../flow/problems';
+import { useFlowStore } from '../flow/store';
+
+export interface Warning {
+  readonly id: number;
+  readonly type: string;
+  readonly at: number;
+  readonly why: string;
+}
+
+export interface UnsentSegment {
+  readonly start: number;
+  readonly end: number;
+  readonly blob: Blob;
+  readonly url: string;
+}
+
+type Session = ResponseOf<'session.start'>;
+
+export interface CaptureState {
+  readonly stream?: MediaStream;
+  readonly session?: Session;
+  readonly last?: FrameOutcome;
+  readonly framesSent: number;
+  readonly segmentsSent: number;
+  readonly warnings: readonly Warning[];
+  readonly unsent: readonly UnsentSegment[];
+  readonly engineError?: string;
+  /** Opens camera and microphone once; later calls reuse the stream. Throws a CaptureError. */
+  openStream(): Promise<MediaStream>;
+  /** Starts a fresh engine session (the session clock starts now), sending frames and recording evidence. */
+  startSession(policy: PolicyView): Promise<Session>;
+  clock(): number;
+  dismissWarning(id: number): void;
+  /** Stops sending and recording, hands over the last segment, and asks the engine for the report. */
+  finish(): Promise<FinishedSession>;
+  release(): void;
+}
+
+let origin = 0;
+let sender: { stop(): void } | undefined;
+let recorder: RecorderHandle | undefined;
+let nextWarning = 0;
+
+function hiddenVideo(stream: MediaStream): Promise<HTMLVideoElement> {
+  const video = document.createElement('video');
+  video.muted = true;
+  video.playsInline = true;
+  video.srcObject = stream;
+  return video.play().then(() => video);
+}
+
+export const useCaptureStore = create<CaptureState>((set, get) => {
+  const stopCapture = async () => {
+    sender?.stop();
+    sender = undefined;
+    const r = recorder;
+    recorder = undefined;
+    await r?.stop();
+  };
+  /** An engine that is gone stops the exam on a screen that says so; other errors show on the status light. */
+  const engineFailed = (error: Error) => {
+    set({ engineError: error.message });
+    if (/^engine_down/.test(error.message)) useFlowStore.getState().fail(problemFrom(error, 'The exam'));
+  };
+  const keepUnsent = (segment: SegmentInfo) => set((s) => ({ unsent: [...s.unsent, { ...segment, url: URL.createObjectURL(segment.blob) }] }));
+
+  return {
+    framesSent: 0,
+    segmentsSent: 0,
+    warnings: [],
+    unsent: [],
+    async openStream() {
+      const existing = get().stream;
+      if (existing && existing.getVideoTracks().some((t) => t.readyState === 'live')) return existing;
+      const stream = await openCamera();
+      set({ stream });
+      return stream;
+    },
+    async startSession(policy) {
+      await stopCapture();
+      const stream = await get().openStream();
+      const session = await invoke('session.start', { policy });
+      origin = performance.now();
+      set({ session, last: undefined, framesSent: 0, segmentsSent: 0, warnings: [], engineError: undefined });
+      const video = await hiddenVideo(stream);
+      sender = startFrameSender({
+        video,
+        sessionId: session.sessionId,
+        fps: session.processingFps,
+        clock: get().clock,
+        onOutcome: (last) =>
+          set((s) => ({
+            last,
+            framesSent: s.framesSent + 1,
+            warnings: [...s.warnings, ...last.opened.map((o) => ({ id: nextWarning++, type: o.type, at: o.start, why: o.why }))],
+          })),
+        onError: engineFailed,
+      });
+      recorder = startEvidenceRecorder({
+        stream,
+        sessionId: session.sessionId,
+        segmentSec: session.segmentSec,
+        clock: get().clock,
+        onSent: () => set((s) => ({ segmentsSent: s.segmentsSent + 1 })),
+        onUnsent: (segment, error) => {
+          keepUnsent(segment);
+          engineFailed(error);
+        },
+      });
+      return session;
+    },
+    clock: () => Math.max(0, (performance.now() - origin) / 1000),
+    dismissWarning: (id) => set((s) => ({ warnings: s.warnings.filter((w) => w.id !== id) })),
+    async finish() {
+      const session = get().session;
+      if (!session) throw new Error('no exam session is running');
+      await stopCapture();
+      const finished = await invoke('session.finish', { sessionId: session.sessionId });
+      get().release();
+      return finished;
+    },
+    release() {
+      sender?.stop();
+      for (const track of get().stream?.getTracks() ?? []) track.stop();
+      set({ stream: undefined });
+    },
+  };
+});

@@ -1,0 +1,59 @@
+import type { PolicyView } from '../../../app/ipc/contract';
+import { useCaptureStore } from '../capture/store';
+import { useFlowStore } from '../flow/store';
+import { StatusLight } from './StatusLight';
+import { examStartUrl, useExamStore } from './store';
+
+/**
+ * Step 5: the exam page in a sandboxed frame (only the policy's allowed sites), the status light, and every
+ * warning with why it appeared.
+ */
+export function ExamScreen({ policy }: { policy: PolicyView }) {
+  const warnings = useCaptureStore((s) => s.warnings);
+  const dismiss = useCaptureStore((s) => s.dismissWarning);
+  const { confirmingFinish, askToFinish, cancelFinish } = useExamStore();
+  const go = useFlowStore((s) => s.go);
+  const url = examStartUrl(policy.allowedOrigins);
+  return (
+    <section className="exam" aria-labelledby="exam-heading">
+      <header className="exam-bar">
+        <h2 id="exam-heading">Exam in progress</h2>
+        <StatusLight />
+        {confirmingFinish ? (
+          <span className="confirm" role="group" aria-label="Finish the exam?">
+            Finish and hand in?{' '}
+            <button type="button" onClick={() => go('finish')}>
+              Yes, finish
+            </button>{' '}
+            <button type="button" className="secondary" onClick={cancelFinish}>
+              Keep going
+            </button>
+          </span>
+        ) : (
+          <button type="button" className="secondary" onClick={askToFinish}>
+            Finish exam…
+          </button>
+        )}
+      </header>
+      {warnings.length > 0 && (
+        <ul className="warnings" aria-label="Warnings" data-testid="warnings">
+          {warnings.map((w) => (
+            <li key={w.id} className="notice warn" role="alert" data-type={w.type}>
+              <span>{w.why}</span>{' '}
+              <button type="button" className="secondary small" onClick={() => dismiss(w.id)} aria-label={`Dismiss warning: ${w.why}`}>
+                OK
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {url ? (
+        <iframe className="exam-frame" title="Exam" src={url} sandbox="allow-scripts allow-forms allow-same-origin" referrerPolicy="no-referrer" data-testid="exam-frame" />
+      ) : (
+        <p className="notice warn" data-testid="no-exam-site">
+          This exam policy names no exam site, so there is no exam page to show. Tell your invigilator.
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,97 @@
+import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { useFlowStore } from '../flow/store';
+import { usePolicyStore } from './store';
+
+/** Reads `?policy=<name>` (what a vigil://exam?policy=<name> link opens) once. */
+function linkedPolicyName(): string | undefined {
+  return new URLSearchParams(location.search).get('policy') ?? undefined;
+}
+
+/** Step 0: the exam's policy, from a file (picked or dropped) or a vigil:// link; an invalid one is named, field and rule. */
+export function PolicyScreen() {
+  const { phase, source, problem, result, fromFile, fromLink, reset } = usePolicyStore();
+  const { setPolicy, go } = useFlowStore();
+  const [dragging, setDragging] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  const problemRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    const name = linkedPolicyName();
+    if (name && phase === 'idle') void fromLink(name);
+  }, [fromLink, phase]);
+  useEffect(() => {
+    if (phase === 'invalid') problemRef.current?.focus();
+  }, [phase]);
+
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    setDragging(false);
+    const file = event.dataTransfer.files[0];
+    if (file) void fromFile(file);
+  };
+
+  return (
+    <section className="panel" aria-labelledby="policy-heading">
+      <h2 id="policy-heading">Open your exam</h2>
+      <p>Your invigilator gives you an exam file (ending in <code>.json</code>) or a Vigil link. Open it here.</p>
+      <div
+        className={`dropzone${dragging ? ' dragging' : ''}`}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+      >
+        <p>Drop the exam file here, or</p>
+        <label className="button" htmlFor="policy-file">
+          Choose exam file…
+        </label>
+        <input
+          id="policy-file"
+          ref={input}
+          className="visually-hidden"
+          type="file"
+          accept=".json,application/json"
+          data-testid="policy-file"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            if (file) void fromFile(file);
+            e.target.value = '';
+          }}
+        />
+      </div>
+      <div aria-live="polite">
+        {phase === 'reading' && <p>Reading {source}…</p>}
+        {phase === 'invalid' && problem && (
+          <div className="notice fail" role="alert" tabIndex={-1} ref={problemRef} data-testid="policy-problem">
+            <h3>This exam file cannot be used</h3>
+            <p>
+              <strong>{source}</strong> has a problem in <code data-testid="policy-field">{problem.field}</code>: <span data-testid="policy-rule">{problem.rule}</span>.
+            </p>
+            <p>Ask your invigilator for a corrected exam file. Nothing has been recorded.</p>
+            <button type="button" className="secondary" onClick={reset}>
+              Choose another file
+            </button>
+          </div>
+        )}
+        {phase === 'loaded' && result && (
+          <div className="notice ok" data-testid="policy-loaded">
+            <p>
+              <strong>{source}</strong> is ready: camera analysed {result.policy.processingFps} times a second; {result.policy.allowedOrigins.length} exam site(s) allowed.
+            </p>
+            <button
+              type="button"
+              onClick={() => {
+                setPolicy(result.policy, source ?? 'policy');
+                go('consent');
+              }}
+            >
+              Continue
+            </button>
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}

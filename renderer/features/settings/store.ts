@@ -1,0 +1,85 @@
+import { create } from 'zustand';
+import type { PolicyCheck } from '../../../app/ipc/contract';
+import { invoke } from '../../lib/ipc-client';
+
+type Draft = Record<string, unknown>;
+type Problem = Extract<PolicyCheck, { ok: false }>;
+
+export interface SettingsState {
+  readonly phase: 'locked' | 'unlocking' | 'unlocked';
+  readonly lockMessage?: string;
+  readonly firstUse: boolean;
+  readonly draft?: Draft;
+  readonly name: string;
+  readonly quitPassword: string;
+  readonly problem?: Problem;
+  readonly saved?: string;
+  readonly saving: boolean;
+  unlock(password: string): Promise<void>;
+  lock(): void;
+  /** Sets one field by its dotted path and has the engine's schema judge the whole policy again. */
+  edit(path: string, value: unknown): Promise<void>;
+  setName(name: string): void;
+  setQuitPassword(password: string): void;
+  save(): Promise<void>;
+}
+
+/** Held only while unlocked: every save is authorised again by the engine. */
+let password = '';
+
+export function getPath(draft: Draft | undefined, path: string): unknown {
+  return path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Draft)[k] : undefined), draft);
+}
+
+function setPath(draft: Draft, path: string, value: unknown): Draft {
+  const [head, ...rest] = path.split('.');
+  if (!head) return draft;
+  return { ...draft, [head]: rest.length ? setPath((draft[head] as Draft) ?? {}, rest.join('.'), value) : value };
+}
+
+export const useSettingsStore = create<SettingsState>((set, get) => ({
+  phase: 'locked',
+  firstUse: false,
+  name: 'exam',
+  quitPassword: '',
+  saving: false,
+  async unlock(typed) {
+    set({ phase: 'unlocking', lockMessage: undefined });
+    try {
+      const result = await invoke('invigilator.unlock', { password: typed });
+      if (!result.ok) return set({ phase: 'locked', lockMessage: 'That password is not right.' });
+      password = typed;
+      const defaults = await invoke('policy.parse', { text: '{}', source: 'defaults' });
+      set({ phase: 'unlocked', firstUse: result.firstUse, draft: defaults.ok ? (defaults.policy as Draft) : {} });
+    } catch (error) {
+      const message = (error as Error).message;
+      set({ phase: 'locked', lockMessage: /password: /.test(message) ? 'The password must be at least 8 characters.' : message });
+    }
+  },
+  lock() {
+    password = '';
+    set({ phase: 'locked', draft: undefined, problem: undefined, saved: undefined, quitPassword: '' });
+  },
+  async edit(path, value) {
+    const draft = setPath(get().draft ?? {}, path, value);
+    set({ draft, saved: undefined });
+    const check = await invoke('policy.parse', { text: JSON.stringify(draft), source: get().name });
+    set({ problem: check.ok ? undefined : check });
+  },
+  setName: (name) => set({ name, saved: undefined }),
+  setQuitPassword: (quitPassword) => set({ quitPassword, saved: undefined }),
+  async save() {
+    const { draft, name, quitPassword } = get();
+    if (!draft) return;
+    set({ saving: true, saved: undefined });
+    try {
+      const result = await invoke('policy.save', { name, policy: draft, invigilatorPassword: password, ...(quitPassword ? { quitPassword } : {}) });
+      if (result.ok) set({ saved: result.path, problem: undefined, quitPassword: '' });
+      else set({ problem: result });
+    } catch (error) {
+      set({ problem: { ok: false, field: '(save)', rule: (error as Error).message, message: (error as Error).message } });
+    } finally {
+      set({ saving: false });
+    }
+  },
+}));

@@ -1,0 +1,63 @@
+import { useEffect } from 'react';
+import type { PolicyView } from '../../../app/ipc/contract';
+import { problemFrom } from '../flow/problems';
+import { ProblemScreen } from '../flow/ProblemScreen';
+import { useFlowStore } from '../flow/store';
+import { blocks, useSystemCheckStore } from './store';
+
+const STATUS_WORDS = { ok: 'Ready', warn: 'Check', fail: 'Problem' } as const;
+
+/** Step 2: camera, microphone, displays, programs, virtual machine and the engine itself, each with its evidence. */
+export function SystemCheckScreen({ policy }: { policy: PolicyView }) {
+  const { phase, checks, cameraFailure, error, run } = useSystemCheckStore();
+  const go = useFlowStore((s) => s.go);
+  useEffect(() => {
+    if (phase === 'idle') void run();
+  }, [phase, run]);
+
+  if (phase === 'error') return <ProblemScreen problem={problemFrom(cameraFailure ?? new Error(error ?? 'unknown error'), 'The system check')} onRetry={() => void run()} />;
+
+  const blocking = checks.filter((c) => blocks(c, policy));
+  return (
+    <section className="panel" aria-labelledby="system-heading" aria-busy={phase === 'checking'}>
+      <h2 id="system-heading">System check</h2>
+      {phase === 'checking' && <p aria-live="polite">Checking your camera, microphone and computer… (say a few words so the microphone can be tested)</p>}
+      {phase === 'done' && (
+        <>
+          <ul className="checks" data-testid="system-checks">
+            {checks.map((check) => (
+              <li key={check.id} data-check={check.id} className={check.status}>
+                <span className="status">
+                  <span className={`dot ${check.status}`} aria-hidden="true" />
+                  <span>
+                    {check.label}: <span className="visually-hidden">{STATUS_WORDS[check.status]}. </span>
+                  </span>
+                </span>{' '}
+                {check.summary}
+                {check.status !== 'ok' && !blocks(check, policy) && check.status === 'fail' && <em> (this exam allows it)</em>}
+                {check.fix && check.status !== 'ok' && <p className="fix">{check.fix}</p>}
+                <details>
+                  <summary>Evidence</summary>
+                  <pre>{JSON.stringify(check.evidence, null, 2)}</pre>
+                </details>
+              </li>
+            ))}
+          </ul>
+          {blocking.length > 0 && (
+            <p className="notice fail" role="alert">
+              Fix {blocking.map((c) => c.label.toLowerCase()).join(', ')} before the exam can start, then check again.
+            </p>
+          )}
+          <div className="actions">
+            <button type="button" className="secondary" onClick={() => void run()}>
+              Check again
+            </button>
+            <button type="button" disabled={blocking.length > 0} onClick={() => go('identity')}>
+              Continue
+            </button>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

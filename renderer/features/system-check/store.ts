@@ -1,0 +1,56 @@
+import { create } from 'zustand';
+import type { ExamCheck, PolicyView } from '../../../app/ipc/contract';
+import { invoke } from '../../lib/ipc-client';
+import { CaptureError, microphoneLevel } from '../capture/camera';
+import { useCaptureStore } from '../capture/store';
+
+export interface SystemCheckState {
+  readonly phase: 'idle' | 'checking' | 'done' | 'error';
+  readonly checks: readonly ExamCheck[];
+  readonly cameraFailure?: CaptureError;
+  readonly error?: string;
+  run(): Promise<void>;
+}
+
+/** Camera and microphone are checked here, where the devices are; the rest by the engine. */
+async function deviceChecks(): Promise<ExamCheck[]> {
+  const stream = await useCaptureStore.getState().openStream();
+  const video = stream.getVideoTracks()[0];
+  const settings = video?.getSettings() ?? {};
+  const camera: ExamCheck = video
+    ? { id: 'camera', label: 'Camera', status: 'ok', summary: `${video.label || 'Camera'} is on (${settings.width ?? '?'}x${settings.height ?? '?'})`, evidence: { label: video.label, width: settings.width, height: settings.height, frameRate: settings.frameRate } }
+    : { id: 'camera', label: 'Camera', status: 'fail', summary: 'No video track', evidence: {}, fix: 'Connect a camera.' };
+  const audio = stream.getAudioTracks()[0];
+  if (!audio) return [camera, { id: 'microphone', label: 'Microphone', status: 'fail', summary: 'No microphone found', evidence: {}, fix: 'Connect a microphone, then check again.' }];
+  const level = await microphoneLevel(stream);
+  const microphone: ExamCheck =
+    level > 0.01
+      ? { id: 'microphone', label: 'Microphone', status: 'ok', summary: `${audio.label || 'Microphone'} hears sound`, evidence: { label: audio.label, peakLevel: Number(level.toFixed(3)) } }
+      : { id: 'microphone', label: 'Microphone', status: 'warn', summary: `${audio.label || 'Microphone'} is on but heard nothing`, evidence: { label: audio.label, peakLevel: Number(level.toFixed(3)) }, fix: 'Check the microphone is not muted; say a few words and check again.' };
+  return [camera, microphone];
+}
+
+/**
+ * Whether a failed check stops the exam. A failure the policy gives no weight (a virtual machine, when the exam
+ * counts it as 0) is shown but does not stop the candidate.
+ */
+export function blocks(check: ExamCheck, policy: PolicyView): boolean {
+  if (check.status !== 'fail') return false;
+  if (check.id === 'vm') return (policy.intervals.weights.vm_detected ?? 0) > 0;
+  return true;
+}
+
+export const useSystemCheckStore = create<SystemCheckState>((set) => ({
+  phase: 'idle',
+  checks: [],
+  async run() {
+    set({ phase: 'checking', checks: [], cameraFailure: undefined, error: undefined });
+    try {
+      const [devices, engine] = await Promise.all([deviceChecks(), invoke('system.check', {})]);
+      set({ phase: 'done', checks: [...devices, ...engine.checks] });
+    } catch (error) {
+      if (error instanceof CaptureError) set({ phase: 'error', cameraFailure: error });
+      else set({ phase: 'error', error: (error as Error).message });
+    }
+  },
+}));
