@@ -1,0 +1,126 @@
+/**
+ * The exam lockdown, read top to bottom as what happens when an exam starts (Safe Exam Browser's session
+ * checks: each step performed, repeated while the exam runs, reverted at the end). Every step that cannot run
+ * is reported with its reason; the exam policy (`os`) decides whether the exam may start without it.
+ */
+import { systemPreferences, type App, type BrowserWindow } from 'electron';
+import { createElectronClipboard } from '../adapters/electron-clipboard';
+import { createElectronFocusSource } from '../adapters/electron-focus-source';
+import { createUiohookInputSource } from '../adapters/uiohook-input-source';
+import { createClipboardGuard } from '../engine/signals/clipboard';
+import { createDisplayWatch } from '../engine/signals/displays';
+import type { SignalSink } from '../engine/signals/events';
+import { createFocusTracker } from '../engine/signals/focus';
+import type { InputStartOutcome } from '../engine/signals/input-source';
+import { startKeyComboMonitor } from '../engine/signals/key-combo-monitor';
+import { prohibitedRules, type OsPolicy } from '../engine/signals/os-policy';
+import { runPreflight, type HostCapabilities, type Preflight } from '../engine/signals/preflight';
+import { createProhibitedProcessWatch, DEFAULT_PROHIBITED } from '../engine/signals/prohibited-processes';
+import type { SessionClock } from '../engine/signals/session-clock';
+import { startKeyboardLock } from './keyboard-lock';
+import { applyKiosk } from './kiosk';
+import { createNavigationAllowList } from './navigation';
+import { createQuitGate } from './quit-gate';
+import { guardQuit } from './quit-guard';
+
+export interface LockdownOptions {
+  readonly app: App;
+  readonly window: BrowserWindow;
+  readonly appOrigin: string;
+  readonly development: boolean;
+  readonly os: OsPolicy;
+  readonly allowedOrigins: readonly string[];
+  readonly quitPasswordHash?: string;
+  readonly clock: SessionClock;
+  /** Where every OS signal goes: the session's event log (engine/signals/signal-log.ts). */
+  readonly sink: SignalSink;
+  readonly askQuitPassword: () => Promise<string | null>;
+  /** Refused navigations, shortcuts and quit attempts, for the invigilator's log. */
+  readonly onNotice?: (notice: { kind: string; detail: string }) => void;
+}
+
+export interface Lockdown {
+  readonly preflight: Preflight;
+  readonly mayStart: boolean;
+  /** The exam is over: quitting is allowed from now on. */
+  examEnded(): void;
+  /** Undoes every step, newest first. */
+  revert(): Promise<void>;
+}
+
+/** macOS delivers global key events only to apps with the Accessibility permission. */
+function accessibilityPermission(): InputStartOutcome {
+  if (process.platform !== 'darwin' || systemPreferences.isTrustedAccessibilityClient(false)) return { ok: true };
+  return { ok: false, reason: 'Accessibility permission not granted (macOS)', fix: 'System Settings > Privacy & Security > Accessibility: allow Vigil, then restart it' };
+}
+
+export async function startLockdown(options: LockdownOptions): Promise<Lockdown> {
+  const { app, window, clock, sink, os } = options;
+  const notice = (kind: string, detail: string) => options.onNotice?.({ kind, detail });
+  const reverts: (() => void | Promise<void>)[] = [];
+
+  // 1. The window becomes the kiosk; leaving it needs the exam's end or the quit password.
+  const kiosk = applyKiosk(window, { allowNavigation: createNavigationAllowList(options.appOrigin, options.allowedOrigins), development: options.development, onRefused: notice });
+  reverts.push(kiosk.revert);
+  const gate = createQuitGate(options.quitPasswordHash);
+  reverts.push(guardQuit({ app, window, gate, askPassword: options.askQuitPassword, onAttempt: (attempt, via) => notice('quit_attempt', `${via}: ${attempt}`) }));
+
+  // 2. The OS keeps switch and screenshot combos from everything else (where it can).
+  const host: { keyboardLock?: HostCapabilities['keyboardLock']; inputHook?: HostCapabilities['inputHook'] } = {};
+  const lock = os.keyboardLock === 'off' ? undefined : startKeyboardLock();
+  if (lock) {
+    host.keyboardLock = lock.capability;
+    reverts.push(lock.revert);
+  }
+
+  // 3. The exam window's focus, and every combo pressed, on the session clock.
+  const focus = createFocusTracker({ clock, sink, origin: 'electron' });
+  const focusSource = createElectronFocusSource(window);
+  await focusSource.start((focused, at, evidence) => focus.changed(focused, at, evidence));
+  reverts.push(() => {
+    focusSource.stop();
+    focus.close(Date.now());
+  });
+  if (os.inputHook !== 'off') {
+    const monitor = await startKeyComboMonitor({
+      input: createUiohookInputSource({ checkPermission: accessibilityPermission }),
+      clock,
+      sink,
+      windowFocused: () => focus.focused(),
+      isBlocked: (combo) => lock?.isBlocked(combo) ?? false,
+    });
+    host.inputHook = monitor.ok ? { ok: true } : { ok: false, reason: monitor.reason, fix: monitor.fix };
+    if (monitor.ok) reverts.push(monitor.stop);
+  }
+
+  // 4. May the exam start? Processes, virtual machine, remote session, displays, and the steps above.
+  const preflight = await runPreflight({ policy: os, clock, sink, host });
+
+  // 5. While it runs: processes and displays every 2 s, the clipboard cleared now and watched.
+  const processes = createProhibitedProcessWatch({ policy: os.prohibitedProcesses === 'refuse_to_start' ? 'warn' : os.prohibitedProcesses, clock, sink, rules: prohibitedRules(os, DEFAULT_PROHIBITED) });
+  processes.repeat();
+  reverts.push(processes.revert);
+  const displays = createDisplayWatch({ clock, sink });
+  await displays.perform();
+  displays.repeat();
+  reverts.push(displays.revert);
+  const clipboard = createClipboardGuard({ clipboard: createElectronClipboard(), clock, sink });
+  await clipboard.perform();
+  clipboard.repeat();
+  reverts.push(clipboard.revert);
+
+  return {
+    preflight,
+    mayStart: preflight.mayStart,
+    examEnded: () => gate.examEnded(),
+    async revert() {
+      for (const revert of reverts.splice(0).reverse()) {
+        try {
+          await revert();
+        } catch (error) {
+          notice('revert_failed', (error as Error).message);
+        }
+      }
+    },
+  };
+}
