@@ -7,14 +7,13 @@ import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { databasePath } from '../../engine/paths';
 import { openStore } from '../../engine/storage/store';
-import { buildMetadata, writeModelFolder } from '../../engine/temporal/artifacts';
 import { DEFAULT_CONFIG, resolveColumns, type RecurrentKind, type TrainConfig } from '../../engine/temporal/config';
 import { loadDataSplit } from '../../engine/temporal/dataset';
 import { TemporalDataError } from '../../engine/temporal/errors';
 import { exportReviewedSessions } from '../../engine/temporal/retraining-export';
 import { addReviewerLabel } from '../../engine/temporal/reviewer-labels';
 import type { BinaryMetrics } from '../../engine/temporal/metrics';
-import { trainTemporal, type EpochRecord } from '../../engine/temporal/trainer';
+import type { EpochRecord } from '../../engine/temporal/trainer';
 import { CliError, usageError } from '../errors';
 
 function positiveInt(flag: string, fallback: number) {
@@ -69,6 +68,8 @@ async function trainTemporalCommand(options: TemporalOptions): Promise<void> {
   const outDir = resolve(options.out);
 
   // Nothing is written until training has finished, so stopping here leaves the output folder as it was.
+  // Loaded here, not at the top: TensorFlow.js takes seconds to load and `label`/`export` do not need it.
+  const [{ trainTemporal }, { buildMetadata, writeModelFolder }] = await Promise.all([import('../../engine/temporal/trainer'), import('../../engine/temporal/artifacts')]);
   const onInterrupt = () => {
     process.stderr.write('vigil: training interrupted; nothing was written\n');
     process.exit(130);

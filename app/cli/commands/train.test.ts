@@ -1,0 +1,75 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openStore } from '../../engine/storage/store';
+import { TemporalMetadata } from '../../engine/temporal/metadata';
+import { storeFrames, syntheticCsv, syntheticFrames } from '../../engine/temporal/synthetic';
+
+const bin = join(import.meta.dirname, '..', 'vigil.mjs');
+
+function vigil(args: string[]) {
+  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, VIGIL_HOME: mkdtempSync(join(tmpdir(), 'vigil-home-')) } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function dataFolder(options: { dropColumns?: string[] } = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-train-'));
+  mkdirSync(join(dir, 'train'));
+  mkdirSync(join(dir, 'test'));
+  writeFileSync(join(dir, 'train', 'a.csv'), syntheticCsv([{ video: 'C', frames: 260, cheating: true }, { video: 'N', frames: 260, cheating: false }], { seed: 5, ...options }));
+  writeFileSync(join(dir, 'test', 'b.csv'), syntheticCsv([{ video: 'C', frames: 80, cheating: true }, { video: 'N', frames: 80, cheating: false }], { seed: 6 }));
+  return dir;
+}
+
+describe('vigil train', () => {
+  it('temporal: prints a line per epoch and writes model.onnx, metadata.json and curves.png', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'vigil-out-')), 'model');
+    const { code, stdout, stderr } = vigil(['train', 'temporal', '--data', dataFolder(), '--out', out, '--model', 'gru', '--columns', 'live', '--epochs', '2', '--hidden', '8']);
+    expect(stderr).toMatch(/^epoch 1\/2 {2}loss \d\.\d{4} {2}val_loss \d\.\d{4} {2}val_auc [\d.]+ {2}lr 1\.0e-3/m);
+    expect(stderr).toMatch(/^epoch 2\/2 /m);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^model {5}auc [\d.]+ {2}accuracy/m);
+    expect(stdout).toMatch(/^baseline {2}auc [\d.]+ {2}accuracy/m);
+    expect(readdirSync(out).sort()).toEqual(['curves.png', 'metadata.json', 'model.onnx']);
+    const metadata = TemporalMetadata.parse(JSON.parse(readFileSync(join(out, 'metadata.json'), 'utf8')));
+    expect(metadata).toMatchObject({ columnSet: 'live', live: true, unmappedColumns: [], config: { model: 'gru', window: 15, overlap: 5, threshold: 0.4 } });
+    expect(metadata.metrics.test.confusion.tp + metadata.metrics.test.confusion.fn).toBe(7);
+    expect(metadata.baseline.test.windows).toBe(metadata.metrics.test.windows);
+    expect(readFileSync(join(out, 'curves.png')).subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('temporal: a CSV missing columns is one line naming them, and nothing is written', () => {
+    const data = dataFolder({ dropColumns: ['num_faces', 'gaze_zone'] });
+    const out = join(mkdtempSync(join(tmpdir(), 'vigil-out-')), 'model');
+    const { code, stderr } = vigil(['train', 'temporal', '--data', data, '--out', out]);
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n').at(-1)).toBe(`vigil: ${join(data, 'train', 'a.csv')}: missing columns: num_faces, gaze_zone`);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('temporal: a wrong option is a usage error (exit 2)', () => {
+    expect(vigil(['train', 'temporal', '--data', 'x', '--out', 'y', '--model', 'transformer'])).toMatchObject({ code: 2, stderr: 'vigil: --model: expected lstm or gru, got "transformer"\n' });
+    expect(vigil(['train', 'temporal', '--data', 'x', '--out', 'y', '--columns', 'yaw'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^vigil: --columns: unknown column: yaw/) });
+  });
+
+  it('label and export: reviewed frames of a stored session become a training CSV', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-export-'));
+    const db = join(dir, 'vigil.db');
+    const store = openStore(db);
+    storeFrames(store, 's1', syntheticFrames(40, true));
+    store.close();
+    expect(vigil(['train', 'export', '--db', db, '--out', join(dir, 'none.csv')])).toMatchObject({ code: 1, stderr: `vigil: ${db}: no reviewed frames to export (no reviewer labels cover any stored frame)\n` });
+    expect(vigil(['train', 'label', '--db', db, '--session', 's1', '--from', '1', '--to', '2.05', '--cheating', '1', '--reviewer', 'alice']).code).toBe(0);
+    expect(vigil(['train', 'label', '--db', db, '--session', 'nope', '--from', '1', '--to', '2', '--cheating', '1', '--reviewer', 'alice'])).toMatchObject({ code: 1, stderr: `vigil: nope: no such session in ${db}\n` });
+    const out = join(dir, 'reviewed.csv');
+    const { code, stdout } = vigil(['train', 'export', '--db', db, '--out', out]);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`wrote ${out}: 11 frames (11 cheating) from 1 reviewed session\n`);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines[0]).toMatch(/^timestamp,verification_result,num_faces,.*,F-Distance,video,is_cheating$/);
+    expect(lines[1]).toMatch(/^0-00-01\.000000,1,1,.*,s1,1$/);
+    expect(vigil(['train', 'export', '--db', join(dir, 'missing.db'), '--out', out])).toMatchObject({ code: 1, stderr: `vigil: ${join(dir, 'missing.db')}: no such database\n` });
+  });
+});
