@@ -16,6 +16,7 @@ describe('the keyboard lock step under Xvfb', () => {
     const intercepted: InterceptedKey[] = [];
     const step = startKeyboardLock({ display: server.display, drainEveryMs: 20, onIntercepted: (keys) => intercepted.push(...keys) });
     try {
+      if (!step.capability.ok) throw new Error(`lock unavailable: ${step.capability.reason}`);
       expect(step.capability).toEqual({ ok: true, mechanism: 'x11', notGrabbed: [] });
       for (const id of ['alt_tab', 'cmd_tab', 'super', 'print_screen', 'alt_f4', 'alt_esc', 'ctrl_esc'] as const) expect(step.isBlocked(id)).toBe(true);
       expect(step.isBlocked('copy')).toBe(false);

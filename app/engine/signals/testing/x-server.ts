@@ -4,6 +4,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 
 const PACKAGE_OF: Record<string, string> = { Xvfb: 'xvfb', xdotool: 'xdotool', xrandr: 'x11-xserver-utils', xev: 'x11-utils' };
 
@@ -24,23 +25,41 @@ export interface XServer {
   stop(): Promise<void>;
 }
 
-/** Starts Xvfb on a display number it picks itself (-displayfd), so parallel test files never collide. */
+/**
+ * Starts Xvfb on a free display number. Not Xvfb's own pick (-displayfd alone): servers starting at the same
+ * moment in parallel test files race for the lowest number, and the loser can unlink the winner's socket.
+ * A random number from a wide range, retried when taken, avoids that; -displayfd still says when it is ready.
+ */
 export async function startXvfb(options: { width?: number; height?: number } = {}): Promise<XServer> {
   requireTool('Xvfb');
+  let lastError = '';
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const number = 200 + Math.floor(Math.random() * 20_000);
+    if (existsSync(`/tmp/.X${number}-lock`) || existsSync(`/tmp/.X11-unix/X${number}`)) continue;
+    try {
+      return await startOn(number, options);
+    } catch (error) {
+      lastError = (error as Error).message;
+    }
+  }
+  throw new Error(`Xvfb did not start: ${lastError}`);
+}
+
+async function startOn(number: number, options: { width?: number; height?: number }): Promise<XServer> {
   const geometry = `${options.width ?? 1024}x${options.height ?? 768}x24`;
-  const child: ChildProcess = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', geometry, '-nolisten', 'tcp', '+extension', 'RANDR'], {
+  const child: ChildProcess = spawn('Xvfb', [`:${number}`, '-displayfd', '3', '-screen', '0', geometry, '-nolisten', 'tcp', '+extension', 'RANDR'], {
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const fd3 = child.stdio[3] as NodeJS.ReadableStream;
-  const number = await new Promise<string>((resolve, reject) => {
+  await new Promise<string>((resolve, reject) => {
     let out = '';
     fd3.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       if (out.includes('\n')) resolve(out.trim());
     });
-    child.once('exit', (code) => reject(new Error(`Xvfb exited (${code}) before it was ready: ${stderr.trim().split('\n').pop() ?? ''}`)));
+    child.once('exit', (code) => reject(new Error(`Xvfb :${number} exited (${code}) before it was ready: ${stderr.trim().split('\n').pop() ?? ''}`)));
     child.once('error', reject);
   });
   const display = `:${number}`;
