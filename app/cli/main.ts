@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { engineVersion } from '../engine/paths';
 import { registerAnalyze } from './commands/analyze';
 import { registerBenchAudio } from './commands/bench-audio';
+import { registerBenchVision } from './commands/bench-vision';
 import { registerDoctor } from './commands/doctor';
 import { registerEvalAudio } from './commands/eval-audio';
 import { registerReports } from './commands/reports';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(`vigil: ${text.replace(/^error: /, '')}`) });
   registerDoctor(program);
   registerAnalyze(program);
+  registerBenchVision(program);
   registerEvalAudio(program);
   registerBenchAudio(program);
   registerReports(program);

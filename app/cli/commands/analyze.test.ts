@@ -27,7 +27,7 @@ beforeAll(() => {
   // Two seconds of the face-id sample photo, then one second of the five-portrait one: real faces, known counts.
   clip = join(dir, 'clip.mp4');
   execFileSync('ffmpeg', ['-v', 'error', '-y', '-loop', '1', '-t', '2', '-i', samplePath('screenshot-faceid.jpg'), '-loop', '1', '-t', '1', '-i', samplePath('screenshot-facedetect.jpg'),
-    '-filter_complex', '[0]scale=800:718,setsar=1[a];[1]scale=800:718,setsar=1[b];[a][b]concat=n=2:v=1[v]', '-map', '[v]', '-r', '24', '-pix_fmt', 'yuv420p', clip]);
+    '-filter_complex', '[0]pad=800:718:0:77,setsar=1[a];[1]setsar=1[b];[a][b]concat=n=2:v=1[v]', '-map', '[v]', '-r', '24', '-pix_fmt', 'yuv420p', clip]);
 });
 
 describe('vigil analyze', () => {
@@ -50,12 +50,13 @@ describe('vigil analyze', () => {
   });
 
   it('analyses an image as one frame at t = 0', async () => {
-    const r = await vigil('analyze', samplePath('screenshot-faceid.jpg'));
+    const out = join(dir, 'image.csv');
+    const r = await vigil('analyze', samplePath('screenshot-faceid.jpg'), '--features', out);
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n');
-    expect(lines).toHaveLength(2);
-    expect(column(r.stdout, 't')).toEqual(['0']);
-    expect(column(r.stdout, 'face_count')).toEqual(['1']);
+    const csv = readFileSync(out, 'utf8');
+    expect(csv.trim().split('\n')).toHaveLength(2);
+    expect(column(csv, 't')).toEqual(['0']);
+    expect(column(csv, 'face_count')).toEqual(['1']);
   });
 
   it('says in one line that a file is missing, corrupt or empty, and keeps the old CSV', async () => {

@@ -29,7 +29,7 @@ export const FrameFeatures = z.object({
   yaw: num,
   pitch: num,
   roll: num,
-  /** Iris offset from the eye centre, normalised by eye width (h) and height (v), mean of both eyes; -1..1. */
+  /** Iris offset from the eye centre in eye half-widths, mean of both eyes; v from its resting height (vision/README.md); -1..1. */
   gaze_h: num,
   gaze_v: num,
   gaze_zone: GazeZone,

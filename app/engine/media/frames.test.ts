@@ -26,6 +26,16 @@ describe('openFrames', () => {
     expect(frames[5]!.data.length).toBe(160 * 120 * 3);
   });
 
+  it('turns a clip stored sideways upright, as players show it', async () => {
+    const stored = join(dir, 'stored.mp4');
+    ffmpeg('-f', 'lavfi', '-i', 'testsrc=size=160x96:rate=12:duration=1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', stored);
+    const sideways = join(dir, 'sideways.mp4');
+    ffmpeg('-i', stored, '-c', 'copy', '-metadata:s:v:0', 'rotate=90', sideways);
+    const frames = await collect(sideways, 12);
+    expect(frames[0]).toMatchObject({ width: 96, height: 160 });
+    expect(frames.every((f) => f.data.length === 96 * 160 * 3)).toBe(true);
+  });
+
   it('decodes an image as one RGB frame at t = 0 with its colours', async () => {
     const png = join(dir, 'red.png');
     ffmpeg('-f', 'lavfi', '-i', 'color=c=red:size=33x17,format=rgb24', '-frames:v', '1', png);

@@ -34,11 +34,15 @@ export async function openFrames(path: string, fps = DEFAULT_FPS): Promise<Frame
   if (still) args.push('-frames:v', '1');
   else args.push('-vf', `fps=${fps}`);
   args.push('-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
+  // ffmpeg applies the display rotation (phone clips are often stored sideways), so a quarter turn swaps the size.
+  const quarter = Math.abs(Math.round(video.rotation / 90)) % 2 === 1;
+  const width = quarter ? video.height : video.width;
+  const height = quarter ? video.width : video.height;
   return {
-    width: video.width,
-    height: video.height,
+    width,
+    height,
     expectedFrames: still ? 1 : Math.max(0, Math.floor(info.durationSec * fps)),
-    frames: readFrames(path, args, video.width, video.height, still ? 0 : fps),
+    frames: readFrames(path, args, width, height, still ? 0 : fps),
   };
 }
 

@@ -19,12 +19,13 @@ export class MediaError extends Error {
 export interface MediaInfo {
   path: string;
   durationSec: number;
-  video: { width: number; height: number; fps: number; codec: string } | null;
+  /** width x height as stored; `rotation` (degrees) is the display rotation ffmpeg applies when decoding. */
+  video: { width: number; height: number; fps: number; codec: string; rotation: number } | null;
   audio: { sampleRate: number; channels: number; codec: string } | null;
 }
 
 const Probe = z.object({
-  streams: z.array(z.object({ codec_type: z.string(), codec_name: z.string().optional(), width: z.number().optional(), height: z.number().optional(), avg_frame_rate: z.string().optional(), r_frame_rate: z.string().optional(), sample_rate: z.string().optional(), channels: z.number().optional(), duration: z.string().optional(), disposition: z.object({ attached_pic: z.number().optional() }).optional() })),
+  streams: z.array(z.object({ codec_type: z.string(), codec_name: z.string().optional(), width: z.number().optional(), height: z.number().optional(), avg_frame_rate: z.string().optional(), r_frame_rate: z.string().optional(), sample_rate: z.string().optional(), channels: z.number().optional(), duration: z.string().optional(), disposition: z.object({ attached_pic: z.number().optional() }).optional(), side_data_list: z.array(z.object({ rotation: z.number().optional() }).passthrough()).optional(), tags: z.object({ rotate: z.string().optional() }).passthrough().optional() })),
   format: z.object({ duration: z.string().optional(), format_name: z.string().optional() }),
 });
 
@@ -62,7 +63,7 @@ export async function probeMedia(path: string): Promise<MediaInfo> {
   return {
     path,
     durationSec: isImage ? 0 : Number.isFinite(duration) ? duration : 0,
-    video: v ? { width: v.width ?? 0, height: v.height ?? 0, fps: rate(v.avg_frame_rate) || rate(v.r_frame_rate), codec: v.codec_name ?? '?' } : null,
+    video: v ? { width: v.width ?? 0, height: v.height ?? 0, fps: rate(v.avg_frame_rate) || rate(v.r_frame_rate), codec: v.codec_name ?? '?', rotation: Number(v.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? v.tags?.rotate ?? 0) || 0 } : null,
     audio: a ? { sampleRate: Number(a.sample_rate ?? 0), channels: a.channels ?? 0, codec: a.codec_name ?? '?' } : null,
   };
 }

@@ -1,0 +1,137 @@
+/**
+ * `vigil bench vision`: milliseconds per frame of our live pipeline (1 and 2 onnxruntime threads) and of the peer
+ * (@vladmandic/human on TensorFlow.js WASM) on the same frames of ../shared/data/gaze-video, in one run.
+ * Frames are streamed from ffmpeg for each pass (not held in memory), so rssMB is the pipeline's own footprint;
+ * it is sampled during our passes, before the peer loads.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { openFrames, type RgbFrame } from '../media/frames';
+import { openHumanPeer } from './peer-human';
+import { VisionPipeline } from './pipeline';
+
+export class MissingDataError extends Error {}
+
+export interface BenchVisionResult {
+  frames: number;
+  size: string;
+  fps: number;
+  oursMsMedian: number;
+  oursMsP95: number;
+  ours2ThreadsMsMedian: number;
+  ours2ThreadsMsP95: number;
+  peerMsMedian: number;
+  peerMsP95: number;
+  speedup: number;
+  rssMB: number;
+  peer: string;
+  facesPerFrameOurs: number;
+  facesPerFramePeer: number;
+  warmupFrames: number;
+  /** Context for the figures: the machine is shared, and a busy one slows both sides. */
+  cpus: number;
+  loadAverage1m: number;
+}
+
+export interface BenchOptions {
+  /** Frames per clip (at `fps`). */
+  framesPerClip: number;
+  fps: number;
+  warmup: number;
+}
+
+export const BENCH_DEFAULTS: BenchOptions = { framesPerClip: 90, fps: 12, warmup: 5 };
+
+export function benchClips(dataDir: string): string[] {
+  const dir = join(dataDir, 'gaze-video');
+  if (!existsSync(dir)) throw new MissingDataError(`${dir}: missing (set VIGIL_DATA_DIR to the evaluation data)`);
+  const clips = readdirSync(dir).filter((f) => /\.(mp4|webm|mkv|mov|avi)$/i.test(f)).sort();
+  if (clips.length === 0) throw new MissingDataError(`${dir}: holds no video`);
+  return clips.map((c) => join(dir, c));
+}
+
+async function* frames(clips: string[], o: BenchOptions): AsyncGenerator<RgbFrame> {
+  for (const clip of clips) {
+    let n = 0;
+    for await (const f of (await openFrames(clip, o.fps)).frames) {
+      yield f;
+      if (++n >= o.framesPerClip) break;
+    }
+  }
+}
+
+const pct = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? Number.NaN;
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
+async function timePass(clips: string[], o: BenchOptions, step: (f: RgbFrame) => Promise<number>, onFrame: () => void): Promise<{ ms: number[]; found: number }> {
+  const ms: number[] = [];
+  let found = 0;
+  let i = 0;
+  for await (const f of frames(clips, o)) {
+    const start = performance.now();
+    const faces = await step(f);
+    const elapsed = performance.now() - start;
+    if (i++ >= o.warmup) {
+      ms.push(elapsed);
+      found += faces;
+    }
+    onFrame();
+  }
+  return { ms: ms.sort((a, b) => a - b), found };
+}
+
+export async function benchVision(dataDir: string, options: Partial<BenchOptions> = {}, onProgress: (done: number, total: number, detail: string) => void = () => {}): Promise<BenchVisionResult> {
+  const o = { ...BENCH_DEFAULTS, ...options };
+  const clips = benchClips(dataDir);
+  const total = clips.length * o.framesPerClip * 3;
+  let done = 0;
+  let size = '';
+  let rss = 0;
+  const tick = (detail: string) => () => {
+    rss = Math.max(rss, process.memoryUsage().rss);
+    onProgress(++done, total, detail);
+  };
+
+  const ours = async (threads: number) => {
+    const vision = await VisionPipeline.open({ threads });
+    try {
+      return await timePass(clips, o, async (f) => {
+        size = `${f.width}x${f.height}`;
+        // A new clip is a new video: forget the tracked face, as a new session would.
+        if (f.index === 0) vision.reset();
+        return (await vision.process(f)).features.face_count;
+      }, tick(`ours, ${threads} thread${threads > 1 ? 's' : ''}`));
+    } finally {
+      await vision.release();
+    }
+  };
+  const one = await ours(1);
+  const two = await ours(2);
+  const rssMB = rss / 2 ** 20;
+
+  const peer = await openHumanPeer();
+  const theirs = await timePass(clips, o, async (f) => (await peer.detect(f)).faces, tick('peer'));
+
+  const oursMsMedian = pct(one.ms, 0.5);
+  const peerMsMedian = pct(theirs.ms, 0.5);
+  return {
+    frames: one.ms.length,
+    size,
+    fps: o.fps,
+    oursMsMedian: round(oursMsMedian),
+    oursMsP95: round(pct(one.ms, 0.95)),
+    ours2ThreadsMsMedian: round(pct(two.ms, 0.5)),
+    ours2ThreadsMsP95: round(pct(two.ms, 0.95)),
+    peerMsMedian: round(peerMsMedian),
+    peerMsP95: round(pct(theirs.ms, 0.95)),
+    speedup: round(peerMsMedian / oursMsMedian),
+    rssMB: round(rssMB, 0),
+    peer: peer.name,
+    facesPerFrameOurs: round(one.found / one.ms.length),
+    facesPerFramePeer: round(theirs.found / theirs.ms.length),
+    warmupFrames: o.warmup,
+    cpus: cpus().length,
+    loadAverage1m: round(loadavg()[0] ?? 0),
+  };
+}
