@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +47,25 @@ describe('vigil train', () => {
     expect(code).toBe(1);
     expect(stderr.trim().split('\n').at(-1)).toBe(`vigil: ${join(data, 'train', 'a.csv')}: missing columns: num_faces, gaze_zone`);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('temporal: interrupted, it leaves the model already in the output folder untouched', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'vigil-out-'));
+    writeFileSync(join(out, 'model.onnx'), 'the previous model');
+    const child = spawn(process.execPath, [bin, 'train', 'temporal', '--data', dataFolder(), '--out', out, '--hidden', '8'], { env: { ...process.env, VIGIL_HOME: mkdtempSync(join(tmpdir(), 'vigil-home-')) } });
+    let stderr = '';
+    let interrupted = false;
+    const code = await new Promise<number | null>((resolve) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (!interrupted && /^epoch +1\//m.test(stderr)) interrupted = child.kill('SIGINT');
+      });
+      child.on('close', resolve);
+    });
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/vigil: training interrupted; nothing was written/);
+    expect(readdirSync(out)).toEqual(['model.onnx']);
+    expect(readFileSync(join(out, 'model.onnx'), 'utf8')).toBe('the previous model');
   });
 
   it('temporal: a wrong option is a usage error (exit 2)', () => {

@@ -74,7 +74,8 @@ async function trainTemporalCommand(options: TemporalOptions): Promise<void> {
     process.stderr.write('vigil: training interrupted; nothing was written\n');
     process.exit(130);
   };
-  process.once('SIGINT', onInterrupt);
+  // `on`, not `once`: a second Ctrl-C while exiting must not fall back to the default (kill without a word).
+  process.on('SIGINT', onInterrupt);
   try {
     const split = loadDataSplit(dataDir, columns);
     process.stderr.write(`training ${config.model.toUpperCase()} on ${split.train.length} training and ${split.test.length} test videos, ${columns.length} columns (${columnSet})\n`);

@@ -156,6 +156,8 @@ export async function trainTemporal(input: TrainInput): Promise<TrainResult> {
       };
       history.push(record);
       input.onEpoch?.(record, config.maxEpochs);
+      // An epoch is one long synchronous stretch; yielding here lets signals (Ctrl-C) and I/O be handled.
+      await new Promise((resolve) => setImmediate(resolve));
 
       if (record.valLoss < best.loss) best = { loss: record.valLoss, epoch, weights: readWeights(net) };
       // PyTorch's ReduceLROnPlateau defaults: an improvement is a relative drop of more than 1e-4.
