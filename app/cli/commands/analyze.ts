@@ -1,77 +1,117 @@
 /**
- * `vigil analyze <video|image> --features out.csv`: one FrameFeatures row per analysed frame (schema v1, header
- * CSV_HEADER). The frame loop lives in app/engine/vision/analyze-media.ts; this command only parses, writes, reports.
+ * `vigil analyze <media>`: a recorded exam (video, audio or image) through the whole engine on this machine:
+ * per-frame features, calibration, alerts, interval scoring, risk, evidence clips, a stored report. The work is in
+ * app/engine/session/analyze-file.ts; this command parses, writes files and reports.
  */
-import { createWriteStream, existsSync, renameSync, rmSync, statSync, type WriteStream } from 'node:fs';
-import { once } from 'node:events';
 import type { Command } from 'commander';
+import { existsSync, statSync } from 'node:fs';
 import { CSV_HEADER, toCsvRow } from '../../engine/features/schema';
-import { analyzeMedia } from '../../engine/vision/analyze-media';
+import { databasePath } from '../../engine/paths';
+import { defaultPolicy, loadPolicy, type ExamPolicy } from '../../engine/policy/policy';
+import { clock, renderReportHtml } from '../../engine/report/html';
+import type { Report } from '../../engine/report/report';
+import { analyzeFile } from '../../engine/session/analyze-file';
+import { openStore } from '../../engine/storage/store';
 import { CliError, usageError } from '../errors';
+import { LineSink, writeFileAtomic } from '../output-files';
 import { startProgress } from '../progress';
 
 interface AnalyzeFlags {
+  config?: string;
+  calibrationSeconds?: string;
+  student?: string;
+  exam?: string;
+  out?: string;
+  html?: string;
   features?: string;
-  fps: string;
+  fps?: string;
   threads: string;
+  store: boolean;
 }
 
 export function registerAnalyze(program: Command): void {
   program
     .command('analyze')
-    .description('analyse a video or image on this machine (decoded by the system ffmpeg) and write per-frame features')
-    .argument('<media>', 'video or image file')
-    .option('--features <csv>', 'write one row per analysed frame to this CSV file (default: stdout)')
-    .option('--fps <n>', 'frames per second to analyse in a video', '12')
-    .option('--threads <n>', 'onnxruntime threads per model', '1')
+    .description('analyse a recorded exam (video, audio or image) on this machine: alerts, intervals, risk, evidence and a stored report')
+    .argument('<media>', 'video, audio or image file (decoded by the system ffmpeg)')
+    .option('--config <policy.json>', 'exam policy (default: the documented defaults)')
+    .option('--calibration-seconds <n>', 'calibration length, 6 to 10 s, or 0 to skip (default: the policy\'s, 8)')
+    .option('--student <id>', 'candidate id, stored with the report')
+    .option('--exam <id>', 'exam id, stored with the report')
+    .option('--out <report.json>', 'write the report as JSON')
+    .option('--html <report.html>', 'write the report as a self-contained HTML page with a timeline')
+    .option('--features <out.csv>', 'write one row of per-frame features per analysed frame')
+    .option('--fps <n>', "frames per second to analyse (default: the policy's processing rate, 12)")
+    .option('--threads <n>', 'onnxruntime threads per vision model', '1')
+    .option('--no-store', 'do not keep the session, evidence and report in the local database')
     .action(async (media: string, flags: AnalyzeFlags) => {
-      const fps = Number(flags.fps);
-      if (!Number.isFinite(fps) || fps <= 0 || fps > 120) throw usageError('--fps', `must be a number above 0 and at most 120, not "${flags.fps}"`);
+      const policy = withFlags(flags.config ? loadPolicy(flags.config) : defaultPolicy(), flags);
       const threads = Number(flags.threads);
       if (!Number.isInteger(threads) || threads < 1 || threads > 16) throw usageError('--threads', `must be a whole number from 1 to 16, not "${flags.threads}"`);
+      const calibrationSeconds = flags.calibrationSeconds === undefined ? undefined : Number(flags.calibrationSeconds);
+      if (calibrationSeconds !== undefined && !(calibrationSeconds === 0 || (calibrationSeconds >= 6 && calibrationSeconds <= 10))) {
+        throw usageError('--calibration-seconds', `must be 0 (skip) or from 6 to 10, not "${flags.calibrationSeconds}"`);
+      }
       if (!existsSync(media)) throw new CliError(media, 'no such file');
-      if (statSync(media).isDirectory()) throw new CliError(media, 'is a folder, not a video or image');
+      if (statSync(media).isDirectory()) throw new CliError(media, 'is a folder, not a media file');
 
-      // Written beside the target and renamed at the end, so a failed run never leaves half a CSV over a good one.
-      // The file is opened with the first row, so unreadable media creates nothing.
-      const target = flags.features;
-      const tmp = target ? `${target}.partial` : null;
-      let file: WriteStream | null = null;
-      const write = async (line: string) => {
-        const out = tmp ? (file ??= createWriteStream(tmp)) : process.stdout;
-        if (!out.write(`${line}\n`)) await once(out, 'drain');
-      };
-      const closeFile = async () => {
-        if (!file) return;
-        file.end();
-        await once(file, 'close');
-      };
+      const csv = flags.features ? new LineSink(flags.features) : null;
+      const store = flags.store ? openStore(databasePath()) : undefined;
       const bar = startProgress('analyze', 1);
+      const started = performance.now();
       let rows = 0;
       try {
-        const summary = await analyzeMedia(media, {
-          fps,
-          pipeline: { threads },
-          onRow: async (row) => {
-            if (rows++ === 0) await write(CSV_HEADER);
-            await write(toCsvRow(row));
-          },
-          onProgress: (done, expected) => {
-            bar.setTotal(expected);
-            bar.update(done);
+        const report = await analyzeFile(media, {
+          policy,
+          calibrationSeconds,
+          studentId: flags.student ?? null,
+          examId: flags.exam ?? null,
+          store,
+          threads,
+          onRow: csv
+            ? async (row) => {
+                if (rows++ === 0) await csv.write(CSV_HEADER);
+                await csv.write(toCsvRow(row));
+              }
+            : undefined,
+          onProgress: (stage, done, total) => {
+            bar.setTotal(Math.max(1, Math.round(total)));
+            bar.update(Math.round(done), stage);
           },
         });
         bar.stop();
-        if (tmp && target) {
-          await closeFile();
-          renameSync(tmp, target);
-          process.stderr.write(`analyze: ${summary.frames} frames (${summary.framesWithFace} with a face) from ${media} to ${target} in ${summary.seconds.toFixed(1)} s\n`);
-        }
+        await csv?.commit();
+        if (flags.out) writeFileAtomic(flags.out, `${JSON.stringify(report, null, 2)}\n`);
+        if (flags.html) writeFileAtomic(flags.html, renderReportHtml(report));
+        printSummary(media, report, (performance.now() - started) / 1000, [flags.out, flags.html, flags.features].filter((f): f is string => !!f), store !== undefined);
       } catch (error) {
         bar.stop();
-        await closeFile().catch(() => {});
-        if (tmp) rmSync(tmp, { force: true });
+        await csv?.discard();
         throw error;
+      } finally {
+        store?.close();
       }
     });
+}
+
+function withFlags(policy: ExamPolicy, flags: AnalyzeFlags): ExamPolicy {
+  if (flags.fps === undefined) return policy;
+  const fps = Number(flags.fps);
+  if (!Number.isFinite(fps) || fps < 1 || fps > 30) throw usageError('--fps', `must be a number from 1 to 30, not "${flags.fps}"`);
+  return { ...policy, processingFps: fps };
+}
+
+function printSummary(media: string, r: Report, seconds: number, written: string[], stored: boolean): void {
+  const kinds = [r.media.video && 'video', r.media.audio && 'audio'].filter(Boolean).join(' and ') || 'nothing usable';
+  const critical = r.alerts.filter((a) => a.severity === 'critical').length;
+  const byType = new Map<string, number>();
+  for (const a of r.alerts) byType.set(a.type, (byType.get(a.type) ?? 0) + 1);
+  const lines = [
+    `analyze: ${media}: ${clock(r.durationSec)} of ${kinds}, ${r.media.framesAnalysed} frames in ${seconds.toFixed(1)} s (${(r.durationSec / Math.max(seconds, 1e-3)).toFixed(1)}x realtime)`,
+    `risk ${r.risk.level} ${r.risk.score.toFixed(2)} | calibration ${r.calibration.status} | ${r.alerts.length} alert(s)${critical ? `, ${critical} critical` : ''}${byType.size ? ` (${[...byType].map(([t, n]) => `${t} ${n}`).join(', ')})` : ''} | ${r.intervals.filter((i) => i.flagged).length}/${r.intervals.length} interval(s) flagged`,
+    stored ? `stored as session ${r.sessionId} with ${r.segments.length} evidence clip(s) (see \`vigil reports list\`)` : 'not stored (--no-store)',
+  ];
+  if (r.calibration.status === 'FAILED') lines.push(`calibration failed: ${r.calibration.reasons.join('; ')}`);
+  if (written.length) lines.push(`wrote ${written.join(', ')}`);
+  process.stderr.write(`${lines.join('\n')}\n`);
 }

@@ -26,7 +26,8 @@ describe('calibration', () => {
     expect(result.framesSeen).toBe(96);
     expect(result.baseline!.yaw.mean).toBeCloseTo(6, 0);
     expect(result.baseline!.pitch.mean).toBeCloseTo(-4, 0);
-    expect(result.thresholds).toEqual({ yawDeg: 30, pitchDeg: 25, gazeOffset: 0.35 });
+    expect(result.thresholds).toEqual({ yawDeg: 30, pitchDeg: 25, gazeH: 0.18, gazeV: 0.3 });
+    expect(result.baseline!.gazeH.mean).toBeCloseTo(0, 1);
   });
 
   it('refuses a baseline taken with the head already turned', () => {
@@ -45,6 +46,14 @@ describe('calibration', () => {
     const result = calibrate(steady(8, { yaw: 0, pitch: 0, roll: 0 }, { gaze_h: 0.9, gaze_v: 0.1 }), policy);
     expect(result.status).toBe('FAILED');
     expect(result.reasons.join()).toMatch(/eyes turned away/);
+  });
+
+  it('refuses a baseline during which the eyes left the screen for a while', () => {
+    // As in a real clip: eyes centred, then 2.5 s sideways (-0.26) inside the calibration window.
+    const frames = steady(8, { yaw: 0, pitch: 0, roll: 0 }).map((f) => (f.t >= 5.5 ? { ...f, gaze_h: -0.26 } : f));
+    const result = calibrate(frames, policy);
+    expect(result.status).toBe('FAILED');
+    expect(result.reasons.join()).toMatch(/eyes moved too much during calibration/);
   });
 
   it('rejects faceless and unstable frames, failing when too few remain for the rate', () => {

@@ -6,6 +6,7 @@
  */
 import type { FrameFeatures } from '../features/schema';
 import type { ExamPolicy } from '../policy/policy';
+import { GAZE_AWAY_OFFSET, eyeRotationRad } from './eye-angle';
 
 export interface Stat {
   mean: number;
@@ -16,16 +17,20 @@ export interface Baseline {
   yaw: Stat;
   pitch: Stat;
   roll: Stat;
-  /** Eye rotation estimate in radians: |iris offset| (normalised by the eye) read as an angle. */
+  /** Eye rotation in radians (eye-angle.ts), for the anti-cheat check. */
   eye: Stat;
+  /** Iris offsets (normalised by the eye) while looking at the screen: the candidate's own "centre". */
+  gazeH: Stat;
+  gazeV: Stat;
 }
 
 export interface Thresholds {
   /** Allowed deviation from the baseline before a look-away counts, degrees. */
   yawDeg: number;
   pitchDeg: number;
-  /** Allowed eye deviation before gaze counts as away, in gaze offset units (-1..1). */
-  gazeOffset: number;
+  /** Allowed iris offset from the baseline before the eyes count as away, horizontally and vertically. */
+  gazeH: number;
+  gazeV: number;
 }
 
 export type CalibrationStatus = 'SUCCESS' | 'FAILED' | 'SKIPPED';
@@ -44,10 +49,9 @@ export interface Calibration {
 
 /** Frame-to-frame pose change above this (degrees) marks a frame as unstable. */
 const UNSTABLE_STEP_DEG = 8;
-const DEFAULT_GAZE_OFFSET = 0.35;
 
 export function defaultThresholds(policy: ExamPolicy): Thresholds {
-  return { yawDeg: policy.rules.lookAwayYawDeg, pitchDeg: policy.rules.lookAwayPitchDeg, gazeOffset: DEFAULT_GAZE_OFFSET };
+  return { yawDeg: policy.rules.lookAwayYawDeg, pitchDeg: policy.rules.lookAwayPitchDeg, gazeH: GAZE_AWAY_OFFSET.h, gazeV: GAZE_AWAY_OFFSET.v };
 }
 
 export function skippedCalibration(policy: ExamPolicy, reason: string): Calibration {
@@ -89,19 +93,25 @@ export function calibrate(frames: readonly FrameFeatures[], policy: ExamPolicy, 
   if (accepted.length < minFrames) reasons.push(`only ${accepted.length} usable frame(s) of the ${minFrames} needed (no face: ${rejected.noFace}, unstable: ${rejected.unstable}, no pose: ${rejected.noPose})`);
   let baseline: Baseline | null = null;
   if (accepted.length > 0) {
+    const withGaze = accepted.filter((f) => f.gaze_h !== null && f.gaze_v !== null);
+    const orZero = (st: Stat): Stat => (Number.isNaN(st.mean) ? { mean: 0, variance: 0 } : st);
     baseline = {
       yaw: stat(accepted.map((f) => f.yaw!)),
       pitch: stat(accepted.map((f) => f.pitch!)),
       roll: stat(accepted.map((f) => f.roll!)),
-      eye: stat(accepted.filter((f) => f.gaze_h !== null && f.gaze_v !== null).map((f) => Math.hypot(f.gaze_h!, f.gaze_v!))),
+      eye: orZero(stat(withGaze.map((f) => eyeRotationRad(f.gaze_h!, f.gaze_v!)))),
+      gazeH: orZero(stat(withGaze.map((f) => f.gaze_h!))),
+      gazeV: orZero(stat(withGaze.map((f) => f.gaze_v!))),
     };
-    if (Number.isNaN(baseline.eye.mean)) baseline.eye = { mean: 0, variance: 0 };
     if (Math.abs(baseline.yaw.mean) > cfg.maxAbsYaw) reasons.push(`head turned during calibration: mean yaw ${baseline.yaw.mean.toFixed(1)} deg exceeds ${cfg.maxAbsYaw}`);
     if (Math.abs(baseline.pitch.mean) > cfg.maxAbsPitch) reasons.push(`head tilted during calibration: mean pitch ${baseline.pitch.mean.toFixed(1)} deg exceeds ${cfg.maxAbsPitch}`);
     if (Math.abs(baseline.roll.mean) > cfg.maxAbsRoll) reasons.push(`head rolled during calibration: mean roll ${baseline.roll.mean.toFixed(1)} deg exceeds ${cfg.maxAbsRoll}`);
     if (baseline.eye.mean > cfg.maxEyeRad) reasons.push(`eyes turned away during calibration: ${baseline.eye.mean.toFixed(2)} rad exceeds ${cfg.maxEyeRad}`);
     const moveStd = Math.max(Math.sqrt(baseline.yaw.variance), Math.sqrt(baseline.pitch.variance));
     if (moveStd > cfg.maxPoseStdDeg) reasons.push(`too much movement during calibration: pose std ${moveStd.toFixed(1)} deg exceeds ${cfg.maxPoseStdDeg}`);
+    // The eyes must rest on the screen too, or a glance at notes during calibration would become "centre".
+    const gazeSpread = Math.max(Math.sqrt(baseline.gazeH.variance), (Math.sqrt(baseline.gazeV.variance) * GAZE_AWAY_OFFSET.h) / GAZE_AWAY_OFFSET.v);
+    if (gazeSpread > cfg.maxGazeStd) reasons.push(`eyes moved too much during calibration: iris offset std ${gazeSpread.toFixed(3)} exceeds ${cfg.maxGazeStd}`);
   }
 
   const base = {
@@ -120,6 +130,7 @@ function personalThresholds(b: Baseline, policy: ExamPolicy): Thresholds {
   return {
     yawDeg: widen(policy.rules.lookAwayYawDeg, b.yaw.variance),
     pitchDeg: widen(policy.rules.lookAwayPitchDeg, b.pitch.variance),
-    gazeOffset: Math.min(0.6, Math.max(DEFAULT_GAZE_OFFSET, 3 * Math.sqrt(b.eye.variance))),
+    gazeH: Math.min(GAZE_AWAY_OFFSET.h + 0.1, Math.max(GAZE_AWAY_OFFSET.h, 3 * Math.sqrt(b.gazeH.variance))),
+    gazeV: Math.min(GAZE_AWAY_OFFSET.v + 0.1, Math.max(GAZE_AWAY_OFFSET.v, 3 * Math.sqrt(b.gazeV.variance))),
   };
 }

@@ -96,6 +96,8 @@ export const ExamPolicy = z
         maxAbsRoll: z.number().default(12),
         maxEyeRad: z.number().default(0.8),
         maxPoseStdDeg: z.number().default(6),
+        /** Iris offset spread allowed horizontally (vertically scaled by the eye's shape): a third of a look-away. */
+        maxGazeStd: z.number().min(0).default(0.06),
         minAcceptedShare: unit.default(0.6),
       })
       .strict()

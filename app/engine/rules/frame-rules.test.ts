@@ -52,16 +52,24 @@ describe('frame alert rules', () => {
   });
 
   it('measure looking away from the calibrated baseline', () => {
-    const baseline = { yaw: { mean: 20, variance: 1 }, pitch: { mean: 0, variance: 1 }, roll: { mean: 0, variance: 1 }, eye: { mean: 0, variance: 0 } };
+    const baseline = { yaw: { mean: 20, variance: 1 }, pitch: { mean: 0, variance: 1 }, roll: { mean: 0, variance: 1 }, eye: { mean: 0, variance: 0 }, gazeH: { mean: 0, variance: 0 }, gazeV: { mean: 0, variance: 0 } };
     const calibrated = { ...context, baseline };
     // 40 deg is only 20 from this candidate's neutral pose: not a look-away; -15 is 35 away: one.
     expect(runFrameRules(stream(4, { from: 0, to: 4, set: { yaw: 40 } }), calibrated).filter((a) => a.type === 'head_turned')).toEqual([]);
     expect(runFrameRules(stream(4, { from: 1, to: 2, set: { yaw: -15 } }), calibrated).map((a) => a.type)).toContain('head_turned');
   });
 
-  it('raise gaze_away when the eyes leave the screen for 5+ frames', () => {
-    const alerts = runFrameRules(stream(6, { from: 1, to: 3, set: { gaze_h: -0.7, gaze_zone: 'left' } }), context);
+  it('raise gaze_away when the eyes leave the screen for 5+ frames, at the offsets the pipeline measures', () => {
+    // -0.26 is what the vision pipeline measured on a real clip of eyes turned sideways (head still).
+    const alerts = runFrameRules(stream(6, { from: 1, to: 3, set: { gaze_h: -0.26, gaze_zone: 'right' } }), context);
     expect(alerts.map((a) => a.type)).toEqual(['gaze_away']);
+    expect(runFrameRules(stream(6, { from: 1, to: 3, set: { gaze_h: 0.12 } }), context)).toEqual([]);
+  });
+
+  it('measure the eyes from the candidate\'s own centre after calibration', () => {
+    const baseline = { yaw: { mean: 0, variance: 1 }, pitch: { mean: 0, variance: 1 }, roll: { mean: 0, variance: 1 }, eye: { mean: 0.3, variance: 0 }, gazeH: { mean: 0.15, variance: 0 }, gazeV: { mean: 0, variance: 0 } };
+    expect(runFrameRules(stream(4, { from: 0, to: 4, set: { gaze_h: 0.25 } }), { ...context, baseline })).toEqual([]);
+    expect(runFrameRules(stream(4, { from: 1, to: 2, set: { gaze_h: -0.1 } }), { ...context, baseline }).map((a) => a.type)).toEqual(['gaze_away']);
   });
 
   it('raise a prohibited phone above 0.70 even when objects run on every sixth frame only', () => {

@@ -37,7 +37,7 @@ export interface RuleContext {
 export function frameRuleSpecs({ policy, thresholds, baseline }: RuleContext): RuleSpec[] {
   const r = policy.rules;
   const d = policy.detectors;
-  const base = { yaw: baseline?.yaw.mean ?? 0, pitch: baseline?.pitch.mean ?? 0, eye: baseline?.eye.mean ?? 0 };
+  const base = { yaw: baseline?.yaw.mean ?? 0, pitch: baseline?.pitch.mean ?? 0, gazeH: baseline?.gazeH.mean ?? 0, gazeV: baseline?.gazeV.mean ?? 0 };
   const specs: RuleSpec[] = [];
   if (d.face) {
     specs.push({
@@ -69,13 +69,13 @@ export function frameRuleSpecs({ policy, thresholds, baseline }: RuleContext): R
       condition: (f) => {
         if (f.face_count !== 1) return null;
         if (f.gaze_h !== null && f.gaze_v !== null) {
-          const deviation = Math.hypot(f.gaze_h, f.gaze_v) - base.eye;
-          return deviation > thresholds.gazeOffset ? deviation / thresholds.gazeOffset : 0;
+          const ratio = Math.max(Math.abs(f.gaze_h - base.gazeH) / thresholds.gazeH, Math.abs(f.gaze_v - base.gazeV) / thresholds.gazeV);
+          return ratio > 1 ? ratio : 0;
         }
         return f.gaze_zone === 'unknown' ? null : f.gaze_zone === 'center' ? 0 : 1;
       },
       confidence: (e) => persistence(e, r.gazeAwayFrames),
-      evidence: (e) => ({ ...frames(e), peakRatio: round(e.peak), gazeLimit: round(thresholds.gazeOffset), rule: `gaze offset beyond ${round(thresholds.gazeOffset)} of the eye for ${r.gazeAwayFrames}+ frames` }),
+      evidence: (e) => ({ ...frames(e), peakRatio: round(e.peak), gazeLimitH: round(thresholds.gazeH), gazeLimitV: round(thresholds.gazeV), baselineGazeH: round(base.gazeH), baselineGazeV: round(base.gazeV), rule: `iris offset from baseline beyond ${round(thresholds.gazeH)} (horizontal) or ${round(thresholds.gazeV)} (vertical) for ${r.gazeAwayFrames}+ frames` }),
     });
     specs.push({
       type: 'low_engagement', severity: 'info', minFrames: r.lowEngagementFrames,

@@ -1,6 +1,6 @@
 /** Engagement, eye-contact and emotion summaries over a session's frames. */
 import type { FrameFeatures } from '../features/schema';
-import { engagementOf } from '../rules/engagement';
+import { engagementOf, type EngagementBase } from '../rules/engagement';
 
 export interface Summaries {
   engagement: { mean: number | null; lowShare: number | null };
@@ -10,7 +10,7 @@ export interface Summaries {
   frames: number;
 }
 
-export function summarise(frames: readonly FrameFeatures[], lowEngagement: number, base?: { yaw: number; pitch: number; eye: number }): Summaries {
+export function summarise(frames: readonly FrameFeatures[], lowEngagement: number, base?: EngagementBase): Summaries {
   const engagement = frames.map((f) => engagementOf(f, base)).filter((v): v is number => v !== null);
   const withFace = frames.filter((f) => f.face_count === 1);
   const gazeKnown = withFace.filter((f) => f.gaze_zone !== 'unknown');

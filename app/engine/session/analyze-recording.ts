@@ -82,7 +82,7 @@ export async function analyzeRecording(input: RecordingInput, options: AnalyzeOp
 
     const intervals = scoreIntervals(alerts, input.durationSec, policy);
     const risk = scoreRisk(alerts, policy);
-    const baseForSummary = base ? { yaw: base.yaw.mean, pitch: base.pitch.mean, eye: base.eye.mean } : undefined;
+    const baseForSummary = base ? { yaw: base.yaw.mean, pitch: base.pitch.mean, gazeH: base.gazeH.mean, gazeV: base.gazeV.mean } : undefined;
 
     const segments = store && session && options.evidence ? await keepEvidence(store, session.id, alerts, intervals, policy, options.evidence, input.durationSec) : [];
     if (store && session) for (const a of alerts) store.events.append(session.id, a.start, `alert.${a.type}`, a);

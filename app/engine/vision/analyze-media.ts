@@ -24,22 +24,45 @@ export interface AnalyzeSummary {
 }
 
 export async function analyzeMedia(path: string, options: AnalyzeOptions = {}): Promise<AnalyzeSummary> {
-  const fps = options.fps ?? DEFAULT_FPS;
-  const source = await openFrames(path, fps);
-  const vision = await VisionPipeline.open(options.pipeline);
   const started = performance.now();
   let frames = 0;
   let framesWithFace = 0;
-  try {
-    for await (const frame of source.frames) {
-      const { features } = await vision.process(frame);
-      frames++;
-      if (features.face_count > 0) framesWithFace++;
-      await options.onRow?.(features);
-      options.onProgress?.(frames, Math.max(source.expectedFrames, frames));
-    }
-  } finally {
-    await vision.release();
+  const stream = mediaFeatures(path, options);
+  for await (const features of stream.rows) {
+    frames++;
+    if (features.face_count > 0) framesWithFace++;
+    await options.onRow?.(features);
+    options.onProgress?.(frames, Math.max(stream.expectedFrames(), frames));
   }
-  return { frames, width: source.width, height: source.height, framesWithFace, seconds: (performance.now() - started) / 1000 };
+  const { width, height } = stream.size();
+  return { frames, width, height, framesWithFace, seconds: (performance.now() - started) / 1000 };
+}
+
+export interface FeatureStream {
+  /** FrameFeatures rows in time order, pulled one at a time (the caller sets the pace). */
+  rows: AsyncGenerator<FrameFeatures>;
+  /** Frames expected, known once the first row has been pulled (0 before, or when the duration is unknown). */
+  expectedFrames(): number;
+  size(): { width: number; height: number };
+}
+
+/**
+ * The same loop as a pull stream, for callers that store or score rows as they come (the session engine). The
+ * models are released when the stream ends, fails, or the caller stops early.
+ */
+export function mediaFeatures(path: string, options: Pick<AnalyzeOptions, 'fps' | 'pipeline'> = {}): FeatureStream {
+  let expected = 0;
+  let size = { width: 0, height: 0 };
+  async function* rows(): AsyncGenerator<FrameFeatures> {
+    const source = await openFrames(path, options.fps ?? DEFAULT_FPS);
+    expected = source.expectedFrames;
+    size = { width: source.width, height: source.height };
+    const vision = await VisionPipeline.open(options.pipeline);
+    try {
+      for await (const frame of source.frames) yield (await vision.process(frame)).features;
+    } finally {
+      await vision.release();
+    }
+  }
+  return { rows: rows(), expectedFrames: () => expected, size: () => size };
 }

@@ -1,0 +1,85 @@
+/**
+ * `vigil analyze` in the engine: one media file through audio (first: it is fast, and each video row then carries
+ * its speech probability and voice count), vision, and the session engine. Notes in the report say plainly which
+ * detectors could not run on this file and why.
+ */
+import { analyzeAudio, audioFeaturesAt, AudioInputError, type AudioAnalysis } from '../audio';
+import type { FrameFeatures } from '../features/schema';
+import { probeMedia } from '../media/probe';
+import type { ExamPolicy } from '../policy/policy';
+import type { Report } from '../report/report';
+import type { Alert } from '../rules/alert';
+import type { Store } from '../storage/store';
+import { mediaFeatures } from '../vision/analyze-media';
+import { analyzeRecording } from './analyze-recording';
+import { fileEvidenceRecorder } from './file-evidence';
+
+export interface AnalyzeFileOptions {
+  policy: ExamPolicy;
+  calibrationSeconds?: number;
+  studentId?: string | null;
+  examId?: string | null;
+  /** Where the session, features, evidence and report are stored; without it nothing is stored. */
+  store?: Store;
+  /** onnxruntime threads per vision model. */
+  threads?: number;
+  /** Each analysed frame, in order, with its audio columns filled (for --features). */
+  onRow?: (row: FrameFeatures) => void | Promise<void>;
+  onProgress?: (stage: 'audio' | 'video', done: number, total: number) => void;
+}
+
+export async function analyzeFile(path: string, options: AnalyzeFileOptions): Promise<Report> {
+  const { policy } = options;
+  const info = await probeMedia(path);
+  const notes: string[] = [];
+  const still = info.video !== null && info.durationSec === 0;
+
+  let audio: AudioAnalysis | null = null;
+  if (!info.audio) notes.push('no audio stream: speech and voice detectors did not run');
+  else if (!policy.detectors.audio) notes.push('audio detectors are off in the policy');
+  else {
+    try {
+      audio = await analyzeAudio(path, { onProgress: (done, total) => options.onProgress?.('audio', done, total) });
+    } catch (error) {
+      if (!(error instanceof AudioInputError)) throw error;
+      notes.push(`audio could not be analysed: ${error.message}`);
+    }
+  }
+  if (!info.video) notes.push('no video stream: face, gaze and object detectors did not run');
+  if (policy.detectors.identity) notes.push('no enrolled face for this file: identity was not checked');
+  if (policy.detectors.text) notes.push('visible-text detection is not available yet (the text model is not converted)');
+
+  const durationSec = Math.max(info.durationSec, audio?.durationSec ?? 0);
+  const stream = info.video ? mediaFeatures(path, { fps: policy.processingFps, pipeline: { threads: options.threads ?? 1 } }) : null;
+  async function* rows(): AsyncGenerator<FrameFeatures> {
+    if (!stream) return;
+    let done = 0;
+    for await (const row of stream.rows) {
+      const merged = audio ? { ...row, ...audioFeaturesAt(audio.track, audio.windows, row.t) } : row;
+      await options.onRow?.(merged);
+      options.onProgress?.('video', ++done, Math.max(stream.expectedFrames(), done));
+      yield merged;
+    }
+  }
+
+  return analyzeRecording(
+    {
+      source: path,
+      durationSec,
+      hasVideo: info.video !== null,
+      hasAudio: audio !== null,
+      frames: rows(),
+      extraAlerts: () => (audio?.alerts ?? []) as Alert[],
+      speechPerSecond: () => audio?.perSecond.map((s) => ({ t: s.t, prob: s.speechProb })) ?? [],
+    },
+    {
+      policy,
+      calibrationSeconds: still ? 0 : options.calibrationSeconds,
+      studentId: options.studentId,
+      examId: options.examId,
+      store: options.store,
+      evidence: options.store && !still ? fileEvidenceRecorder(path, durationSec, info.video !== null) : undefined,
+      notes: still ? [...notes, 'a still image: calibration and evidence clips do not apply'] : notes,
+    },
+  );
+}
