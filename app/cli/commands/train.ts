@@ -90,7 +90,7 @@ async function trainTemporalCommand(options: TemporalOptions): Promise<void> {
     const metadata = buildMetadata(result, { source: dataDir, columnSet });
     writeModelFolder(outDir, result, metadata);
     process.stdout.write(
-      `trained in ${result.seconds.toFixed(1)} s on ${result.backend} (${result.history.length} epochs, best ${result.bestEpoch}); windows train ${result.windows.train}, validation ${result.windows.validation}, test ${result.windows.test}\n` +
+      `trained in ${result.seconds.toFixed(1)} s (${result.cpuSeconds.toFixed(1)} s of CPU) on ${result.backend} (${result.history.length} epochs, best ${result.bestEpoch}); windows train ${result.windows.train}, validation ${result.windows.validation}, test ${result.windows.test}\n` +
         metricsLine('model', result.metrics.test) +
         metricsLine('baseline', result.baseline.test) +
         `live: ${metadata.live ? 'yes' : `no (unmapped columns: ${metadata.unmappedColumns.join(', ')})`}\n` +

@@ -43,6 +43,7 @@ export function buildMetadata(result: TrainResult, info: { source: string; colum
     training: {
       backend: result.backend,
       seconds: Math.round(result.seconds * 10) / 10,
+      cpuSeconds: Math.round(result.cpuSeconds * 10) / 10,
       epochs: result.history.length,
       bestEpoch: result.bestEpoch,
       stoppedEarly: result.stoppedEarly,

@@ -58,6 +58,7 @@ export const TemporalMetadata = z.object({
   training: z.object({
     backend: z.string(),
     seconds: z.number(),
+    cpuSeconds: z.number(),
     epochs: z.number().int(),
     bestEpoch: z.number().int(),
     stoppedEarly: z.boolean(),

@@ -42,7 +42,9 @@ export interface TrainResult {
   readonly history: readonly EpochRecord[];
   readonly bestEpoch: number;
   readonly stoppedEarly: boolean;
+  /** Wall-clock seconds, and the CPU seconds this process used (the two differ on a busy machine). */
   readonly seconds: number;
+  readonly cpuSeconds: number;
   readonly windows: { readonly train: number; readonly validation: number; readonly test: number };
   readonly videos: { readonly train: readonly string[]; readonly test: readonly string[] };
   readonly metrics: { readonly validation: BinaryMetrics; readonly test: BinaryMetrics };
@@ -80,6 +82,7 @@ function requireBothClasses(windows: readonly FeatureWindow[], source: string, w
 export async function trainTemporal(input: TrainInput): Promise<TrainResult> {
   const { config } = input;
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   const backend = await readyBackend();
 
   const all = windowsOfAll(input.train, config.window, config.overlap);
@@ -187,6 +190,10 @@ export async function trainTemporal(input: TrainInput): Promise<TrainResult> {
       bestEpoch: best.epoch,
       stoppedEarly,
       seconds: (performance.now() - started) / 1000,
+      cpuSeconds: (() => {
+        const used = process.cpuUsage(cpuStart);
+        return (used.user + used.system) / 1e6;
+      })(),
       windows: { train: train.length, validation: validation.length, test: testWindows.length },
       videos: { train: input.train.map((v) => v.id), test: input.test.map((v) => v.id) },
       metrics: { validation: binaryMetrics(valScores, valSet.y, config.threshold), test: binaryMetrics(testScores, testSet.y, config.threshold) },
