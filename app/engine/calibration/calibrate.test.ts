@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyFrame, type FrameFeatures } from '../features/schema';
 import { defaultPolicy } from '../policy/policy';
 import { calibrate } from './calibrate';
+import { GAZE_AWAY_OFFSET } from './eye-angle';
 
 const policy = defaultPolicy();
 /** A steady candidate at 12 fps: small deterministic jitter around a given pose. */
@@ -26,7 +27,7 @@ describe('calibration', () => {
     expect(result.framesSeen).toBe(96);
     expect(result.baseline!.yaw.mean).toBeCloseTo(6, 0);
     expect(result.baseline!.pitch.mean).toBeCloseTo(-4, 0);
-    expect(result.thresholds).toEqual({ yawDeg: 30, pitchDeg: 25, gazeH: 0.18, gazeV: 0.3 });
+    expect(result.thresholds).toEqual({ yawDeg: 30, pitchDeg: 25, gazeH: GAZE_AWAY_OFFSET.h, gazeV: GAZE_AWAY_OFFSET.v });
     expect(result.baseline!.gazeH.mean).toBeCloseTo(0, 1);
   });
 

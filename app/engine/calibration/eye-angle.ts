@@ -4,6 +4,8 @@
  * 12 sin(theta) / 30 horizontally and 12 sin(theta) / 10 vertically. Good to a few degrees, which is all the
  * calibration check (refuse a baseline with the eyes turned beyond 0.8 rad) needs.
  */
+import { GAZE_ZONE } from '../vision/geometry';
+
 const H_SCALE = 12 / 30;
 const V_SCALE = 12 / 10;
 
@@ -14,7 +16,7 @@ export function eyeRotationRad(gazeH: number, gazeV: number): number {
 }
 
 /**
- * Iris offsets at which the eyes alone count as looking away: the vision pipeline's "fully turned" offsets
- * (app/engine/vision/geometry.ts, GAZE_ZONE.hFull / vFull), about 27 deg sideways and 15 deg down.
+ * Iris offsets at which the eyes alone count as looking away: the vision pipeline's own "fully turned" offsets,
+ * so the rules and the pipeline's gaze zones agree on what away means.
  */
-export const GAZE_AWAY_OFFSET = { h: 0.18, v: 0.3 } as const;
+export const GAZE_AWAY_OFFSET = { h: GAZE_ZONE.hFull, v: GAZE_ZONE.vFull } as const;
