@@ -68,6 +68,16 @@ describe('TemporalScorer', () => {
     await scorer.close();
   });
 
+  it('gives the same scores when frames are pushed without awaiting each one', async () => {
+    const scorer = await TemporalScorer.load(modelDir);
+    const frames = syntheticFrames(40, true, { seed: 4 });
+    const eager = (await Promise.all(frames.map((f) => scorer.push(f)))).filter((s) => s !== null);
+    const all = await scorer.scoreAll(frames);
+    expect(eager.map((s) => [s.start, s.t])).toEqual(all.map((s) => [s.start, s.t]));
+    eager.forEach((s, i) => expect(s.score).toBeCloseTo(all[i]!.score, 5));
+    await scorer.close();
+  });
+
   it('starts over after reset()', async () => {
     const scorer = await TemporalScorer.load(modelDir);
     const frames = syntheticFrames(20, false);

@@ -96,8 +96,12 @@ export class TemporalScorer {
     }
     this.seen++;
     if (this.seen < this.window || (this.seen - this.window) % this.stride !== 0) return null;
-    const [score] = await this.run([this.rows.flat()]);
-    return this.toScore(score!, this.times[0]!, this.times.at(-1)!);
+    // Taken before awaiting, so frames pushed meanwhile (a caller that does not await) cannot shift them.
+    const window = this.rows.flat();
+    const start = this.times[0]!;
+    const end = this.times.at(-1)!;
+    const [score] = await this.run([window]);
+    return this.toScore(score!, start, end);
   }
 
   /** Scores a whole recording at once (same windows and results as pushing its frames one by one). */
