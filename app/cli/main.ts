@@ -4,10 +4,12 @@
 import { Command, CommanderError } from 'commander';
 import { engineVersion } from '../engine/paths';
 import { registerAnalyze } from './commands/analyze';
+import { registerBenchAnalyze } from './commands/bench-analyze';
 import { registerBenchAudio } from './commands/bench-audio';
 import { registerBenchVision } from './commands/bench-vision';
 import { registerDoctor } from './commands/doctor';
 import { registerEvalAudio } from './commands/eval-audio';
+import { registerEvalVision } from './commands/eval-vision';
 import { registerReports } from './commands/reports';
 import { registerTrain } from './commands/train';
 import { reportError } from './errors';
@@ -21,9 +23,11 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(`vigil: ${text.replace(/^error: /, '')}`) });
   registerDoctor(program);
   registerAnalyze(program);
-  registerBenchVision(program);
   registerEvalAudio(program);
+  registerEvalVision(program);
   registerBenchAudio(program);
+  registerBenchVision(program);
+  registerBenchAnalyze(program);
   registerReports(program);
   registerTrain(program);
   return program;
