@@ -68,6 +68,13 @@ describe('vigil train', () => {
     expect(readFileSync(join(out, 'model.onnx'), 'utf8')).toBe('the previous model');
   });
 
+  it('temporal: without --data it uses the evaluation data folder and says in one line when that is missing', () => {
+    const missing = join(tmpdir(), 'no-such-data-dir');
+    const result = spawnSync(process.execPath, [bin, 'train', 'temporal', '--out', join(tmpdir(), 'unused')], { encoding: 'utf8', env: { ...process.env, VIGIL_DATA_DIR: missing } });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(`vigil: ${join(missing, 'exam-features')}: no such folder: the evaluation data is missing (set VIGIL_DATA_DIR or pass --data <dir>)\n`);
+  });
+
   it('temporal: a wrong option is a usage error (exit 2)', () => {
     expect(vigil(['train', 'temporal', '--data', 'x', '--out', 'y', '--model', 'transformer'])).toMatchObject({ code: 2, stderr: 'vigil: --model: expected lstm or gru, got "transformer"\n' });
     expect(vigil(['train', 'temporal', '--data', 'x', '--out', 'y', '--columns', 'yaw'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^vigil: --columns: unknown column: yaw/) });

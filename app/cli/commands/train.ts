@@ -4,8 +4,8 @@
  */
 import type { Command } from 'commander';
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { databasePath } from '../../engine/paths';
+import { join, resolve } from 'node:path';
+import { dataSetDir, databasePath } from '../../engine/paths';
 import { openStore } from '../../engine/storage/store';
 import { DEFAULT_CONFIG, resolveColumns, type RecurrentKind, type TrainConfig } from '../../engine/temporal/config';
 import { loadDataSplit } from '../../engine/temporal/dataset';
@@ -46,7 +46,6 @@ interface TemporalOptions {
 }
 
 async function trainTemporalCommand(options: TemporalOptions): Promise<void> {
-  if (!options.data) throw usageError('--data', 'required: a folder with train/ and test/ folders of feature CSVs');
   if (!options.out) throw usageError('--out', 'required: the folder to write model.onnx, metadata.json and curves.png into');
   if (options.model !== 'lstm' && options.model !== 'gru') throw usageError('--model', `expected lstm or gru, got ${JSON.stringify(options.model)}`);
   let columns;
@@ -64,7 +63,9 @@ async function trainTemporalCommand(options: TemporalOptions): Promise<void> {
     seed: positiveInt('--seed', DEFAULT_CONFIG.seed)(options.seed),
   };
   const columnSet = options.columns === 'all' || options.columns === 'live' ? options.columns : 'custom';
-  const dataDir = resolve(options.data);
+  // Without --data: the published feature tables in the evaluation data folder (VIGIL_DATA_DIR, ../shared/data).
+  const dataDir = resolve(options.data ?? join(dataSetDir(), 'exam-features'));
+  if (!options.data && !existsSync(dataDir)) throw new CliError(dataDir, 'no such folder: the evaluation data is missing (set VIGIL_DATA_DIR or pass --data <dir>)');
   const outDir = resolve(options.out);
 
   // Nothing is written until training has finished, so stopping here leaves the output folder as it was.
@@ -157,7 +158,7 @@ export function registerTrain(program: Command): void {
   train
     .command('temporal')
     .description('train the temporal model on feature tables (a folder with train/ and test/ CSVs); writes model.onnx, metadata.json, curves.png')
-    .option('--data <dir>', 'folder with train/ and test/ folders of feature CSVs')
+    .option('--data <dir>', 'folder with train/ and test/ folders of feature CSVs (default: exam-features in the evaluation data folder)')
     .option('--out <dir>', 'output folder')
     .option('--model <kind>', 'lstm or gru', 'lstm')
     .option('--columns <set>', "'all' (the 22 table columns), 'live' (only columns the engine measures) or a comma-separated list", 'all')
