@@ -10,9 +10,11 @@ import type { ExamPolicy } from '../policy/policy';
 import type { Report } from '../report/report';
 import type { Alert } from '../rules/alert';
 import type { Store } from '../storage/store';
+import { loadDefaultTemporalScorer, type TemporalScore } from '../temporal/scorer';
 import { mediaFeatures } from '../vision/analyze-media';
 import { analyzeRecording } from './analyze-recording';
 import { fileEvidenceRecorder } from './file-evidence';
+import { temporalAlerts } from './temporal-alerts';
 
 export interface AnalyzeFileOptions {
   policy: ExamPolicy;
@@ -49,6 +51,10 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions): Pr
   if (policy.detectors.identity) notes.push('no enrolled face for this file: identity was not checked');
   if (policy.detectors.text) notes.push('visible-text detection is not available yet (the text model is not converted)');
 
+  const temporal = !info.video || still ? null : policy.detectors.temporal ? await loadDefaultTemporalScorer() : { scorer: null, reason: 'the temporal model is off in the policy' };
+  if (temporal && !temporal.scorer) notes.push(`temporal model not used: ${temporal.reason}`);
+  const temporalScores: TemporalScore[] = [];
+
   const durationSec = Math.max(info.durationSec, audio?.durationSec ?? 0);
   const stream = info.video ? mediaFeatures(path, { fps: policy.processingFps, pipeline: { threads: options.threads ?? 1 } }) : null;
   async function* rows(): AsyncGenerator<FrameFeatures> {
@@ -57,29 +63,36 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions): Pr
     for await (const row of stream.rows) {
       const merged = audio ? { ...row, ...audioFeaturesAt(audio.track, audio.windows, row.t) } : row;
       await options.onRow?.(merged);
+      const score = await temporal?.scorer?.push(merged);
+      if (score) temporalScores.push(score);
       options.onProgress?.('video', ++done, Math.max(stream.expectedFrames(), done));
       yield merged;
     }
   }
 
-  return analyzeRecording(
-    {
-      source: path,
-      durationSec,
-      hasVideo: info.video !== null,
-      hasAudio: audio !== null,
-      frames: rows(),
-      extraAlerts: () => (audio?.alerts ?? []) as Alert[],
-      speechPerSecond: () => audio?.perSecond.map((s) => ({ t: s.t, prob: s.speechProb })) ?? [],
-    },
-    {
-      policy,
-      calibrationSeconds: still ? 0 : options.calibrationSeconds,
-      studentId: options.studentId,
-      examId: options.examId,
-      store: options.store,
-      evidence: options.store && !still ? fileEvidenceRecorder(path, durationSec, info.video !== null) : undefined,
-      notes: still ? [...notes, 'a still image: calibration and evidence clips do not apply'] : notes,
-    },
-  );
+  try {
+    return await analyzeRecording(
+      {
+        source: path,
+        durationSec,
+        hasVideo: info.video !== null,
+        hasAudio: audio !== null,
+        frames: rows(),
+        extraAlerts: () => [...((audio?.alerts ?? []) as Alert[]), ...(temporal?.scorer ? temporalAlerts(temporalScores, temporal.scorer.threshold) : [])],
+        speechPerSecond: () => audio?.perSecond.map((s) => ({ t: s.t, prob: s.speechProb })) ?? [],
+        temporalScores: () => temporalScores.map((s) => ({ t: s.t, score: s.score })),
+      },
+      {
+        policy,
+        calibrationSeconds: still ? 0 : options.calibrationSeconds,
+        studentId: options.studentId,
+        examId: options.examId,
+        store: options.store,
+        evidence: options.store && !still ? fileEvidenceRecorder(path, durationSec, info.video !== null) : undefined,
+        notes: still ? [...notes, 'a still image: calibration and evidence clips do not apply'] : notes,
+      },
+    );
+  } finally {
+    await temporal?.scorer?.close();
+  }
 }
