@@ -92,18 +92,33 @@ function extensionOf(mime: string): string {
   return mime.includes('mp4') ? '.mp4' : '.webm';
 }
 
-/** Joins self-contained segments of one codec into one file without re-encoding (ffmpeg's concat demuxer). */
-function concatenate(files: string[], dir: string): Promise<Uint8Array> {
-  const list = join(dir, 'concat.txt');
-  writeFileSync(list, files.map((f) => `file '${f.replace(/'/g, "'\\''")}'`).join('\n'));
-  const format = files[0]!.endsWith('.mp4') ? 'mp4' : 'webm';
-  const args = ['-v', 'error', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy'];
-  if (format === 'mp4') args.push('-movflags', 'frag_keyframe+empty_moov');
-  args.push('-f', format, 'pipe:1');
+/**
+ * Joins self-contained segments into one clip. MediaRecorder's files carry no duration, so the concat demuxer
+ * cannot place them on one timeline; the concat filter decodes each and re-encodes the whole (small: a few
+ * seconds at camera-preview size). Audio is kept when every segment has it.
+ */
+async function concatenate(files: string[], dir: string): Promise<Uint8Array> {
+  const audio = (await Promise.all(files.map(hasAudio))).every(Boolean);
+  const inputs = files.flatMap((f) => ['-i', f]);
+  const pads = files.map((_, i) => (audio ? `[${i}:v:0][${i}:a:0]` : `[${i}:v:0]`)).join('');
+  const filter = `${pads}concat=n=${files.length}:v=1:a=${audio ? 1 : 0}${audio ? '[v][a]' : '[v]'}`;
+  const out = join(dir, `clip-${Date.now()}.webm`);
+  const args = ['-v', 'error', '-y', ...inputs, '-filter_complex', filter, '-map', '[v]', ...(audio ? ['-map', '[a]', '-c:a', 'libopus', '-b:a', '48k'] : []), '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '300k', out];
+  await run('ffmpeg', args, `cannot join ${files.length} evidence segments`);
+  const bytes = new Uint8Array(readFileSync(out));
+  rmSync(out, { force: true });
+  return bytes;
+}
+
+function hasAudio(file: string): Promise<boolean> {
+  return run('ffprobe', ['-v', 'error', '-select_streams', 'a', '-show_entries', 'stream=index', '-of', 'csv=p=0', file], `cannot read ${file}`).then((out) => out.trim().length > 0);
+}
+
+function run(command: string, args: string[], what: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('ffmpeg', args, { encoding: 'buffer', maxBuffer: 512 * 1024 * 1024, timeout: 120_000 }, (error, stdout, stderr) => {
-      if (error) return reject(new Error(`cannot join ${files.length} evidence segments (${stderr.toString().trim().split('\n').at(-1) ?? error.message})`));
-      resolve(new Uint8Array(stdout));
+    execFile(command, args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: 120_000 }, (error, stdout, stderr) => {
+      if (error) return reject(new Error(`${what} (${stderr.trim().split('\n').at(-1) ?? error.message})`));
+      resolve(stdout);
     });
   });
 }

@@ -1,22 +1,52 @@
 /**
  * The port between a live session and the face pipeline: one downscaled RGB frame in, its features out.
- * The live session never fakes features: without an analyzer it says why, and the report says so too.
+ * The engine opens the on-device pipeline (app/engine/vision) once and shares it between the system check,
+ * identity enrolment and sessions; when it cannot open (models missing and not convertible), every screen that
+ * needs it says why, and nothing is faked.
  */
 import type { FrameFeatures } from '../features/schema';
 import type { RgbFrame } from '../media/frames';
+import type { ExamPolicy } from '../policy/policy';
+import { VisionPipeline } from '../vision/pipeline';
 
 export interface FrameAnalyzer {
   /** Features of one frame; `t` and `frame_index` are the session's, taken from the frame. */
   analyze(frame: RgbFrame): Promise<FrameFeatures>;
-  close?(): Promise<void>;
+  /** Stores the face in `frame` as the enrolled identity; false when there is no face. */
+  enroll(frame: RgbFrame): Promise<boolean>;
+  /** Forgets tracked faces (a new session starts); keeps the enrolled identity. */
+  reset(): void;
 }
 
 export type AnalyzerAvailability = { available: true; analyzer: FrameAnalyzer } | { available: false; reason: string };
 
-/**
- * The analyzer this build has. The on-device face pipeline (app/engine/vision) has no frame-to-features entry
- * point yet, so live frames are received but not analysed, and every screen that needs it says so.
- */
+let shared: Promise<AnalyzerAvailability> | undefined;
+
+async function openPipeline(): Promise<AnalyzerAvailability> {
+  try {
+    // Once a second at any live rate: the detector re-runs by frame count.
+    const pipeline = await VisionPipeline.open({ threads: 1 });
+    return {
+      available: true,
+      analyzer: {
+        analyze: async (frame) => (await pipeline.process(frame)).features,
+        enroll: (frame) => pipeline.enroll(frame),
+        reset: () => pipeline.reset(),
+      },
+    };
+  } catch (error) {
+    return { available: false, reason: `the on-device face pipeline could not start (${(error as Error).message})` };
+  }
+}
+
+/** The engine's face pipeline, opened on first use and kept; a failure is remembered with its reason. */
 export function loadFrameAnalyzer(): Promise<AnalyzerAvailability> {
-  return Promise.resolve({ available: false, reason: 'the on-device face pipeline is not part of this build yet, so camera frames cannot be analysed' });
+  shared ??= openPipeline();
+  return shared;
+}
+
+/** Off detectors stay off: a policy without the face detector gets no analyzer, and says so. */
+export async function analyzerFor(policy: ExamPolicy): Promise<AnalyzerAvailability> {
+  if (!policy.detectors.face) return { available: false, reason: 'this exam policy turns the face detector off' };
+  return loadFrameAnalyzer();
 }

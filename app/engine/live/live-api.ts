@@ -10,7 +10,7 @@ import { parsePolicy, PolicyError, type AlertType, type ExamPolicy } from '../po
 import { vigilHome } from '../paths';
 import type { Store } from '../storage/store';
 import type { Severity } from '../rules/alert';
-import { loadFrameAnalyzer } from './frame-analyzer';
+import { analyzerFor } from './frame-analyzer';
 import { EVIDENCE_SEGMENT_SEC, LiveSession, type FrameOutcome } from './live-session';
 import { hashPassword, verifyPassword } from './password';
 import { examSystemCheck, type ExamCheck } from './system-check';
@@ -128,7 +128,8 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
         old.evidence.dispose();
         sessions.delete(id);
       }
-      const analyzer = await loadFrameAnalyzer();
+      const analyzer = await analyzerFor(parsed.policy);
+      if (analyzer.available) analyzer.analyzer.reset();
       const live = new LiveSession({ policy: parsed.policy, analyzer, store: deps.store, workDir: join(home, 'live'), studentId: studentId ?? null, examId: examId ?? null });
       sessions.set(live.id, live);
       return {
@@ -146,7 +147,12 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
       return s.pushFrame({ width, height, data, t, index: 0 });
     },
     async 'session.evidence'({ sessionId, start, end, mime, data }) {
-      return session(sessionId).addEvidence({ start, end, mime, bytes: new Uint8Array(Buffer.from(data, 'base64')) });
+      const bytes = new Uint8Array(Buffer.from(data, 'base64'));
+      // A segment must be a whole file on its own (MediaRecorder restarted per segment): WebM starts with EBML.
+      if (mime.endsWith('webm') && !(bytes[0] === 0x1a && bytes[1] === 0x45 && bytes[2] === 0xdf && bytes[3] === 0xa3)) {
+        throw new RpcFailure('bad_segment', `evidence segment ${start.toFixed(1)}-${end.toFixed(1)} s is not a WebM file`);
+      }
+      return session(sessionId).addEvidence({ start, end, mime, bytes });
     },
     async 'session.calibrate'({ sessionId }) {
       const c = session(sessionId).calibrate();

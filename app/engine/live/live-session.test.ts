@@ -1,34 +1,32 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { emptyFrame, type FrameFeatures } from '../features/schema';
 import type { RgbFrame } from '../media/frames';
 import { parsePolicy } from '../policy/policy';
 import { openStore } from '../storage/store';
-import type { FrameAnalyzer } from './frame-analyzer';
+import { loadFrameAnalyzer } from './frame-analyzer';
+import { sourcePackageDir } from '../../../models/convert/build-models';
 import { createLiveApi } from './live-api';
 import { EVIDENCE_SEGMENT_SEC, LiveSession } from './live-session';
 import { hashPassword, verifyPassword } from './password';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-live-'));
-const FPS = 4;
+const FPS = 2;
 /** No-face (9 points) flags an interval on its own at this threshold. */
 const policy = parsePolicy({ processingFps: FPS, intervals: { flagThreshold: 9 }, evidence: { preRollSec: 2, postRollSec: 2 } });
 
-/**
- * Stands in for the face pipeline, which has no frame-to-features entry point yet: it reads the features a
- * scripted candidate would produce (attentive, face gone between 40 and 46 s), so the session's own logic is
- * what is under test.
- */
-const scriptedCandidate: FrameAnalyzer = {
-  analyze(frame: RgbFrame): Promise<FrameFeatures> {
-    const away = frame.t >= 40 && frame.t < 46;
-    const base = { ...emptyFrame(frame.t, frame.index), gaze_zone: 'center' as const };
-    return Promise.resolve(away ? base : { ...base, face_count: 1, yaw: 2 + Math.sin(frame.t), pitch: -2, roll: 0, gaze_h: 0.05, gaze_v: 0 });
-  },
-};
+/** The face panel of @vladmandic/human's FaceID screenshot (a real photo), as 320x240 RGB. */
+function facePhotoRgb(): Uint8Array {
+  const photo = join(sourcePackageDir(), 'assets', 'screenshot-faceid.jpg');
+  return new Uint8Array(execFileSync('ffmpeg', ['-v', 'error', '-i', photo, '-vf', 'crop=170:128:15:140,scale=320:240', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1']));
+}
+const face = facePhotoRgb();
+/** The same camera with the candidate gone: an empty grey picture. */
+const empty = new Uint8Array(320 * 240 * 3).fill(150);
+/** The candidate sits still, and is away between 40 and 46 s. */
+const camera = (t: number): RgbFrame => ({ width: 320, height: 240, data: t >= 40 && t < 46 ? empty : face, t, index: 0 });
 
 /** Real, self-contained WebM segments from ffmpeg, as the candidate app's MediaRecorder sends them. */
 function segment(start: number): Uint8Array {
@@ -37,22 +35,24 @@ function segment(start: number): Uint8Array {
   return new Uint8Array(readFileSync(path));
 }
 
-const frame = (t: number): RgbFrame => ({ width: 16, height: 16, data: new Uint8Array(16 * 16 * 3), t, index: 0 });
+const blank = (t: number): RgbFrame => ({ width: 16, height: 16, data: new Uint8Array(16 * 16 * 3), t, index: 0 });
 
 describe('live session', () => {
   it('flags the interval where the face leaves at once, and keeps video only around it', async () => {
     const store = openStore(join(dir, 'flag.db'));
-    const live = new LiveSession({ policy, analyzer: { available: true, analyzer: scriptedCandidate }, store, workDir: dir });
+    const analyzer = await loadFrameAnalyzer();
+    if (!analyzer.available) throw new Error(analyzer.reason);
+    const live = new LiveSession({ policy, analyzer, store, workDir: dir });
     const clip = segment(0);
     let flaggedAt: number | undefined;
     const opened: string[] = [];
     for (let i = 0; i < 60 * FPS; i += 1) {
       const t = i / FPS;
-      const outcome = await live.pushFrame(frame(t));
+      const outcome = await live.pushFrame(camera(t));
       opened.push(...outcome.opened.map((o) => `${o.type}@${o.start}: ${o.why}`));
       if (outcome.flagged && flaggedAt === undefined) flaggedAt = t;
       if ((i + 1) % (EVIDENCE_SEGMENT_SEC * FPS) === 0) live.addEvidence({ start: t + 1 / FPS - EVIDENCE_SEGMENT_SEC, end: t + 1 / FPS, mime: 'video/webm', bytes: clip });
-      if (t === 10) expect(live.calibrate()).toMatchObject({ status: 'SUCCESS', analysed: true });
+      if (t === 10) expect(live.calibrate()).toMatchObject({ status: 'SUCCESS', analysed: true, framesAccepted: 16 });
     }
     // Raised while the face was still away, not at the end of the session.
     expect(flaggedAt).toBeGreaterThanOrEqual(40);
@@ -69,15 +69,21 @@ describe('live session', () => {
     expect(report.segments[0]!.start).toBeLessThanOrEqual(38);
     expect(report.segments[0]!.start).toBeGreaterThanOrEqual(36);
     expect(store.segments.meta(report.segments[0]!.id)?.mime).toBe('video/webm');
+    // The kept clip joins several segments into one file that plays from start to end without a decoding error.
+    const clipFile = join(dir, 'kept.webm');
+    writeFileSync(clipFile, store.segments.read(report.segments[0]!.id));
+    expect(execFileSync('ffmpeg', ['-v', 'error', '-i', clipFile, '-f', 'null', '-'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })).toBe('');
+    const seconds = Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', clipFile], { encoding: 'utf8' }));
+    expect(seconds).toBeGreaterThan(report.segments[0]!.end - report.segments[0]!.start - 1);
     expect(existsSync(live.evidence.dir)).toBe(false);
     store.close();
-  }, 120_000);
+  }, 300_000);
 
   it('without a face pipeline, receives frames but never claims to have analysed them', async () => {
     const store = openStore(join(dir, 'none.db'));
     const reason = 'the face pipeline is missing';
     const live = new LiveSession({ policy, analyzer: { available: false, reason }, store, workDir: dir });
-    for (let i = 0; i < 20; i += 1) expect(await live.pushFrame(frame(i / FPS))).toEqual({ analysed: false, faceCount: null, opened: [], flagged: false });
+    for (let i = 0; i < 20; i += 1) expect(await live.pushFrame(blank(i / FPS))).toEqual({ analysed: false, faceCount: null, opened: [], flagged: false });
     expect(live.calibrate()).toMatchObject({ status: 'SKIPPED', reasons: [reason], analysed: false, framesReceived: 20 });
     const report = await live.finish();
     expect(report.media).toMatchObject({ video: false, framesAnalysed: 0 });

@@ -129,7 +129,6 @@ export class LiveSession {
 
   async finish(): Promise<Report> {
     this.assertOpen();
-    this.finished = true;
     const { policy, analyzer, store } = this.options;
     const notes = analyzer.available ? [] : [`Video was not analysed: ${analyzer.reason}.`];
     notes.push(`Live session: ${this.framesReceived} camera frames received at ${policy.processingFps} fps.`);
@@ -139,10 +138,13 @@ export class LiveSession {
         { source: 'live', durationSec: this.lastT, hasVideo: analyzer.available, hasAudio: false, frames },
         { policy, store, evidence: this.evidence, studentId: this.options.studentId ?? null, examId: this.options.examId ?? null, notes },
       );
+      // Only a stored report ends the session: after a failure the candidate app may try again, and the
+      // segments stay on disk meanwhile.
+      this.finished = true;
       this.evidence.dispose();
       return report;
     } finally {
-      await (analyzer.available ? analyzer.analyzer.close?.() : undefined);
+      if (analyzer.available) analyzer.analyzer.reset();
     }
   }
 

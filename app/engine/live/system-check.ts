@@ -14,7 +14,6 @@ export interface ExamCheck extends CheckResult {
 /** Whether camera frames can be analysed at all: identity, calibration and video alerts depend on it. */
 export async function faceAnalysisCheck(): Promise<ExamCheck> {
   const availability = await loadFrameAnalyzer();
-  if (availability.available) await availability.analyzer.close?.();
   return availability.available
     ? { id: 'face_analysis', label: 'Face analysis', status: 'ok', summary: 'The on-device face pipeline is ready', evidence: { available: true } }
     : { id: 'face_analysis', label: 'Face analysis', status: 'warn', summary: `Not available: ${availability.reason}`, evidence: { available: false, reason: availability.reason }, fix: 'Identity checks, calibration and video alerts are off for this exam; the report says so.' };

@@ -28,15 +28,15 @@ function ffmpeg(args: string[]): void {
 /** One attentive face, still, for `seconds` (Chromium loops it). */
 export function attentiveFaceY4m(seconds = 10): string {
   mkdirSync(mediaDir, { recursive: true });
-  const out = join(mediaDir, 'attentive-face.y4m');
+  const out = join(mediaDir, `attentive-face-${seconds}.y4m`);
   if (!existsSync(out)) ffmpeg(['-loop', '1', '-framerate', '15', '-i', facePhoto(), '-t', String(seconds), '-vf', FACE, '-pix_fmt', 'yuv420p', out]);
   return out;
 }
 
 /** The same face, which slides out of the picture after `presentSec` and stays away for `awaySec`. */
-export function faceLeavesY4m(presentSec = 12, awaySec = 12): string {
+export function faceLeavesY4m(presentSec = 20, awaySec = 10): string {
   mkdirSync(mediaDir, { recursive: true });
-  const out = join(mediaDir, 'face-leaves.y4m');
+  const out = join(mediaDir, `face-leaves-${presentSec}-${awaySec}.y4m`);
   const total = presentSec + awaySec;
   if (!existsSync(out)) {
     ffmpeg([

@@ -75,7 +75,13 @@ export function startEvidenceRecorder(options: { stream: MediaStream; sessionId:
 function blobToBase64(blob: Blob): Promise<string> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result).slice(String(reader.result).indexOf(',') + 1));
+    // The data URL's media type may itself hold commas (codecs=vp8,opus): the payload follows ';base64,'.
+    reader.onload = () => {
+      const url = String(reader.result);
+      const marker = url.indexOf(';base64,');
+      if (marker < 0) reject(new Error('the recording could not be encoded'));
+      else resolve(url.slice(marker + ';base64,'.length));
+    };
     reader.onerror = () => reject(reader.error ?? new Error('cannot read the recording'));
     reader.readAsDataURL(blob);
   });

@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { ProblemScreen } from '../flow/ProblemScreen';
 import { useFinishStore } from './store';
 
-const LEVEL_WORDS = { CLEAN: 'nothing to review', BORDERLINE: 'a few moments to review', SUSPICIOUS: 'several moments to review', HIGH_RISK: 'many moments to review' } as const;
+const LEVEL_WORDS = { CLEAN: 'clean', BORDERLINE: 'borderline', SUSPICIOUS: 'suspicious', HIGH_RISK: 'high risk' } as const;
 
 /** Step 6: the session is stored; the candidate sees exactly what will be sent, then quits. */
 export function FinishScreen() {
@@ -34,10 +34,11 @@ export function FinishScreen() {
         <dd>{Math.round(result.durationSec)} s</dd>
         <dt>Warnings</dt>
         <dd data-testid="finish-alerts">{result.alerts.length === 0 ? 'none' : `${result.alerts.length} (${types.join(', ')})`}</dd>
-        <dt>Review</dt>
+        <dt>Flagged for review</dt>
+        <dd data-testid="finish-flagged">{result.flaggedIntervals === 0 ? 'nothing' : `${result.flaggedIntervals} period${result.flaggedIntervals === 1 ? '' : 's'}, with the video clips below`}</dd>
+        <dt>Overall</dt>
         <dd data-testid="finish-risk">
-          {LEVEL_WORDS[result.risk.level]} ({result.flaggedIntervals} flagged period{result.flaggedIntervals === 1 ? '' : 's'}
-          {result.framesAnalysed === 0 ? '; the camera video was not analysed, see below' : ''})
+          {LEVEL_WORDS[result.risk.level]} (risk score {result.risk.score.toFixed(2)}){result.framesAnalysed === 0 ? '; the camera video was not analysed, see below' : ''}
         </dd>
         <dt>Video clips</dt>
         <dd data-testid="finish-clips">{result.segments.length === 0 ? 'none: no video leaves this computer' : `${result.segments.length} clip(s), ${Math.round(clipSeconds)} s in all`}</dd>
