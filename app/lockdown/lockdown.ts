@@ -20,6 +20,7 @@ import type { SessionClock } from '../engine/signals/session-clock';
 import { startKeyboardLock } from './keyboard-lock';
 import { applyKiosk } from './kiosk';
 import { createNavigationAllowList } from './navigation';
+import { createOsFocusSource } from './os-focus-source';
 import { createQuitGate } from './quit-gate';
 import { guardQuit } from './quit-guard';
 
@@ -81,12 +82,26 @@ export async function startLockdown(options: LockdownOptions): Promise<Lockdown>
     focusSource.stop();
     focus.close(Date.now());
   });
+  // The OS's foreground window says which window took the keyboard (scoring merges it with the blur above).
+  const handle = window.getNativeWindowHandle();
+  const examWindowId = handle.length >= 8 ? Number(handle.readBigUInt64LE(0)) : handle.readUInt32LE(0);
+  const osFocus = createFocusTracker({ clock, sink, origin: 'os' });
+  const osFocusSource = createOsFocusSource({ isExam: (fg) => fg.window === examWindowId || fg.pid === process.pid });
+  const osFocusStarted = await osFocusSource.start((focused, at, evidence) => osFocus.changed(focused, at, evidence));
+  if (osFocusStarted.ok) {
+    reverts.push(() => {
+      osFocusSource.stop();
+      osFocus.close(Date.now());
+    });
+  } else {
+    notice('os_focus_unavailable', osFocusStarted.reason);
+  }
   if (os.inputHook !== 'off') {
     const monitor = await startKeyComboMonitor({
       input: createUiohookInputSource({ checkPermission: accessibilityPermission }),
       clock,
       sink,
-      windowFocused: () => focus.focused(),
+      windowFocused: () => focus.focused() ?? osFocus.focused(),
       isBlocked: (combo) => lock?.isBlocked(combo) ?? false,
     });
     host.inputHook = monitor.ok ? { ok: true } : { ok: false, reason: monitor.reason, fix: monitor.fix };

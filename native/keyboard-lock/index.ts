@@ -43,8 +43,16 @@ export interface DisplayProbe {
   readonly screens?: number;
 }
 
+/** The window holding the keyboard focus (X11: top-level window; Windows: foreground HWND; macOS: frontmost app, window 0). */
+export interface ForegroundWindow {
+  readonly window: number;
+  readonly name: string | null;
+  readonly pid: number | null;
+}
+
 interface Addon {
   readonly mechanism: Mechanism;
+  foreground(handle: object): ForegroundWindow | null;
   probe(display?: string): DisplayProbe;
   grab(display: string | undefined, combos: readonly Combo[]): { handle: object; results: ComboResult[] };
   pump(handle: object): InterceptedKey[];
@@ -102,26 +110,34 @@ export function probeDisplay(display?: string): DisplayProbe {
   return result.addon.probe(display);
 }
 
-/**
- * Locks `combos` until release(). On X11 this needs a display (DISPLAY or `display`); on Wayland there is
- * none to grab, and the outcome says so.
- */
-export function lockKeyboard(combos: readonly Combo[] = DEFAULT_LOCKED_COMBOS, options: { display?: string } = {}): LockOutcome {
-  const availability = keyboardLockAvailability();
-  if (!availability.ok) return availability;
-  const { addon } = loadAddon() as { ok: true; addon: Addon };
+/** The addon, once it loads and (on X11) the display answers; else why not and how to fix it. */
+function usableAddon(display: string | undefined): { ok: true; addon: Addon } | { ok: false; reason: string; fix: string } {
+  const result = loadAddon();
+  if (!result.ok) return { ok: false, reason: `keyboard lock addon does not load: ${result.error}`, fix: BUILD_FIX[process.platform] ?? 'no keyboard lock is built for this OS' };
+  const { addon } = result;
   if (addon.mechanism === 'x11') {
-    const display = options.display ?? process.env.DISPLAY;
-    if (!display) {
+    const name = display ?? process.env.DISPLAY;
+    if (!name) {
       return {
         ok: false,
         reason: process.env.WAYLAND_DISPLAY ? 'Wayland session without an X display: the compositor owns the keyboard' : 'no X display (DISPLAY is not set)',
         fix: 'run Vigil in an X11 session (or under XWayland with DISPLAY set)',
       };
     }
-    const probe = addon.probe(display);
-    if (!probe.ok) return { ok: false, reason: probe.error ?? `cannot open X display '${display}'`, fix: 'check DISPLAY and that this user may connect to the X server (xhost/XAUTHORITY)' };
+    const probe = addon.probe(name);
+    if (!probe.ok) return { ok: false, reason: probe.error ?? `cannot open X display '${name}'`, fix: 'check DISPLAY and that this user may connect to the X server (xhost/XAUTHORITY)' };
   }
+  return { ok: true, addon };
+}
+
+/**
+ * Locks `combos` until release(). On X11 this needs a display (DISPLAY or `display`); on Wayland there is
+ * none to grab, and the outcome says so.
+ */
+export function lockKeyboard(combos: readonly Combo[] = DEFAULT_LOCKED_COMBOS, options: { display?: string } = {}): LockOutcome {
+  const usable = usableAddon(options.display);
+  if (!usable.ok) return usable;
+  const { addon } = usable;
   try {
     const { handle, results } = addon.grab(options.display, combos);
     let released = false;
@@ -141,4 +157,33 @@ export function lockKeyboard(combos: readonly Combo[] = DEFAULT_LOCKED_COMBOS, o
   } catch (error) {
     return { ok: false, reason: (error as Error).message, fix: 'see native/README.md for what this OS needs' };
   }
+}
+
+export type ForegroundWatch = { ok: true; current(): ForegroundWindow | null; close(): void } | { ok: false; reason: string; fix: string };
+
+/**
+ * Asks the OS which window has the keyboard, as often as the caller likes, over one connection (on X11 a grab
+ * of no combos: a display connection and nothing more).
+ */
+export function openForegroundWatch(options: { display?: string } = {}): ForegroundWatch {
+  const usable = usableAddon(options.display);
+  if (!usable.ok) return usable;
+  const { addon } = usable;
+  // Only X11 needs a connection; on Windows and macOS a grab would replace the keyboard lock's hook.
+  let handle: object = {};
+  try {
+    if (addon.mechanism === 'x11') handle = addon.grab(options.display, []).handle;
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message, fix: 'see native/README.md for what this OS needs' };
+  }
+  let closed = false;
+  return {
+    ok: true,
+    current: () => (closed ? null : addon.foreground(handle)),
+    close() {
+      if (closed) return;
+      closed = true;
+      if (addon.mechanism === 'x11') addon.release(handle);
+    },
+  };
 }

@@ -25,6 +25,15 @@ describe('OS signal scoring', () => {
     expect(signalPoints([combo(10, 'alt_tab'), focusLost(10.3, 25)], 0, 30)).toEqual({ points: 4, acts: { window_switch: 1, copy_paste: 0 } });
   });
 
+  it('counts one switch seen by both the window and the OS foreground watch once, naming the window that won', () => {
+    const events: SignalEvent[] = [
+      focusLost(10.1, 12),
+      { type: 'focus_lost', t: 10.2, end: 12.1, source: 'os', evidence: { foreground: 'Discord', pid: 4242 } },
+    ];
+    expect(signalAlerts(events)).toMatchObject([{ type: 'focus_lost', start: 10.1, evidence: { source: 'electron', os: { foreground: 'Discord', pid: 4242 } } }]);
+    expect(signalPoints(events, 0, 30).acts.window_switch).toBe(1);
+  });
+
   it('counts a blocked Alt+Tab that moved nothing as a window switch attempt', () => {
     const alerts = signalAlerts([combo(5, 'alt_tab', true)]);
     expect(alerts).toMatchObject([{ type: 'key_combo', start: 5, evidence: { act: 'window_switch_attempt', blocked: true } }]);

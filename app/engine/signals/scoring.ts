@@ -52,9 +52,15 @@ export function signalAlerts(events: readonly SignalEvent[]): Alert[] {
     return cause;
   };
 
+  // Electron's blur and the OS foreground watch see the same switch: one act, the OS side adding which window won.
+  const focusRows = sorted.filter((e): e is SignalOf<'focus_lost'> => e.type === 'focus_lost');
+  const twinOf = (e: SignalOf<'focus_lost'>) => focusRows.find((o) => o.source !== e.source && Math.abs(o.t - e.t) <= SAME_ACT_WITHIN_SEC);
+
   for (const e of sorted) {
     switch (e.type) {
       case 'focus_lost': {
+        const twin = twinOf(e);
+        if (twin && e.source === 'os') break;
         const cause = causeOf(SWITCH_COMBOS, e.t);
         alerts.push({
           type: ACT_ALERT_TYPE.window_switch,
@@ -62,7 +68,7 @@ export function signalAlerts(events: readonly SignalEvent[]): Alert[] {
           end: e.end ?? e.t,
           severity: 'warning',
           confidence: 1,
-          evidence: { act: 'window_switch', source: e.source, awaySec: e.end === null ? null : e.end - e.t, ...(cause ? { combo: cause.keys } : {}), ...e.evidence },
+          evidence: { act: 'window_switch', source: e.source, awaySec: e.end === null ? null : e.end - e.t, ...(cause ? { combo: cause.keys } : {}), ...e.evidence, ...(twin ? { os: twin.evidence } : {}) },
         });
         break;
       }

@@ -103,12 +103,28 @@ napi_value Release(napi_env, napi_callback_info) {
   return nullptr;
 }
 
+// The frontmost application (macOS exposes apps, not other apps' windows, without Screen Recording permission).
+napi_value Foreground(napi_env env, napi_callback_info) {
+  NSRunningApplication* app = [[NSWorkspace sharedWorkspace] frontmostApplication];
+  napi_value result, null_value, window, pid;
+  napi_get_null(env, &null_value);
+  if (app == nil) return null_value;
+  napi_create_object(env, &result);
+  napi_create_double(env, static_cast<double>(app.processIdentifier), &pid);
+  napi_create_double(env, 0, &window);
+  Set(env, result, "window", window);
+  Set(env, result, "name", app.localizedName ? JsString(env, [app.localizedName UTF8String]) : null_value);
+  Set(env, result, "pid", pid);
+  return result;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor properties[] = {
       {"probe", nullptr, Probe, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"grab", nullptr, Grab, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"pump", nullptr, Pump, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"release", nullptr, Release, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"foreground", nullptr, Foreground, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   Set(env, exports, "mechanism", JsString(env, "macos-presentation-options"));

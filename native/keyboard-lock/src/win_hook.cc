@@ -226,12 +226,39 @@ napi_value Release(napi_env, napi_callback_info) {
   return nullptr;
 }
 
+// The window in the foreground (any process), its title and its process id.
+napi_value Foreground(napi_env env, napi_callback_info) {
+  HWND hwnd = GetForegroundWindow();
+  napi_value result, null_value;
+  napi_get_null(env, &null_value);
+  if (!hwnd) return null_value;
+  wchar_t title[512];
+  int length = GetWindowTextW(hwnd, title, 512);
+  std::string utf8;
+  if (length > 0) {
+    int size = WideCharToMultiByte(CP_UTF8, 0, title, length, nullptr, 0, nullptr, nullptr);
+    utf8.resize(size);
+    WideCharToMultiByte(CP_UTF8, 0, title, length, utf8.data(), size, nullptr, nullptr);
+  }
+  DWORD pid = 0;
+  GetWindowThreadProcessId(hwnd, &pid);
+  napi_value window, pid_value;
+  napi_create_object(env, &result);
+  napi_create_double(env, static_cast<double>(reinterpret_cast<uintptr_t>(hwnd)), &window);
+  napi_create_double(env, static_cast<double>(pid), &pid_value);
+  Set(env, result, "window", window);
+  Set(env, result, "name", length > 0 ? JsString(env, utf8) : null_value);
+  Set(env, result, "pid", pid_value);
+  return result;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor properties[] = {
       {"probe", nullptr, Probe, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"grab", nullptr, Grab, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"pump", nullptr, Pump, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"release", nullptr, Release, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"foreground", nullptr, Foreground, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   Set(env, exports, "mechanism", JsString(env, "win32-low-level-hook"));

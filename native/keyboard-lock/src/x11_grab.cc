@@ -7,8 +7,10 @@
 //   grab(display?, combos[])   -> { handle, results: [{ keysym, modifiers, grabbed, error? }] }
 //   pump(handle)               -> [{ keysym, modifiers, time }]  intercepted key presses since the last pump
 //   release(handle)            -> undefined
+//   foreground(handle)         -> { window, name, pid } | null   the top-level window holding the keyboard focus
 #include <node_api.h>
 #include <X11/XKBlib.h>
+#include <X11/Xatom.h>
 #include <X11/Xlib.h>
 #include <X11/keysym.h>
 
@@ -278,12 +280,93 @@ napi_value Release(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// The top-level window (child of the root) that contains `window`.
+Window TopLevel(Display* dpy, Window window, Window root) {
+  Window current = window;
+  for (int depth = 0; depth < 64; ++depth) {
+    Window root_return = 0, parent = 0;
+    Window* children = nullptr;
+    unsigned count = 0;
+    if (!XQueryTree(dpy, current, &root_return, &parent, &children, &count)) return current;
+    if (children) XFree(children);
+    if (parent == root || parent == 0) return current;
+    current = parent;
+  }
+  return current;
+}
+
+// EWMH first (_NET_ACTIVE_WINDOW, what a window manager says is active), else the X input focus.
+napi_value Foreground(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < 1) {
+    Throw(env, "foreground(handle): handle missing");
+    return nullptr;
+  }
+  Grab* grab = UnwrapGrab(env, argv[0]);
+  if (!grab) return nullptr;
+  napi_value null_value;
+  napi_get_null(env, &null_value);
+  if (!grab->dpy) return null_value;
+  Display* dpy = grab->dpy;
+  Window active = 0;
+  Atom net_active = XInternAtom(dpy, "_NET_ACTIVE_WINDOW", True);
+  if (net_active != None) {
+    Atom type;
+    int format;
+    unsigned long items = 0, after = 0;
+    unsigned char* data = nullptr;
+    if (XGetWindowProperty(dpy, grab->root, net_active, 0, 1, False, XA_WINDOW, &type, &format, &items, &after, &data) == Success && data) {
+      if (items == 1) active = *reinterpret_cast<Window*>(data);
+      XFree(data);
+    }
+  }
+  if (active == 0) {
+    int revert = 0;
+    XGetInputFocus(dpy, &active, &revert);
+    if (active == None || active == PointerRoot) return null_value;
+    active = TopLevel(dpy, active, grab->root);
+  }
+  napi_value result, id, pid_value;
+  napi_create_object(env, &result);
+  napi_create_double(env, static_cast<double>(active), &id);
+  Set(env, result, "window", id);
+  char* name = nullptr;
+  if (XFetchName(dpy, active, &name) && name) {
+    Set(env, result, "name", JsString(env, name));
+    XFree(name);
+  } else {
+    Set(env, result, "name", null_value);
+  }
+  Atom net_pid = XInternAtom(dpy, "_NET_WM_PID", True);
+  double pid = 0;
+  if (net_pid != None) {
+    Atom type;
+    int format;
+    unsigned long items = 0, after = 0;
+    unsigned char* data = nullptr;
+    if (XGetWindowProperty(dpy, active, net_pid, 0, 1, False, XA_CARDINAL, &type, &format, &items, &after, &data) == Success && data) {
+      if (items == 1) pid = static_cast<double>(*reinterpret_cast<unsigned long*>(data));
+      XFree(data);
+    }
+  }
+  if (pid > 0) {
+    napi_create_double(env, pid, &pid_value);
+    Set(env, result, "pid", pid_value);
+  } else {
+    Set(env, result, "pid", null_value);
+  }
+  return result;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor properties[] = {
       {"probe", nullptr, Probe, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"grab", nullptr, GrabCombos, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"pump", nullptr, Pump, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"release", nullptr, Release, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"foreground", nullptr, Foreground, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   napi_value platform;

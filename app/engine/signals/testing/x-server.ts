@@ -47,7 +47,9 @@ export async function startXvfb(options: { width?: number; height?: number } = {
 
 async function startOn(number: number, options: { width?: number; height?: number }): Promise<XServer> {
   const geometry = `${options.width ?? 1024}x${options.height ?? 768}x24`;
-  const child: ChildProcess = spawn('Xvfb', [`:${number}`, '-displayfd', '3', '-screen', '0', geometry, '-nolisten', 'tcp', '+extension', 'RANDR'], {
+  // -noreset: by default the server resets when its last client leaves, and a client connecting during that reset
+  // (a probe that closes, then the real connection) is refused.
+  const child: ChildProcess = spawn('Xvfb', [`:${number}`, '-displayfd', '3', '-noreset', '-screen', '0', geometry, '-nolisten', 'tcp', '+extension', 'RANDR'], {
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
