@@ -11,7 +11,7 @@ import { createUiohookInputSource } from './uiohook-input-source';
 
 /** Waits until `predicate` holds over the collected events; fails naming what never arrived. */
 async function until(events: SignalEvent[], predicate: (events: SignalEvent[]) => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 400; i++) {
     if (predicate(events)) return;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -49,12 +49,12 @@ describe('uiohook-napi as the OS input source, under Xvfb', () => {
       if (message.event) events.push(SignalEvent.parse(message.event));
       else started = message as typeof started;
     });
-    for (let i = 0; i < 200 && !started; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 600 && !started; i++) await new Promise((r) => setTimeout(r, 50));
     if (!started) throw new Error(`the hook process never reported; stderr: ${stderr}`);
     if (!started.started) throw new Error(`${started.reason}; fix: ${started.fix}`);
 
     // The hook's recording thread connects asynchronously; type until the first combo shows up.
-    for (let i = 0; i < 50 && events.length === 0; i++) {
+    for (let i = 0; i < 200 && events.length === 0; i++) {
       xdotool(server, ['key', 'ctrl+c']);
       await new Promise((r) => setTimeout(r, 100));
     }

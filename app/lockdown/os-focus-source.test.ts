@@ -51,7 +51,7 @@ describe('the OS foreground window as a focus source, under Xvfb', () => {
     const started = await source.start((focused, at, evidence) => tracker.changed(focused, at, evidence));
     if (!started.ok) throw new Error(started.reason);
     const waitFor = async (n: number) => {
-      for (let i = 0; i < 200 && events.length < n; i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 1000 && events.length < n; i++) await new Promise((r) => setTimeout(r, 20));
     };
     try {
       expect(tracker.focused()).toBe(true);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SignalEvent } from './events';
+import { listProcesses } from './process-list';
 import { PROCESS_POLL_INTERVAL_MS, createMatcher, createProhibitedProcessWatch, DEFAULT_PROHIBITED } from './prohibited-processes';
 import { createSessionClock } from './session-clock';
 
@@ -53,7 +54,7 @@ describe('the prohibited process watch, on this machine', () => {
     await once(child, 'spawn');
     watch.repeat();
     try {
-      for (let i = 0; i < 100 && events.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 400 && events.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
       const event = events.find((e) => e.type === 'prohibited_process' && e.pid === child.pid);
       if (event?.type !== 'prohibited_process') throw new Error(`anydesk (pid ${child.pid}) not reported; got ${JSON.stringify(events)}`);
       // Found by the first scan that began after the process started: so within one poll interval plus one scan.
@@ -80,7 +81,9 @@ describe('the prohibited process watch, on this machine', () => {
     const child = startImpostor('anydesk');
     await once(child, 'spawn');
     const exited = once(child, 'exit');
-    const watch = createProhibitedProcessWatch({ policy: 'terminate', clock: createSessionClock(), sink: (e) => events.push(e) });
+    // The real listing, narrowed to our impostor: other test files run prohibited-named processes of their own.
+    const list = async () => (await listProcesses()).filter((p) => p.pid === child.pid);
+    const watch = createProhibitedProcessWatch({ policy: 'terminate', clock: createSessionClock(), sink: (e) => events.push(e), list });
     const result = await watch.perform();
     const [, signal] = await exited;
     expect(signal).toBe('SIGTERM');

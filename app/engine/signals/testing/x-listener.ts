@@ -51,7 +51,7 @@ export async function startKeyListener(server: XServer): Promise<XKeyListener> {
     const from = presses.length;
     const arrived = new Promise<number>((resolve) => waiters.push({ keysym: key, from, resolve }));
     // xev selects its input asynchronously after start; repeat the marker until the first one arrives.
-    for (let attempt = 0; attempt < 100; attempt++) {
+    for (let attempt = 0; attempt < 300; attempt++) {
       xdotool(server, ['key', key]);
       const index = await Promise.race([arrived, new Promise<undefined>((r) => setTimeout(r, 100))]);
       if (index !== undefined) return index;
