@@ -15,6 +15,7 @@ import { listProcesses } from '../signals/process-list';
 import { createMatcher, type ProhibitedFinding } from '../signals/prohibited-processes';
 import { detectRemoteSession } from '../signals/remote-session';
 import { detectVm, VM_SCORE_THRESHOLD } from '../signals/vm-detection';
+import { probeX11Display } from '../signals/x11-display';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -205,12 +206,48 @@ function mediaCheck(id: 'camera' | 'microphone', detect: () => Promise<MediaPres
   };
 }
 
+/** The OS keyboard hook (uiohook-napi): loads, and on Linux has an X display to record from. Never started here. */
+export const inputHookCheck: Check = {
+  id: 'input_hook',
+  async run(env) {
+    if (process.platform === 'linux') {
+      const display = await probeX11Display(env.DISPLAY);
+      if (!display.ok) return { id: 'input_hook', status: 'warn', summary: `OS keyboard hook cannot run: ${display.reason}`, evidence: { display: display.display, reason: display.reason }, fix: display.fix };
+    }
+    try {
+      await import('uiohook-napi');
+      return { id: 'input_hook', status: 'ok', summary: 'uiohook-napi loads; key combos are observed at OS level', evidence: { module: 'uiohook-napi', display: env.DISPLAY ?? null } };
+    } catch (error) {
+      return { id: 'input_hook', status: 'warn', summary: 'uiohook-napi does not load; key combos are seen only inside the exam window', evidence: { error: (error as Error).message.split('\n')[0] }, fix: process.platform === 'linux' ? 'apt-get install libxtst6 libxt6 libxrandr2, then `npm ci`' : 'reinstall with `npm ci`' };
+    }
+  },
+};
+
+/** The native keyboard lock (native/keyboard-lock, built by `npm ci`): loads, and on X11 can open the display. */
+export const keyboardLockCheck: Check = {
+  id: 'keyboard_lock',
+  run(env) {
+    let addon: { mechanism: string; probe(display?: string): { ok: boolean; error?: string; vendor?: string } };
+    try {
+      addon = require('vigil-keyboard-lock/build/Release/keyboard_lock.node') as typeof addon;
+    } catch (error) {
+      return { id: 'keyboard_lock', status: 'warn', summary: 'keyboard lock addon is not built; switch and screenshot combos are observed, not blocked', evidence: { error: (error as Error).message.split('\n')[0] }, fix: process.platform === 'linux' ? 'apt-get install libx11-dev, then `npm rebuild vigil-keyboard-lock`' : 'install the platform build tools, then `npm rebuild vigil-keyboard-lock`' };
+    }
+    if (addon.mechanism !== 'x11') return { id: 'keyboard_lock', status: 'ok', summary: `keyboard lock built (${addon.mechanism})`, evidence: { mechanism: addon.mechanism } };
+    if (!env.DISPLAY) return { id: 'keyboard_lock', status: 'warn', summary: 'keyboard lock built, but there is no X display to lock (DISPLAY is not set)', evidence: { mechanism: addon.mechanism, display: null }, fix: 'run Vigil in an X11 session' };
+    const probe = addon.probe(env.DISPLAY);
+    return probe.ok
+      ? { id: 'keyboard_lock', status: 'ok', summary: `keyboard lock ready on X display ${env.DISPLAY}`, evidence: { mechanism: addon.mechanism, display: env.DISPLAY, vendor: probe.vendor ?? null } }
+      : { id: 'keyboard_lock', status: 'warn', summary: `keyboard lock cannot open the X display: ${probe.error}`, evidence: { mechanism: addon.mechanism, display: env.DISPLAY, error: probe.error }, fix: 'check DISPLAY and that this user may connect to the X server' };
+  },
+};
+
 export const cameraCheck = mediaCheck('camera', detectCamera);
 export const microphoneCheck = mediaCheck('microphone', detectMicrophone);
 
 export const defaultChecks: readonly Check[] = [
   nodeCheck, sqliteCheck, onnxRuntimeCheck, modelsCheck, dataFolderCheck, ffmpegCheck, evaluationDataCheck,
-  vmCheck, prohibitedProcessesCheck, displaysCheck, remoteSessionCheck, cameraCheck, microphoneCheck,
+  vmCheck, prohibitedProcessesCheck, displaysCheck, remoteSessionCheck, inputHookCheck, keyboardLockCheck, cameraCheck, microphoneCheck,
 ];
 
 export async function runChecks(checks: readonly Check[] = defaultChecks, env: NodeJS.ProcessEnv = process.env): Promise<CheckResult[]> {

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { displaysCheck, prohibitedProcessesCheck, remoteSessionCheck, runChecks, vmCheck } from '../doctor/checks';
+import { displaysCheck, inputHookCheck, keyboardLockCheck, prohibitedProcessesCheck, remoteSessionCheck, runChecks, vmCheck } from '../doctor/checks';
 import { startXvfb, type XServer } from './testing/x-server';
 
-const OS_CHECKS = ['vm', 'prohibited_processes', 'displays', 'remote_session', 'camera', 'microphone'];
+const OS_CHECKS = ['vm', 'prohibited_processes', 'displays', 'remote_session', 'input_hook', 'keyboard_lock', 'camera', 'microphone'];
 
 describe('vigil doctor --json', () => {
   it('lists the OS checks, each with a status and its evidence', () => {
@@ -69,6 +69,22 @@ describe('OS doctor checks', () => {
     // Other test files may run remote-access impostors at the same time, so more kinds may show up.
     expect(result).toMatchObject({ status: 'warn', evidence: { env: { SSH_CONNECTION: '192.0.2.1 4000 192.0.2.2 22' } } });
     expect(result?.evidence.kinds).toContain('ssh');
+  });
+
+  it('finds the keyboard lock and the input hook ready on the Xvfb display', async () => {
+    const results = await runChecks([keyboardLockCheck, inputHookCheck], server.env);
+    expect(results).toMatchObject([
+      { id: 'keyboard_lock', status: 'ok', evidence: { mechanism: 'x11', display: server.display } },
+      { id: 'input_hook', status: 'ok', evidence: { module: 'uiohook-napi' } },
+    ]);
+  });
+
+  it('says clearly that neither can work without an X display', async () => {
+    const results = await runChecks([keyboardLockCheck, inputHookCheck], { PATH: process.env.PATH ?? '' });
+    expect(results).toMatchObject([
+      { id: 'keyboard_lock', status: 'warn', summary: expect.stringContaining('DISPLAY is not set') },
+      { id: 'input_hook', status: 'warn', summary: expect.stringContaining('DISPLAY is not set') },
+    ]);
   });
 
   it('explains its virtual machine verdict with the score and the indicators', async () => {
