@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import type { ProcessPolicy, ProhibitedCategory, SignalSink, SignalOf } from './events';
 import { ProhibitedCategory as Category } from './events';
-import type { ProcessInfo, ProcessLister } from './process-list';
+import { listProcesses, type ProcessInfo, type ProcessLister } from './process-list';
 import type { SessionClock } from './session-clock';
 import type { SessionOperation } from './session-operation';
 
@@ -123,7 +123,7 @@ async function terminate(pid: number): Promise<{ ok: true; signal: string } | { 
  * repeat(): scans every PROCESS_POLL_INTERVAL_MS until revert().
  */
 export function createProhibitedProcessWatch(options: ProhibitedProcessWatchOptions): SessionOperation<ScanResult> {
-  const list = options.list ?? (async () => (await import('./process-list')).listProcesses());
+  const list = options.list ?? listProcesses;
   const match = createMatcher(options.rules ?? DEFAULT_PROHIBITED);
   const ignored = new Set([process.pid, ...(options.ignorePids ?? [])]);
   const reported = new Set<number>();

@@ -3,7 +3,7 @@
  * session name) and from running remote-desktop servers (VNC, xrdp, RDP clipboard helper, remote-access tools).
  */
 import { basename } from 'node:path';
-import type { ProcessInfo, ProcessLister } from './process-list';
+import { listProcesses, type ProcessInfo, type ProcessLister } from './process-list';
 
 export type RemoteKind = 'ssh' | 'rdp' | 'xrdp' | 'vnc' | 'remote_access_tool' | 'macos_screen_sharing';
 
@@ -58,7 +58,6 @@ export function assessRemoteSession(env: NodeJS.ProcessEnv, processes: readonly 
   return { remote: kinds.size > 0, kinds: [...kinds], evidence: { env: envEvidence, processes: found } };
 }
 
-export async function detectRemoteSession(env: NodeJS.ProcessEnv = process.env, list?: ProcessLister): Promise<RemoteSessionAssessment> {
-  const lister = list ?? (await import('./process-list')).listProcesses;
-  return assessRemoteSession(env, await lister());
+export async function detectRemoteSession(env: NodeJS.ProcessEnv = process.env, list: ProcessLister = listProcesses): Promise<RemoteSessionAssessment> {
+  return assessRemoteSession(env, await list());
 }
