@@ -114,6 +114,16 @@ export const channels = {
   /** Checks the invigilator's password; on a computer that has none yet, this sets it. */
   'invigilator.unlock': { request: z.object({ password: z.string().min(8).max(200) }).strict(), response: z.object({ ok: z.boolean(), firstUse: z.boolean() }) },
   'system.check': { request: z.object({}).strict(), response: z.object({ checks: z.array(ExamCheck) }) },
+  /** Enrols the candidate's face from one photo (a camera frame). */
+  'identity.enroll': {
+    request: z.object({ policy: z.record(z.string(), z.unknown()), width: z.number().int().min(16).max(640), height: z.number().int().min(16).max(480), rgb: z.string().max(FRAME_MAX_BASE64) }).strict(),
+    response: z.object({ enrolled: z.boolean(), reason: z.string().nullable() }),
+  },
+  /** One frame of the blink and head-turn challenge; the engine judges, the app shows progress. */
+  'identity.frame': {
+    request: z.object({ t: Seconds, width: z.number().int().min(16).max(640), height: z.number().int().min(16).max(480), rgb: z.string().max(FRAME_MAX_BASE64) }).strict(),
+    response: z.object({ faceCount: z.number().int(), blinks: z.number().int(), turnedLeft: z.boolean(), turnedRight: z.boolean(), similarity: z.number().nullable(), matched: z.boolean(), passed: z.boolean() }),
+  },
   'session.start': {
     request: z.object({ policy: z.record(z.string(), z.unknown()), studentId: z.string().max(200).optional(), examId: z.string().max(200).optional() }).strict(),
     response: z.object({ sessionId: z.string(), vision: z.object({ available: z.boolean(), reason: z.string().nullable() }), processingFps: z.number(), segmentSec: z.number(), calibrationSeconds: z.number() }),

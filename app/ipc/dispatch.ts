@@ -21,6 +21,8 @@ const _engineFitsContract: { [C in Channel]: Fits<C> } = {
   'policy.save': true,
   'invigilator.unlock': true,
   'system.check': true,
+  'identity.enroll': true,
+  'identity.frame': true,
   'session.start': true,
   'session.frame': true,
   'session.evidence': true,

@@ -10,7 +10,8 @@ import { parsePolicy, PolicyError, type AlertType, type ExamPolicy } from '../po
 import { vigilHome } from '../paths';
 import type { Store } from '../storage/store';
 import type { Severity } from '../rules/alert';
-import { analyzerFor } from './frame-analyzer';
+import { analyzerFor, loadFrameAnalyzer } from './frame-analyzer';
+import { IdentityChallenge, type IdentityProgress } from './identity-challenge';
 import { EVIDENCE_SEGMENT_SEC, LiveSession, type FrameOutcome } from './live-session';
 import { hashPassword, verifyPassword } from './password';
 import { examSystemCheck, type ExamCheck } from './system-check';
@@ -23,6 +24,8 @@ export interface LiveApi {
   'policy.save'(params: { name: string; policy: Record<string, unknown>; quitPassword?: string; invigilatorPassword: string }): Promise<{ ok: true; path: string } | { ok: false; field: string; rule: string; message: string }>;
   'invigilator.unlock'(params: { password: string }): Promise<{ ok: boolean; firstUse: boolean }>;
   'system.check'(params: Record<string, never>): Promise<{ checks: ExamCheck[] }>;
+  'identity.enroll'(params: { policy: Record<string, unknown>; width: number; height: number; rgb: string }): Promise<{ enrolled: boolean; reason: string | null }>;
+  'identity.frame'(params: { t: number; width: number; height: number; rgb: string }): Promise<IdentityProgress>;
   'session.start'(params: { policy: Record<string, unknown>; studentId?: string; examId?: string }): Promise<{ sessionId: string; vision: { available: boolean; reason: string | null }; processingFps: number; segmentSec: number; calibrationSeconds: number }>;
   'session.frame'(params: { sessionId: string; t: number; width: number; height: number; rgb: string }): Promise<FrameOutcome>;
   'session.evidence'(params: { sessionId: string; start: number; end: number; mime: string; data: string }): Promise<{ held: number }>;
@@ -65,11 +68,21 @@ function checkText(text: string, source: string): PolicyCheck {
   return check(json, source);
 }
 
+/** A frame's RGB bytes from base64, refused unless they are exactly width x height x 3. */
+function rgbBytes(rgb: string, width: number, height: number): Uint8Array {
+  const data = new Uint8Array(Buffer.from(rgb, 'base64'));
+  if (data.byteLength !== width * height * 3) throw new RpcFailure('bad_frame', `frame is ${data.byteLength} bytes; ${width}x${height} RGB needs ${width * height * 3}`);
+  return data;
+}
+
 export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): LiveApi {
   const home = vigilHome(deps.env);
   const policiesDir = join(home, 'policies');
   const invigilatorFile = join(home, 'invigilator.json');
   const sessions = new Map<string, LiveSession>();
+  /** The identity step before the session: enrolment, then the challenge; its outcome goes into the report. */
+  let identity: { challenge: IdentityChallenge; frames: number } | undefined;
+  let identityNote: string | undefined;
 
   const session = (id: string): LiveSession => {
     const s = sessions.get(id);
@@ -120,6 +133,26 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
     async 'system.check'() {
       return { checks: await examSystemCheck(deps.env) };
     },
+    async 'identity.enroll'({ policy, width, height, rgb }) {
+      const parsed = check(policy, 'policy');
+      if (!parsed.ok) throw new RpcFailure('bad_policy', parsed.message);
+      if (!parsed.policy.detectors.identity) return { enrolled: false, reason: 'this exam policy turns identity checking off' };
+      const analyzer = await analyzerFor(parsed.policy);
+      if (!analyzer.available) return { enrolled: false, reason: analyzer.reason };
+      const enrolled = await analyzer.analyzer.enroll({ width, height, data: rgbBytes(rgb, width, height), t: 0, index: 0 });
+      identity = enrolled ? { challenge: new IdentityChallenge(parsed.policy.rules.identityBelow), frames: 0 } : undefined;
+      identityNote = enrolled ? 'Identity: face enrolled; challenge not completed.' : undefined;
+      return { enrolled, reason: enrolled ? null : 'no face was found in the photo' };
+    },
+    async 'identity.frame'({ t, width, height, rgb }) {
+      if (!identity) throw new RpcFailure('not_enrolled', 'take the identity photo first');
+      const analyzer = await loadFrameAnalyzer();
+      if (!analyzer.available) throw new RpcFailure('no_vision', analyzer.reason);
+      const features = await analyzer.analyzer.analyze({ width, height, data: rgbBytes(rgb, width, height), t, index: identity.frames++ });
+      const progress = identity.challenge.push(features);
+      identityNote = identity.challenge.summary();
+      return progress;
+    },
     async 'session.start'({ policy, studentId, examId }) {
       const parsed = check(policy, 'policy');
       if (!parsed.ok) throw new RpcFailure('bad_policy', parsed.message);
@@ -130,7 +163,8 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
       }
       const analyzer = await analyzerFor(parsed.policy);
       if (analyzer.available) analyzer.analyzer.reset();
-      const live = new LiveSession({ policy: parsed.policy, analyzer, store: deps.store, workDir: join(home, 'live'), studentId: studentId ?? null, examId: examId ?? null });
+      const notes = [identityNote ?? (parsed.policy.detectors.identity ? 'Identity: not checked by Vigil (no face enrolled).' : 'Identity: not checked (off in this exam policy).')];
+      const live = new LiveSession({ policy: parsed.policy, analyzer, store: deps.store, workDir: join(home, 'live'), studentId: studentId ?? null, examId: examId ?? null, notes });
       sessions.set(live.id, live);
       return {
         sessionId: live.id,
@@ -141,10 +175,8 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
       };
     },
     async 'session.frame'({ sessionId, t, width, height, rgb }) {
-      const data = new Uint8Array(Buffer.from(rgb, 'base64'));
-      if (data.byteLength !== width * height * 3) throw new RpcFailure('bad_frame', `frame is ${data.byteLength} bytes; ${width}x${height} RGB needs ${width * height * 3}`);
       const s = session(sessionId);
-      return s.pushFrame({ width, height, data, t, index: 0 });
+      return s.pushFrame({ width, height, data: rgbBytes(rgb, width, height), t, index: 0 });
     },
     async 'session.evidence'({ sessionId, start, end, mime, data }) {
       const bytes = new Uint8Array(Buffer.from(data, 'base64'));

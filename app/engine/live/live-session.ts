@@ -42,6 +42,8 @@ export interface LiveSessionOptions {
   workDir: string;
   studentId?: string | null;
   examId?: string | null;
+  /** Lines for the report from steps before the session (the identity check). */
+  notes?: string[];
 }
 
 /** Segments the candidate app records; the rolling window holds the pre-roll plus two of them. */
@@ -131,6 +133,7 @@ export class LiveSession {
     this.assertOpen();
     const { policy, analyzer, store } = this.options;
     const notes = analyzer.available ? [] : [`Video was not analysed: ${analyzer.reason}.`];
+    notes.push(...(this.options.notes ?? []));
     notes.push(`Live session: ${this.framesReceived} camera frames received at ${policy.processingFps} fps.`);
     const frames = analyzer.available ? this.frames : [];
     try {

@@ -83,17 +83,27 @@ describe('candidate exam flow in Chromium', () => {
     const visionReady = checks.face_analysis === 'ok';
     await page.getByRole('button', { name: 'Continue' }).click();
 
-    // Identity: without the face pipeline the screen says so; it never shows a pass.
+    // Identity: the photo is enrolled; a still photo cannot blink or turn its head, so the challenge is not passed.
     await page.getByRole('heading', { name: 'Identity', exact: true }).waitFor();
     await snap(page, 'flow-04-identity');
-    expect(await page.getByTestId('identity-unavailable').textContent()).toMatch(/Identity checking is not available/);
+    await page.getByRole('button', { name: 'Take the photo' }).click();
+    const identity = page.getByTestId('identity');
+    await page.getByTestId('identity-steps').waitFor({ timeout: 30_000 });
+    await snap(page, 'flow-05-identity-challenge');
+    await page.locator('[data-testid="identity"][data-phase="not-passed"]').waitFor({ timeout: 60_000 });
+    await snap(page, 'flow-06-identity-not-passed');
+    const steps = await page.getByTestId('identity-steps').locator('li').evaluateAll((items) => items.map((li) => `${li.textContent} ${li.className}`));
+    expect(steps[0]).toMatch(/^. Blink twice \(0 of 2\)/);
+    expect(steps[1]).not.toMatch(/done$/);
+    expect(steps[3]).toMatch(/Face matches the photo.*done$/);
+    expect(await identity.textContent()).toMatch(/your identity is not confirmed/);
     await page.getByRole('button', { name: 'Continue' }).click();
 
     await page.getByTestId('calibration-guidance').waitFor();
-    await snap(page, 'flow-05-calibration');
+    await snap(page, 'flow-07-calibration');
     const verdict = page.getByTestId('calibration-verdict');
     await verdict.waitFor({ timeout: 60_000 });
-    await snap(page, 'flow-06-calibration-verdict');
+    await snap(page, 'flow-08-calibration-verdict');
     expect(await verdict.getAttribute('data-status')).toBe(visionReady ? 'SUCCESS' : 'SKIPPED');
     if (!visionReady) expect(await verdict.textContent()).toMatch(/camera frames reached Vigil but were not analysed/);
     await page.getByRole('button', { name: 'Start the exam' }).click();
@@ -103,14 +113,14 @@ describe('candidate exam flow in Chromium', () => {
     expect(await page.getByTestId('status-light').getAttribute('data-tone')).toBe('ok');
     // Sit the exam long enough for several evidence segments to reach the engine.
     await page.waitForTimeout(9_000);
-    await snap(page, 'flow-07-exam');
+    await snap(page, 'flow-09-exam');
     expect(await page.getByTestId('warnings').count()).toBe(0);
     await page.getByRole('button', { name: 'Finish exam…' }).click();
     await page.getByRole('button', { name: 'Yes, finish' }).click();
 
     const summary = page.getByTestId('finish-summary');
     await summary.waitFor({ timeout: 60_000 });
-    await snap(page, 'flow-08-finish');
+    await snap(page, 'flow-10-finish');
     expect(await summary.getAttribute('data-risk')).toBe('CLEAN');
     expect(await page.getByTestId('finish-alerts').textContent()).toBe('none');
     expect(await page.getByTestId('finish-clips').textContent()).toMatch(/^none/);
@@ -121,11 +131,12 @@ describe('candidate exam flow in Chromium', () => {
     if (visionReady) {
       expect(report.media.framesAnalysed).toBeGreaterThan(0);
       expect(report.calibration.status).toBe('SUCCESS');
+      expect(report.notes).toContain('Identity not confirmed by the challenge: 0 of 2 blinks, no turn to the left, no turn to the right.');
     } else {
       // Honest about what was not done: no frame counted as analysed, and the report says why.
       expect(report.media).toMatchObject({ video: false, framesAnalysed: 0 });
       expect(report.notes[0]).toMatch(/^Video was not analysed: /);
-      expect(report.notes[1]).toMatch(/camera frames received at 2 fps/);
+      expect(report.notes.at(-1)).toMatch(/camera frames received at 2 fps/);
     }
     await browser.close();
     browser = undefined;
@@ -135,7 +146,7 @@ describe('candidate exam flow in Chromium', () => {
     browser = await launchChromium(fakeCaptureArgs(faceLeavesY4m(), speechWav()));
     const page = await openApp(browser, shell, { camera: true });
     // One no-face episode (9 points) flags its interval at this threshold, so its video must be kept.
-    const checks = await throughSystemCheck(page, 'face-leaves', { ...examPolicy(), intervals: { flagThreshold: 9 } });
+    const checks = await throughSystemCheck(page, 'face-leaves', { ...examPolicy(), detectors: { identity: false }, intervals: { flagThreshold: 9 } });
     // Without the face pipeline there is nothing that could see the face leave; say so instead of faking it.
     skip(checks.face_analysis !== 'ok', 'the on-device face pipeline is not in this build, so no_face cannot be detected from video');
     await page.getByRole('button', { name: 'Continue' }).click();
@@ -196,7 +207,7 @@ describe('candidate exam flow in Chromium', () => {
   test('the engine dying mid-exam shows what happened and keeps the recording in the window', async ({ shell }) => {
     browser = await launchChromium(fakeCaptureArgs(attentiveFaceY4m(), speechWav()));
     const page = await openApp(browser, shell, { camera: true });
-    await throughSystemCheck(page, 'engine-dies');
+    await throughSystemCheck(page, 'engine-dies', { ...examPolicy(), detectors: { identity: false } });
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByTestId('calibration-verdict').waitFor({ timeout: 60_000 });

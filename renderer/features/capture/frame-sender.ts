@@ -3,40 +3,51 @@
  * it to the engine. A frame still in flight makes the next tick skip (counted), so a slow engine never piles up
  * a queue in the page.
  */
-import type { FrameOutcome } from '../../../app/ipc/contract';
-import { invoke } from '../../lib/ipc-client';
-
 const MAX_W = 320;
 const MAX_H = 240;
+
+export interface RgbFrame {
+  width: number;
+  height: number;
+  /** RGB bytes, base64. */
+  rgb: string;
+}
+
+/** One frame of the video, downscaled to at most 320x240, as base64 RGB; undefined before the video has a size. */
+export function grabFrame(video: HTMLVideoElement, canvas: HTMLCanvasElement = document.createElement('canvas')): RgbFrame | undefined {
+  const context = canvas.getContext('2d', { willReadFrequently: true });
+  if (!context || video.videoWidth === 0) return undefined;
+  const scale = Math.min(1, MAX_W / video.videoWidth, MAX_H / video.videoHeight);
+  const width = Math.max(16, Math.round(video.videoWidth * scale));
+  const height = Math.max(16, Math.round(video.videoHeight * scale));
+  canvas.width = width;
+  canvas.height = height;
+  context.drawImage(video, 0, 0, width, height);
+  return { width, height, rgb: toRgbBase64(context.getImageData(0, 0, width, height).data) };
+}
 
 export interface FrameSenderStats {
   sent: number;
   skipped: number;
 }
 
-export function startFrameSender(options: { video: HTMLVideoElement; sessionId: string; fps: number; clock: () => number; onOutcome: (o: FrameOutcome) => void; onError: (e: Error) => void }): { stop(): void; stats: FrameSenderStats } {
+export function startFrameSender<T>(options: { video: HTMLVideoElement; fps: number; clock: () => number; send: (frame: RgbFrame & { t: number }) => Promise<T>; onOutcome: (o: T) => void; onError: (e: Error) => void }): { stop(): void; stats: FrameSenderStats } {
   const canvas = document.createElement('canvas');
-  const context = canvas.getContext('2d', { willReadFrequently: true });
   const stats: FrameSenderStats = { sent: 0, skipped: 0 };
   let busy = false;
   let stopped = false;
   const tick = () => {
-    const { video } = options;
-    if (stopped || !context || video.videoWidth === 0) return;
+    if (stopped) return;
     if (busy) {
       stats.skipped += 1;
       return;
     }
-    const scale = Math.min(1, MAX_W / video.videoWidth, MAX_H / video.videoHeight);
-    const width = Math.max(16, Math.round(video.videoWidth * scale));
-    const height = Math.max(16, Math.round(video.videoHeight * scale));
-    canvas.width = width;
-    canvas.height = height;
-    context.drawImage(video, 0, 0, width, height);
     const t = options.clock();
-    const rgb = toRgbBase64(context.getImageData(0, 0, width, height).data);
+    const frame = grabFrame(options.video, canvas);
+    if (!frame) return;
     busy = true;
-    invoke('session.frame', { sessionId: options.sessionId, t, width, height, rgb })
+    options
+      .send({ ...frame, t })
       .then((outcome) => {
         stats.sent += 1;
         if (!stopped) options.onOutcome(outcome);

@@ -41,6 +41,8 @@ export interface CaptureState {
   /** Starts a fresh engine session (the session clock starts now), sending frames and recording evidence. */
   startSession(policy: PolicyView): Promise<Session>;
   clock(): number;
+  /** A playing, hidden video of the camera stream, for taking frames. */
+  video(): Promise<HTMLVideoElement>;
   dismissWarning(id: number): void;
   /** Stops sending and recording, hands over the last segment, and asks the engine for the report. */
   finish(): Promise<FinishedSession>;
@@ -51,6 +53,7 @@ let origin = 0;
 let sender: { stop(): void } | undefined;
 let recorder: RecorderHandle | undefined;
 let nextWarning = 0;
+let hidden: HTMLVideoElement | undefined;
 
 function hiddenVideo(stream: MediaStream): Promise<HTMLVideoElement> {
   const video = document.createElement('video');
@@ -93,12 +96,12 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
       const session = await invoke('session.start', { policy });
       origin = performance.now();
       set({ session, last: undefined, framesSent: 0, segmentsSent: 0, warnings: [], engineError: undefined });
-      const video = await hiddenVideo(stream);
+      const video = await get().video();
       sender = startFrameSender({
         video,
-        sessionId: session.sessionId,
         fps: session.processingFps,
         clock: get().clock,
+        send: (frame) => invoke('session.frame', { sessionId: session.sessionId, ...frame }),
         onOutcome: (last) =>
           set((s) => ({
             last,
@@ -121,6 +124,11 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
       return session;
     },
     clock: () => Math.max(0, (performance.now() - origin) / 1000),
+    async video() {
+      const stream = await get().openStream();
+      if (!hidden || hidden.srcObject !== stream) hidden = await hiddenVideo(stream);
+      return hidden;
+    },
     dismissWarning: (id) => set((s) => ({ warnings: s.warnings.filter((w) => w.id !== id) })),
     async finish() {
       const session = get().session;

@@ -31,7 +31,7 @@ export function ExamFlow() {
       case 'system':
         return <SystemCheckScreen policy={policy} />;
       case 'identity':
-        return <IdentityScreen />;
+        return <IdentityScreen policy={policy} />;
       case 'calibration':
         return <CalibrationScreen policy={policy} />;
       case 'exam':

@@ -1,21 +1,83 @@
-import { create } from 'zustand';
-import type { ExamCheck } from '../../../app/ipc/contract';
-
 /**
- * Identity capture needs the face pipeline (a face descriptor to enrol, blinks and head turns to see). This
- * build has no identity channel, so the state says why checking is unavailable; it never records a pass.
+ * Identity: a photo of the candidate's face is enrolled by the engine, then a short challenge (blink twice,
+ * turn the head to each side) is judged by the engine frame by frame. Without the face pipeline the state
+ * says why; a pass is only ever the engine's.
  */
+import { create } from 'zustand';
+import type { PolicyView, ResponseOf } from '../../../app/ipc/contract';
+import { invoke } from '../../lib/ipc-client';
+import { useCaptureStore } from '../capture/store';
+import { grabFrame, startFrameSender } from '../capture/frame-sender';
+import { problemFrom } from '../flow/problems';
+import type { Problem } from '../flow/store';
+
+type Progress = ResponseOf<'identity.frame'>;
+
+/** How long the candidate has for the challenge before it counts as not passed. */
+export const CHALLENGE_SECONDS = 15;
+const CHALLENGE_FPS = 4;
+
 export interface IdentityState {
-  readonly availability: { available: false; reason: string };
-  fromChecks(checks: readonly ExamCheck[]): void;
+  readonly phase: 'idle' | 'enrolling' | 'unavailable' | 'challenge' | 'passed' | 'not-passed' | 'error';
+  readonly reason?: string;
+  readonly progress?: Progress;
+  readonly secondsLeft: number;
+  readonly problem?: Problem;
+  /** Takes the photo and enrols it; on success starts the challenge. */
+  enroll(policy: PolicyView): Promise<void>;
+  stop(): void;
 }
 
-const NO_CHANNEL = 'this version of Vigil cannot enrol a face or run the blink and head-turn challenge';
+let sender: { stop(): void } | undefined;
+let countdown: ReturnType<typeof setInterval> | undefined;
 
-export const useIdentityStore = create<IdentityState>((set) => ({
-  availability: { available: false, reason: NO_CHANNEL },
-  fromChecks(checks) {
-    const face = checks.find((c) => c.id === 'face_analysis');
-    set({ availability: { available: false, reason: face && face.status !== 'ok' ? face.summary.replace(/^Not available: /, '') : NO_CHANNEL } });
+export const useIdentityStore = create<IdentityState>((set, get) => ({
+  phase: 'idle',
+  secondsLeft: CHALLENGE_SECONDS,
+  async enroll(policy) {
+    get().stop();
+    set({ phase: 'enrolling', progress: undefined, reason: undefined, problem: undefined });
+    try {
+      const video = await useCaptureStore.getState().video();
+      const frame = grabFrame(video);
+      if (!frame) throw new Error('the camera has not delivered a picture yet');
+      const result = await invoke('identity.enroll', { policy, ...frame });
+      if (!result.enrolled) return set({ phase: 'unavailable', reason: result.reason ?? 'unknown reason' });
+      const started = performance.now();
+      set({ phase: 'challenge', secondsLeft: CHALLENGE_SECONDS });
+      countdown = setInterval(() => {
+        const left = Math.max(0, CHALLENGE_SECONDS - Math.floor((performance.now() - started) / 1000));
+        set({ secondsLeft: left });
+        if (left === 0) {
+          get().stop();
+          if (get().phase === 'challenge') set({ phase: 'not-passed' });
+        }
+      }, 250);
+      sender = startFrameSender({
+        video,
+        fps: CHALLENGE_FPS,
+        clock: () => (performance.now() - started) / 1000,
+        send: (f) => invoke('identity.frame', f),
+        onOutcome: (progress) => {
+          set({ progress });
+          if (progress.passed) {
+            get().stop();
+            set({ phase: 'passed' });
+          }
+        },
+        onError: (error) => {
+          get().stop();
+          set({ phase: 'error', problem: problemFrom(error, 'The identity check') });
+        },
+      });
+    } catch (error) {
+      set({ phase: 'error', problem: problemFrom(error, 'The identity check') });
+    }
+  },
+  stop() {
+    sender?.stop();
+    sender = undefined;
+    if (countdown) clearInterval(countdown);
+    countdown = undefined;
   },
 }));
