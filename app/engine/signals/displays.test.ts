@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDisplayWatch, listDisplays, parseListMonitors } from './displays';
 import type { SignalEvent } from './events';
@@ -13,6 +14,11 @@ describe('xrandr monitor listing', () => {
     ]);
   });
 });
+
+/** Changes the monitors of `server` as a desktop's display settings would. */
+function xrandr(server: XServer, args: string[]): void {
+  execFileSync('xrandr', args, { env: server.env, stdio: ['ignore', 'ignore', 'pipe'] });
+}
 
 describe('displays under Xvfb', () => {
   let small: XServer;
@@ -32,18 +38,33 @@ describe('displays under Xvfb', () => {
     expect(listing).toEqual({ ok: true, source: 'xrandr', displays: [{ name: 'screen', primary: false, width: 1024, height: 768, x: 0, y: 0 }] });
   });
 
-  // Debian 12's Xvfb accepts `xrandr --setmonitor` but does not keep the monitor, and offers one mode only,
-  // so the change made here is the session's display itself being replaced by one of another size.
-  it('reports a change of display as display_change with the before and after', async () => {
+  it('reports a monitor added and removed with xrandr as display_change events with the before and after', async () => {
     const events: SignalEvent[] = [];
-    let env = small.env;
+    const watch = createDisplayWatch({ clock: createSessionClock(), sink: (e) => events.push(e), env: () => small.env });
+    expect((await watch.perform()).changed).toBeNull();
+    expect((await watch.perform()).changed).toBeNull();
+
+    xrandr(small, ['--setmonitor', 'VIGIL-RIGHT', '512/135x768/203+512+0', 'none']);
+    const added = (await watch.perform()).changed;
+    expect(added).toMatchObject({
+      type: 'display_change', count: 2, previousCount: 1,
+      evidence: { before: [{ name: 'screen', width: 1024 }], after: expect.arrayContaining([expect.objectContaining({ name: 'VIGIL-RIGHT', width: 512, height: 768, x: 512 })]), source: 'xrandr' },
+    });
+
+    xrandr(small, ['--delmonitor', 'VIGIL-RIGHT']);
+    const removed = (await watch.perform()).changed;
+    expect(removed).toMatchObject({ type: 'display_change', count: 1, previousCount: 2 });
+    expect(events).toEqual([added, removed]);
+  });
+
+  it('reports the session moving to a display of another size', async () => {
+    const events: SignalEvent[] = [];
+    let env = large.env;
     const watch = createDisplayWatch({ clock: createSessionClock(), sink: (e) => events.push(e), env: () => env });
-    expect((await watch.perform()).changed).toBeNull();
-    expect((await watch.perform()).changed).toBeNull();
-    env = large.env;
+    await watch.perform();
+    env = { ...large.env, DISPLAY: small.display };
     const { changed } = await watch.perform();
-    expect(changed).toMatchObject({ type: 'display_change', count: 1, previousCount: 1, evidence: { before: [{ width: 1024, height: 768 }], after: [{ width: 1280, height: 1024 }], source: 'xrandr' } });
-    expect(events).toEqual([changed]);
+    expect(changed).toMatchObject({ count: 1, previousCount: 1, evidence: { before: [{ width: 1280, height: 1024 }], after: [{ width: 1024, height: 768 }] } });
   });
 
   it('says which display it could not reach instead of throwing', async () => {
