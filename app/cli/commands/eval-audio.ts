@@ -47,6 +47,7 @@ export function registerEvalAudio(program: Command): void {
         `multiple voices (3 s windows, blind): P ${pct(v.precision)} R ${pct(v.recall)}, false on 0-1 speaker meeting windows ${pct(v.falsePositiveRate)}, change-score ROC AUC ${result.multipleVoices.changeScoreAuc ?? 'n/a'}; target R >= 80%`,
         `single-speaker false multiple voices: held-out speakers ${pct(b.heldOutSpeakers.falseMultipleRate)} of ${b.heldOutSpeakers.windows} windows, all 100 files ${pct(b.allFiles.falseMultipleRate)}; target <= 5%`,
         `enrolled candidate (held-out speakers): false alert ${pct(e.falseAlertRate)}, other speaker recognised as someone else ${pct(e.foreignRecall)}, foreign ROC AUC ${e.foreignAuc ?? 'n/a'}`,
+        `enrolled candidate with another held-out speaker: overlapping windows flagged ${pct(result.enrolledMixtures.overlapRecall)}, answering windows flagged ${pct(result.enrolledMixtures.answerRecall)}, candidate-only windows flagged ${pct(result.enrolledMixtures.candidatePartFalseRate)} (${result.enrolledMixtures.pairs} pairs)`,
         `tuned on ${result.singleSpeaker.tuningSpeakers.join(', ')}: change ${result.tuned.change}, foreign ${result.tuned.foreign} (shipped ${result.thresholds.change}, ${result.thresholds.foreign})`,
       ];
       if (result.missingFiles.length) lines.push(`listed but missing, skipped: ${result.missingFiles.join(', ')}`);

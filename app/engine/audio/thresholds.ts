@@ -23,9 +23,10 @@ export const DEFAULT_VOICE_THRESHOLDS: VoiceThresholds = {
   minSpeechSec: 0.25,
   minJudgeSec: 1.0,
   bicLambda: 1,
-  // Derived by `vigil eval audio` (its "tuned" block) from single-speaker/ speakers 1688, 1998, 2033, 2414, 2609.
+  // Derived by `vigil eval audio` (its "tuned" block) from single-speaker/ speakers 1688, 1998, 2033, 2414, 2609,
+  // each enrolled from 8 s of their speech.
   change: 1.71,
-  foreign: 2.77,
-  foreignBlock: 5.53,
-  candidateBlock: 2.38,
+  foreign: 3.51,
+  foreignBlock: 5.9,
+  candidateBlock: 2.6,
 };

@@ -20,6 +20,10 @@ export const TARGETS = { speechF1: 0.9, multipleVoicesRecall: 0.8, falseMultiple
 /** Speakers of single-speaker/ whose files tune the voice thresholds (the first five ids in sorted order). */
 export const TUNING_SPEAKER_COUNT = 5;
 const SPLITS = ['train', 'development', 'test'] as const;
+/** Seconds of speech each single-speaker/ voice is enrolled from (a calibration's worth). */
+export const ENROL_TARGET_SEC = 8;
+/** Mixtures per held-out speaker in the enrolled overlap and turn-taking test. */
+const MIXTURES_PER_SPEAKER = 4;
 const FRAME = 0.01;
 /** Windows shorter than this (the tail of a file) are not scored. */
 const MIN_WINDOW_SEC = 1;
@@ -132,8 +136,8 @@ export async function evaluateAudio(dataDir: string, progress: EvalProgress = ()
       if (tuning.has(speakerOf(f))) for (const w of scored) if (w.changeScore !== null) blindTuningScores.push(w.changeScore);
     }
 
-    // Each speaker is enrolled from their first file, or first files until there is enough speech (as a
-    // calibration step would ask for more); those files are then not scored as the same speaker.
+    // Each speaker is enrolled from their first files until there are ENROL_TARGET_SEC of speech, what a
+    // 6-10 s calibration gives; those files are then not scored as the same speaker.
     const enrolments = new Map<string, Enrolment>();
     const enrolFiles = new Set<string>();
     for (const id of speakerIds) {
@@ -143,8 +147,9 @@ export async function evaluateAudio(dataDir: string, progress: EvalProgress = ()
         parts.push(await decodeAudioFile(join(singleDir, f)));
         enrolFiles.add(f);
         try {
-          enrolments.set(id, await enrolVoice(concat(parts), vad));
-          break;
+          const enrolment = await enrolVoice(concat(parts), vad);
+          enrolments.set(id, enrolment);
+          if (enrolment.speechSec >= ENROL_TARGET_SEC) break;
         } catch (error) {
           if (!(error instanceof EnrolmentError)) throw error;
         }
@@ -182,6 +187,38 @@ export async function evaluateAudio(dataDir: string, progress: EvalProgress = ()
       }
     }
 
+    // 4. The exam's situation on real speech: a held-out candidate enrolled, someone else speaking over them
+    //    (overlap, both at the same level) or answering them (turn-taking).
+    const mixtures = { overlap: { windows: 0, flagged: 0 }, answer: { windows: 0, flagged: 0 }, candidatePart: { windows: 0, flagged: 0 }, pairs: 0 };
+    const heldIds = speakerIds.filter((id) => !tuning.has(id));
+    for (const [k, id] of heldIds.entries()) {
+      const own = singles.filter((f) => speakerOf(f) === id && !enrolFiles.has(f)).slice(0, MIXTURES_PER_SPEAKER);
+      for (const [j, f] of own.entries()) {
+        const otherId = heldIds[(k + 1 + (j % (heldIds.length - 1))) % heldIds.length]!;
+        const otherFile = singles.filter((g) => speakerOf(g) === otherId && !enrolFiles.has(g))[j]!;
+        const a = normalise(await decodeAudioFile(join(singleDir, f)));
+        const b = normalise(await decodeAudioFile(join(singleDir, otherFile)));
+        const overlapEnd = Math.min(a.length, b.length) / 16000;
+        const overlap = await analyzeAudio(sum(a, b), { vad, thresholds, enrolment: enrolments.get(id)! });
+        for (const w of overlap.windows) {
+          if (w.end > overlapEnd || w.end - w.start < MIN_WINDOW_SEC || w.voices === 0) continue;
+          mixtures.overlap.windows += 1;
+          mixtures.overlap.flagged += multiple(w) || w.foreign === true ? 1 : 0;
+        }
+        const turnAt = a.length / 16000;
+        const turns = await analyzeAudio(concat([a, b]), { vad, thresholds, enrolment: enrolments.get(id)! });
+        for (const w of turns.windows) {
+          if (w.end - w.start < MIN_WINDOW_SEC || w.voices === 0) continue;
+          const bucket = w.end <= turnAt ? mixtures.candidatePart : w.start >= turnAt ? mixtures.answer : null;
+          if (!bucket) continue;
+          bucket.windows += 1;
+          bucket.flagged += multiple(w) || w.foreign === true ? 1 : 0;
+        }
+        mixtures.pairs += 1;
+      }
+    }
+    const rate = (b: { windows: number; flagged: number }) => round(b.windows ? b.flagged / b.windows : null);
+
     const voicesAll = summary(voices.all);
     const speechAll = summary(speech.all);
     const falseRateHeld = blind.heldOut.windows ? blind.heldOut.flagged / blind.heldOut.windows : null;
@@ -210,6 +247,15 @@ export async function evaluateAudio(dataDir: string, progress: EvalProgress = ()
           foreignAuc: round(rocAuc(foreign.heldOut.other, foreign.heldOut.same)),
         },
         tuningSpeakers: [...tuning],
+        enrolSpeechSec: ENROL_TARGET_SEC,
+      },
+      enrolledMixtures: {
+        note: 'held-out speakers; candidate enrolled; another held-out speaker mixed in at the same level (overlap) or after the candidate (answer); flagged = multiple_voices or foreign',
+        pairs: mixtures.pairs,
+        overlapRecall: rate(mixtures.overlap),
+        answerRecall: rate(mixtures.answer),
+        candidatePartFalseRate: rate(mixtures.candidatePart),
+        windows: { overlap: mixtures.overlap.windows, answer: mixtures.answer.windows, candidatePart: mixtures.candidatePart.windows },
       },
       tuned: {
         note: 'thresholds re-derived from the tuning speakers of single-speaker/ (95th/99th percentiles of same-speaker scores); compare with `thresholds`',
@@ -241,5 +287,19 @@ function concat(parts: readonly Float32Array[]): Float32Array {
     out.set(p, offset);
     offset += p.length;
   }
+  return out;
+}
+
+/** Scales a clip to a common speech level (RMS 0.05), so that neither voice in a mixture drowns the other. */
+function normalise(x: Float32Array): Float32Array {
+  let e = 0;
+  for (const v of x) e += v * v;
+  const gain = 0.05 / Math.sqrt(e / Math.max(1, x.length) + 1e-12);
+  return x.map((v) => v * gain);
+}
+
+function sum(a: Float32Array, b: Float32Array): Float32Array {
+  const out = new Float32Array(Math.max(a.length, b.length));
+  for (let i = 0; i < out.length; i++) out[i] = (a[i] ?? 0) + (b[i] ?? 0);
   return out;
 }
