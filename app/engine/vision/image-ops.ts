@@ -34,15 +34,20 @@ export function cropToTensor(frame: Pixels, crop: Crop, outW: number, outH: numb
   const sin = Math.sin(crop.angle);
   const sx = crop.w / outW;
   const sy = crop.h / outH;
-  const black = norm.offset;
+  const mirror = crop.flip ? -1 : 1;
+  // The sampling position moves by a fixed step along a row: (du * cos, du * sin).
+  const du = sx * mirror;
+  const stepX = du * cos;
+  const stepY = du * sin;
+  const u0 = (0.5 * sx - crop.w / 2) * mirror;
+  const { scale, offset: shift } = norm;
+  const black = shift;
   let o = offset;
   for (let j = 0; j < outH; j++) {
     const v = (j + 0.5) * sy - crop.h / 2;
-    for (let i = 0; i < outW; i++) {
-      const uu = (i + 0.5) * sx - crop.w / 2;
-      const u = crop.flip ? -uu : uu;
-      const x = crop.cx + u * cos - v * sin - 0.5;
-      const y = crop.cy + u * sin + v * cos - 0.5;
+    let x = crop.cx + u0 * cos - v * sin - 0.5;
+    let y = crop.cy + u0 * sin + v * cos - 0.5;
+    for (let i = 0; i < outW; i++, x += stepX, y += stepY) {
       const x0 = Math.floor(x);
       const y0 = Math.floor(y);
       if (x0 < -1 || y0 < -1 || x0 >= width || y0 >= height) {
@@ -53,18 +58,32 @@ export function cropToTensor(frame: Pixels, crop: Crop, outW: number, outH: numb
       }
       const fx = x - x0;
       const fy = y - y0;
-      const xa = Math.min(Math.max(x0, 0), width - 1);
-      const xb = Math.min(Math.max(x0 + 1, 0), width - 1);
-      const ya = Math.min(Math.max(y0, 0), height - 1);
-      const yb = Math.min(Math.max(y0 + 1, 0), height - 1);
-      const p00 = (ya * width + xa) * 3;
-      const p10 = (ya * width + xb) * 3;
-      const p01 = (yb * width + xa) * 3;
-      const p11 = (yb * width + xb) * 3;
+      let p00: number;
+      let p10: number;
+      let p01: number;
+      let p11: number;
+      if (x0 >= 0 && y0 >= 0 && x0 + 1 < width && y0 + 1 < height) {
+        p00 = (y0 * width + x0) * 3;
+        p10 = p00 + 3;
+        p01 = p00 + width * 3;
+        p11 = p01 + 3;
+      } else {
+        // Edge pixels: clamp to the border, as TensorFlow's crop-and-resize does.
+        const xa = Math.min(Math.max(x0, 0), width - 1);
+        const xb = Math.min(Math.max(x0 + 1, 0), width - 1);
+        const ya = Math.min(Math.max(y0, 0), height - 1);
+        const yb = Math.min(Math.max(y0 + 1, 0), height - 1);
+        p00 = (ya * width + xa) * 3;
+        p10 = (ya * width + xb) * 3;
+        p01 = (yb * width + xa) * 3;
+        p11 = (yb * width + xb) * 3;
+      }
       for (let c = 0; c < 3; c++) {
-        const top = data[p00 + c]! + (data[p10 + c]! - data[p00 + c]!) * fx;
-        const bottom = data[p01 + c]! + (data[p11 + c]! - data[p01 + c]!) * fx;
-        out[o++] = (top + (bottom - top) * fy) * norm.scale + norm.offset;
+        const a = data[p00 + c]!;
+        const b = data[p01 + c]!;
+        const top = a + (data[p10 + c]! - a) * fx;
+        const bottom = b + (data[p11 + c]! - b) * fx;
+        out[o++] = (top + (bottom - top) * fy) * scale + shift;
       }
     }
   }
