@@ -41,6 +41,22 @@ function NumberField({ path, label }: { path: string; label: ReactNode }) {
   );
 }
 
+/** The raw text stays as typed (blank lines included) while the policy gets the list of addresses. */
+function OriginsField({ initial, onChange }: { initial: readonly string[]; onChange: (origins: string[]) => void }) {
+  const [text, setText] = useState(initial.join('\n'));
+  return (
+    <textarea
+      rows={3}
+      value={text}
+      data-path="allowedOrigins"
+      onChange={(e) => {
+        setText(e.target.value);
+        onChange(e.target.value.split('\n').map((l) => l.trim()).filter(Boolean));
+      }}
+    />
+  );
+}
+
 function Unlock() {
   const { phase, lockMessage, unlock } = useSettingsStore();
   const [typed, setTyped] = useState('');
@@ -121,7 +137,7 @@ export function SettingsScreen() {
       </fieldset>
       <label className="field">
         <span>Allowed exam sites, one address per line (the first is where the exam opens)</span>
-        <textarea rows={3} value={origins.join('\n')} data-path="allowedOrigins" onChange={(e) => void s.edit('allowedOrigins', e.target.value.split('\n').map((l) => l.trim()).filter(Boolean))} />
+        <OriginsField initial={origins} onChange={(list) => void s.edit('allowedOrigins', list)} />
         {s.problem?.field.startsWith('allowedOrigins') && (
           <span className="field-error" role="alert">
             {s.problem.field}: {s.problem.rule}

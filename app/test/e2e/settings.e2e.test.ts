@@ -1,0 +1,57 @@
+/** Invigilator settings in Chromium: behind a password, validated by the engine's policy schema, saved, opened by link. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect } from 'vitest';
+import { snap, test } from './fixtures';
+
+describe('invigilator settings in Chromium', () => {
+  test('edit a policy behind the password, see the schema refuse bad values, save it, and open it by link', async ({ shell, page }) => {
+    await page.goto(`${shell.url}#/settings`);
+    await snap(page, 'settings-01-locked');
+    await page.getByLabel('Invigilator password').fill('short');
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByText('The password must be at least 8 characters.').waitFor();
+    await page.getByLabel('Invigilator password').fill('invigilate-2026');
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByText('The invigilator password for this computer is now set.').waitFor();
+
+    const fps = page.locator('input[data-path="processingFps"]');
+    await fps.fill('90');
+    const problem = page.getByTestId('settings-problem');
+    await problem.waitFor();
+    expect(await problem.textContent()).toMatch(/processingFps.*30/);
+    expect(await fps.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByRole('button', { name: 'Save policy' }).isDisabled()).toBe(true);
+    await snap(page, 'settings-02-invalid');
+    await fps.fill('6');
+    await page.locator('textarea[data-path="allowedOrigins"]').fill('not a web address');
+    await problem.waitFor();
+    expect(await problem.textContent()).toMatch(/allowedOrigins\.0/);
+    await page.locator('textarea[data-path="allowedOrigins"]').fill('https://exam.example.org/');
+    await problem.waitFor({ state: 'detached' });
+
+    await page.getByTestId('policy-name').fill('maths-101');
+    await page.getByLabel(/New quit password/).fill('let-me-out-please');
+    await page.getByRole('button', { name: 'Save policy' }).click();
+    const saved = page.getByTestId('settings-saved');
+    await saved.waitFor();
+    await snap(page, 'settings-03-saved');
+    const file = join(shell.home, 'policies', 'maths-101.json');
+    expect(await saved.textContent()).toBe(`Saved to ${file}`);
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as { processingFps: number; allowedOrigins: string[]; quitPasswordHash: string };
+    expect(stored).toMatchObject({ processingFps: 6, allowedOrigins: ['https://exam.example.org/'] });
+    expect(stored.quitPasswordHash).toMatch(/^scrypt\$/);
+    expect(readFileSync(file, 'utf8')).not.toContain('let-me-out-please');
+
+    await page.getByRole('button', { name: 'Lock' }).click();
+    await page.getByLabel('Invigilator password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByText('That password is not right.').waitFor();
+
+    // A vigil://exam?policy=maths-101 link opens the page with this parameter.
+    await page.goto(`${shell.url}?policy=maths-101`);
+    const loaded = page.getByTestId('policy-loaded');
+    await loaded.waitFor();
+    expect(await loaded.textContent()).toMatch(/maths-101 is ready: camera analysed 6 times a second; 1 exam site/);
+  });
+});
