@@ -10,7 +10,8 @@
         }],
         ["OS=='win'", {
           "sources": ["src/win_hook.cc"],
-          "libraries": ["user32.lib"]
+          "libraries": ["user32.lib"],
+          "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/std:c++17", "/utf-8"] } }
         }],
         ["OS=='mac'", {
           "sources": ["src/mac_kiosk.mm"],

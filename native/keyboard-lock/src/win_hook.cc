@@ -7,6 +7,8 @@
 
 #include <atomic>
 #include <cctype>
+#include <cstdint>
+#include <cstdlib>
 #include <mutex>
 #include <string>
 #include <thread>
