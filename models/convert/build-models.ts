@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { loadVerifiedModel, sileroManifestEntry } from '../../app/engine/audio/vad-model';
 import { CATALOG, SOURCE_PACKAGE, type CatalogEntry } from './catalog';
 import { Manifest, type ManifestEntry } from './manifest';
 import { readTfjsGraph } from './tfjs-graph';
@@ -54,11 +55,20 @@ export function buildModel(entry: CatalogEntry, outDir: string): ManifestEntry {
   };
 }
 
+/** Models that are ONNX already: copied unchanged (their owners check the sha256 at load), listed in the manifest. */
+const COPIED: readonly { entry: ManifestEntry; bytes: () => Uint8Array }[] = [{ entry: sileroManifestEntry, bytes: () => loadVerifiedModel() }];
+
 export function buildModels(outDir: string, onModel: (name: string, index: number, total: number) => void = () => {}): Manifest {
   mkdirSync(outDir, { recursive: true });
+  const total = CATALOG.length + COPIED.length;
   const models = CATALOG.map((entry, i) => {
-    onModel(entry.name, i, CATALOG.length);
+    onModel(entry.name, i, total);
     return buildModel(entry, outDir);
+  });
+  COPIED.forEach(({ entry, bytes }, i) => {
+    onModel(entry.name, CATALOG.length + i, total);
+    writeFileSync(join(outDir, entry.file), bytes());
+    models.push(entry);
   });
   const manifest: Manifest = { converter: { version: CONVERTER_VERSION, opset: OPSET }, models };
   writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify(Manifest.parse(manifest), null, 2)}\n`);
@@ -79,11 +89,11 @@ export function readManifest(outDir: string): Manifest | null {
 export function modelsUpToDate(outDir: string): boolean {
   const manifest = readManifest(outDir);
   if (!manifest || manifest.converter.version !== CONVERTER_VERSION) return false;
-  return CATALOG.every((entry) => {
-    const m = manifest.models.find((x) => x.name === entry.name);
-    const path = join(outDir, `${entry.name}.onnx`);
-    return m !== undefined && m.recipe === recipeOf(entry) && existsSync(path) && sha256(readFileSync(path)) === m.sha256;
-  });
+  const fresh = (m: ManifestEntry | undefined, recipe: string) => m !== undefined && m.recipe === recipe && existsSync(join(outDir, m.file)) && sha256(readFileSync(join(outDir, m.file))) === m.sha256;
+  return (
+    CATALOG.every((entry) => fresh(manifest.models.find((x) => x.name === entry.name), recipeOf(entry))) &&
+    COPIED.every(({ entry }) => fresh(manifest.models.find((x) => x.name === entry.name), entry.recipe))
+  );
 }
 
 /**
