@@ -9,12 +9,10 @@ import { join } from 'node:path';
 import { unmappedIn } from './config';
 import { curvesPng } from './curves';
 import type { TemporalMetadata } from './metadata';
+import { CURVES_FILE, METADATA_FILE, MODEL_FILE } from './model-files';
 import { INPUT_NAME, OPSET, OUTPUT_NAME, exportOnnx } from './onnx-export';
 import type { TrainResult } from './trainer';
 
-export const MODEL_FILE = 'model.onnx';
-export const METADATA_FILE = 'metadata.json';
-export const CURVES_FILE = 'curves.png';
 
 export const DATA_NOTE =
   'Every row of a video carries the same label (the tables label whole recordings, not moments), so the test figures say how well windows are told apart between a cheating and a non-cheating recording, not whether the model finds the moment of cheating.';

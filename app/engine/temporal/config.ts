@@ -49,6 +49,11 @@ export const DEFAULT_CONFIG: TrainConfig = {
   columns: TEMPORAL_COLUMNS,
 };
 
+/** Gates per cell: LSTM i, o, f, c; GRU z, r, h (ONNX's orders, which network.ts keeps). */
+export function gatesOf(kind: RecurrentKind): number {
+  return kind === 'lstm' ? 4 : 3;
+}
+
 /** Frames between two windows' starts, i.e. how often a live score comes. */
 export function windowStride(config: Pick<TrainConfig, 'window' | 'overlap'>): number {
   return config.window - config.overlap;

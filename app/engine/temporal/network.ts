@@ -9,7 +9,7 @@
  * Autodiff and Adam still come from TensorFlow.js.
  */
 import seedrandom from 'seedrandom';
-import type { RecurrentKind } from './config';
+import { gatesOf, type RecurrentKind } from './config';
 import { tf } from './tf-backend';
 
 export interface RecurrentLayer {
@@ -39,10 +39,6 @@ export interface NetworkWeights {
   readonly layers: readonly { W: Float32Array; R: Float32Array; b: Float32Array }[];
   readonly denseW: Float32Array;
   readonly denseB: Float32Array;
-}
-
-export function gatesOf(kind: RecurrentKind): number {
-  return kind === 'lstm' ? 4 : 3;
 }
 
 /** PyTorch's initialisation, U(-1/sqrt(hidden), 1/sqrt(hidden)) for every weight, drawn from a seeded stream. */

@@ -10,7 +10,8 @@
  */
 import onnxProto from 'onnx-proto';
 import type { TemporalColumn } from '../features/schema';
-import { gatesOf, type NetworkWeights } from './network';
+import { gatesOf } from './config';
+import type { NetworkWeights } from './network';
 import type { Scaler } from './scaler';
 
 const { onnx } = onnxProto;

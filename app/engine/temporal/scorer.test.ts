@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,6 +101,16 @@ describe('TemporalScorer', () => {
     await expect(TemporalScorer.load(dir)).rejects.toThrow(/metadata.json: no such file/);
     writeFileSync(join(dir, 'metadata.json'), '{"format": "something-else"}');
     await expect(TemporalScorer.load(dir)).rejects.toThrow(/metadata.json: not temporal model metadata \(format:/);
+  });
+
+  it('loads onnxruntime-node only: no TensorFlow.js (a dev dependency, for training) in a session', () => {
+    const probe = `
+      import { createRequire } from 'node:module';
+      await import(${JSON.stringify(join(import.meta.dirname, 'scorer.ts'))});
+      const loaded = Object.keys(createRequire(import.meta.url).cache);
+      console.log(JSON.stringify({ tf: loaded.some((p) => p.includes('@tensorflow')), ort: loaded.some((p) => p.includes('onnxruntime-node')) }));`;
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], { encoding: 'utf8' });
+    expect(JSON.parse(result.stdout)).toEqual({ tf: false, ort: true });
   });
 
   it('runs without a default model and says why', async () => {

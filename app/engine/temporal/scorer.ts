@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { toTemporalRow, type FrameFeatures } from '../features/schema';
 import { modelsDir } from '../paths';
-import { METADATA_FILE } from './artifacts';
 import { windowStride } from './config';
 import { TemporalDataError } from './errors';
 import { TemporalMetadata } from './metadata';
+import { METADATA_FILE } from './model-files';
 
 export interface TemporalScore {
   /** Session time of the window's last frame (seconds). */
