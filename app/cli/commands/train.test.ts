@@ -23,7 +23,8 @@ function dataFolder(options: { dropColumns?: string[] } = {}): string {
   return dir;
 }
 
-describe('vigil train', () => {
+// Each case spawns `vigil` (tsx, and TensorFlow.js for training) once or several times: seconds each on a busy machine.
+describe('vigil train', { timeout: 180_000 }, () => {
   it('temporal: prints a line per epoch and writes model.onnx, metadata.json and curves.png', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'vigil-out-')), 'model');
     const { code, stdout, stderr } = vigil(['train', 'temporal', '--data', dataFolder(), '--out', out, '--model', 'gru', '--columns', 'live', '--epochs', '2', '--hidden', '8']);
