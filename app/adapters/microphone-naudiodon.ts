@@ -10,14 +10,17 @@ import { chooseInputDevice, NoInputDeviceError, type AudioDevice, type AudioInpu
 
 const require = createRequire(import.meta.url);
 const RATE = 16_000;
-const STARTUP_GRACE_SEC = 2;
+const STARTUP_GRACE_SEC = 5;
+/** Sound-card and system clocks drift apart (~0.01 %, about a second in a long exam): re-anchor beyond this
+ * (well above the delivery jitter of a busy event loop, which must not make a gap). */
+const MAX_DRIFT_SEC = 2;
 
 export interface MicrophoneOptions {
   /** Device id or part of its name; default: the system's default input. */
   readonly device?: number | string;
   /** Session clock in seconds (default: seconds since start). */
   readonly clock?: () => number;
-  /** No data for this long means the device is lost. */
+  /** No data for this long means the device is lost (default 2 s). */
   readonly lostAfterSec?: number;
   /** How often to look for the device again after a loss. */
   readonly retrySec?: number;
@@ -124,9 +127,10 @@ export class NaudiodonMicrophone implements AudioSource, AudioInputDevices {
     this.lastData = performance.now();
     const samples = new Float32Array(Math.floor(buffer.length / 4));
     new Uint8Array(samples.buffer).set(buffer.subarray(0, samples.length * 4));
-    if (!this.anchored) {
-      // The first buffer after (re)opening: place it on the session clock, ending now.
-      this.nextT = Math.max(0, this.clock() - samples.length / RATE);
+    const endingNow = Math.max(0, this.clock() - samples.length / RATE);
+    if (!this.anchored || Math.abs(endingNow - this.nextT) > MAX_DRIFT_SEC) {
+      // The first buffer after (re)opening, or drift: place it on the session clock, ending now.
+      this.nextT = endingNow;
       this.anchored = true;
     }
     if (this.lost) {
@@ -148,10 +152,10 @@ export class NaudiodonMicrophone implements AudioSource, AudioInputDevices {
   private check(): void {
     const now = performance.now();
     if (!this.lost) {
-      if (now - this.lastData > (this.options.lostAfterSec ?? 1) * 1000) this.markLost(`no audio for ${this.options.lostAfterSec ?? 1} s`);
+      if (now - this.lastData > (this.options.lostAfterSec ?? 2) * 1000) this.markLost(`no audio for ${this.options.lostAfterSec ?? 2} s`);
       return;
     }
-    if (this.io && now - this.lastData > (this.options.lostAfterSec ?? 1) * 1000) void this.close(); // reopened but silent: retry
+    if (this.io && now - this.lastData > (this.options.lostAfterSec ?? 2) * 1000) void this.close(); // reopened but silent: retry
     if (now < this.retryAt || this.io) return;
     this.retryAt = now + (this.options.retrySec ?? 1) * 1000;
     try {
