@@ -6,7 +6,7 @@ const MARK: Record<CheckResult['status'], string> = { ok: 'ok  ', warn: 'warn', 
 export function registerDoctor(program: Command): void {
   program
     .command('doctor')
-    .description('check this machine: Node, native modules, models, data folder, ffmpeg, evaluation data')
+    .description('check this machine: Node, native modules, models, data folder, ffmpeg, evaluation data, and the exam checks (VM, prohibited processes, displays, remote session, input hook, keyboard lock, camera, microphone)')
     .option('--json', 'print one JSON object instead of a table')
     .action(async (options: { json?: boolean }) => {
       const checks = await runChecks();

@@ -13,6 +13,7 @@ describe('exam policy', () => {
     expect(p.risk).toMatchObject({ borderline: 0.2, suspicious: 0.4, highRisk: 0.65 });
     expect(p.calibration.seconds).toBe(8);
     expect(p.processingFps).toBe(12);
+    expect(p.os).toMatchObject({ prohibitedProcesses: 'warn', virtualMachine: 'warn', remoteSession: 'refuse_to_start' });
   });
 
   it('names the field and the rule an invalid policy breaks', () => {
@@ -20,6 +21,7 @@ describe('exam policy', () => {
     expect(() => parsePolicy({ calibration: { seconds: 3 } }, 'exam.json')).toThrow(/calibration\.seconds/);
     expect(() => parsePolicy({ detectors: { webcam: true } }, 'exam.json')).toThrow(/detectors.*webcam|Unrecognized key/);
     expect(() => parsePolicy({ risk: { borderline: 0.5, suspicious: 0.4 } })).toThrow(/risk thresholds must increase/);
+    expect(() => parsePolicy({ os: { remoteSession: 'maybe' } }, 'exam.json')).toThrow(/^exam\.json: os\.remoteSession: /);
   });
 
   it('refuses a policy file that is missing or not JSON, naming the file', () => {

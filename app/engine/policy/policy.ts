@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { readFileSync } from 'node:fs';
+import { OsPolicy } from '../signals/os-policy';
 
 /** Alert types the engine knows (DESIGN.md, Contracts). */
 export const ALERT_TYPES = [
@@ -117,6 +118,8 @@ export const ExamPolicy = z
     evidence: z.object({ preRollSec: z.number().min(0).max(30).default(3), postRollSec: z.number().min(0).max(30).default(3) }).strict().prefault({}),
     /** High-activity periods: windows of this length with at least minAlerts alert starts. */
     highActivity: z.object({ windowSec: z.number().min(5).default(60), minAlerts: z.number().int().min(2).default(3) }).strict().prefault({}),
+    /** The operating system: prohibited programs, VMs, remote sessions, displays, keyboard lock (signals/os-policy.ts). */
+    os: OsPolicy.prefault({}),
     allowedOrigins: z.array(z.string().url()).default([]),
     quitPasswordHash: z.string().optional(),
   })
