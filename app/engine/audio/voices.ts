@@ -70,6 +70,10 @@ export function judgeWindow(
       blockScores.push(glrPerFrame(enrolment.stats, GaussianStats.of(speechFrames.slice(i, i + BLOCK_FRAMES), VOICE_FIRST, VOICE_DIMS)));
     }
     if (blockScores.length >= 2 && Math.max(...blockScores) > thresholds.foreignBlock && Math.min(...blockScores) < thresholds.candidateBlock) reasons.push('candidate_and_other');
+    // With the candidate enrolled, a change of voice is only another person if some of the window is not the
+    // candidate: a candidate who changes tone between two sentences must not count as two people.
+    const notCandidateAnywhere = foreign || blockScores.some((b) => b > thresholds.foreign);
+    if (!notCandidateAnywhere && reasons.includes('voice_change')) reasons.splice(reasons.indexOf('voice_change'), 1);
   }
   const voices = reasons.includes('voice_change') || reasons.includes('candidate_and_other') ? 2 : 1;
   return { start, end, speechSec, maxSpeechProb, voices, changeScore: change, foreignScore, blockScores, foreign, reasons };
