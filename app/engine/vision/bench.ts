@@ -29,6 +29,10 @@ export interface BenchVisionResult {
   facesPerFrameOurs: number;
   facesPerFramePeer: number;
   warmupFrames: number;
+  /** Face core only (detector, mesh, iris), both sides: the like-for-like model comparison. */
+  faceCoreOursMsMedian: number;
+  faceCorePeerMsMedian: number;
+  faceCoreSpeedup: number;
   /** Context for the figures: the machine is shared, and a busy one slows both sides. */
   cpus: number;
   loadAverage1m: number;
@@ -84,7 +88,7 @@ async function timePass(clips: string[], o: BenchOptions, step: (f: RgbFrame) =>
 export async function benchVision(dataDir: string, options: Partial<BenchOptions> = {}, onProgress: (done: number, total: number, detail: string) => void = () => {}): Promise<BenchVisionResult> {
   const o = { ...BENCH_DEFAULTS, ...options };
   const clips = benchClips(dataDir);
-  const total = clips.length * o.framesPerClip * 3;
+  const total = clips.length * o.framesPerClip * 5;
   let done = 0;
   let size = '';
   let rss = 0;
@@ -93,25 +97,28 @@ export async function benchVision(dataDir: string, options: Partial<BenchOptions
     onProgress(++done, total, detail);
   };
 
-  const ours = async (threads: number) => {
-    const vision = await VisionPipeline.open({ threads });
+  const ours = async (threads: number, faceCore = false) => {
+    const vision = await VisionPipeline.open(faceCore ? { threads, objectsEverySec: 0, livenessEverySec: 0, emotionEverySec: 0, identityEverySec: 0 } : { threads });
     try {
       return await timePass(clips, o, async (f) => {
         size = `${f.width}x${f.height}`;
         // A new clip is a new video: forget the tracked face, as a new session would.
         if (f.index === 0) vision.reset();
         return (await vision.process(f)).features.face_count;
-      }, tick(`ours, ${threads} thread${threads > 1 ? 's' : ''}`));
+      }, tick(`ours${faceCore ? ' face core' : ''}, ${threads} thread${threads > 1 ? 's' : ''}`));
     } finally {
       await vision.release();
     }
   };
   const one = await ours(1);
   const two = await ours(2);
+  const core = await ours(1, true);
   const rssMB = rss / 2 ** 20;
 
-  const peer = await openHumanPeer();
+  const peer = await openHumanPeer('full');
   const theirs = await timePass(clips, o, async (f) => (await peer.detect(f)).faces, tick('peer'));
+  const peerCore = await openHumanPeer('faceCore');
+  const theirCore = await timePass(clips, o, async (f) => (await peerCore.detect(f)).faces, tick('peer face core'));
 
   const oursMsMedian = pct(one.ms, 0.5);
   const peerMsMedian = pct(theirs.ms, 0.5);
@@ -131,6 +138,9 @@ export async function benchVision(dataDir: string, options: Partial<BenchOptions
     facesPerFrameOurs: round(one.found / one.ms.length),
     facesPerFramePeer: round(theirs.found / theirs.ms.length),
     warmupFrames: o.warmup,
+    faceCoreOursMsMedian: round(pct(core.ms, 0.5)),
+    faceCorePeerMsMedian: round(pct(theirCore.ms, 0.5)),
+    faceCoreSpeedup: round(pct(theirCore.ms, 0.5) / pct(core.ms, 0.5)),
     cpus: cpus().length,
     loadAverage1m: round(loadavg()[0] ?? 0),
   };

@@ -12,6 +12,7 @@ import { sourcePackageDir } from '../../../models/convert/build-models';
 import type { RgbFrame } from '../media/frames';
 
 const require = createRequire(import.meta.url);
+let routerRegistered = false;
 
 interface Tensor {
   dispose(): void;
@@ -21,6 +22,7 @@ interface TfCore {
   getBackend(): string;
   version_core: string;
   io: { registerLoadRouter(router: (url: string | string[]) => unknown): void };
+  env(): { getBool(flag: string): boolean };
 }
 interface HumanResult {
   face: unknown[];
@@ -63,7 +65,8 @@ export interface Peer {
   detect(frame: RgbFrame): Promise<{ faces: number; objects: number }>;
 }
 
-export async function openHumanPeer(): Promise<Peer> {
+/** `full`: the same work as our live pipeline; `faceCore`: detector, mesh and iris only. */
+export async function openHumanPeer(scope: 'full' | 'faceCore' = 'full'): Promise<Peer> {
   let tf: TfCore;
   try {
     tf = require('@tensorflow/tfjs-core') as TfCore;
@@ -72,7 +75,9 @@ export async function openHumanPeer(): Promise<Peer> {
     throw new Error('bench vision: the peer needs the dev dependencies @tensorflow/tfjs-core and @tensorflow/tfjs-backend-wasm (npm install)');
   }
   // human's Node build loads models by URL; file:// is answered from node_modules here.
-  tf.io.registerLoadRouter((url) => (typeof url === 'string' && url.startsWith('file://') ? fileLoader(url) : null));
+  if (!routerRegistered) tf.io.registerLoadRouter((url) => (typeof url === 'string' && url.startsWith('file://') ? fileLoader(url) : null));
+  routerRegistered = true;
+  const full = scope === 'full';
   const pkg = sourcePackageDir();
   const { Human } = require(join(pkg, 'dist', 'human.node-wasm.js')) as { Human: new (config: object) => HumanInstance };
   const human = new Human({
@@ -84,8 +89,8 @@ export async function openHumanPeer(): Promise<Peer> {
     // equivalent of our tracking and lower rates.
     cacheSensitivity: 0,
     filter: { enabled: false },
-    face: { enabled: true, detector: { rotation: true }, mesh: { enabled: true }, iris: { enabled: true }, attention: { enabled: false }, antispoof: { enabled: true }, liveness: { enabled: true }, emotion: { enabled: true }, description: { enabled: true } },
-    object: { enabled: true, modelPath: 'centernet.json' },
+    face: { enabled: true, detector: { rotation: true }, mesh: { enabled: true }, iris: { enabled: true }, attention: { enabled: false }, antispoof: { enabled: full }, liveness: { enabled: full }, emotion: { enabled: full }, description: { enabled: full } },
+    object: { enabled: full, modelPath: 'centernet.json' },
     body: { enabled: false },
     hand: { enabled: false },
     gesture: { enabled: false },
@@ -93,7 +98,7 @@ export async function openHumanPeer(): Promise<Peer> {
   });
   await human.load();
   return {
-    name: `@vladmandic/human ${human.version} on TensorFlow.js ${tf.version_core} (${tf.getBackend()})`,
+    name: `@vladmandic/human ${human.version} on TensorFlow.js ${tf.version_core} (${tf.getBackend()}${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? ', SIMD' : ''})`,
     async detect(frame) {
       const input = tf.tensor(frame.data, [1, frame.height, frame.width, 3], 'int32');
       try {
