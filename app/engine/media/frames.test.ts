@@ -44,6 +44,15 @@ describe('openFrames', () => {
     expect(Array.from(frame.data.subarray(0, 3))).toEqual([255, 0, 0]);
   });
 
+  it('gives RGB for a grayscale image of odd size, with equal channels in every pixel', async () => {
+    const gray = join(dir, 'gray.png');
+    ffmpeg('-f', 'lavfi', '-i', 'testsrc=size=31x19,format=gray', '-frames:v', '1', gray);
+    const frame = await readImage(gray);
+    expect(frame).toMatchObject({ width: 31, height: 19 });
+    expect(frame.data.length).toBe(31 * 19 * 3);
+    for (let i = 0; i < frame.data.length; i += 3) expect([frame.data[i + 1], frame.data[i + 2]]).toEqual([frame.data[i], frame.data[i]]);
+  });
+
   it('keeps the frames before the damage in a truncated video', async () => {
     const clip = join(dir, 'long.mp4');
     ffmpeg('-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=24:duration=4', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', clip);
