@@ -132,6 +132,11 @@ export const channels = {
     request: z.object({ sessionId: SessionId, t: Seconds, width: z.number().int().min(16).max(640), height: z.number().int().min(16).max(480), rgb: z.string().max(FRAME_MAX_BASE64) }).strict(),
     response: FrameOutcome,
   },
+  /** Microphone audio from the candidate app: 16 kHz mono 16-bit PCM as base64, at most 2 s per chunk. */
+  'session.audio': {
+    request: z.object({ sessionId: SessionId, t: Seconds, samples: z.string().max(Math.ceil((2 * 16_000 * 2) / 3) * 4) }).strict(),
+    response: z.object({ opened: FrameOutcome.shape.opened, flagged: z.boolean() }),
+  },
   'session.evidence': {
     request: z.object({ sessionId: SessionId, start: Seconds, end: Seconds, mime: z.string().regex(/^(video|audio)\/[\w.+-]+(;.*)?$/).max(100), data: z.string().max(SEGMENT_MAX_BASE64) }).strict(),
     response: z.object({ held: z.number().int() }),

@@ -25,6 +25,7 @@ const _engineFitsContract: { [C in Channel]: Fits<C> } = {
   'identity.frame': true,
   'session.start': true,
   'session.frame': true,
+  'session.audio': true,
   'session.evidence': true,
   'session.calibrate': true,
   'session.finish': true,

@@ -11,6 +11,7 @@ import { vigilHome } from '../paths';
 import type { Store } from '../storage/store';
 import type { Severity } from '../rules/alert';
 import { analyzerFor, loadFrameAnalyzer } from './frame-analyzer';
+import { LiveAudio } from './live-audio';
 import { IdentityChallenge, type IdentityProgress } from './identity-challenge';
 import { EVIDENCE_SEGMENT_SEC, LiveSession, type FrameOutcome } from './live-session';
 import { hashPassword, verifyPassword } from './password';
@@ -28,6 +29,7 @@ export interface LiveApi {
   'identity.frame'(params: { t: number; width: number; height: number; rgb: string }): Promise<IdentityProgress>;
   'session.start'(params: { policy: Record<string, unknown>; studentId?: string; examId?: string }): Promise<{ sessionId: string; vision: { available: boolean; reason: string | null }; processingFps: number; segmentSec: number; calibrationSeconds: number }>;
   'session.frame'(params: { sessionId: string; t: number; width: number; height: number; rgb: string }): Promise<FrameOutcome>;
+  'session.audio'(params: { sessionId: string; t: number; samples: string }): Promise<{ opened: FrameOutcome['opened']; flagged: boolean }>;
   'session.evidence'(params: { sessionId: string; start: number; end: number; mime: string; data: string }): Promise<{ held: number }>;
   'session.calibrate'(params: { sessionId: string }): Promise<{ status: 'SUCCESS' | 'FAILED' | 'SKIPPED'; reasons: string[]; framesSeen: number; framesAccepted: number; minFrames: number; analysed: boolean; framesReceived: number }>;
   'session.finish'(params: { sessionId: string }): Promise<FinishedSession>;
@@ -164,7 +166,8 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
       const analyzer = await analyzerFor(parsed.policy);
       if (analyzer.available) analyzer.analyzer.reset();
       const notes = [identityNote ?? (parsed.policy.detectors.identity ? 'Identity: not checked by Vigil (no face enrolled).' : 'Identity: not checked (off in this exam policy).')];
-      const live = new LiveSession({ policy: parsed.policy, analyzer, store: deps.store, workDir: join(home, 'live'), studentId: studentId ?? null, examId: examId ?? null, notes });
+      const audio = parsed.policy.detectors.audio ? await LiveAudio.open() : undefined;
+      const live = new LiveSession({ policy: parsed.policy, analyzer, store: deps.store, workDir: join(home, 'live'), studentId: studentId ?? null, examId: examId ?? null, notes, audio });
       sessions.set(live.id, live);
       return {
         sessionId: live.id,
@@ -177,6 +180,12 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
     async 'session.frame'({ sessionId, t, width, height, rgb }) {
       const s = session(sessionId);
       return s.pushFrame({ width, height, data: rgbBytes(rgb, width, height), t, index: 0 });
+    },
+    async 'session.audio'({ sessionId, t, samples }) {
+      const pcm = Buffer.from(samples, 'base64');
+      if (pcm.byteLength % 2 !== 0) throw new RpcFailure('bad_audio', `audio chunk is ${pcm.byteLength} bytes; 16-bit samples need an even count`);
+      const ints = new Int16Array(pcm.buffer, pcm.byteOffset, pcm.byteLength / 2);
+      return session(sessionId).pushAudio(t, Float32Array.from(ints, (v) => v / 32768));
     },
     async 'session.evidence'({ sessionId, start, end, mime, data }) {
       const bytes = new Uint8Array(Buffer.from(data, 'base64'));

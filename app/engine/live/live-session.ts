@@ -17,6 +17,7 @@ import { scoreIntervals } from '../scoring/intervals';
 import { analyzeRecording } from '../session/analyze-recording';
 import type { Store } from '../storage/store';
 import { LiveEvidenceBuffer, type EvidenceSegment } from './evidence-buffer';
+import type { LiveAudio } from './live-audio';
 import type { AnalyzerAvailability } from './frame-analyzer';
 import { explainAlert } from './warnings';
 
@@ -44,6 +45,8 @@ export interface LiveSessionOptions {
   examId?: string | null;
   /** Lines for the report from steps before the session (the identity check). */
   notes?: string[];
+  /** The microphone pipeline, when the policy's audio detector is on and the candidate app sends audio. */
+  audio?: LiveAudio;
 }
 
 /** Segments the candidate app records; the rolling window holds the pre-roll plus two of them. */
@@ -94,6 +97,18 @@ export class LiveSession {
     return { analysed: true, faceCount: features.face_count, opened, flagged: this.updateKeepRanges() };
   }
 
+  /** Microphone samples (16 kHz mono) from session time `t`; speech warnings come back as soon as a segment closes. */
+  async pushAudio(t: number, samples: Float32Array): Promise<{ opened: LiveAlertNotice[]; flagged: boolean }> {
+    this.assertOpen();
+    const audio = this.options.audio;
+    if (!audio) return { opened: [], flagged: false };
+    const alerts = await audio.push(t, samples);
+    this.lastT = Math.max(this.lastT, t + samples.length / 16_000);
+    this.closed.push(...alerts);
+    const opened = alerts.map((a) => ({ type: a.type, severity: a.severity, start: a.start, why: explainAlert(a.type, this.options.policy) }));
+    return { opened, flagged: this.updateKeepRanges() };
+  }
+
   addEvidence(segment: EvidenceSegment): { held: number } {
     this.assertOpen();
     this.lastT = Math.max(this.lastT, segment.end);
@@ -136,9 +151,12 @@ export class LiveSession {
     notes.push(...(this.options.notes ?? []));
     notes.push(`Live session: ${this.framesReceived} camera frames received at ${policy.processingFps} fps.`);
     const frames = analyzer.available ? this.frames : [];
+    const audio = this.options.audio;
+    const audioAlerts = audio ? await audio.finish() : [];
+    if (audio) notes.push(`Microphone: ${Math.round(audio.received)} s of audio analysed on this computer.`);
     try {
       const report = await analyzeRecording(
-        { source: 'live', durationSec: this.lastT, hasVideo: analyzer.available, hasAudio: false, frames },
+        { source: 'live', durationSec: this.lastT, hasVideo: analyzer.available, hasAudio: audio !== undefined && audio.received > 0, frames, extraAlerts: () => audioAlerts },
         { policy, store, evidence: this.evidence, studentId: this.options.studentId ?? null, examId: this.options.examId ?? null, notes },
       );
       // Only a stored report ends the session: after a failure the candidate app may try again, and the

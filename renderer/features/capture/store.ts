@@ -6,6 +6,7 @@ import { create } from 'zustand';
 import type { FinishedSession, FrameOutcome, PolicyView, ResponseOf } from '../../../app/ipc/contract';
 import { invoke } from '../../lib/ipc-client';
 import { openCamera } from './camera';
+import { startAudioSender } from './audio-sender';
 import { startEvidenceRecorder, type RecorderHandle, type SegmentInfo } from './evidence-recorder';
 import { startFrameSender } from './frame-sender';
 import { problemFrom } from '../flow/problems';
@@ -51,6 +52,7 @@ export interface CaptureState {
 
 let origin = 0;
 let sender: { stop(): void } | undefined;
+let audioSender: { stop(): Promise<void> } | undefined;
 let recorder: RecorderHandle | undefined;
 let nextWarning = 0;
 let hidden: HTMLVideoElement | undefined;
@@ -67,6 +69,9 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
   const stopCapture = async () => {
     sender?.stop();
     sender = undefined;
+    const a = audioSender;
+    audioSender = undefined;
+    await a?.stop();
     const r = recorder;
     recorder = undefined;
     await r?.stop();
@@ -110,6 +115,10 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
           })),
         onError: engineFailed,
       });
+      const addWarnings = (opened: FrameOutcome['opened']) => set((s) => ({ warnings: [...s.warnings, ...opened.map((o) => ({ id: nextWarning++, type: o.type, at: o.start, why: o.why }))] }));
+      if (policy.detectors.audio) {
+        audioSender = startAudioSender({ stream, sessionId: session.sessionId, clock: get().clock, onOutcome: (o) => addWarnings(o.opened), onError: engineFailed });
+      }
       recorder = startEvidenceRecorder({
         stream,
         sessionId: session.sessionId,
