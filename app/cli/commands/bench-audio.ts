@@ -3,15 +3,11 @@
  */
 import type { Command } from 'commander';
 import { benchAudio } from '../../engine/audio/bench';
-import { MissingDataError } from '../../engine/audio/eval/evaluate';
+import { MissingDataError } from '../../engine/data-sets';
 import { dataSetDir } from '../../engine/paths';
+import { benchGroup } from '../command-groups';
 import { CliError, usageError } from '../errors';
 import { startProgress } from '../progress';
-
-/** The `bench` group: found if another area registered it first, created otherwise. */
-function benchGroup(program: Command): Command {
-  return program.commands.find((c) => c.name() === 'bench') ?? program.command('bench').description('measure speed on the evaluation data (../shared/data or VIGIL_DATA_DIR)');
-}
 
 export function registerBenchAudio(program: Command): void {
   benchGroup(program)

@@ -2,15 +2,12 @@
  * `vigil eval audio`: speech detection and voice counting against ../shared/data (see app/engine/audio/README.md).
  */
 import type { Command } from 'commander';
-import { evaluateAudio, MissingDataError, type AudioEvaluation } from '../../engine/audio/eval/evaluate';
+import { evaluateAudio, type AudioEvaluation } from '../../engine/audio/eval/evaluate';
+import { MissingDataError } from '../../engine/data-sets';
 import { dataSetDir } from '../../engine/paths';
+import { evalGroup } from '../command-groups';
 import { CliError } from '../errors';
 import { startProgress } from '../progress';
-
-/** The `eval` group: found if another area registered it first, created otherwise. */
-function evalGroup(program: Command): Command {
-  return program.commands.find((c) => c.name() === 'eval') ?? program.command('eval').description('measure a detector against the evaluation data (../shared/data or VIGIL_DATA_DIR)');
-}
 
 const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
 

@@ -9,7 +9,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { AudioAnalyzer } from './analyzer';
 import { decodeAudioFile } from './decode';
 import { enrolVoice } from './enrol';
-import { MissingDataError } from './eval/evaluate';
+import { MissingDataError } from '../data-sets';
 import { SAMPLE_RATE } from './pcm';
 import { SileroVad, VAD_CHUNK } from './vad';
 

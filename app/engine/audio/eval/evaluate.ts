@@ -7,6 +7,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { MissingDataError } from '../../data-sets';
 import { analyzeAudio, type AudioAnalysis } from '../analyze';
 import { decodeAudioFile } from '../decode';
 import { EnrolmentError, enrolVoice } from '../enrol';
@@ -28,7 +29,6 @@ const FRAME = 0.01;
 /** Windows shorter than this (the tail of a file) are not scored. */
 const MIN_WINDOW_SEC = 1;
 
-export class MissingDataError extends Error {}
 
 export interface EvalProgress {
   (done: number, total: number, detail: string): void;
