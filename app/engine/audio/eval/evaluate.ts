@@ -29,7 +29,6 @@ const FRAME = 0.01;
 /** Windows shorter than this (the tail of a file) are not scored. */
 const MIN_WINDOW_SEC = 1;
 
-
 export interface EvalProgress {
   (done: number, total: number, detail: string): void;
 }
