@@ -4,14 +4,11 @@
  */
 import type { Command } from 'commander';
 import { dataSetDir } from '../../engine/paths';
-import { benchVision, MissingDataError } from '../../engine/vision/bench';
+import { MissingDataError } from '../../engine/data-sets';
+import { benchVision } from '../../engine/vision/bench';
+import { benchGroup } from '../command-groups';
 import { CliError, usageError } from '../errors';
 import { startProgress } from '../progress';
-
-/** The `bench` group: found if another area registered it first, created otherwise. */
-function benchGroup(program: Command): Command {
-  return program.commands.find((c) => c.name() === 'bench') ?? program.command('bench').description('measure speed on the evaluation data (../shared/data or VIGIL_DATA_DIR)');
-}
 
 export function registerBenchVision(program: Command): void {
   benchGroup(program)

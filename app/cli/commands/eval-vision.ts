@@ -4,14 +4,11 @@
  */
 import type { Command } from 'commander';
 import { dataSetDir } from '../../engine/paths';
-import { evaluateVision, MissingDataError } from '../../engine/vision/eval';
+import { MissingDataError } from '../../engine/data-sets';
+import { evaluateVision } from '../../engine/vision/eval';
+import { evalGroup } from '../command-groups';
 import { CliError } from '../errors';
 import { startProgress } from '../progress';
-
-/** The `eval` group: found if another area registered it first, created otherwise. */
-function evalGroup(program: Command): Command {
-  return program.commands.find((c) => c.name() === 'eval') ?? program.command('eval').description('measure a detector against the evaluation data (../shared/data or VIGIL_DATA_DIR)');
-}
 
 export function registerEvalVision(program: Command): void {
   evalGroup(program)

@@ -7,11 +7,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { MissingDataError } from '../data-sets';
 import { openFrames, type RgbFrame } from '../media/frames';
 import { openHumanPeer } from './peer-human';
 import { VisionPipeline } from './pipeline';
-
-export class MissingDataError extends Error {}
 
 export interface BenchVisionResult {
   frames: number;

@@ -5,13 +5,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameFeatures } from '../features/schema';
+import { MissingDataError } from '../data-sets';
 import { openFrames, readImage } from '../media/frames';
 import { iou, type Box } from './boxes';
 import { detectObjects, type CocoLabel } from './objects';
 import { VisionPipeline } from './pipeline';
 import { openModels } from './sessions';
-
-export class MissingDataError extends Error {}
 
 type Progress = (done: number, total: number, detail: string) => void;
 
