@@ -14,7 +14,7 @@ type NodeProto = InstanceType<typeof onnx.NodeProto>;
 type TensorProto = InstanceType<typeof onnx.TensorProto>;
 
 export const OPSET = 17;
-export const CONVERTER_VERSION = '1';
+export const CONVERTER_VERSION = '2';
 
 export interface ConvertOptions {
   /** Graph name written into the model. */
@@ -73,6 +73,8 @@ class Converter {
     const outputs = outputNames.map((name) => {
       const value = this.toPlain(this.resolve(name));
       const outName = sanitize(name);
+      // An output cut at a 4-D value: its TensorFlow name already names the NCHW tensor inside; that one moves aside.
+      if (this.nameOf(value) !== outName && this.used.has(outName)) this.rename(outName, `${outName}__nchw`);
       if (this.nameOf(value) !== outName) this.emit('Identity', [this.nameOf(value)], [outName]);
       infos.push({ name: outName, shape: value.shape });
       return makeValueInfo(outName, value.shape);
@@ -397,6 +399,15 @@ class Converter {
     for (let i = 1; this.used.has(candidate); i++) candidate = `${sanitize(name)}_${i}`;
     this.used.add(candidate);
     return candidate;
+  }
+
+  private rename(from: string, to: string): void {
+    for (const node of this.nodes) {
+      node.input = node.input.map((i) => (i === from ? to : i));
+      node.output = node.output.map((o) => (o === from ? to : o));
+      if (node.name === from) node.name = to;
+    }
+    this.used.add(to);
   }
 
   private emit(op: string, inputs: string[], outputs: string[], attrs: Record<string, number | string | number[]> = {}): void {

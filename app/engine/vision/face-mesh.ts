@@ -118,21 +118,11 @@ async function runIris(model: Model, frame: RgbFrame, points: Point3[], angle: n
   const result: Point3[] = [];
   crops.forEach((c, eye) => {
     const zScale = c.w / IRIS_SIZE;
-    for (let k = 0; k < 5; k++) {
-      const o = eye * stride + (IRIS_MODEL.irisStart + k) * 3;
+    for (let k = 0; k < IRIS_MODEL.points; k++) {
+      const o = eye * stride + k * 3;
       const [x, y] = cropPointToFrame(c, IRIS_SIZE, IRIS_SIZE, raw[o]!, raw[o + 1]!);
       result.push([x, y, raw[o + 2]! * zScale]);
     }
   });
   return result;
-}
-
-/** For tests and diagnostics: the 71 eye-contour points the Iris model gives for each eye, in frame pixels. */
-export async function eyeContours(model: Model, frame: RgbFrame, points: Point3[], angle: number, flipLeft: boolean, flipRight: boolean): Promise<Point[][]> {
-  const crops = [eyeCrop(points, MESH.rightEye.outer, MESH.rightEye.inner, angle, flipRight), eyeCrop(points, MESH.leftEye.inner, MESH.leftEye.outer, angle, flipLeft)];
-  const perEye = IRIS_SIZE * IRIS_SIZE * 3;
-  const input = new Float32Array(perEye * 2);
-  crops.forEach((c, i) => cropToTensor(frame, c, IRIS_SIZE, IRIS_SIZE, TO_UNIT, input, i * perEye));
-  const raw = (await model.run(input, 2))[model.entry.outputs[0]!.name]!;
-  return crops.map((c, eye) => Array.from({ length: IRIS_MODEL.irisStart }, (_, k) => cropPointToFrame(c, IRIS_SIZE, IRIS_SIZE, raw[eye * IRIS_MODEL.points * 3 + k * 3]!, raw[eye * IRIS_MODEL.points * 3 + k * 3 + 1]!)));
 }

@@ -19,5 +19,5 @@ export const MESH = {
   leftIris: [473, 474, 475, 476, 477],
 } as const;
 
-/** The iris model's 76 points: 71 eye-contour points, then the iris centre and four contour points. */
-export const IRIS_MODEL = { points: 76, irisStart: 71 } as const;
+/** The converted iris model's output (cut to the iris branch): iris centre and four contour points, x y z each. */
+export const IRIS_MODEL = { points: 5 } as const;
