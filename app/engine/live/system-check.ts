@@ -30,6 +30,8 @@ const LABELS: Record<string, string> = {
   models: 'Face models',
   data_folder: 'Data folder',
   ffmpeg: 'Video tools',
+  input_hook: 'Keyboard monitor',
+  keyboard_lock: 'Keyboard lock',
 };
 /** Checks the candidate app makes itself (camera, microphone) or that say nothing about a candidate's computer. */
 const NOT_HERE = new Set(['camera', 'microphone', 'evaluation_data']);

@@ -100,7 +100,8 @@ describe('candidate exam flow in Chromium', () => {
     expect(await identity.textContent()).toMatch(/your identity is not confirmed/);
     await page.getByRole('button', { name: 'Continue' }).click();
 
-    await page.getByTestId('calibration-guidance').waitFor();
+    // Live guidance from the engine's answer to each frame: it sees one face.
+    await page.getByTestId('calibration-guidance').getByText(visionReady ? /^Good\. Keep looking at the centre of the screen\./ : /^Sit as you will/).waitFor({ timeout: 30_000 });
     await snap(page, 'flow-07-calibration');
     const verdict = page.getByTestId('calibration-verdict');
     await verdict.waitFor({ timeout: 60_000 });

@@ -57,12 +57,15 @@ let recorder: RecorderHandle | undefined;
 let nextWarning = 0;
 let hidden: HTMLVideoElement | undefined;
 
-function hiddenVideo(stream: MediaStream): Promise<HTMLVideoElement> {
+/** A hidden, playing video of the stream, resolved once it has shown a few real frames (the first can be black). */
+async function hiddenVideo(stream: MediaStream): Promise<HTMLVideoElement> {
   const video = document.createElement('video');
   video.muted = true;
   video.playsInline = true;
   video.srcObject = stream;
-  return video.play().then(() => video);
+  await video.play();
+  for (let i = 0; i < 3; i += 1) await new Promise<void>((resolve) => video.requestVideoFrameCallback(() => resolve()));
+  return video;
 }
 
 export const useCaptureStore = create<CaptureState>((set, get) => {

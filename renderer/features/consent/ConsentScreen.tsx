@@ -30,8 +30,8 @@ export function ConsentScreen({ policy }: { policy: PolicyView }) {
       </ul>
       <h3>What stays on this computer</h3>
       <p>
-        Camera and microphone are analysed here, by Vigil itself; nothing is streamed anywhere. Video is kept only in a short rolling buffer ({policy.evidence.preRollSec} s) and
-        deleted as the exam goes on.
+        Camera and microphone are analysed here, by Vigil itself; nothing is streamed anywhere. Video is kept only for the last few seconds and deleted as the
+        exam goes on, unless a moment is flagged. {policy.detectors.identity ? 'The photo of your face taken for the identity check stays here too.' : ''}
       </p>
       <h3>What leaves this computer</h3>
       <p>

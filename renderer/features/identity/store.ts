@@ -39,9 +39,14 @@ export const useIdentityStore = create<IdentityState>((set, get) => ({
     set({ phase: 'enrolling', progress: undefined, reason: undefined, problem: undefined });
     try {
       const video = await useCaptureStore.getState().video();
-      const frame = grabFrame(video);
-      if (!frame) throw new Error('the camera has not delivered a picture yet');
-      const result = await invoke('identity.enroll', { policy, ...frame });
+      // A few tries, half a second apart: the candidate may be moving into place.
+      let result: ResponseOf<'identity.enroll'> = { enrolled: false, reason: 'the camera has not delivered a picture yet' };
+      for (let attempt = 0; attempt < 4 && !result.enrolled; attempt += 1) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 500));
+        const frame = grabFrame(video);
+        if (frame) result = await invoke('identity.enroll', { policy, ...frame });
+        if (result.reason && result.reason !== 'no face was found in the photo' && result.reason !== 'the camera has not delivered a picture yet') break;
+      }
       if (!result.enrolled) return set({ phase: 'unavailable', reason: result.reason ?? 'unknown reason' });
       const started = performance.now();
       set({ phase: 'challenge', secondsLeft: CHALLENGE_SECONDS });

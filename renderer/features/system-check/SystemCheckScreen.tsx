@@ -30,7 +30,8 @@ export function SystemCheckScreen({ policy }: { policy: PolicyView }) {
                 <span className="status">
                   <span className={`dot ${check.status}`} aria-hidden="true" />
                   <span>
-                    {check.label}: <span className="visually-hidden">{STATUS_WORDS[check.status]}. </span>
+                    {check.label}: <span className={check.status === 'ok' ? 'visually-hidden' : `tag ${check.status}`}>{STATUS_WORDS[check.status]}</span>
+                    <span className="visually-hidden">. </span>
                   </span>
                 </span>{' '}
                 {check.summary}
