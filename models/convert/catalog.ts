@@ -17,7 +17,13 @@ export interface CatalogEntry {
 
 export const CATALOG: readonly CatalogEntry[] = [
   { name: 'blazeface', source: 'models/blazeface.json', purpose: 'face detection (MediaPipe BlazeFace, 256x256)' },
-  { name: 'facemesh', source: 'models/facemesh.json', purpose: '468 face landmarks (MediaPipe FaceMesh, 192x192)' },
+  {
+    name: 'facemesh',
+    source: 'models/facemesh.json',
+    purpose: '468 face landmarks and face presence (MediaPipe FaceMesh, 192x192); the unused contour head cut off',
+    // Identity_2 is output_mesh, Identity_1 output_faceflag; output_contours has ten convolutions of its own.
+    outputs: ['Identity_2', 'Identity_1'],
+  },
   {
     name: 'iris',
     source: 'models/iris.json',
