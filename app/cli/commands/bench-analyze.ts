@@ -1,10 +1,9 @@
 /** `vigil bench analyze`: end-to-end realtime factor of `vigil analyze`; the last stdout line is one JSON object. */
 import type { Command } from 'commander';
-import { MissingDataError } from '../../engine/data-sets';
-import { benchAnalyze, type AnalyzeBench } from '../../engine/session/bench-analyze';
+import { benchAnalyze } from '../../engine/session/bench-analyze';
 import { benchGroup } from '../command-groups';
-import { CliError, usageError } from '../errors';
-import { startProgress } from '../progress';
+import { runOnEvaluationData } from '../evaluation-run';
+import { usageError } from '../errors';
 
 export function registerBenchAnalyze(program: Command): void {
   benchGroup(program)
@@ -15,19 +14,7 @@ export function registerBenchAnalyze(program: Command): void {
     .action(async (options: { json?: boolean; threads: string }) => {
       const threads = Number(options.threads);
       if (!Number.isInteger(threads) || threads < 1 || threads > 16) throw usageError('--threads', `must be a whole number from 1 to 16, not "${options.threads}"`);
-      const bar = startProgress('bench analyze', 1);
-      let result: AnalyzeBench;
-      try {
-        result = await benchAnalyze({ threads }, (done, total, file) => {
-          bar.setTotal(total);
-          bar.update(done, file);
-        });
-      } catch (error) {
-        if (error instanceof MissingDataError) throw new CliError('evaluation data', error.message);
-        throw error;
-      } finally {
-        bar.stop();
-      }
+      const result = await runOnEvaluationData('bench analyze', (progress) => benchAnalyze({ threads }, (done, total, file) => progress(done, total, file)));
       if (!options.json) {
         for (const c of result.clips) process.stdout.write(`${c.file}: ${c.mediaSec} s of media in ${c.processingSec} s (${c.realtimeFactor}x realtime, ${c.frames} frames)\n`);
         process.stdout.write(`analyze: ${result.realtimeFactor}x realtime at ${result.fps} fps on ${result.threads} thread(s); RSS ${result.rssMB} MB\n`);

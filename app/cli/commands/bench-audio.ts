@@ -3,11 +3,10 @@
  */
 import type { Command } from 'commander';
 import { benchAudio } from '../../engine/audio/bench';
-import { MissingDataError } from '../../engine/data-sets';
 import { dataSetDir } from '../../engine/paths';
 import { benchGroup } from '../command-groups';
-import { CliError, usageError } from '../errors';
-import { startProgress } from '../progress';
+import { runOnEvaluationData } from '../evaluation-run';
+import { usageError } from '../errors';
 
 export function registerBenchAudio(program: Command): void {
   benchGroup(program)
@@ -18,16 +17,7 @@ export function registerBenchAudio(program: Command): void {
     .action(async (options: { json?: boolean; repeats: string }) => {
       const repeats = Number(options.repeats);
       if (!Number.isInteger(repeats) || repeats < 1 || repeats > 50) throw usageError('--repeats', `must be a whole number from 1 to 50, not "${options.repeats}"`);
-      const bar = startProgress('bench audio', repeats);
-      let result: Awaited<ReturnType<typeof benchAudio>>;
-      try {
-        result = await benchAudio(dataSetDir(), repeats, (done) => bar.update(done));
-      } catch (error) {
-        if (error instanceof MissingDataError) throw new CliError('evaluation data', error.message);
-        throw error;
-      } finally {
-        bar.stop();
-      }
+      const result = await runOnEvaluationData('bench audio', (progress) => benchAudio(dataSetDir(), repeats, (done) => progress(done, repeats)));
       if (!options.json) process.stdout.write(`audio: ${result.input.audioSec} s analysed at ${result.realtimeFactor}x realtime (VAD alone ${result.vadRealtimeFactor}x), one thread; target 200x\n`);
       process.stdout.write(`${JSON.stringify(result)}\n`);
     });

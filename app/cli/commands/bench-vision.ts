@@ -4,11 +4,10 @@
  */
 import type { Command } from 'commander';
 import { dataSetDir } from '../../engine/paths';
-import { MissingDataError } from '../../engine/data-sets';
 import { benchVision } from '../../engine/vision/bench';
 import { benchGroup } from '../command-groups';
-import { CliError, usageError } from '../errors';
-import { startProgress } from '../progress';
+import { runOnEvaluationData } from '../evaluation-run';
+import { usageError } from '../errors';
 
 export function registerBenchVision(program: Command): void {
   benchGroup(program)
@@ -19,19 +18,7 @@ export function registerBenchVision(program: Command): void {
     .action(async (options: { json?: boolean; frames: string }) => {
       const framesPerClip = Number(options.frames);
       if (!Number.isInteger(framesPerClip) || framesPerClip < 10 || framesPerClip > 2000) throw usageError('--frames', `must be a whole number from 10 to 2000, not "${options.frames}"`);
-      const bar = startProgress('bench vision', 1);
-      let result: Awaited<ReturnType<typeof benchVision>>;
-      try {
-        result = await benchVision(dataSetDir(), { framesPerClip }, (done, total, detail) => {
-          bar.setTotal(total);
-          bar.update(done, detail);
-        });
-      } catch (error) {
-        if (error instanceof MissingDataError) throw new CliError('evaluation data', error.message);
-        throw error;
-      } finally {
-        bar.stop();
-      }
+      const result = await runOnEvaluationData('bench vision', (progress) => benchVision(dataSetDir(), { framesPerClip }, progress));
       if (!options.json) {
         process.stdout.write(`vision: ${result.frames} frames ${result.size}: ours ${result.oursMsMedian} ms median (p95 ${result.oursMsP95}) on 1 thread, ${result.ours2ThreadsMsMedian} ms on 2; ${result.peer} ${result.peerMsMedian} ms; speedup ${result.speedup}x; RSS ${result.rssMB} MB\n`);
       }

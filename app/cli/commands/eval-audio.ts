@@ -2,12 +2,10 @@
  * `vigil eval audio`: speech detection and voice counting against ../shared/data (see app/engine/audio/README.md).
  */
 import type { Command } from 'commander';
-import { evaluateAudio, type AudioEvaluation } from '../../engine/audio/eval/evaluate';
-import { MissingDataError } from '../../engine/data-sets';
+import { evaluateAudio } from '../../engine/audio/eval/evaluate';
 import { dataSetDir } from '../../engine/paths';
 import { evalGroup } from '../command-groups';
-import { CliError } from '../errors';
-import { startProgress } from '../progress';
+import { runOnEvaluationData } from '../evaluation-run';
 
 const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
 
@@ -18,19 +16,7 @@ export function registerEvalAudio(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (options: { json?: boolean }) => {
       const dir = dataSetDir();
-      const bar = startProgress('eval audio', 1);
-      let result: AudioEvaluation;
-      try {
-        result = await evaluateAudio(dir, (done, total, detail) => {
-          bar.setTotal(total);
-          bar.update(done, detail);
-        });
-      } catch (error) {
-        if (error instanceof MissingDataError) throw new CliError('evaluation data', error.message);
-        throw error;
-      } finally {
-        bar.stop();
-      }
+      const result = await runOnEvaluationData('eval audio', (progress) => evaluateAudio(dir, progress));
       if (options.json) {
         process.stdout.write(`${JSON.stringify(result)}\n`);
         return;

@@ -84,7 +84,7 @@ export const modelsCheck: Check = {
     const dir = modelsDir(env);
     const manifest = join(dir, 'manifest.json');
     if (!existsSync(manifest)) {
-      return { id: 'models', status: 'warn', summary: 'no converted models yet; detectors that need them are off', evidence: { manifest, present: false }, fix: 'run `npm run models` once the model converter has landed' };
+      return { id: 'models', status: 'warn', summary: 'no converted models yet; detectors that need them are off', evidence: { manifest, present: false }, fix: 'run `npm run models` (the engine also converts them by itself on first use)' };
     }
     try {
       const parsed = JSON.parse(readFileSync(manifest, 'utf8')) as { models?: { file: string }[] };
