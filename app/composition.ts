@@ -5,9 +5,13 @@
 import { app, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { startEngineUtilityProcess } from './adapters/engine-utility-process';
-import { createRpcClient } from './engine/rpc/client';
+import { parsePolicy } from './engine/policy/policy';
+import { createRpcClient, type RpcClient } from './engine/rpc/client';
+import { createSessionClock } from './engine/signals/session-clock';
 import { routeIpc } from './ipc/electron-router';
-import { registerAppScheme, serveRenderer } from './shell/protocol';
+import { startLockdown, type Lockdown } from './lockdown/lockdown';
+import { createNavigationAllowList, type NavigationAllowList } from './lockdown/navigation';
+import { APP_ORIGIN, isAppUrl, registerAppScheme, serveRenderer } from './shell/protocol';
 import { applySecurityPolicy } from './shell/security';
 import { createMainWindow } from './shell/window';
 
@@ -27,8 +31,10 @@ export function prepare(): void {
 export async function compose(options: CompositionOptions): Promise<void> {
   await app.whenReady();
 
-  // 1. Security rules apply to every web contents created from here on.
-  applySecurityPolicy();
+  // 1. Security rules apply to every web contents created from here on; navigation is the app's own until an
+  //    exam starts and names its allowed sites.
+  let allowNavigation: NavigationAllowList = isAppUrl;
+  applySecurityPolicy(() => allowNavigation);
 
   // 2. The renderer is served from the app's own origin, never file://.
   serveRenderer(join(options.distDir, 'renderer'));
@@ -40,12 +46,48 @@ export async function compose(options: CompositionOptions): Promise<void> {
   // 4. One window; IPC is accepted only from it.
   let window: BrowserWindow | undefined = createMainWindow({ preload: join(options.distDir, 'preload.cjs'), devTools: options.development });
   window.on('closed', () => (window = undefined));
-  const unroute = routeIpc(engine, () => window?.webContents);
 
-  // 5. Quitting stops the engine after the window is gone.
+  // 5. When the candidate's exam starts, the lockdown starts with it: kiosk, keyboard lock, OS signals into the
+  //    session; when the exam ends, every step is reverted and quitting is allowed again.
+  let lockdown: Lockdown | undefined;
+  const unroute = routeIpc(engine, () => window?.webContents, (channel, payload, outcome) => {
+    if (!outcome.ok || !window) return;
+    if (channel === 'session.start') {
+      const sessionId = (outcome.result as { sessionId: string }).sessionId;
+      const policy = parsePolicy((payload as { policy: unknown }).policy, 'exam policy');
+      allowNavigation = createNavigationAllowList(APP_ORIGIN, policy.allowedOrigins);
+      void beginExam(window, sessionId, policy).then((started) => (lockdown = started), (error: unknown) => log(`lockdown did not start: ${(error as Error).message}`));
+    } else if (channel === 'session.finish' && lockdown) {
+      lockdown.examEnded();
+      void lockdown.revert();
+      lockdown = undefined;
+      allowNavigation = isAppUrl;
+    }
+  });
+
+  function beginExam(exam: BrowserWindow, sessionId: string, policy: ReturnType<typeof parsePolicy>): Promise<Lockdown> {
+    return startLockdown({
+      app, window: exam, appOrigin: APP_ORIGIN, development: options.development, os: policy.os, allowedOrigins: policy.allowedOrigins,
+      quitPasswordHash: policy.quitPasswordHash, clock: createSessionClock(), sink: signalSink(engine, sessionId),
+      // The invigilator's quit-password prompt is not built yet: until it is, only the exam's end opens the door.
+      askQuitPassword: async () => null,
+      onNotice: (notice) => log(`lockdown: ${notice.kind}: ${notice.detail}`),
+    });
+  }
+
+  // 6. Quitting stops the engine after the window is gone.
   app.on('window-all-closed', () => app.quit());
   app.on('before-quit', () => {
     unroute();
     transport.close();
   });
+}
+
+/** OS signals go to the engine's live session; one that cannot be delivered is logged, never thrown at the OS hook. */
+function signalSink(engine: RpcClient, sessionId: string) {
+  return (event: unknown) => void engine.call('session.signal', { sessionId, event }).catch((error: unknown) => log(`signal not recorded: ${(error as Error).message}`));
+}
+
+function log(line: string): void {
+  process.stderr.write(`vigil: ${line}\n`);
 }

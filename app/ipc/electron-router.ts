@@ -5,16 +5,21 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import type { RpcClient } from '../engine/rpc/client';
 import { isAppUrl } from '../shell/protocol';
-import { createDispatcher } from './dispatch';
+import { createDispatcher, type DispatchResult } from './dispatch';
 
 export const INVOKE_CHANNEL = 'vigil:invoke';
 export const EVENT_CHANNEL = 'vigil:event';
 
-export function routeIpc(engine: RpcClient, trusted: () => WebContents | undefined): () => void {
+/** Called after each dispatched request, so the main process can follow the exam (start and end the lockdown). */
+export type AfterDispatch = (channel: unknown, payload: unknown, outcome: DispatchResult) => void;
+
+export function routeIpc(engine: RpcClient, trusted: () => WebContents | undefined, afterDispatch?: AfterDispatch): () => void {
   const dispatch = createDispatcher(engine);
-  ipcMain.handle(INVOKE_CHANNEL, (event: IpcMainInvokeEvent, channel: unknown, payload: unknown) => {
+  ipcMain.handle(INVOKE_CHANNEL, async (event: IpcMainInvokeEvent, channel: unknown, payload: unknown) => {
     if (!isTrustedSender(event, trusted())) return { ok: false, error: { code: 'forbidden', message: 'sender is not the Vigil window' } };
-    return dispatch(channel, payload);
+    const outcome = await dispatch(channel, payload);
+    afterDispatch?.(channel, payload, outcome);
+    return outcome;
   });
   const unsubscribe = engine.onEvent((name, payload) => trusted()?.send(EVENT_CHANNEL, name, payload));
   return () => {

@@ -17,7 +17,7 @@ export function registerAppScheme(): void {
 
 export function serveRenderer(rendererDir: string): void {
   const root = normalize(rendererDir);
-  const csp = contentSecurityPolicy();
+  const csp = contentSecurityPolicy({ frameSrc: ['https:'] });
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     if (url.host !== 'app') return new Response('not found', { status: 404 });

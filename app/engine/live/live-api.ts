@@ -16,6 +16,7 @@ import { IdentityChallenge, type IdentityProgress } from './identity-challenge';
 import { EVIDENCE_SEGMENT_SEC, LiveSession, type FrameOutcome } from './live-session';
 import { hashPassword, verifyPassword } from './password';
 import { examSystemCheck, type ExamCheck } from './system-check';
+import { SignalEvent } from '../signals/events';
 
 export type PolicyCheck = { ok: true; policy: ExamPolicy } | { ok: false; field: string; rule: string; message: string };
 
@@ -33,6 +34,11 @@ export interface LiveApi {
   'session.evidence'(params: { sessionId: string; start: number; end: number; mime: string; data: string }): Promise<{ held: number }>;
   'session.calibrate'(params: { sessionId: string }): Promise<{ status: 'SUCCESS' | 'FAILED' | 'SKIPPED'; reasons: string[]; framesSeen: number; framesAccepted: number; minFrames: number; analysed: boolean; framesReceived: number }>;
   'session.finish'(params: { sessionId: string }): Promise<FinishedSession>;
+  /**
+   * An OS signal observed by the main process. Deliberately not in the IPC contract: only the main process may
+   * report what the operating system did, never the page.
+   */
+  'session.signal'(params: { sessionId: string; event: unknown }): Promise<{ opened: FrameOutcome['opened']; flagged: boolean }>;
 }
 
 export interface FinishedSession {
@@ -194,6 +200,11 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
         throw new RpcFailure('bad_segment', `evidence segment ${start.toFixed(1)}-${end.toFixed(1)} s is not a WebM file`);
       }
       return session(sessionId).addEvidence({ start, end, mime, bytes });
+    },
+    async 'session.signal'({ sessionId, event }) {
+      const parsed = SignalEvent.safeParse(event);
+      if (!parsed.success) throw new RpcFailure('bad_signal', `signal: ${parsed.error.issues[0]?.path.join('.') || '(root)'}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      return session(sessionId).pushSignal(parsed.data);
     },
     async 'session.calibrate'({ sessionId }) {
       const c = session(sessionId).calibrate();

@@ -14,6 +14,8 @@ import type { Report } from '../report/report';
 import type { Alert, Severity } from '../rules/alert';
 import { FrameRules } from '../rules/frame-rules';
 import { scoreIntervals } from '../scoring/intervals';
+import { SignalEvent } from '../signals/events';
+import { signalAlerts } from '../signals/scoring';
 import { analyzeRecording } from '../session/analyze-recording';
 import type { Store } from '../storage/store';
 import { LiveEvidenceBuffer, type EvidenceSegment } from './evidence-buffer';
@@ -57,6 +59,9 @@ export class LiveSession {
   readonly evidence: LiveEvidenceBuffer;
   private readonly frames: FrameFeatures[] = [];
   private readonly closed: Alert[] = [];
+  /** OS signals from the main process (focus, clipboard, combos, processes, displays), scored with the rest. */
+  private readonly signals: SignalEvent[] = [];
+  private signalAlertList: Alert[] = [];
   private readonly open = new Map<AlertType, { severity: Severity; start: number }>();
   private rules: FrameRules;
   private calibration: Calibration | undefined;
@@ -109,6 +114,20 @@ export class LiveSession {
     return { opened, flagged: this.updateKeepRanges() };
   }
 
+  /**
+   * One OS signal from the main process. Signals are re-scored as a whole (a copy and its key combo are one act,
+   * a focus loss is updated when focus returns), so the live flags and the report agree.
+   */
+  pushSignal(event: SignalEvent): { opened: LiveAlertNotice[]; flagged: boolean } {
+    this.assertOpen();
+    this.signals.push(SignalEvent.parse(event));
+    this.lastT = Math.max(this.lastT, event.t);
+    const before = new Set(this.signalAlertList.map(alertKey));
+    this.signalAlertList = signalAlerts(this.signals);
+    const opened = this.signalAlertList.filter((a) => !before.has(alertKey(a))).map((a) => ({ type: a.type, severity: a.severity, start: a.start, why: explainAlert(a.type, this.options.policy) }));
+    return { opened, flagged: this.updateKeepRanges() };
+  }
+
   addEvidence(segment: EvidenceSegment): { held: number } {
     this.assertOpen();
     this.lastT = Math.max(this.lastT, segment.end);
@@ -120,7 +139,7 @@ export class LiveSession {
   private updateKeepRanges(): boolean {
     const { policy } = this.options;
     const now = this.lastT;
-    const current: Alert[] = [...this.closed, ...[...this.open.entries()].map(([type, o]) => ({ type, severity: o.severity, start: o.start, end: now, confidence: 1, evidence: {} }))];
+    const current: Alert[] = [...this.closed, ...this.signalAlertList, ...[...this.open.entries()].map(([type, o]) => ({ type, severity: o.severity, start: o.start, end: now, confidence: 1, evidence: {} }))];
     const { preRollSec, postRollSec } = policy.evidence;
     let flagged = false;
     for (const iv of scoreIntervals(current, Math.max(now, 0.001), policy)) {
@@ -156,7 +175,7 @@ export class LiveSession {
     if (audio) notes.push(`Microphone: ${Math.round(audio.received)} s of audio analysed on this computer.`);
     try {
       const report = await analyzeRecording(
-        { source: 'live', durationSec: this.lastT, hasVideo: analyzer.available, hasAudio: audio !== undefined && audio.received > 0, frames, extraAlerts: () => audioAlerts },
+        { source: 'live', durationSec: this.lastT, hasVideo: analyzer.available, hasAudio: audio !== undefined && audio.received > 0, frames, extraAlerts: () => [...audioAlerts, ...signalAlerts(this.signals)] },
         { policy, store, evidence: this.evidence, studentId: this.options.studentId ?? null, examId: this.options.examId ?? null, notes },
       );
       // Only a stored report ends the session: after a failure the candidate app may try again, and the
@@ -173,3 +192,5 @@ export class LiveSession {
     if (this.finished) throw new Error(`session ${this.id} is already finished`);
   }
 }
+
+const alertKey = (a: Alert) => `${a.type}@${a.start}`;
