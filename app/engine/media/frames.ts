@@ -64,18 +64,12 @@ async function* readFrames(path: string, args: string[], width: number, height: 
     child.on('close', resolve);
   });
   const frameBytes = width * height * 3;
-  let pending: Buffer = Buffer.alloc(0);
+  const frames = frameQueue(child.stdout, frameBytes, READ_AHEAD_FRAMES);
   let index = 0;
   try {
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-      while (pending.length >= frameBytes) {
-        const data = new Uint8Array(frameBytes);
-        data.set(pending.subarray(0, frameBytes));
-        pending = pending.subarray(frameBytes);
-        yield { width, height, data, t: fps > 0 ? index / fps : 0, index };
-        index++;
-      }
+    for await (const data of frames) {
+      yield { width, height, data, t: fps > 0 ? index / fps : 0, index };
+      index++;
     }
     const code = await exited;
     // A truncated file still yields the frames before the damage; only a file with none is an error.
@@ -86,5 +80,61 @@ async function* readFrames(path: string, args: string[], width: number, height: 
     if (index === 0) throw new MediaError(`${path}: no frame could be decoded`);
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
+  }
+}
+
+/** Frames decoded ahead while the caller analyses: ffmpeg keeps the second core busy instead of waiting. */
+const READ_AHEAD_FRAMES = 4;
+
+/**
+ * Cuts a byte stream into frames of `frameBytes`. Chunks are gathered and copied once per frame (not appended to
+ * a growing buffer chunk by chunk), and the stream is paused once `ahead` frames wait, so memory stays bounded.
+ */
+async function* frameQueue(stream: NodeJS.ReadableStream, frameBytes: number, ahead: number): AsyncGenerator<Uint8Array> {
+  const ready: Uint8Array[] = [];
+  let parts: Buffer[] = [];
+  let partBytes = 0;
+  let ended = false;
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    wake?.();
+    wake = null;
+  };
+  stream.on('data', (chunk: Buffer) => {
+    let offset = 0;
+    while (offset < chunk.length) {
+      const take = Math.min(frameBytes - partBytes, chunk.length - offset);
+      parts.push(chunk.subarray(offset, offset + take));
+      partBytes += take;
+      offset += take;
+      if (partBytes === frameBytes) {
+        ready.push(new Uint8Array(Buffer.concat(parts, frameBytes)));
+        parts = [];
+        partBytes = 0;
+      }
+    }
+    if (ready.length >= ahead) stream.pause();
+    notify();
+  });
+  stream.on('end', () => {
+    ended = true;
+    notify();
+  });
+  stream.on('error', (error: Error) => {
+    failure = error;
+    notify();
+  });
+  for (;;) {
+    const next = ready.shift();
+    if (next) {
+      if (ready.length < ahead) stream.resume();
+      yield next;
+      continue;
+    }
+    if (failure) throw failure;
+    if (ended) return;
+    stream.resume();
+    await new Promise<void>((resolve) => (wake = resolve));
   }
 }
