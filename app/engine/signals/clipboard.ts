@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { SignalOf, SignalSink } from './events';
 import type { SessionClock } from './session-clock';
-import type { SessionOperation } from './session-operation';
+import { createRepeater, type SessionOperation } from './session-operation';
 
 export interface ClipboardContent {
   readonly formats: readonly string[];
@@ -35,7 +35,6 @@ export interface ClipboardGuardResult {
 export function createClipboardGuard(options: { clipboard: ClipboardPort; clock: SessionClock; sink: SignalSink; onError?: (error: Error) => void }): SessionOperation<ClipboardGuardResult> {
   const { clipboard, clock, sink } = options;
   let last: string | undefined;
-  let timer: NodeJS.Timeout | undefined;
   let running: Promise<ClipboardGuardResult> | undefined;
 
   async function clear(reason: 'exam_start' | 'exam_end'): Promise<SignalOf<'clipboard'>> {
@@ -68,22 +67,15 @@ export function createClipboardGuard(options: { clipboard: ClipboardPort; clock:
     return running;
   };
 
+  const repeater = createRepeater(performOnce, options.onError);
   return {
     id: 'clipboard',
     perform: performOnce,
     repeat(intervalMs = CLIPBOARD_POLL_INTERVAL_MS) {
-      if (timer) return;
-      const tick = () =>
-        void performOnce()
-          .catch((error: unknown) => options.onError?.(error instanceof Error ? error : new Error(String(error))))
-          .finally(() => {
-            if (timer) timer = setTimeout(tick, intervalMs);
-          });
-      timer = setTimeout(tick, 0);
+      repeater.start(intervalMs);
     },
     async revert() {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
+      repeater.stop();
       await running;
       await clear('exam_end');
     },

@@ -9,7 +9,7 @@ import type { ProcessPolicy, ProhibitedCategory, SignalSink, SignalOf } from './
 import { ProhibitedCategory as Category } from './events';
 import { listProcesses, type ProcessInfo, type ProcessLister } from './process-list';
 import type { SessionClock } from './session-clock';
-import type { SessionOperation } from './session-operation';
+import { createRepeater, type SessionOperation } from './session-operation';
 
 export const ProhibitedRule = z.object({
   /** Lower-case name; `*` matches any run of characters. Matched without a trailing .exe / .app. */
@@ -128,7 +128,6 @@ export function createProhibitedProcessWatch(options: ProhibitedProcessWatchOpti
   const ignored = new Set([process.pid, ...(options.ignorePids ?? [])]);
   const reported = new Set<number>();
   let scans = 0;
-  let timer: NodeJS.Timeout | undefined;
   let running: Promise<ScanResult> | undefined;
 
   async function perform(): Promise<ScanResult> {
@@ -163,24 +162,15 @@ export function createProhibitedProcessWatch(options: ProhibitedProcessWatchOpti
     return running;
   };
 
+  const repeater = createRepeater(performOnce, options.onScanError);
   return {
     id: 'prohibited_processes',
     perform: performOnce,
     repeat(intervalMs = PROCESS_POLL_INTERVAL_MS) {
-      if (timer) return;
-      // Scans never overlap: the next one is scheduled when the previous one has finished.
-      const tick = () => {
-        performOnce()
-          .catch((error: unknown) => options.onScanError?.(error instanceof Error ? error : new Error(String(error))))
-          .finally(() => {
-            if (timer) timer = setTimeout(tick, intervalMs);
-          });
-      };
-      timer = setTimeout(tick, 0);
+      repeater.start(intervalMs);
     },
     async revert() {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
+      repeater.stop();
       await running;
     },
   };
