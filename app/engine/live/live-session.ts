@@ -12,6 +12,7 @@ import type { RgbFrame } from '../media/frames';
 import type { AlertType, ExamPolicy } from '../policy/policy';
 import type { Report } from '../report/report';
 import type { Alert, Severity } from '../rules/alert';
+import { applyAudioRules } from '../rules/audio-rules';
 import { FrameRules } from '../rules/frame-rules';
 import { scoreIntervals } from '../scoring/intervals';
 import { SignalEvent } from '../signals/events';
@@ -171,7 +172,7 @@ export class LiveSession {
     notes.push(`Live session: ${this.framesReceived} camera frames received at ${policy.processingFps} fps.`);
     const frames = analyzer.available ? this.frames : [];
     const audio = this.options.audio;
-    const audioAlerts = audio ? await audio.finish() : [];
+    const audioAlerts = audio ? applyAudioRules(await audio.finish(), policy) : [];
     if (audio) notes.push(`Microphone: ${Math.round(audio.received)} s of audio analysed on this computer.`);
     try {
       const report = await analyzeRecording(

@@ -83,6 +83,11 @@ export const ExamPolicy = z
         textConfidence: unit.default(0.7),
         spoofBelow: unit.default(0.5),
         identityBelow: unit.default(0.5),
+        /**
+         * Consecutive 3 s audio windows that must hear several voices before multiple_voices is raised: one window
+         * alone is wrong about 6 % of the time on a single speaker (vigil eval audio), and the alert is critical.
+         */
+        multipleVoicesWindows: z.number().int().min(1).max(10).default(2),
         /** Gaps shorter than this join two episodes of the same alert. */
         mergeGapSec: z.number().min(0).max(10).default(1),
       })

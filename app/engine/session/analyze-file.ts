@@ -9,6 +9,7 @@ import { probeMedia } from '../media/probe';
 import type { ExamPolicy } from '../policy/policy';
 import type { Report } from '../report/report';
 import type { Alert } from '../rules/alert';
+import { applyAudioRules } from '../rules/audio-rules';
 import type { Store } from '../storage/store';
 import { loadDefaultTemporalScorer, type TemporalScore } from '../temporal/scorer';
 import { mediaFeatures } from '../vision/analyze-media';
@@ -78,7 +79,7 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions): Pr
         hasVideo: info.video !== null,
         hasAudio: audio !== null,
         frames: rows(),
-        extraAlerts: () => [...((audio?.alerts ?? []) as Alert[]), ...(temporal?.scorer ? temporalAlerts(temporalScores, temporal.scorer.threshold) : [])],
+        extraAlerts: () => [...applyAudioRules((audio?.alerts ?? []) as Alert[], policy), ...(temporal?.scorer ? temporalAlerts(temporalScores, temporal.scorer.threshold) : [])],
         speechPerSecond: () => audio?.perSecond.map((s) => ({ t: s.t, prob: s.speechProb })) ?? [],
         temporalScores: () => temporalScores.map((s) => ({ t: s.t, score: s.score })),
       },
