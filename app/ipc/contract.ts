@@ -42,6 +42,8 @@ export const PolicyView = z
   .object({
     processingFps: z.number(),
     allowedOrigins: z.array(z.string()),
+    examUrl: z.string().optional(),
+    candidateWarnings: z.enum(['all', 'critical', 'none']).default('all'),
     detectors: z.record(z.string(), z.boolean()),
     calibration: z.object({ seconds: z.number() }).loose(),
     intervals: z.object({ seconds: z.number(), flagThreshold: z.number(), weights: z.record(z.string(), z.number()) }).loose(),

@@ -22,6 +22,9 @@ describe('exam policy', () => {
     expect(() => parsePolicy({ detectors: { webcam: true } }, 'exam.json')).toThrow(/detectors.*webcam|Unrecognized key/);
     expect(() => parsePolicy({ risk: { borderline: 0.5, suspicious: 0.4 } })).toThrow(/risk thresholds must increase/);
     expect(() => parsePolicy({ os: { remoteSession: 'maybe' } }, 'exam.json')).toThrow(/^exam\.json: os\.remoteSession: /);
+    expect(() => parsePolicy({ allowedOrigins: ['https://exam.example.org'], examUrl: 'https://exam.example.org.evil.com/q1' }, 'exam.json')).toThrow(/^exam\.json: examUrl: must be on one of allowedOrigins/);
+    expect(parsePolicy({ allowedOrigins: ['https://exam.example.org'], examUrl: 'https://exam.example.org/maths/start' }).examUrl).toBe('https://exam.example.org/maths/start');
+    expect(() => parsePolicy({ candidateWarnings: 'some' })).toThrow(/candidateWarnings/);
   });
 
   it('refuses a policy file that is missing or not JSON, naming the file', () => {

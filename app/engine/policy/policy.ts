@@ -126,10 +126,17 @@ export const ExamPolicy = z
     /** The operating system: prohibited programs, VMs, remote sessions, displays, keyboard lock (signals/os-policy.ts). */
     os: OsPolicy.prefault({}),
     allowedOrigins: z.array(z.string().url()).default([]),
+    /** The page the exam opens on; it must be on one of allowedOrigins. Without it, the first allowed origin. */
+    examUrl: z.string().url().optional(),
+    /** Which live warnings the candidate sees (everything is recorded either way): all, only critical, or none. */
+    candidateWarnings: z.enum(['all', 'critical', 'none']).default('all'),
     quitPasswordHash: z.string().optional(),
   })
   .strict()
   .superRefine((p, ctx) => {
+    if (p.examUrl !== undefined && !p.allowedOrigins.some((o) => new URL(o).origin === new URL(p.examUrl!).origin)) {
+      ctx.addIssue({ code: 'custom', path: ['examUrl'], message: 'must be on one of allowedOrigins, or the exam page could not open' });
+    }
     if (!(p.risk.borderline < p.risk.suspicious && p.risk.suspicious < p.risk.highRisk)) {
       ctx.addIssue({ code: 'custom', path: ['risk'], message: 'risk thresholds must increase: borderline < suspicious < highRisk' });
     }

@@ -15,6 +15,7 @@ import { useFlowStore } from '../flow/store';
 export interface Warning {
   readonly id: number;
   readonly type: string;
+  readonly severity: string;
   readonly at: number;
   readonly why: string;
 }
@@ -114,11 +115,11 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
           set((s) => ({
             last,
             framesSent: s.framesSent + 1,
-            warnings: [...s.warnings, ...last.opened.map((o) => ({ id: nextWarning++, type: o.type, at: o.start, why: o.why }))],
+            warnings: [...s.warnings, ...last.opened.map((o) => ({ id: nextWarning++, type: o.type, severity: o.severity, at: o.start, why: o.why }))],
           })),
         onError: engineFailed,
       });
-      const addWarnings = (opened: FrameOutcome['opened']) => set((s) => ({ warnings: [...s.warnings, ...opened.map((o) => ({ id: nextWarning++, type: o.type, at: o.start, why: o.why }))] }));
+      const addWarnings = (opened: FrameOutcome['opened']) => set((s) => ({ warnings: [...s.warnings, ...opened.map((o) => ({ id: nextWarning++, type: o.type, severity: o.severity, at: o.start, why: o.why }))] }));
       if (policy.detectors.audio) {
         audioSender = startAudioSender({ stream, sessionId: session.sessionId, clock: get().clock, onOutcome: (o) => addWarnings(o.opened), onError: engineFailed });
       }

@@ -2,18 +2,18 @@ import type { PolicyView } from '../../../app/ipc/contract';
 import { useCaptureStore } from '../capture/store';
 import { useFlowStore } from '../flow/store';
 import { StatusLight } from './StatusLight';
-import { examStartUrl, useExamStore } from './store';
+import { examStartUrl, shownWarnings, useExamStore } from './store';
 
 /**
- * Step 5: the exam page in a sandboxed frame (only the policy's allowed sites), the status light, and every
- * warning with why it appeared.
+ * Step 5: the exam page in a sandboxed frame (only the policy's allowed sites), the status light, and the
+ * warnings the policy chooses to show, each with why it appeared.
  */
 export function ExamScreen({ policy }: { policy: PolicyView }) {
-  const warnings = useCaptureStore((s) => s.warnings);
+  const warnings = shownWarnings(useCaptureStore((s) => s.warnings), policy);
   const dismiss = useCaptureStore((s) => s.dismissWarning);
   const { confirmingFinish, askToFinish, cancelFinish } = useExamStore();
   const go = useFlowStore((s) => s.go);
-  const url = examStartUrl(policy.allowedOrigins);
+  const url = examStartUrl(policy);
   return (
     <section className="exam" aria-labelledby="exam-heading">
       <header className="exam-bar">
