@@ -11,6 +11,7 @@ import { createSessionClock } from './engine/signals/session-clock';
 import { routeIpc } from './ipc/electron-router';
 import { startLockdown, type Lockdown } from './lockdown/lockdown';
 import { createNavigationAllowList, type NavigationAllowList } from './lockdown/navigation';
+import { LINK_SCHEME, appUrlForLink, examLinkInArgs, parseExamLink } from './shell/exam-link';
 import { APP_ORIGIN, isAppUrl, registerAppScheme, serveRenderer } from './shell/protocol';
 import { applySecurityPolicy } from './shell/security';
 import { createMainWindow } from './shell/window';
@@ -26,6 +27,8 @@ export function prepare(): void {
   registerAppScheme();
   app.enableSandbox();
   if (!app.requestSingleInstanceLock()) app.quit();
+  // Exam links (vigil://exam/<policy>) open this app; installers register the scheme too (electron-builder.yml).
+  app.setAsDefaultProtocolClient(LINK_SCHEME);
 }
 
 export async function compose(options: CompositionOptions): Promise<void> {
@@ -43,13 +46,30 @@ export async function compose(options: CompositionOptions): Promise<void> {
   const transport = startEngineUtilityProcess(join(options.distDir, 'engine.mjs'), { ...process.env, VIGIL_HOME: process.env.VIGIL_HOME ?? app.getPath('userData') });
   const engine = createRpcClient(transport);
 
-  // 4. One window; IPC is accepted only from it.
+  // The exam's lockdown while one is in progress (step 5).
+  let lockdown: Lockdown | undefined;
+
+  // 4. One window; IPC is accepted only from it. An exam link opens the app on its policy, at launch or later
+  //    (macOS sends open-url; Windows and Linux start a second instance whose arguments carry the link).
   let window: BrowserWindow | undefined = createMainWindow({ preload: join(options.distDir, 'preload.cjs'), devTools: options.development });
   window.on('closed', () => (window = undefined));
+  const openLink = (link: string | undefined) => {
+    if (!link || !window) return;
+    const parsed = parseExamLink(link);
+    if (!parsed.ok) return log(`exam link refused: ${parsed.reason}`);
+    if (lockdown) return log('exam link ignored: an exam is in progress');
+    void window.loadURL(appUrlForLink(APP_ORIGIN, parsed));
+    window.focus();
+  };
+  openLink(examLinkInArgs(process.argv));
+  app.on('open-url', (event, link) => {
+    event.preventDefault();
+    openLink(link);
+  });
+  app.on('second-instance', (_event, argv) => openLink(examLinkInArgs(argv)));
 
   // 5. When the candidate's exam starts, the lockdown starts with it: kiosk, keyboard lock, OS signals into the
   //    session; when the exam ends, every step is reverted and quitting is allowed again.
-  let lockdown: Lockdown | undefined;
   const unroute = routeIpc(engine, () => window?.webContents, (channel, payload, outcome) => {
     if (!outcome.ok || !window) return;
     if (channel === 'session.start') {

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { useFlowStore } from '../flow/store';
 import { usePolicyStore } from './store';
 
-/** Reads `?policy=<name>` (what a vigil://exam?policy=<name> link opens) once. */
+/** Reads `?policy=<name>` (what a vigil://exam/<name> link opens; app/shell/exam-link.ts) once. */
 function linkedPolicyName(): string | undefined {
   return new URLSearchParams(location.search).get('policy') ?? undefined;
 }

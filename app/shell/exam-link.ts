@@ -1,0 +1,36 @@
+/**
+ * Exam links: `vigil://exam/<policy-name>` (or `vigil://exam?policy=<policy-name>`) opens the candidate app on that
+ * saved exam policy. The name is checked
+ * here (same rule as saved policy names) before it goes anywhere near a URL, so a link cannot smuggle a path or a
+ * query into the app.
+ */
+export const LINK_SCHEME = 'vigil';
+const POLICY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export type ExamLink = { ok: true; policyName: string } | { ok: false; reason: string };
+
+export function parseExamLink(link: string): ExamLink {
+  let url: URL;
+  try {
+    url = new URL(link);
+  } catch {
+    return { ok: false, reason: `${link.slice(0, 80)}: not a link` };
+  }
+  if (url.protocol !== `${LINK_SCHEME}:`) return { ok: false, reason: `${url.protocol} links are not Vigil exam links` };
+  const parts = `${url.host}${url.pathname}`.split('/').filter(Boolean);
+  const named = parts.length === 2 ? decodeURIComponent(parts[1]!) : parts.length === 1 ? url.searchParams.get('policy') : null;
+  if (parts[0] !== 'exam' || named === null) return { ok: false, reason: 'an exam link reads vigil://exam/<policy-name>' };
+  const name = named;
+  if (!POLICY_NAME.test(name)) return { ok: false, reason: `"${name.slice(0, 80)}" is not a policy name (letters, digits, dot, dash, underscore; at most 64)` };
+  return { ok: true, policyName: name };
+}
+
+/** The first exam link among command-line arguments (Windows and Linux pass the link as an argument). */
+export function examLinkInArgs(argv: readonly string[]): string | undefined {
+  return argv.find((a) => a.startsWith(`${LINK_SCHEME}://`));
+}
+
+/** Where the renderer opens for a link: the app page with the policy to load. */
+export function appUrlForLink(appOrigin: string, link: ExamLink & { ok: true }): string {
+  return `${appOrigin}/?policy=${encodeURIComponent(link.policyName)}`;
+}
