@@ -43,6 +43,22 @@ describe('invigilator settings in Chromium', () => {
     expect(stored.quitPasswordHash).toMatch(/^scrypt\$/);
     expect(readFileSync(file, 'utf8')).not.toContain('let-me-out-please');
 
+    // Opened again for editing, the saved policy's values come back; a start page off the allowed sites is refused.
+    await page.getByRole('button', { name: 'Lock' }).click();
+    await page.getByLabel('Invigilator password').fill('invigilate-2026');
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByTestId('policy-name').fill('maths-101');
+    await page.getByRole('button', { name: 'Open saved policy' }).click();
+    await page.getByTestId('settings-opened').waitFor();
+    expect(await fps.inputValue()).toBe('6');
+    expect(await page.locator('textarea[data-path="allowedOrigins"]').inputValue()).toBe('https://exam.example.org/');
+    await page.locator('input[data-path="examUrl"]').fill('https://elsewhere.example.com/start');
+    await problem.waitFor();
+    expect(await problem.textContent()).toMatch(/examUrl.*allowedOrigins/);
+    await page.locator('input[data-path="examUrl"]').fill('https://exam.example.org/maths/start');
+    await problem.waitFor({ state: 'detached' });
+    await snap(page, 'settings-04-opened');
+
     await page.getByRole('button', { name: 'Lock' }).click();
     await page.getByLabel('Invigilator password').fill('not-the-password');
     await page.getByRole('button', { name: 'Unlock' }).click();

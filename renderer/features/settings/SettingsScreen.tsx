@@ -105,10 +105,20 @@ export function SettingsScreen() {
       <h2 id="settings-heading">Exam policy</h2>
       {s.firstUse && <p className="notice ok">The invigilator password for this computer is now set.</p>}
       <label className="field">
-        <span>Policy name (a link opens it as vigil://exam?policy=name)</span>
+        <span>Policy name (a link opens it as vigil://exam/name)</span>
         <input value={s.name} onChange={(e) => s.setName(e.target.value)} data-testid="policy-name" />
         <FieldProblem path="name" />
       </label>
+      <p>
+        <button type="button" className="secondary" onClick={() => void s.open()}>
+          Open saved policy
+        </button>
+      </p>
+      {s.opened && (
+        <p className="notice ok" data-testid="settings-opened">
+          Opened {s.opened}: saving keeps its quit password unless you set a new one.
+        </p>
+      )}
       <fieldset>
         <legend>Detectors</legend>
         {DETECTORS.map((d) => (
@@ -136,13 +146,24 @@ export function SettingsScreen() {
         </div>
       </fieldset>
       <label className="field">
-        <span>Allowed exam sites, one address per line (the first is where the exam opens)</span>
-        <OriginsField initial={origins} onChange={(list) => void s.edit('allowedOrigins', list)} />
+        <span>Allowed exam sites, one address per line (the exam opens on the start page below, else the first)</span>
+        <OriginsField key={s.revision} initial={origins} onChange={(list) => void s.edit('allowedOrigins', list)} />
         {s.problem?.field.startsWith('allowedOrigins') && (
           <span className="field-error" role="alert">
             {s.problem.field}: {s.problem.rule}
           </span>
         )}
+      </label>
+      <label className="field">
+        <span>Exam start page (optional; on one of the allowed sites)</span>
+        <input
+          type="url"
+          value={(getPath(s.draft, 'examUrl') as string | undefined) ?? ''}
+          data-path="examUrl"
+          aria-invalid={s.problem?.field === 'examUrl'}
+          onChange={(e) => void s.edit('examUrl', e.target.value === '' ? undefined : e.target.value)}
+        />
+        <FieldProblem path="examUrl" />
       </label>
       <label className="field">
         <span>New quit password (stored only as a salted hash; leave empty to keep the current one)</span>

@@ -15,7 +15,12 @@ export interface SettingsState {
   readonly problem?: Problem;
   readonly saved?: string;
   readonly saving: boolean;
+  /** Bumped when a saved policy is opened, so fields holding their own text start again from it. */
+  readonly revision: number;
+  readonly opened?: string;
   unlock(password: string): Promise<void>;
+  /** Opens the saved policy named in the name field for editing. */
+  open(): Promise<void>;
   lock(): void;
   /** Sets one field by its dotted path and has the engine's schema judge the whole policy again. */
   edit(path: string, value: unknown): Promise<void>;
@@ -43,6 +48,7 @@ export const useSettingsStore = create<SettingsState>((set, get) => ({
   name: 'exam',
   quitPassword: '',
   saving: false,
+  revision: 0,
   async unlock(typed) {
     set({ phase: 'unlocking', lockMessage: undefined });
     try {
@@ -66,7 +72,13 @@ export const useSettingsStore = create<SettingsState>((set, get) => ({
     const check = await invoke('policy.parse', { text: JSON.stringify(draft), source: get().name });
     set({ problem: check.ok ? undefined : check });
   },
-  setName: (name) => set({ name, saved: undefined }),
+  async open() {
+    const { name, revision } = get();
+    const loaded = await invoke('policy.load', { name });
+    if (loaded.ok) set({ draft: loaded.policy as Draft, problem: undefined, saved: undefined, opened: name, quitPassword: '', revision: revision + 1 });
+    else set({ problem: loaded, opened: undefined });
+  },
+  setName: (name) => set({ name, saved: undefined, opened: undefined }),
   setQuitPassword: (quitPassword) => set({ quitPassword, saved: undefined }),
   async save() {
     const { draft, name, quitPassword } = get();
