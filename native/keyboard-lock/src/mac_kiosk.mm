@@ -4,34 +4,18 @@
 // are hidden. grab() sets them and reports, per combo, whether they cover it; the rest is observed only
 // (uiohook-napi, with the accessibility permission). Same JS API as x11_grab.cc.
 #include <node_api.h>
+
+#include "napi_helpers.h"
 #import <AppKit/AppKit.h>
 
 #include <string>
 
 namespace {
 
+using namespace keyboard_lock;
+
 NSApplicationPresentationOptions g_previous = NSApplicationPresentationDefault;
 bool g_active = false;
-
-napi_value JsString(napi_env env, const std::string& s) {
-  napi_value v;
-  napi_create_string_utf8(env, s.c_str(), s.size(), &v);
-  return v;
-}
-napi_value JsBool(napi_env env, bool b) {
-  napi_value v;
-  napi_get_boolean(env, b, &v);
-  return v;
-}
-void Set(napi_env env, napi_value o, const char* k, napi_value v) { napi_set_named_property(env, o, k, v); }
-std::string GetString(napi_env env, napi_value v) {
-  size_t length = 0;
-  if (napi_get_value_string_utf8(env, v, nullptr, 0, &length) != napi_ok) return "";
-  std::string s(length + 1, '\0');
-  napi_get_value_string_utf8(env, v, &s[0], s.size(), &length);
-  s.resize(length);
-  return s;
-}
 
 napi_value Probe(napi_env env, napi_callback_info) {
   napi_value result;
@@ -119,16 +103,7 @@ napi_value Foreground(napi_env env, napi_callback_info) {
 }
 
 napi_value Init(napi_env env, napi_value exports) {
-  napi_property_descriptor properties[] = {
-      {"probe", nullptr, Probe, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"grab", nullptr, Grab, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"pump", nullptr, Pump, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"release", nullptr, Release, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"foreground", nullptr, Foreground, nullptr, nullptr, nullptr, napi_default, nullptr},
-  };
-  napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
-  Set(env, exports, "mechanism", JsString(env, "macos-presentation-options"));
-  return exports;
+  return ExportLock(env, exports, "macos-presentation-options", {Probe, Grab, Pump, Release, Foreground});
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 // see it. Ctrl+Alt+Del is handled by Winlogon below any hook and cannot be blocked; it is observed instead.
 // Same JS API as x11_grab.cc; keysyms use X11 names (Tab, Escape, Super_L, Print, F4, c, ...).
 #include <node_api.h>
+
+#include "napi_helpers.h"
 #include <windows.h>
 
 #include <atomic>
@@ -15,6 +17,8 @@
 #include <vector>
 
 namespace {
+
+using namespace keyboard_lock;
 
 enum ModifierBits : unsigned { kShift = 1, kCtrl = 2, kAlt = 4, kSuper = 8 };
 
@@ -90,25 +94,6 @@ void HookThread(std::atomic<int>* ready) {
   g_hook = nullptr;
 }
 
-napi_value JsString(napi_env env, const std::string& s) {
-  napi_value v;
-  napi_create_string_utf8(env, s.c_str(), s.size(), &v);
-  return v;
-}
-napi_value JsBool(napi_env env, bool b) {
-  napi_value v;
-  napi_get_boolean(env, b, &v);
-  return v;
-}
-void Set(napi_env env, napi_value o, const char* k, napi_value v) { napi_set_named_property(env, o, k, v); }
-std::string GetString(napi_env env, napi_value v) {
-  size_t length = 0;
-  if (napi_get_value_string_utf8(env, v, nullptr, 0, &length) != napi_ok) return "";
-  std::string s(length + 1, '\0');
-  napi_get_value_string_utf8(env, v, s.data(), s.size(), &length);
-  s.resize(length);
-  return s;
-}
 napi_value ModifierNames(napi_env env, unsigned m) {
   napi_value list;
   napi_create_array(env, &list);
@@ -255,16 +240,7 @@ napi_value Foreground(napi_env env, napi_callback_info) {
 }
 
 napi_value Init(napi_env env, napi_value exports) {
-  napi_property_descriptor properties[] = {
-      {"probe", nullptr, Probe, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"grab", nullptr, Grab, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"pump", nullptr, Pump, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"release", nullptr, Release, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"foreground", nullptr, Foreground, nullptr, nullptr, nullptr, napi_default, nullptr},
-  };
-  napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
-  Set(env, exports, "mechanism", JsString(env, "win32-low-level-hook"));
-  return exports;
+  return ExportLock(env, exports, "win32-low-level-hook", {Probe, Grab, Pump, Release, Foreground});
 }
 
 }  // namespace

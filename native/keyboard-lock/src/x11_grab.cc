@@ -9,6 +9,8 @@
 //   release(handle)            -> undefined
 //   foreground(handle)         -> { window, name, pid } | null   the top-level window holding the keyboard focus
 #include <node_api.h>
+
+#include "napi_helpers.h"
 #include <X11/XKBlib.h>
 #include <X11/Xatom.h>
 #include <X11/Xlib.h>
@@ -18,6 +20,8 @@
 #include <vector>
 
 namespace {
+
+using namespace keyboard_lock;
 
 struct Modifier {
   const char* name;
@@ -46,8 +50,6 @@ int RecordXError(Display*, XErrorEvent* event) {
   return 0;
 }
 
-void Throw(napi_env env, const std::string& message) { napi_throw_error(env, nullptr, message.c_str()); }
-
 bool GetOptionalString(napi_env env, napi_value value, std::string* out, bool* present) {
   napi_valuetype type;
   napi_typeof(env, value, &type);
@@ -65,20 +67,6 @@ bool GetOptionalString(napi_env env, napi_value value, std::string* out, bool* p
   *present = true;
   return true;
 }
-
-napi_value JsString(napi_env env, const std::string& s) {
-  napi_value v;
-  napi_create_string_utf8(env, s.c_str(), s.size(), &v);
-  return v;
-}
-
-napi_value JsBool(napi_env env, bool b) {
-  napi_value v;
-  napi_get_boolean(env, b, &v);
-  return v;
-}
-
-void Set(napi_env env, napi_value object, const char* key, napi_value value) { napi_set_named_property(env, object, key, value); }
 
 napi_value ModifierNames(napi_env env, unsigned state) {
   napi_value list;
@@ -361,18 +349,7 @@ napi_value Foreground(napi_env env, napi_callback_info info) {
 }
 
 napi_value Init(napi_env env, napi_value exports) {
-  napi_property_descriptor properties[] = {
-      {"probe", nullptr, Probe, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"grab", nullptr, GrabCombos, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"pump", nullptr, Pump, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"release", nullptr, Release, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"foreground", nullptr, Foreground, nullptr, nullptr, nullptr, napi_default, nullptr},
-  };
-  napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
-  napi_value platform;
-  napi_create_string_utf8(env, "x11", NAPI_AUTO_LENGTH, &platform);
-  napi_set_named_property(env, exports, "mechanism", platform);
-  return exports;
+  return ExportLock(env, exports, "x11", {Probe, GrabCombos, Pump, Release, Foreground});
 }
 
 }  // namespace
