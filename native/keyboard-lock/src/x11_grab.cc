@@ -136,6 +136,18 @@ Grab* UnwrapGrab(napi_env env, napi_value value) {
   return static_cast<Grab*>(data);
 }
 
+/** The handle that pump(), release() and foreground() take as their one argument; throws (null) without it. */
+Grab* GrabArgument(napi_env env, napi_callback_info info, const char* call) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < 1) {
+    Throw(env, std::string(call) + "(handle): handle missing");
+    return nullptr;
+  }
+  return UnwrapGrab(env, argv[0]);
+}
+
 napi_value GrabCombos(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
@@ -225,14 +237,7 @@ napi_value GrabCombos(napi_env env, napi_callback_info info) {
 }
 
 napi_value Pump(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc < 1) {
-    Throw(env, "pump(handle): handle missing");
-    return nullptr;
-  }
-  Grab* grab = UnwrapGrab(env, argv[0]);
+  Grab* grab = GrabArgument(env, info, "pump");
   if (!grab) return nullptr;
   napi_value list;
   napi_create_array(env, &list);
@@ -256,14 +261,7 @@ napi_value Pump(napi_env env, napi_callback_info info) {
 }
 
 napi_value Release(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc < 1) {
-    Throw(env, "release(handle): handle missing");
-    return nullptr;
-  }
-  Grab* grab = UnwrapGrab(env, argv[0]);
+  Grab* grab = GrabArgument(env, info, "release");
   if (grab) ReleaseGrab(grab);
   return nullptr;
 }
@@ -285,14 +283,7 @@ Window TopLevel(Display* dpy, Window window, Window root) {
 
 // EWMH first (_NET_ACTIVE_WINDOW, what a window manager says is active), else the X input focus.
 napi_value Foreground(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc < 1) {
-    Throw(env, "foreground(handle): handle missing");
-    return nullptr;
-  }
-  Grab* grab = UnwrapGrab(env, argv[0]);
+  Grab* grab = GrabArgument(env, info, "foreground");
   if (!grab) return nullptr;
   napi_value null_value;
   napi_get_null(env, &null_value);
