@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { SignalOf, SignalSink } from './events';
 import type { SessionClock } from './session-clock';
-import { createRepeater, type SessionOperation } from './session-operation';
+import { repeatingOperation, type SessionOperation } from './session-operation';
 
 export interface ClipboardContent {
   readonly formats: readonly string[];
@@ -35,7 +35,6 @@ export interface ClipboardGuardResult {
 export function createClipboardGuard(options: { clipboard: ClipboardPort; clock: SessionClock; sink: SignalSink; onError?: (error: Error) => void }): SessionOperation<ClipboardGuardResult> {
   const { clipboard, clock, sink } = options;
   let last: string | undefined;
-  let running: Promise<ClipboardGuardResult> | undefined;
 
   async function clear(reason: 'exam_start' | 'exam_end'): Promise<SignalOf<'clipboard'>> {
     const at = Date.now();
@@ -62,22 +61,11 @@ export function createClipboardGuard(options: { clipboard: ClipboardPort; clock:
     return { changed };
   }
 
-  const performOnce = () => {
-    running ??= perform().finally(() => (running = undefined));
-    return running;
-  };
-
-  const repeater = createRepeater(performOnce, options.onError);
-  return {
-    id: 'clipboard',
-    perform: performOnce,
-    repeat(intervalMs = CLIPBOARD_POLL_INTERVAL_MS) {
-      repeater.start(intervalMs);
-    },
-    async revert() {
-      repeater.stop();
-      await running;
+  return repeatingOperation('clipboard', perform, {
+    intervalMs: CLIPBOARD_POLL_INTERVAL_MS,
+    onError: options.onError,
+    undo: async () => {
       await clear('exam_end');
     },
-  };
+  });
 }

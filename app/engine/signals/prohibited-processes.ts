@@ -9,7 +9,7 @@ import type { ProcessPolicy, ProhibitedCategory, SignalSink, SignalOf } from './
 import { ProhibitedCategory as Category } from './events';
 import { listProcesses, type ProcessInfo, type ProcessLister } from './process-list';
 import type { SessionClock } from './session-clock';
-import { createRepeater, type SessionOperation } from './session-operation';
+import { repeatingOperation, type SessionOperation } from './session-operation';
 
 export const ProhibitedRule = z.object({
   /** Lower-case name; `*` matches any run of characters. Matched without a trailing .exe / .app. */
@@ -128,7 +128,6 @@ export function createProhibitedProcessWatch(options: ProhibitedProcessWatchOpti
   const ignored = new Set([process.pid, ...(options.ignorePids ?? [])]);
   const reported = new Set<number>();
   let scans = 0;
-  let running: Promise<ScanResult> | undefined;
 
   async function perform(): Promise<ScanResult> {
     const scan = ++scans;
@@ -157,21 +156,5 @@ export function createProhibitedProcessWatch(options: ProhibitedProcessWatchOpti
     return { scan, at: options.clock.at(started), durationMs, findings, mayStart: !(options.policy === 'refuse_to_start' && findings.length > 0), events };
   }
 
-  const performOnce = (): Promise<ScanResult> => {
-    running ??= perform().finally(() => (running = undefined));
-    return running;
-  };
-
-  const repeater = createRepeater(performOnce, options.onScanError);
-  return {
-    id: 'prohibited_processes',
-    perform: performOnce,
-    repeat(intervalMs = PROCESS_POLL_INTERVAL_MS) {
-      repeater.start(intervalMs);
-    },
-    async revert() {
-      repeater.stop();
-      await running;
-    },
-  };
+  return repeatingOperation('prohibited_processes', perform, { intervalMs: PROCESS_POLL_INTERVAL_MS, onError: options.onScanError });
 }

@@ -12,32 +12,44 @@ export interface SessionOperation<Result> {
   revert(): Promise<void>;
 }
 
-export interface Repeater {
-  /** Performs now, then `intervalMs` after each pass finishes; a second start() while running does nothing. */
-  start(intervalMs: number): void;
-  stop(): void;
+export interface RepeatingOperationOptions {
+  /** repeat()'s interval when the caller names none. */
+  readonly intervalMs: number;
+  /** A failed repeated pass is reported here and does not stop the repetition. */
+  readonly onError?: (error: Error) => void;
+  /** What revert() undoes once the last pass has finished. */
+  readonly undo?: () => Promise<void>;
 }
 
 /**
- * The `repeat()` of a session operation: passes never overlap (the next is scheduled when the previous has
- * finished, however slow the OS is), and a failed pass is reported and does not stop the repetition.
+ * A session operation from one pass. Passes never overlap: perform() while a pass runs shares it, and repeat()
+ * schedules the next pass only when the previous one has finished, however slow the OS is.
  */
-export function createRepeater(pass: () => Promise<unknown>, onError?: (error: Error) => void): Repeater {
+export function repeatingOperation<Result>(id: string, pass: () => Promise<Result>, options: RepeatingOperationOptions): SessionOperation<Result> {
+  let running: Promise<Result> | undefined;
   let timer: NodeJS.Timeout | undefined;
+  const perform = () => {
+    running ??= pass().finally(() => (running = undefined));
+    return running;
+  };
   return {
-    start(intervalMs) {
+    id,
+    perform,
+    repeat(intervalMs = options.intervalMs) {
       if (timer) return;
       const tick = () =>
-        void pass()
-          .catch((error: unknown) => onError?.(error instanceof Error ? error : new Error(String(error))))
+        void perform()
+          .catch((error: unknown) => options.onError?.(error instanceof Error ? error : new Error(String(error))))
           .finally(() => {
             if (timer) timer = setTimeout(tick, intervalMs);
           });
       timer = setTimeout(tick, 0);
     },
-    stop() {
+    async revert() {
       if (timer) clearTimeout(timer);
       timer = undefined;
+      await running;
+      await options.undo?.();
     },
   };
 }
