@@ -28,3 +28,10 @@ export function reportError(error: unknown, write: (line: string) => void = (l) 
   if (process.env.VIGIL_DEBUG === '1' && error instanceof Error && error.stack) write(`${error.stack}\n`);
   return 1;
 }
+
+/** A whole-number option within [min, max], or the usage error naming the flag, the range and what was typed. */
+export function wholeNumberOption(flag: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) throw usageError(flag, `must be a whole number from ${min} to ${max}, not "${text}"`);
+  return value;
+}

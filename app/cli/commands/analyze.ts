@@ -12,7 +12,7 @@ import { clock, renderReportHtml } from '../../engine/report/html';
 import type { Report } from '../../engine/report/report';
 import { analyzeFile } from '../../engine/session/analyze-file';
 import { openStore } from '../../engine/storage/store';
-import { CliError, usageError } from '../errors';
+import { CliError, usageError, wholeNumberOption } from '../errors';
 import { LineSink, writeFileAtomic } from '../output-files';
 import { startProgress } from '../progress';
 
@@ -46,8 +46,7 @@ export function registerAnalyze(program: Command): void {
     .option('--no-store', 'do not keep the session, evidence and report in the local database')
     .action(async (media: string, flags: AnalyzeFlags) => {
       const policy = withFlags(flags.config ? loadPolicy(flags.config) : defaultPolicy(), flags);
-      const threads = Number(flags.threads);
-      if (!Number.isInteger(threads) || threads < 1 || threads > 16) throw usageError('--threads', `must be a whole number from 1 to 16, not "${flags.threads}"`);
+      const threads = wholeNumberOption('--threads', flags.threads, 1, 16);
       const calibrationSeconds = flags.calibrationSeconds === undefined ? undefined : Number(flags.calibrationSeconds);
       if (calibrationSeconds !== undefined && !(calibrationSeconds === 0 || (calibrationSeconds >= 6 && calibrationSeconds <= 10))) {
         throw usageError('--calibration-seconds', `must be 0 (skip) or from 6 to 10, not "${flags.calibrationSeconds}"`);

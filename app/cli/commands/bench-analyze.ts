@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { benchAnalyze } from '../../engine/session/bench-analyze';
 import { benchGroup } from '../command-groups';
 import { runOnEvaluationData } from '../evaluation-run';
-import { usageError } from '../errors';
+import { wholeNumberOption } from '../errors';
 
 export function registerBenchAnalyze(program: Command): void {
   benchGroup(program)
@@ -12,8 +12,7 @@ export function registerBenchAnalyze(program: Command): void {
     .option('--json', 'print only the JSON object')
     .option('--threads <n>', 'onnxruntime threads per vision model', '1')
     .action(async (options: { json?: boolean; threads: string }) => {
-      const threads = Number(options.threads);
-      if (!Number.isInteger(threads) || threads < 1 || threads > 16) throw usageError('--threads', `must be a whole number from 1 to 16, not "${options.threads}"`);
+      const threads = wholeNumberOption('--threads', options.threads, 1, 16);
       const result = await runOnEvaluationData('bench analyze', (progress) => benchAnalyze({ threads }, (done, total, file) => progress(done, total, file)));
       if (!options.json) {
         for (const c of result.clips) process.stdout.write(`${c.file}: ${c.mediaSec} s of media in ${c.processingSec} s (${c.realtimeFactor}x realtime, ${c.frames} frames)\n`);

@@ -6,7 +6,7 @@ import { benchAudio } from '../../engine/audio/bench';
 import { dataSetDir } from '../../engine/paths';
 import { benchGroup } from '../command-groups';
 import { runOnEvaluationData } from '../evaluation-run';
-import { usageError } from '../errors';
+import { wholeNumberOption } from '../errors';
 
 export function registerBenchAudio(program: Command): void {
   benchGroup(program)
@@ -15,8 +15,7 @@ export function registerBenchAudio(program: Command): void {
     .option('--json', 'print the figures as one JSON object (the last line)')
     .option('--repeats <n>', 'runs over the input; the best counts', '3')
     .action(async (options: { json?: boolean; repeats: string }) => {
-      const repeats = Number(options.repeats);
-      if (!Number.isInteger(repeats) || repeats < 1 || repeats > 50) throw usageError('--repeats', `must be a whole number from 1 to 50, not "${options.repeats}"`);
+      const repeats = wholeNumberOption('--repeats', options.repeats, 1, 50);
       const result = await runOnEvaluationData('bench audio', (progress) => benchAudio(dataSetDir(), repeats, (done) => progress(done, repeats)));
       if (!options.json) process.stdout.write(`audio: ${result.input.audioSec} s analysed at ${result.realtimeFactor}x realtime (VAD alone ${result.vadRealtimeFactor}x), one thread; target 200x\n`);
       process.stdout.write(`${JSON.stringify(result)}\n`);

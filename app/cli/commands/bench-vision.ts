@@ -7,7 +7,7 @@ import { dataSetDir } from '../../engine/paths';
 import { benchVision } from '../../engine/vision/bench';
 import { benchGroup } from '../command-groups';
 import { runOnEvaluationData } from '../evaluation-run';
-import { usageError } from '../errors';
+import { wholeNumberOption } from '../errors';
 
 export function registerBenchVision(program: Command): void {
   benchGroup(program)
@@ -16,8 +16,7 @@ export function registerBenchVision(program: Command): void {
     .option('--json', 'print only the JSON object')
     .option('--frames <n>', 'frames per clip, at 12 fps', '90')
     .action(async (options: { json?: boolean; frames: string }) => {
-      const framesPerClip = Number(options.frames);
-      if (!Number.isInteger(framesPerClip) || framesPerClip < 10 || framesPerClip > 2000) throw usageError('--frames', `must be a whole number from 10 to 2000, not "${options.frames}"`);
+      const framesPerClip = wholeNumberOption('--frames', options.frames, 10, 2000);
       const result = await runOnEvaluationData('bench vision', (progress) => benchVision(dataSetDir(), { framesPerClip }, progress));
       if (!options.json) {
         process.stdout.write(`vision: ${result.frames} frames ${result.size}: ours ${result.oursMsMedian} ms median (p95 ${result.oursMsP95}) on 1 thread, ${result.ours2ThreadsMsMedian} ms on 2; ${result.peer} ${result.peerMsMedian} ms; speedup ${result.speedup}x; RSS ${result.rssMB} MB\n`);
