@@ -23,6 +23,8 @@ await Promise.all([
   build({ bundle: true, platform: 'browser', target: 'chrome120', format: 'iife', minify: true, entryPoints: [join(root, 'app/browser-shell/bridge.ts')], outfile: join(dist, 'browser-bridge.js'), logLevel: 'warning' }),
   build({ bundle: true, platform: 'browser', target: 'chrome120', format: 'esm', minify: true, sourcemap: 'linked', jsx: 'automatic', entryPoints: [join(root, 'renderer/main.tsx')], outfile: join(dist, 'renderer/main.js'), define: { 'process.env.NODE_ENV': '"production"' }, logLevel: 'warning' }),
 ]);
+// The vision worker is plain JavaScript loaded by URL beside the engine (worker threads get no bundler or loader).
+cpSync(join(root, 'app/engine/vision/model-worker.mjs'), join(dist, 'model-worker.mjs'));
 cpSync(join(root, 'renderer/index.html'), join(dist, 'renderer/index.html'));
 cpSync(join(root, 'renderer/styles.css'), join(dist, 'renderer/styles.css'));
 if (!quiet) process.stdout.write(`built dist/ in ${Date.now() - started} ms\n`);

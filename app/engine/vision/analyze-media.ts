@@ -4,7 +4,32 @@
  */
 import type { FrameFeatures } from '../features/schema';
 import { DEFAULT_FPS, openFrames } from '../media/frames';
-import { VisionPipeline, type PipelineOptions } from './pipeline';
+import type { RgbFrame } from '../media/frames';
+import { VisionPipeline, type PipelineOptions, type VisionResult } from './pipeline';
+
+/**
+ * Frames that may be in the pipeline at once. Enough to cover the slowest worker model (CenterNet, about five
+ * face-path frames) so the face path never waits for it, and small enough that held frames cost little memory.
+ */
+export const FRAMES_IN_FLIGHT = 8;
+
+/** Hands frames to `process` without waiting for each result, keeping at most `depth` unanswered; yields in order. */
+export async function* pipelined(frames: AsyncIterable<RgbFrame>, process: (frame: RgbFrame) => Promise<VisionResult>, depth = FRAMES_IN_FLIGHT): AsyncGenerator<VisionResult> {
+  const inFlight: Promise<VisionResult>[] = [];
+  try {
+    for await (const frame of frames) {
+      const result = process(frame);
+      // Handled now, awaited in turn: a later frame failing while an earlier one is awaited is not "unhandled".
+      result.catch(() => undefined);
+      inFlight.push(result);
+      if (inFlight.length >= depth) yield await inFlight.shift()!;
+    }
+    while (inFlight.length > 0) yield await inFlight.shift()!;
+  } finally {
+    // Stopped early or failed: settle the rest so none rejects unobserved.
+    await Promise.allSettled(inFlight);
+  }
+}
 
 export interface AnalyzeOptions {
   /** Frames per second to analyse (videos); default 12. */
@@ -59,7 +84,7 @@ export function mediaFeatures(path: string, options: Pick<AnalyzeOptions, 'fps' 
     size = { width: source.width, height: source.height };
     const vision = await VisionPipeline.open(options.pipeline);
     try {
-      for await (const frame of source.frames) yield (await vision.process(frame)).features;
+      for await (const features of pipelined(source.frames, (frame) => vision.process(frame))) yield features.features;
     } finally {
       await vision.release();
     }

@@ -164,7 +164,7 @@ export async function evaluateVision(dataDir: string, onProgress: Progress = () 
         }
         tick(path);
       }
-      await centernet.session.release();
+      await centernet.release();
       for (const [label, t] of Object.entries(tally)) objects[label] = { ...t, precision: round(t.matched / t.detected), recall: round(t.matched / t.truth) };
     }
 

@@ -1,7 +1,9 @@
 /**
  * The live vision pipeline: one RGB frame with its timestamp in, one FrameFeatures row (and the details behind it)
  * out. Faces are tracked from frame to frame by their own mesh; the detector re-runs every `detectEveryFrames` or
- * as soon as tracking is lost. Objects, liveness/anti-spoof, emotion and identity run at their own, lower rates.
+ * as soon as tracking is lost. Objects, liveness/anti-spoof, emotion and identity run at their own, lower rates,
+ * in a worker thread: a caller may hand in the next frames before a frame's slower results are back (the face path
+ * still runs frame by frame, in order), so the two cores work at once. Results resolve in the order frames came.
  */
 import { emptyFrame, type FrameFeatures } from '../features/schema';
 import type { RgbFrame } from '../media/frames';
@@ -14,6 +16,7 @@ import type { Crop } from './image-ops';
 import { MESH } from './landmarks';
 import { detectObjects, type DetectedObject } from './objects';
 import { openModels, type Model, type ModelName } from './sessions';
+import { openModelsInWorker } from './worker-models';
 
 export interface PipelineOptions {
   threads: number;
@@ -27,6 +30,8 @@ export interface PipelineOptions {
   livenessEverySec: number;
   emotionEverySec: number;
   identityEverySec: number;
+  /** Run the slower models in a worker thread (the second core) instead of between face-path frames. */
+  slowModelsInWorker: boolean;
   modelsDir?: string;
 }
 
@@ -39,6 +44,7 @@ export const PIPELINE_DEFAULTS: PipelineOptions = {
   livenessEverySec: 1,
   emotionEverySec: 0.5,
   identityEverySec: 2,
+  slowModelsInWorker: true,
 };
 
 export interface FaceResult {
@@ -65,63 +71,100 @@ export class VisionPipeline {
   private framesSinceDetect = Number.POSITIVE_INFINITY;
   private readonly lastRun: Record<Due, number> = { objects: -Infinity, liveness: -Infinity, emotion: -Infinity, identity: -Infinity };
   private enrolled: Float32Array | null = null;
+  /** The face path of the frames handed in so far, in order: each call waits for the one before. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly models: Partial<Record<ModelName, Model>>,
     readonly options: PipelineOptions,
+    private readonly releaseWorker: () => Promise<void>,
   ) {}
 
   static async open(options: Partial<PipelineOptions> = {}): Promise<VisionPipeline> {
     const o = { ...PIPELINE_DEFAULTS, ...options };
-    const names: ModelName[] = ['blazeface', 'facemesh', 'iris'];
-    if (o.objectsEverySec > 0) names.push('centernet');
-    if (o.livenessEverySec > 0) names.push('antispoof', 'liveness');
-    if (o.emotionEverySec > 0) names.push('emotion');
-    names.push('faceres');
-    return new VisionPipeline(await openModels(names, { threads: o.threads, dir: o.modelsDir }), o);
+    const slow: ModelName[] = ['faceres'];
+    if (o.objectsEverySec > 0) slow.push('centernet');
+    if (o.livenessEverySec > 0) slow.push('antispoof', 'liveness');
+    if (o.emotionEverySec > 0) slow.push('emotion');
+    const sessions = { threads: o.threads, dir: o.modelsDir };
+    const face = await openModels(['blazeface', 'facemesh', 'iris'], sessions);
+    if (!o.slowModelsInWorker) return new VisionPipeline({ ...face, ...(await openModels(slow, sessions)) }, o, () => Promise.resolve());
+    // One thread in the worker: it is there to use the second core, not to compete with the face path for it.
+    const worker = await openModelsInWorker(slow, { ...sessions, threads: 1 });
+    return new VisionPipeline({ ...face, ...worker.models }, o, () => worker.release());
   }
 
   async release(): Promise<void> {
-    for (const m of Object.values(this.models)) await m?.session.release();
+    await this.queue;
+    for (const m of Object.values(this.models)) await m?.release();
+    await this.releaseWorker();
   }
 
-  /** Forget tracked faces (a new, unrelated clip follows). */
+  /** Forget tracked faces (a new, unrelated clip follows), after the frames already handed in. */
   reset(): void {
+    void this.inOrder(async () => this.forget());
+  }
+
+  /** Stores the descriptor of the largest face in `frame` as the enrolled identity; false when there is no face. */
+  enroll(frame: RgbFrame): Promise<boolean> {
+    return this.inOrder(async () => {
+      this.forget();
+      const faces = await this.faces(frame, true);
+      this.forget();
+      const primary = faces.faces[0];
+      if (!primary) return false;
+      this.enrolled = await faceDescriptor(this.model('faceres'), frame, primary.mesh.crop);
+      return true;
+    });
+  }
+
+  /**
+   * Analyses one frame. May be called again before the returned promise settles: frames go through the face path
+   * in call order while earlier frames' slower models finish in the worker.
+   */
+  async process(frame: RgbFrame): Promise<VisionResult> {
+    checkFrame(frame);
+    const { result, later } = await this.inOrder(() => this.facePath(frame));
+    await Promise.all(later);
+    return result;
+  }
+
+  private inOrder<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private forget(): void {
     this.tracked = [];
     this.framesSinceDetect = Number.POSITIVE_INFINITY;
     for (const k of Object.keys(this.lastRun) as Due[]) this.lastRun[k] = -Infinity;
   }
 
-  /** Stores the descriptor of the largest face in `frame` as the enrolled identity; false when there is no face. */
-  async enroll(frame: RgbFrame): Promise<boolean> {
-    this.reset();
-    const faces = await this.faces(frame, true);
-    this.reset();
-    const primary = faces.faces[0];
-    if (!primary) return false;
-    this.enrolled = await faceDescriptor(this.model('faceres'), frame, primary.mesh.crop);
-    return true;
-  }
-
-  async process(frame: RgbFrame): Promise<VisionResult> {
-    checkFrame(frame);
+  /** Faces and their measures now; the slower models' results fill in `later` (their inputs are cut before it returns). */
+  private async facePath(frame: RgbFrame): Promise<{ result: VisionResult; later: Promise<void>[] }> {
     const { faces, detectorRan } = await this.faces(frame, false);
     const features = emptyFrame(frame.t, frame.index);
     features.face_count = faces.length;
+    const result: VisionResult = { features, faces, objects: null, detectorRan };
+    const later: Promise<void>[] = [];
     const primary = faces[0];
-    if (primary) await this.describe(frame, primary, features);
-    let objects: DetectedObject[] | null = null;
+    if (primary) this.describe(frame, primary, features, later);
     if (this.due('objects', frame.t)) {
-      objects = await detectObjects(this.model('centernet'), frame);
-      const best = (label: string) => objects!.filter((o) => o.label === label).reduce((m, o) => Math.max(m, o.score), 0);
-      features.person_count = objects.filter((o) => o.label === 'person').length;
-      features.phone = best('cell phone');
-      features.book = best('book');
-      features.laptop = best('laptop');
-      features.tv = best('tv');
-      features.remote = best('remote');
+      later.push(
+        detectObjects(this.model('centernet'), frame).then((objects) => {
+          result.objects = objects;
+          const best = (label: string) => objects.filter((o) => o.label === label).reduce((m, o) => Math.max(m, o.score), 0);
+          features.person_count = objects.filter((o) => o.label === 'person').length;
+          features.phone = best('cell phone');
+          features.book = best('book');
+          features.laptop = best('laptop');
+          features.tv = best('tv');
+          features.remote = best('remote');
+        }),
+      );
     }
-    return { features, faces, objects, detectorRan };
+    return { result, later };
   }
 
   private model(name: ModelName): Model {
@@ -177,7 +220,7 @@ export class VisionPipeline {
     return out;
   }
 
-  private async describe(frame: RgbFrame, face: FaceResult, f: FrameFeatures): Promise<void> {
+  private describe(frame: RgbFrame, face: FaceResult, f: FrameFeatures, later: Promise<void>[]): void {
     const p = face.mesh.points;
     f.face_confidence = face.score;
     f.face_x = clamp01(face.box.x / frame.width);
@@ -196,12 +239,14 @@ export class VisionPipeline {
     f.mouth_open = mouthOpening(p);
     f.engagement = engagement(face.pose, face.gaze);
     const crop = face.mesh.crop;
+    // Each runner cuts its input from the frame before its first await, so the frame is not needed after this.
     if (this.due('liveness', frame.t)) {
-      f.antispoof = await antispoofScore(this.model('antispoof'), frame, crop);
-      f.liveness = await livenessScore(this.model('liveness'), frame, crop);
+      later.push(antispoofScore(this.model('antispoof'), frame, crop).then((s) => void (f.antispoof = s)));
+      later.push(livenessScore(this.model('liveness'), frame, crop).then((s) => void (f.liveness = s)));
     }
-    if (this.due('emotion', frame.t)) f.emotion = (await emotion(this.model('emotion'), frame, crop)).label satisfies Emotion;
-    if (this.due('identity', frame.t) && this.enrolled) f.identity_similarity = cosineSimilarity(this.enrolled, await faceDescriptor(this.model('faceres'), frame, crop));
+    if (this.due('emotion', frame.t)) later.push(emotion(this.model('emotion'), frame, crop).then((e) => void (f.emotion = e.label satisfies Emotion)));
+    const enrolled = this.enrolled;
+    if (enrolled && this.due('identity', frame.t)) later.push(faceDescriptor(this.model('faceres'), frame, crop).then((d) => void (f.identity_similarity = cosineSimilarity(enrolled, d))));
   }
 }
 

@@ -18,6 +18,6 @@ describe('openModels', () => {
     const probs = out[liveness.entry.outputs[0]!.name]!;
     expect(probs).toHaveLength(2);
     expect(probs[0]! + probs[1]!).toBeCloseTo(1, 4);
-    await liveness.session.release();
+    await liveness.release();
   });
 });

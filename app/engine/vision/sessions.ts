@@ -1,6 +1,7 @@
 /**
- * Opens the converted models in onnxruntime-node. Converts them first when missing (ensureModels), so a fresh
- * clone works without anyone remembering `npm run models`.
+ * Opens the converted models in onnxruntime-node, on the calling thread (`openModels`) or in a worker thread
+ * (`openModelsInWorker`, worker-models.ts). Converts them first when missing (ensureModels), so a fresh clone works
+ * without anyone remembering `npm run models`.
  */
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -16,44 +17,71 @@ export interface SessionOptions {
   dir?: string;
 }
 
-export class Model {
+/** A converted model, wherever it runs: the pipeline's code is the same for both. */
+export interface Model {
+  readonly name: ModelName;
+  readonly entry: ManifestEntry;
+  /** NHWC input size [height, width, channels] from the manifest. */
+  readonly inputSize: [number, number, number];
+  /** Runs a batch of NHWC images; returns each output's data by name. */
+  run(input: Float32Array, batch?: number): Promise<Record<string, Float32Array>>;
+  release(): Promise<void>;
+}
+
+export const sessionOptions = (threads = 1): ort.InferenceSession.SessionOptions => ({
+  intraOpNumThreads: threads,
+  interOpNumThreads: 1,
+  graphOptimizationLevel: 'all',
+  executionMode: 'sequential',
+});
+
+export const nhwcSize = (entry: ManifestEntry): [number, number, number] => {
+  const s = entry.inputs[0]!.shape;
+  return [s[1]!, s[2]!, s[3]!];
+};
+
+/** The manifest entry and file of each model, converting the models first when they are missing or stale. */
+export function resolveModels<N extends ModelName>(names: readonly N[], dir = modelsDir()): Record<N, { entry: ManifestEntry; file: string }> {
+  const manifest = ensureModels(dir);
+  const found = {} as Record<N, { entry: ManifestEntry; file: string }>;
+  for (const name of names) {
+    const entry = manifest.models.find((m) => m.name === name);
+    if (!entry) throw new Error(`model ${name} is not in ${join(dir, 'manifest.json')}`);
+    found[name] = { entry, file: join(dir, entry.file) };
+  }
+  return found;
+}
+
+class LocalModel implements Model {
+  readonly inputSize: [number, number, number];
+
   constructor(
     readonly name: ModelName,
-    readonly session: ort.InferenceSession,
+    private readonly session: ort.InferenceSession,
     readonly entry: ManifestEntry,
-  ) {}
-
-  /** NHWC input size [height, width, channels] from the manifest. */
-  get inputSize(): [number, number, number] {
-    const s = this.entry.inputs[0]!.shape;
-    return [s[1]!, s[2]!, s[3]!];
+  ) {
+    this.inputSize = nhwcSize(entry);
   }
 
-  /** Runs a batch of NHWC images; returns each output's data by name. */
   async run(input: Float32Array, batch = 1): Promise<Record<string, Float32Array>> {
-    const [h, w, c] = this.inputSize;
-    const feeds = { [this.entry.inputs[0]!.name]: new ort.Tensor('float32', input, [batch, h, w, c]) };
+    const feeds = { [this.entry.inputs[0]!.name]: new ort.Tensor('float32', input, [batch, ...this.inputSize]) };
     const result = await this.session.run(feeds);
     const out: Record<string, Float32Array> = {};
     for (const o of this.entry.outputs) out[o.name] = result[o.name]!.data as Float32Array;
     return out;
   }
+
+  release(): Promise<void> {
+    return this.session.release();
+  }
 }
 
 export async function openModels<N extends ModelName>(names: readonly N[], options: SessionOptions = {}): Promise<Record<N, Model>> {
-  const dir = options.dir ?? modelsDir();
-  const manifest = ensureModels(dir);
-  const sessionOptions: ort.InferenceSession.SessionOptions = {
-    intraOpNumThreads: options.threads ?? 1,
-    interOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
-    executionMode: 'sequential',
-  };
+  const resolved = resolveModels(names, options.dir);
   const models = {} as Record<N, Model>;
   for (const name of names) {
-    const entry = manifest.models.find((m) => m.name === name);
-    if (!entry) throw new Error(`model ${name} is not in ${join(dir, 'manifest.json')}`);
-    models[name] = new Model(name, await ort.InferenceSession.create(join(dir, entry.file), sessionOptions), entry);
+    const { entry, file } = resolved[name];
+    models[name] = new LocalModel(name, await ort.InferenceSession.create(file, sessionOptions(options.threads)), entry);
   }
   return models;
 }

@@ -1,0 +1,33 @@
+// A worker thread that owns onnxruntime sessions and runs them on request, so the slower models (objects,
+// face attributes) use the second core while the main thread keeps the face path. Plain JavaScript on purpose:
+// worker threads do not inherit the TypeScript loader, and the bundle copies this file beside the engine as is.
+// Messages are the host's own (worker-models.ts), never untrusted input.
+import { parentPort, workerData } from 'node:worker_threads';
+import * as ort from 'onnxruntime-node';
+
+/** @type {{ files: Record<string, string>, options: import('onnxruntime-node').InferenceSession.SessionOptions }} */
+const { files, options } = workerData;
+/** @type {Map<string, ort.InferenceSession>} */
+const sessions = new Map();
+
+try {
+  for (const [name, file] of Object.entries(files)) sessions.set(name, await ort.InferenceSession.create(file, options));
+  parentPort.postMessage({ type: 'ready' });
+} catch (error) {
+  parentPort.postMessage({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+}
+
+parentPort.on('message', async (/** @type {{ id: number, model: string, input: string, data: Float32Array, dims: number[], outputs: string[] }} */ m) => {
+  try {
+    const session = sessions.get(m.model);
+    if (!session) throw new Error(`model ${m.model} is not open in the worker`);
+    const result = await session.run({ [m.input]: new ort.Tensor('float32', m.data, m.dims) });
+    /** @type {Record<string, Float32Array>} */
+    const out = {};
+    // Copies own their buffers, so they can be transferred without touching memory onnxruntime still holds.
+    for (const name of m.outputs) out[name] = /** @type {Float32Array} */ (result[name].data).slice();
+    parentPort.postMessage({ type: 'result', id: m.id, out }, Object.values(out).map((a) => a.buffer));
+  } catch (error) {
+    parentPort.postMessage({ type: 'error', id: m.id, message: error instanceof Error ? error.message : String(error) });
+  }
+});

@@ -1,0 +1,50 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { cropToTensor, letterbox, TO_UNIT } from './image-ops';
+import { openModels } from './sessions';
+import { sample } from './test-images';
+import { openModelsInWorker } from './worker-models';
+
+const workers: { release(): Promise<void> }[] = [];
+afterAll(async () => Promise.all(workers.map((w) => w.release())));
+
+describe('models in a worker thread', () => {
+  it('give the same outputs as the same models on the calling thread, for a real photo', async () => {
+    const frame = await sample('screenshot-faceid.jpg');
+    const local = await openModels(['antispoof', 'emotion']);
+    const worker = await openModelsInWorker(['antispoof', 'emotion']);
+    workers.push(worker);
+    for (const name of ['antispoof', 'emotion'] as const) {
+      const [h, w, c] = local[name].inputSize;
+      const input = c === 1 ? new Float32Array(h * w).map((_, i) => (i % 17) / 17) : cropToTensor(frame, letterbox(frame), w, h, TO_UNIT);
+      const here = await local[name].run(input.slice());
+      const there = await worker.models[name].run(input.slice());
+      for (const [out, values] of Object.entries(here)) expect(Array.from(there[out]!)).toEqual(Array.from(values));
+      await local[name].release();
+    }
+  });
+
+  it('answers runs handed in together, each with its own result', async () => {
+    const worker = await openModelsInWorker(['liveness']);
+    workers.push(worker);
+    const model = worker.models.liveness;
+    const inputs = [0.1, 0.5, 0.9].map((v) => new Float32Array(32 * 32 * 3).fill(v));
+    const together = await Promise.all(inputs.map((i) => model.run(i.slice())));
+    for (const [k, input] of inputs.entries()) expect(together[k]).toEqual(await model.run(input.slice()));
+  });
+
+  it('refuses a run after release with an error naming the worker', async () => {
+    const worker = await openModelsInWorker(['liveness']);
+    await worker.release();
+    await expect(worker.models.liveness.run(new Float32Array(32 * 32 * 3))).rejects.toThrow(/model worker released/);
+  });
+
+  it('sends a copy when the input is a view into a larger buffer, leaving the caller its memory', async () => {
+    const worker = await openModelsInWorker(['liveness']);
+    workers.push(worker);
+    const big = new Float32Array(32 * 32 * 3 * 2).fill(0.5);
+    const view = big.subarray(32 * 32 * 3);
+    await worker.models.liveness.run(view);
+    expect(big.length).toBe(32 * 32 * 3 * 2);
+    expect(big[0]).toBe(0.5);
+  });
+});
