@@ -1,17 +1,145 @@
 /**
- * Fixtures for end-to-end specs: the real browser shell with a real engine process, and Debian's headless
- * Chromium driven by playwright-core. Every spec gets a fresh data folder and a screenshot of its last screen.
+ * Fixtures for end-to-end specs: one `launchApp()` that gives a spec the Vigil window as a Playwright Page,
+ * either from headless Debian Chromium on the browser shell (the default) or from Playwright's Electron
+ * launcher on the built Electron app (`VIGIL_E2E_SHELL=electron`, `npm run test:electron`). Specs do not know
+ * which: they open routes, read the page, and run Node scripts through the app's runtime. Every launch gets a
+ * fresh data folder; every spec's last screen is saved.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { _electron, chromium, type Browser, type ElectronApplication, type Page } from 'playwright-core';
 import { test as base } from 'vitest';
+import { findElectronBinary, selectShell, type ShellKind } from './shells';
 
 export const projectRoot = join(import.meta.dirname, '..', '..', '..');
 export const outputDir = join(projectRoot, 'test-output', 'e2e');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** The Electron app's own origin (app/shell/protocol.ts; not imported, since that module loads electron). */
+const ELECTRON_APP_ORIGIN = 'vigil-app://app/';
+
+/** The shell this run drives: VIGIL_E2E_SHELL, browser by default. */
+export const shellKind: ShellKind = selectShell(process.env);
+
+export interface LaunchOptions {
+  /**
+   * What getUserMedia gets: files for the fake camera and microphone (media.ts), Chromium's synthetic fake
+   * devices, or (by default) nothing set up.
+   */
+  readonly capture?: { readonly video: string; readonly audio: string } | 'synthetic';
+  /** Whether the page may use camera and microphone; false refuses them as a candidate or the OS would. */
+  readonly mediaAllowed?: boolean;
+}
+
+export interface RunningApp {
+  readonly shell: ShellKind;
+  /** The app's data folder (VIGIL_HOME): its database, saved policies, evidence. */
+  readonly home: string;
+  /** Where the renderer is served from, ending in `/`. */
+  readonly origin: string;
+  /** The Vigil window, already showing the app's start screen. */
+  readonly page: Page;
+  /** Opens a route of the renderer: '' (the exam flow), '#/health', '#/settings', '?policy=<name>'. */
+  open(route?: string): Promise<void>;
+  /**
+   * Runs Node with `args` in the project folder, with this app's VIGIL_HOME, on the runtime the engine's native
+   * modules are built for (Node for the browser shell, Electron as Node for Electron); returns its stdout.
+   */
+  node(args: readonly string[]): string;
+  close(): Promise<void>;
+}
+
+/** Chromium switches; Electron takes the same ones on its command line. */
+function captureSwitches(capture: LaunchOptions['capture']): string[] {
+  if (capture === undefined) return [];
+  if (capture === 'synthetic') return ['--use-fake-device-for-media-stream'];
+  return ['--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${capture.video}`, `--use-file-for-fake-audio-capture=${capture.audio}`];
+}
+
+/** Launches Vigil in the shell this run drives (see shellKind). */
+export function launchApp(options: LaunchOptions = {}): Promise<RunningApp> {
+  return shellKind === 'electron' ? launchElectron(options) : launchBrowserShell(options);
+}
+
+async function launchBrowserShell(options: LaunchOptions): Promise<RunningApp> {
+  const shell = await startShell();
+  const allowed = options.mediaAllowed ?? true;
+  let browser: Browser | undefined;
+  try {
+    // Chromium's fake UI answers the permission prompt with yes; without it headless Chromium says no.
+    browser = await launchChromium([...captureSwitches(options.capture), ...(allowed && options.capture ? ['--use-fake-ui-for-media-stream'] : [])]);
+    const context = await browser.newContext({ viewport: { width: 1000, height: 760 }, permissions: allowed ? ['camera', 'microphone'] : [] });
+    const page = await context.newPage();
+    await page.goto(shell.url);
+    const opened = browser;
+    return {
+      shell: 'browser',
+      home: shell.home,
+      origin: shell.url,
+      page,
+      open: async (route = '') => void (await page.goto(`${shell.url}${route}`)),
+      node: (args) => runNode(process.execPath, args, { VIGIL_HOME: shell.home }),
+      async close() {
+        await opened.close();
+        shell.process.kill('SIGTERM');
+      },
+    };
+  } catch (error) {
+    await browser?.close();
+    shell.process.kill('SIGTERM');
+    throw error;
+  }
+}
+
+async function launchElectron(options: LaunchOptions): Promise<RunningApp> {
+  const binary = findElectronBinary(join(projectRoot, 'node_modules', 'electron'), process.env);
+  if (!binary.ok) throw new Error(binary.message);
+  const main = join(projectRoot, 'dist', 'main.mjs');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` before the end-to-end specs`);
+  const home = mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
+  const env = { ...stringEnv(process.env), VIGIL_HOME: home };
+  // Chromium will not start as root with its sandbox (a container); the page's own sandbox is unaffected.
+  const root = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
+  const app: ElectronApplication = await _electron.launch({ executablePath: binary.path, args: [...root, '--disable-gpu', ...captureSwitches(options.capture), projectRoot], env, cwd: projectRoot });
+  let closed = false;
+  app.on('close', () => (closed = true));
+  try {
+    const page = await app.firstWindow();
+    // The app grants media to its own origin (app/shell/security.ts); a refusal is what the OS or a policy
+    // tool would answer, so the main process is told to answer no to every request.
+    if (options.mediaAllowed === false) {
+      await app.evaluate(({ session }) => {
+        session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+        session.defaultSession.setPermissionCheckHandler(() => false);
+      });
+    }
+    await page.waitForLoadState('domcontentloaded');
+    return {
+      shell: 'electron',
+      home,
+      origin: ELECTRON_APP_ORIGIN,
+      page,
+      open: async (route = '') => void (await page.goto(`${ELECTRON_APP_ORIGIN}${route}`)),
+      // Electron's binary runs as plain Node with ELECTRON_RUN_AS_NODE, with the ABI the engine's modules need.
+      node: (args) => runNode(binary.path, args, { VIGIL_HOME: home, ELECTRON_RUN_AS_NODE: '1' }),
+      async close() {
+        if (!closed) await app.close();
+      },
+    };
+  } catch (error) {
+    if (!closed) await app.close();
+    throw error;
+  }
+}
+
+function runNode(runtime: string, args: readonly string[], env: Record<string, string>): string {
+  return execFileSync(runtime, args, { cwd: projectRoot, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+}
 
 export interface RunningShell {
   readonly url: string;
@@ -19,7 +147,7 @@ export interface RunningShell {
   readonly process: ChildProcess;
 }
 
-/** Starts `dist/browser-shell.mjs` on a free port with its own VIGIL_HOME; stops it after the spec. */
+/** Starts `dist/browser-shell.mjs` on a free port with its own VIGIL_HOME. */
 async function startShell(): Promise<RunningShell> {
   const entry = join(projectRoot, 'dist', 'browser-shell.mjs');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` before the end-to-end specs`);
@@ -43,8 +171,8 @@ async function startShell(): Promise<RunningShell> {
   return { url, home, process: child };
 }
 
-/** Headless Debian Chromium; `extraArgs` add flags such as the fake capture devices (media.ts). */
-export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+/** Headless Debian Chromium; `extraArgs` add flags such as the fake capture devices. */
+async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install it with \`apt-get install chromium\` (or set CHROMIUM_PATH)`);
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -61,36 +189,25 @@ export async function snap(page: Page, name: string): Promise<void> {
 }
 
 export interface E2EFixtures {
-  /** The browser shell serving the built renderer, backed by a forked engine process. */
-  shell: RunningShell;
-  /** Headless Debian Chromium; a missing binary fails the spec with the command that installs it. */
-  browser: Browser;
-  /** A page in a fresh context; its final screen is saved to test-output/e2e/<spec>.png. */
-  page: Page;
+  /** Launches Vigil (launchApp); everything launched is closed after the spec, its last screen saved first. */
+  launch: (options?: LaunchOptions) => Promise<RunningApp>;
+  /** Vigil launched with default options. */
+  app: RunningApp;
 }
 
-export { startShell };
-
 export const test = base.extend<E2EFixtures>({
-  // Vitest reads a fixture's dependencies from this destructuring pattern, so an empty one means "none".
-  // eslint-disable-next-line no-empty-pattern
-  shell: async ({}, use) => {
-    const shell = await startShell();
-    await use(shell);
-    shell.process.kill('SIGTERM');
+  launch: async ({ task }, use) => {
+    const launched: RunningApp[] = [];
+    await use(async (options) => {
+      const app = await launchApp(options);
+      launched.push(app);
+      return app;
+    });
+    const last = launched.at(-1);
+    if (last && !last.page.isClosed()) await snap(last.page, task.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()).catch(() => undefined);
+    for (const app of launched) await app.close();
   },
-  // eslint-disable-next-line no-empty-pattern
-  browser: async ({}, use) => {
-    const browser = await launchChromium();
-    await use(browser);
-    await browser.close();
-  },
-  page: async ({ browser, task }, use) => {
-    const context = await browser.newContext({ viewport: { width: 1000, height: 760 } });
-    const page = await context.newPage();
-    await use(page);
-    mkdirSync(outputDir, { recursive: true });
-    await page.screenshot({ path: join(outputDir, `${task.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`), fullPage: true });
-    await context.close();
+  app: async ({ launch }, use) => {
+    await use(await launch());
   },
 });

@@ -1,83 +1,26 @@
 /**
- * The candidate's whole exam in headless Chromium, camera and microphone fed from real recordings through
- * Chromium's fake capture devices, against the real browser shell and engine process. Each screen is saved as
+ * The candidate's whole exam in the shell this run drives (fixtures.ts), camera and microphone fed from real
+ * recordings through Chromium's fake capture devices, against the real engine process. Each screen is saved as
  * test-output/e2e/flow-<nn>-<screen>.png.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { openStore } from '../../engine/storage/store';
-import { launchChromium, projectRoot, snap, test, type RunningShell } from './fixtures';
-import { attentiveFaceY4m, fakeCaptureArgs, faceLeavesY4m, speechThenSilenceWav, speechWav } from './media';
+import { snap, test } from './fixtures';
+import { attentiveFaceY4m, faceLeavesY4m, speechThenSilenceWav, speechWav } from './media';
+import { FLOW_TIMEOUT, loadPolicy, shortExamPolicy, startExamSite, storedReport, throughSystemCheck, writeStoredSegment } from './steps';
 
-/** A stand-in exam site on another origin, the page the exam frame must show. */
-let examSite: Server;
-let examOrigin = '';
-beforeAll(async () => {
-  examSite = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>Exam</title><h1>Question 1</h1><p>What is 6 x 7?</p>'));
-  await new Promise<void>((resolve) => examSite.listen(0, '127.0.0.1', resolve));
-  examOrigin = `http://127.0.0.1:${(examSite.address() as AddressInfo).port}/`;
-});
-afterAll(() => new Promise<void>((resolve) => examSite.close(() => resolve())));
+let examSite: Awaited<ReturnType<typeof startExamSite>>;
+beforeAll(async () => (examSite = await startExamSite()));
+afterAll(() => examSite.close());
+const examPolicy = () => shortExamPolicy(examSite.origin);
 
-/** A short exam: calibration at its minimum, 2 frames a second so the face pipeline keeps up on two shared cores. */
-/** A whole flow takes under a minute here; three minutes leave room for a busy machine. */
-const FLOW_TIMEOUT = 180_000;
-const examPolicy = () => ({ processingFps: 2, calibration: { seconds: 6 }, allowedOrigins: [examOrigin] });
-
-async function openApp(browser: Browser, shell: RunningShell, options: { camera: boolean }): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 760 }, permissions: options.camera ? ['camera', 'microphone'] : [] });
-  const page = await context.newPage();
-  await page.goto(shell.url);
-  return page;
-}
-
-async function loadPolicy(page: Page, policy: unknown, name = 'exam.json'): Promise<void> {
-  await page.getByTestId('policy-file').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(policy)) });
-}
-
-/** Policy -> consent -> system check; returns the check ids and statuses the screen shows. */
-async function throughSystemCheck(page: Page, shotPrefix: string, policy: unknown = examPolicy()): Promise<Record<string, string>> {
-  await snap(page, `${shotPrefix}-01-policy`);
-  await loadPolicy(page, policy);
-  await page.getByTestId('policy-loaded').waitFor();
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByRole('heading', { name: 'Before you start: what Vigil records' }).waitFor();
-  await snap(page, `${shotPrefix}-02-consent`);
-  expect(await page.getByRole('button', { name: 'Continue' }).isDisabled()).toBe(true);
-  await page.getByLabel(/I have read this and agree/).check();
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByTestId('system-checks').waitFor({ timeout: 60_000 });
-  await snap(page, `${shotPrefix}-03-system-check`);
-  const checks: Record<string, string> = {};
-  for (const item of await page.locator('[data-check]').all()) checks[(await item.getAttribute('data-check'))!] = (await item.getAttribute('class'))!;
-  return checks;
-}
-
-type StoredReport = { sessionId: string; segments: { id: number; start: number; end: number; size: number }[]; alerts: { type: string }[]; risk: { level: string }; media: { video: boolean; framesAnalysed: number }; calibration: { status: string }; notes: string[] };
-
-/** The report as stored by the engine, read back with the `vigil reports` CLI from the shell's data folder. */
-function storedReport(shell: RunningShell, sessionId: string): StoredReport {
-  const vigil = (...args: string[]) => execFileSync(process.execPath, [join(projectRoot, 'app/cli/vigil.mjs'), 'reports', ...args], { env: { ...process.env, VIGIL_HOME: shell.home }, encoding: 'utf8' });
-  const rows = JSON.parse(vigil('list', '--json')) as { id: number; sessionId: string }[];
-  const row = rows.find((r) => r.sessionId === sessionId);
-  if (!row) throw new Error(`no stored report for session ${sessionId} (stored: ${JSON.stringify(rows)})`);
-  return JSON.parse(vigil('show', String(row.id))) as StoredReport;
-}
-
-describe('candidate exam flow in Chromium', () => {
-  let browser: Browser | undefined;
-  afterAll(async () => browser?.close());
-
-  test('an attentive candidate sits the whole exam and it finishes with a clean report', async ({ shell }) => {
+describe('candidate exam flow', () => {
+  test('an attentive candidate sits the whole exam and it finishes with a clean report', async ({ launch }) => {
     // The candidate speaks for the microphone check, then sits the exam in silence.
-    browser = await launchChromium(fakeCaptureArgs(attentiveFaceY4m(), speechThenSilenceWav()));
-    const page = await openApp(browser, shell, { camera: true });
-    const checks = await throughSystemCheck(page, 'flow');
+    const app = await launch({ capture: { video: attentiveFaceY4m(), audio: speechThenSilenceWav() } });
+    const { page } = app;
+    const checks = await throughSystemCheck(page, 'flow', examPolicy());
     expect(checks.camera).toBe('ok');
     expect(checks.microphone).toBe('ok');
     expect(Object.keys(checks)).toEqual(expect.arrayContaining(['face_analysis', 'displays', 'prohibited_processes', 'vm', 'sqlite']));
@@ -127,7 +70,7 @@ describe('candidate exam flow in Chromium', () => {
     expect(await page.getByTestId('finish-alerts').textContent()).toBe('none');
     expect(await page.getByTestId('finish-clips').textContent()).toMatch(/^none/);
 
-    const report = storedReport(shell, (await page.getByTestId('finish-session').textContent())!);
+    const report = storedReport(app, (await page.getByTestId('finish-session').textContent())!);
     expect(report.risk.level).toBe('CLEAN');
     expect(report.alerts).toEqual([]);
     if (visionReady) {
@@ -142,13 +85,11 @@ describe('candidate exam flow in Chromium', () => {
       expect(report.notes[0]).toMatch(/^Video was not analysed: /);
       expect(report.notes.at(-1)).toMatch(/camera frames received at 2 fps/);
     }
-    await browser.close();
-    browser = undefined;
   }, FLOW_TIMEOUT);
 
-  test('a face that leaves the picture is reported as no_face, and speech as speech', async ({ shell, skip }) => {
-    browser = await launchChromium(fakeCaptureArgs(faceLeavesY4m(), speechWav()));
-    const page = await openApp(browser, shell, { camera: true });
+  test('a face that leaves the picture is reported as no_face, and speech as speech', async ({ launch, skip }) => {
+    const app = await launch({ capture: { video: faceLeavesY4m(), audio: speechWav() } });
+    const { page } = app;
     // One no-face episode (9 points) flags its interval at this threshold, so its video must be kept.
     const checks = await throughSystemCheck(page, 'face-leaves', { ...examPolicy(), detectors: { identity: false }, intervals: { flagThreshold: 9 } });
     // Without the face pipeline there is nothing that could see the face leave; say so instead of faking it.
@@ -166,23 +107,20 @@ describe('candidate exam flow in Chromium', () => {
     await snap(page, 'face-leaves-finish');
     expect(await page.getByTestId('finish-alerts').textContent()).toMatch(/no face/);
     expect(await page.getByTestId('finish-clips').textContent()).toMatch(/^\d+ clip\(s\)/);
-    const report = storedReport(shell, (await page.getByTestId('finish-session').textContent())!);
+    const report = storedReport(app, (await page.getByTestId('finish-session').textContent())!);
     expect(report.alerts.map((a) => a.type)).toContain('no_face');
     // The microphone hears espeak-ng speaking throughout (the file loops).
     expect(report.alerts.map((a) => a.type)).toContain('speech');
     expect(report.calibration.status).toBe('SUCCESS');
     expect(report.segments.length).toBeGreaterThan(0);
     // The kept clip, joined from the page's MediaRecorder segments, plays through without a decoding error.
-    const store = openStore(join(shell.home, 'vigil.db'));
-    const clipFile = join(shell.home, 'kept.webm');
-    writeFileSync(clipFile, store.segments.read(report.segments[0]!.id));
-    store.close();
+    const clipFile = join(app.home, 'kept.webm');
+    writeStoredSegment(app, report.segments[0]!.id, clipFile);
     expect(execFileSync('ffmpeg', ['-v', 'error', '-i', clipFile, '-f', 'null', '-'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })).toBe('');
   }, FLOW_TIMEOUT);
 
-  test('a refused camera permission stops at a screen that says what happened and what to do', async ({ shell }) => {
-    browser = await launchChromium(['--use-fake-device-for-media-stream']);
-    const page = await openApp(browser, shell, { camera: false });
+  test('a refused camera permission stops at a screen that says what happened and what to do', async ({ launch }) => {
+    const { page } = await launch({ capture: 'synthetic', mediaAllowed: false });
     await loadPolicy(page, examPolicy());
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByLabel(/I have read this and agree/).check();
@@ -193,26 +131,20 @@ describe('candidate exam flow in Chromium', () => {
     expect(await page.getByRole('heading', { name: 'Camera access was refused' }).isVisible()).toBe(true);
     expect(await problem.textContent()).toMatch(/What to do: Allow Vigil to use the camera/);
     expect(await page.getByRole('button', { name: 'Try again' }).isVisible()).toBe(true);
-    await browser.close();
-    browser = undefined;
   }, FLOW_TIMEOUT);
 
-  test('an invalid exam policy is refused, naming the field and the rule it breaks', async ({ shell }) => {
-    browser = await launchChromium();
-    const page = await openApp(browser, shell, { camera: false });
+  test('an invalid exam policy is refused, naming the field and the rule it breaks', async ({ launch }) => {
+    const { page } = await launch({ mediaAllowed: false });
     await loadPolicy(page, { processingFps: 90 }, 'broken-exam.json');
     await page.getByTestId('policy-problem').waitFor();
     await snap(page, 'policy-invalid');
     expect(await page.getByTestId('policy-field').textContent()).toBe('processingFps');
     expect(await page.getByTestId('policy-rule').textContent()).toMatch(/30/);
     expect(await page.getByRole('button', { name: 'Continue' }).count()).toBe(0);
-    await browser.close();
-    browser = undefined;
   }, FLOW_TIMEOUT);
 
-  test('the engine dying mid-exam shows what happened and keeps the recording in the window', async ({ shell }) => {
-    browser = await launchChromium(fakeCaptureArgs(attentiveFaceY4m(), speechWav()));
-    const page = await openApp(browser, shell, { camera: true });
+  test('the engine dying mid-exam shows what happened and keeps the recording in the window', async ({ launch }) => {
+    const { page } = await launch({ capture: { video: attentiveFaceY4m(), audio: speechWav() } });
     await throughSystemCheck(page, 'engine-dies', { ...examPolicy(), detectors: { identity: false } });
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('button', { name: 'Continue' }).click();
@@ -229,7 +161,5 @@ describe('candidate exam flow in Chromium', () => {
     await snap(page, 'engine-dies-problem');
     const link = page.getByRole('link', { name: /^Recording \d+–\d+ s$/ }).first();
     expect(await link.getAttribute('download')).toMatch(/^vigil-recording-\d+s\.webm$/);
-    await browser.close();
-    browser = undefined;
   }, FLOW_TIMEOUT);
 });

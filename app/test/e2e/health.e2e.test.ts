@@ -3,15 +3,16 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { describe, expect } from 'vitest';
 import { migrations } from '../../engine/storage/migrations';
-import { projectRoot, test } from './fixtures';
+import { projectRoot, shellKind, test } from './fixtures';
 
 /** The newest migration's number: a fresh store is at that schema version. */
 const schemaVersion = migrations.at(-1)!.version;
 const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
-describe('browser shell, end to end in Chromium', () => {
-  test("shows the engine's health read over the contract from the real engine process", async ({ shell, page }) => {
-    await page.goto(`${shell.url}#/health`);
+describe('engine health and the contract, end to end', () => {
+  test("shows the engine's health read over the contract from the real engine process", async ({ app }) => {
+    const { page } = app;
+    await app.open('#/health');
     await page.getByTestId('engine-status').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('engine-version').textContent()).toBe(version);
     expect(await page.getByTestId('engine-storage').textContent()).toBe(`schema v${schemaVersion}, wal, 0 session(s)`);
@@ -19,8 +20,9 @@ describe('browser shell, end to end in Chromium', () => {
     expect(await page.getByRole('heading', { name: 'System checks' }).isVisible()).toBe(true);
   });
 
-  test('says the engine is down, in words, when its process dies', async ({ shell, page }) => {
-    await page.goto(`${shell.url}#/health`);
+  test('says the engine is down, in words, when its process dies', async ({ app }) => {
+    const { page } = app;
+    await app.open('#/health');
     await page.getByTestId('engine-status').waitFor({ timeout: 30_000 });
     const pid = Number(await page.evaluate(async () => (await window.vigil!.invoke('engine.health', {})).pid));
     process.kill(pid, 'SIGKILL');
@@ -30,8 +32,7 @@ describe('browser shell, end to end in Chromium', () => {
     expect(await error.textContent()).toMatch(/engine_down/);
   });
 
-  test('rejects a request that breaks the contract with a message naming the field', async ({ shell, page }) => {
-    await page.goto(shell.url);
+  test('rejects a request that breaks the contract with a message naming the field', async ({ app: { page } }) => {
     const message = await page.evaluate(async () => {
       try {
         await (window.vigil!.invoke as (c: string, r: unknown) => Promise<unknown>)('engine.ping', { nonce: 42 });
@@ -43,8 +44,10 @@ describe('browser shell, end to end in Chromium', () => {
     expect(message).toMatch(/^bad_request: engine\.ping: nonce: /);
   });
 
-  test('refuses a WebSocket from another origin', async ({ shell }) => {
-    const socketUrl = shell.url.replace('http:', 'ws:') + '__vigil/ipc';
+  test('refuses a WebSocket from another origin', async ({ launch, skip }) => {
+    skip(shellKind !== 'browser', 'only the browser shell carries the contract over a WebSocket; Electron uses IPC, whose sender check is app/ipc/electron-router.ts');
+    const app = await launch();
+    const socketUrl = app.origin.replace('http:', 'ws:') + '__vigil/ipc';
     const status = await new Promise<number>((resolve) => {
       const ws = new WebSocket(socketUrl, { headers: { Origin: 'http://evil.example' } });
       ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));

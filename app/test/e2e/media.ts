@@ -67,8 +67,3 @@ export function speechThenSilenceWav(silenceSec = 120): string {
   if (!existsSync(out)) ffmpeg(['-i', speechWav(), '-af', `apad=pad_dur=${silenceSec}`, '-ar', '48000', '-ac', '1', '-c:a', 'pcm_s16le', out]);
   return out;
 }
-
-/** Chromium flags that feed the files to getUserMedia without a permission prompt. */
-export function fakeCaptureArgs(video: string, audio: string): string[] {
-  return ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`, `--use-file-for-fake-audio-capture=${audio}`];
-}

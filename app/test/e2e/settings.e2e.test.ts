@@ -1,12 +1,13 @@
-/** Invigilator settings in Chromium: behind a password, validated by the engine's policy schema, saved, opened by link. */
+/** Invigilator settings: behind a password, validated by the engine's policy schema, saved, opened by link. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { snap, test } from './fixtures';
 
-describe('invigilator settings in Chromium', () => {
-  test('edit a policy behind the password, see the schema refuse bad values, save it, and open it by link', async ({ shell, page }) => {
-    await page.goto(`${shell.url}#/settings`);
+describe('invigilator settings', () => {
+  test('edit a policy behind the password, see the schema refuse bad values, save it, and open it by link', async ({ app }) => {
+    const { page } = app;
+    await app.open('#/settings');
     await snap(page, 'settings-01-locked');
     await page.getByLabel('Invigilator password').fill('short');
     await page.getByRole('button', { name: 'Unlock' }).click();
@@ -36,7 +37,7 @@ describe('invigilator settings in Chromium', () => {
     const saved = page.getByTestId('settings-saved');
     await saved.waitFor();
     await snap(page, 'settings-03-saved');
-    const file = join(shell.home, 'policies', 'maths-101.json');
+    const file = join(app.home, 'policies', 'maths-101.json');
     expect(await saved.textContent()).toBe(`Saved to ${file}`);
     const stored = JSON.parse(readFileSync(file, 'utf8')) as { processingFps: number; allowedOrigins: string[]; quitPasswordHash: string };
     expect(stored).toMatchObject({ processingFps: 6, allowedOrigins: ['https://exam.example.org/'] });
@@ -65,7 +66,7 @@ describe('invigilator settings in Chromium', () => {
     await page.getByText('That password is not right.').waitFor();
 
     // A vigil://exam?policy=maths-101 link opens the page with this parameter.
-    await page.goto(`${shell.url}?policy=maths-101`);
+    await app.open('?policy=maths-101');
     const loaded = page.getByTestId('policy-loaded');
     await loaded.waitFor();
     expect(await loaded.textContent()).toMatch(/maths-101 is ready: camera analysed 6 times a second; 1 exam site/);

@@ -1,0 +1,64 @@
+/**
+ * Steps the exam specs share: a stand-in exam site, loading a policy, the way through consent and the system
+ * check, and reading back what the engine stored (through the app's own runtime, see RunningApp.node).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { projectRoot, snap, type RunningApp } from './fixtures';
+
+/** A whole flow takes under a minute here; three minutes leave room for a busy machine. */
+export const FLOW_TIMEOUT = 180_000;
+
+/** A stand-in exam site on another origin, the page the exam frame must show. */
+export async function startExamSite(): Promise<{ origin: string; close(): Promise<void> }> {
+  const server: Server = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>Exam</title><h1>Question 1</h1><p>What is 6 x 7?</p>'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A short exam: calibration at its minimum, 2 frames a second so the face pipeline keeps up on two shared cores. */
+export const shortExamPolicy = (examOrigin: string) => ({ processingFps: 2, calibration: { seconds: 6 }, allowedOrigins: [examOrigin] });
+
+export async function loadPolicy(page: Page, policy: unknown, name = 'exam.json'): Promise<void> {
+  await page.getByTestId('policy-file').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(policy)) });
+}
+
+/** Policy -> consent -> system check; returns the check ids and statuses the screen shows. */
+export async function throughSystemCheck(page: Page, shotPrefix: string, policy: unknown): Promise<Record<string, string>> {
+  await snap(page, `${shotPrefix}-01-policy`);
+  await loadPolicy(page, policy);
+  await page.getByTestId('policy-loaded').waitFor();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('heading', { name: 'Before you start: what Vigil records' }).waitFor();
+  await snap(page, `${shotPrefix}-02-consent`);
+  expect(await page.getByRole('button', { name: 'Continue' }).isDisabled()).toBe(true);
+  await page.getByLabel(/I have read this and agree/).check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByTestId('system-checks').waitFor({ timeout: 60_000 });
+  await snap(page, `${shotPrefix}-03-system-check`);
+  const checks: Record<string, string> = {};
+  for (const item of await page.locator('[data-check]').all()) checks[(await item.getAttribute('data-check'))!] = (await item.getAttribute('class'))!;
+  return checks;
+}
+
+export type StoredReport = { sessionId: string; segments: { id: number; start: number; end: number; size: number }[]; alerts: { type: string }[]; risk: { level: string }; media: { video: boolean; framesAnalysed: number; audio?: boolean }; calibration: { status: string }; notes: string[] };
+
+/** The report as stored by the engine, read back with the `vigil reports` CLI from the app's data folder. */
+export function storedReport(app: RunningApp, sessionId: string): StoredReport {
+  const vigil = (...args: string[]) => app.node([join(projectRoot, 'app/cli/vigil.mjs'), 'reports', ...args]);
+  const rows = JSON.parse(vigil('list', '--json')) as { id: number; sessionId: string }[];
+  const row = rows.find((r) => r.sessionId === sessionId);
+  if (!row) throw new Error(`no stored report for session ${sessionId} (stored: ${JSON.stringify(rows)})`);
+  return JSON.parse(vigil('show', String(row.id))) as StoredReport;
+}
+
+/** Writes a stored evidence segment to `file` (read-segment.ts, on the app's runtime). */
+export function writeStoredSegment(app: RunningApp, segmentId: number, file: string): void {
+  app.node(['--import', 'tsx', join(import.meta.dirname, 'read-segment.ts'), join(app.home, 'vigil.db'), String(segmentId), file]);
+}
