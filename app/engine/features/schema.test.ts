@@ -25,3 +25,12 @@ describe('feature schema v1', () => {
     for (const column of TEMPORAL_UNMAPPED) expect(row[column]).toBeNaN();
   });
 });
+
+describe('rows stored before a column was added', () => {
+  it('read a row without the text column as one whose text detector did not run', () => {
+    const { text: _dropped, ...older } = emptyFrame(1.5, 18);
+    const parsed = FrameFeatures.parse(older);
+    expect(parsed.text).toBeNull();
+    expect(parsed.frame_index).toBe(18);
+  });
+});

@@ -54,6 +54,11 @@ export const FrameFeatures = z.object({
   laptop: num,
   tv: num,
   remote: num,
+  /**
+   * Best visible-text region score on this frame (0 when none; null when the text detector did not run). Added
+   * within version 1: rows stored before it have no such key and read as null.
+   */
+  text: num.default(null),
   /** Audio on the same clock: speech probability and voices in the window containing t (null without audio). */
   speech_prob: num,
   voices: z.number().int().nonnegative().nullable(),

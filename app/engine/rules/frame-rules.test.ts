@@ -82,6 +82,18 @@ describe('frame alert rules', () => {
     expect(runFrameRules(weak, context)).toEqual([]);
   });
 
+  it('raise visible_text above 0.70 on the frames the text detector ran, and nothing for faint text', () => {
+    // The detector runs every 2 s at 12 fps: text on frames 24 and 48, none on 0 and 72.
+    const frames = stream(8).map((f, i) => (i % 24 === 0 ? { ...f, text: i === 24 || i === 48 ? 0.92 : 0 } : f));
+    const alerts = runFrameRules(frames, context);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ type: 'visible_text', severity: 'warning', start: 2, confidence: 0.92, evidence: { rule: 'text region score > 0.7' } });
+    const faint = stream(8).map((f, i) => (i % 24 === 0 ? { ...f, text: 0.65 } : f));
+    expect(runFrameRules(faint, context)).toEqual([]);
+    const off = { ...context, policy: { ...policy, detectors: { ...policy.detectors, text: false } } };
+    expect(runFrameRules(frames, off)).toEqual([]);
+  });
+
   it('raise low_engagement for 10+ frames below 40', () => {
     const alerts = runFrameRules(stream(6, { from: 1, to: 3, set: { engagement: 20 } }), context);
     expect(alerts.map((a) => a.type)).toEqual(['low_engagement']);

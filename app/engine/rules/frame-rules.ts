@@ -97,6 +97,14 @@ export function frameRuleSpecs({ policy, thresholds, baseline }: RuleContext): R
       });
     }
   }
+  if (d.text) {
+    specs.push({
+      type: 'visible_text', severity: 'warning', minFrames: 1,
+      condition: (f) => (f.text === null ? null : f.text > r.textConfidence ? f.text : 0),
+      confidence: (e) => e.peak,
+      evidence: (e) => ({ ...frames(e), peakScore: round(e.peak), rule: `text region score > ${r.textConfidence}` }),
+    });
+  }
   if (d.liveness) {
     specs.push({
       type: 'spoof_suspected', severity: 'critical', minFrames: 3,

@@ -1,7 +1,8 @@
 /**
- * FaceMesh (468 points) on an upright face crop, and Iris (eye contour + 5 iris points per eye) on eye crops, giving
- * the 478-point mesh in frame pixels. The crop comes from a detection (first frame, or after tracking is lost) or
- * from the previous frame's mesh (tracking).
+ * FaceMesh (468 points) on an upright face crop, and Iris (eye contour + 5 iris points per eye) on eye crops cut
+ * from those points, giving the 478-point mesh in frame pixels. The crop comes from a detection (first frame, or
+ * after tracking is lost) or from the previous frame's mesh (tracking). The two are separate calls because the next
+ * frame's tracking needs only the 468 points: Iris can run elsewhere meanwhile.
  */
 import type { RgbFrame } from '../media/frames';
 import type { FaceDetection, Point } from './face-detector';
@@ -12,7 +13,7 @@ import type { Model } from './sessions';
 export type Point3 = [number, number, number];
 
 export interface FaceMesh {
-  /** 478 points in frame pixels; z in the same pixel scale, smaller is nearer the camera. */
+  /** 468 points in frame pixels, then the 10 iris points once Iris has run; z in the same pixel scale, smaller is nearer the camera. */
   points: Point3[];
   /** FaceMesh's face-presence score (0..1). */
   score: number;
@@ -82,7 +83,7 @@ export function meshBox(points: Point3[]) {
   return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
 }
 
-export async function runFaceMesh(meshModel: Model, irisModel: Model | null, frame: RgbFrame, crop: Crop): Promise<FaceMesh> {
+export async function runFaceMesh(meshModel: Model, frame: RgbFrame, crop: Crop): Promise<FaceMesh> {
   const out = await meshModel.run(cropToTensor(frame, crop, MESH_SIZE, MESH_SIZE, TO_UNIT));
   const meshOut = meshModel.entry.outputs.find((o) => o.shape[1] === 1404)!;
   const flagOut = meshModel.entry.outputs.find((o) => o.shape[1] === 1)!;
@@ -94,7 +95,6 @@ export async function runFaceMesh(meshModel: Model, irisModel: Model | null, fra
     const [x, y] = cropPointToFrame(crop, MESH_SIZE, MESH_SIZE, raw[i * 3]!, raw[i * 3 + 1]!);
     points.push([x, y, raw[i * 3 + 2]! * zScale]);
   }
-  if (irisModel) points.push(...(await runIris(irisModel, frame, points, crop.angle)));
   return { points, score, crop };
 }
 
@@ -106,8 +106,13 @@ function eyeCrop(points: Point3[], a: number, b: number, angle: number, flip: bo
   return { cx: (ax + bx) / 2, cy: (ay + by) / 2, w: side, h: side, angle, flip };
 }
 
-/** Runs both eyes in one batch; returns the 10 iris points (right iris, then left) in frame pixels. */
-async function runIris(model: Model, frame: RgbFrame, points: Point3[], angle: number): Promise<Point3[]> {
+/**
+ * Runs both eyes of a mesh in one batch; returns the 10 iris points (right iris, then left) in frame pixels. The eye
+ * crops are cut before the first await, so the frame may change once this has been called.
+ */
+export async function runIris(model: Model, frame: RgbFrame, mesh: FaceMesh): Promise<Point3[]> {
+  const { points, crop } = mesh;
+  const angle = crop.angle;
   const crops = [eyeCrop(points, MESH.rightEye.outer, MESH.rightEye.inner, angle, false), eyeCrop(points, MESH.leftEye.inner, MESH.leftEye.outer, angle, true)];
   const perEye = IRIS_SIZE * IRIS_SIZE * 3;
   const input = new Float32Array(perEye * 2);

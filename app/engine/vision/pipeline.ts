@@ -1,20 +1,24 @@
 /**
  * The live vision pipeline: one RGB frame with its timestamp in, one FrameFeatures row (and the details behind it)
  * out. Faces are tracked from frame to frame by their own mesh; the detector re-runs every `detectEveryFrames` or
- * as soon as tracking is lost. Objects, liveness/anti-spoof, emotion and identity run at their own, lower rates,
- * in a worker thread: a caller may hand in the next frames before a frame's slower results are back (the face path
- * still runs frame by frame, in order), so the two cores work at once. Results resolve in the order frames came.
+ * as soon as tracking is lost. Objects, liveness/anti-spoof, emotion and identity run at their own, lower rates.
+ *
+ * Only the detector and FaceMesh are on the caller's thread: they are all the next frame's tracking needs. Iris (the
+ * gaze) runs in one worker thread and the slower models in another, so a caller may hand in the next frames before
+ * a frame's results are back and both cores work at once. Frames go through the face path in call order; results
+ * resolve in that order and are the same as one frame at a time.
  */
 import { emptyFrame, type FrameFeatures } from '../features/schema';
 import type { RgbFrame } from '../media/frames';
 import { iou } from './boxes';
 import { antispoofScore, cosineSimilarity, emotion, faceDescriptor, livenessScore, type Emotion } from './face-attributes';
 import { DETECTOR_DEFAULTS, detectFaces, type DetectorOptions } from './face-detector';
-import { cropFromDetection, cropFromMesh, meshBox, runFaceMesh, type FaceMesh } from './face-mesh';
+import { cropFromDetection, cropFromMesh, meshBox, runFaceMesh, runIris, type FaceMesh } from './face-mesh';
 import { BLINK_EAR, engagement, eyeAspectRatio, gaze, gazeZone, headPose, mouthOpening, type Gaze, type HeadPose } from './geometry';
 import type { Crop } from './image-ops';
 import { MESH } from './landmarks';
 import { detectObjects, type DetectedObject } from './objects';
+import { detectText } from './text';
 import { openModels, type Model, type ModelName } from './sessions';
 import { openModelsInWorker } from './worker-models';
 
@@ -30,8 +34,9 @@ export interface PipelineOptions {
   livenessEverySec: number;
   emotionEverySec: number;
   identityEverySec: number;
-  /** Run the slower models in a worker thread (the second core) instead of between face-path frames. */
-  slowModelsInWorker: boolean;
+  textEverySec: number;
+  /** Run Iris and the slower models in worker threads (the second core) instead of between face-path frames. */
+  workers: boolean;
   modelsDir?: string;
 }
 
@@ -44,7 +49,8 @@ export const PIPELINE_DEFAULTS: PipelineOptions = {
   livenessEverySec: 1,
   emotionEverySec: 0.5,
   identityEverySec: 2,
-  slowModelsInWorker: true,
+  textEverySec: 2,
+  workers: true,
 };
 
 export interface FaceResult {
@@ -53,6 +59,7 @@ export interface FaceResult {
   /** Detector score when this face was (re)detected on this frame, else the mesh's presence score. */
   score: number;
   pose: HeadPose;
+  /** Null until the face's Iris result is back (always back by the time `process` resolves). */
   gaze: Gaze | null;
 }
 
@@ -64,12 +71,13 @@ export interface VisionResult {
   detectorRan: boolean;
 }
 
-type Due = 'objects' | 'liveness' | 'emotion' | 'identity';
+type Due = 'objects' | 'liveness' | 'emotion' | 'identity' | 'text';
+const DUE_MODEL: Record<Due, ModelName> = { objects: 'centernet', liveness: 'liveness', emotion: 'emotion', identity: 'faceres', text: 'textdet' };
 
 export class VisionPipeline {
   private tracked: Crop[] = [];
   private framesSinceDetect = Number.POSITIVE_INFINITY;
-  private readonly lastRun: Record<Due, number> = { objects: -Infinity, liveness: -Infinity, emotion: -Infinity, identity: -Infinity };
+  private readonly lastRun: Record<Due, number> = { objects: -Infinity, liveness: -Infinity, emotion: -Infinity, identity: -Infinity, text: -Infinity };
   private enrolled: Float32Array | null = null;
   /** The face path of the frames handed in so far, in order: each call waits for the one before. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -86,12 +94,13 @@ export class VisionPipeline {
     if (o.objectsEverySec > 0) slow.push('centernet');
     if (o.livenessEverySec > 0) slow.push('antispoof', 'liveness');
     if (o.emotionEverySec > 0) slow.push('emotion');
+    if (o.textEverySec > 0) slow.push('textdet');
     const sessions = { threads: o.threads, dir: o.modelsDir };
-    const face = await openModels(['blazeface', 'facemesh', 'iris'], sessions);
-    if (!o.slowModelsInWorker) return new VisionPipeline({ ...face, ...(await openModels(slow, sessions)) }, o, () => Promise.resolve());
-    // One thread in the worker: it is there to use the second core, not to compete with the face path for it.
-    const worker = await openModelsInWorker(slow, { ...sessions, threads: 1 });
-    return new VisionPipeline({ ...face, ...worker.models }, o, () => worker.release());
+    const face = await openModels(['blazeface', 'facemesh'], sessions);
+    if (!o.workers) return new VisionPipeline({ ...face, ...(await openModels(['iris', ...slow], sessions)) }, o, () => Promise.resolve());
+    // One thread per worker: they are there to use the second core, not to compete with the face path for it.
+    const [iris, slower] = await Promise.all([openModelsInWorker(['iris'], { ...sessions, threads: 1 }), openModelsInWorker(slow, { ...sessions, threads: 1 })]);
+    return new VisionPipeline({ ...face, ...iris.models, ...slower.models }, o, async () => void (await Promise.all([iris.release(), slower.release()])));
   }
 
   async release(): Promise<void> {
@@ -148,6 +157,15 @@ export class VisionPipeline {
     features.face_count = faces.length;
     const result: VisionResult = { features, faces, objects: null, detectorRan };
     const later: Promise<void>[] = [];
+    for (const face of faces) {
+      later.push(
+        runIris(this.model('iris'), frame, face.mesh).then((iris) => {
+          face.mesh.points.push(...iris);
+          face.gaze = gaze(face.mesh.points);
+          if (face === faces[0]) describeGaze(face, features);
+        }),
+      );
+    }
     const primary = faces[0];
     if (primary) this.describe(frame, primary, features, later);
     if (this.due('objects', frame.t)) {
@@ -164,6 +182,9 @@ export class VisionPipeline {
         }),
       );
     }
+    if (this.due('text', frame.t)) {
+      later.push(detectText(this.model('textdet'), frame).then((regions) => void (features.text = regions[0]?.score ?? 0)));
+    }
     return { result, later };
   }
 
@@ -174,8 +195,9 @@ export class VisionPipeline {
   }
 
   private due(kind: Due, t: number): boolean {
-    const every = { objects: this.options.objectsEverySec, liveness: this.options.livenessEverySec, emotion: this.options.emotionEverySec, identity: this.options.identityEverySec }[kind];
-    if (every <= 0 || !this.models[kind === 'objects' ? 'centernet' : kind === 'identity' ? 'faceres' : kind]) return false;
+    const o = this.options;
+    const every = { objects: o.objectsEverySec, liveness: o.livenessEverySec, emotion: o.emotionEverySec, identity: o.identityEverySec, text: o.textEverySec }[kind];
+    if (every <= 0 || !this.models[DUE_MODEL[kind]]) return false;
     if (kind === 'identity' && !this.enrolled) return false;
     // A clock that jumps backwards (a new clip) counts as due.
     if (t - this.lastRun[kind] < every && t >= this.lastRun[kind]) return false;
@@ -205,17 +227,17 @@ export class VisionPipeline {
   private async meshes(frame: RgbFrame, crops: { crop: Crop; score: number | null }[]): Promise<FaceResult[]> {
     const out: FaceResult[] = [];
     for (const { crop, score } of crops) {
-      let mesh = await runFaceMesh(this.model('facemesh'), this.model('iris'), frame, crop);
+      let mesh = await runFaceMesh(this.model('facemesh'), frame, crop);
       if (mesh.score < this.options.minMeshScore) continue;
       // A detector box is rough (size and angle); one pass on the mesh's own crop gives the same mesh tracking would.
       if (score !== null) {
-        const refined = await runFaceMesh(this.model('facemesh'), this.model('iris'), frame, cropFromMesh(mesh.points));
+        const refined = await runFaceMesh(this.model('facemesh'), frame, cropFromMesh(mesh.points));
         if (refined.score >= this.options.minMeshScore) mesh = refined;
       }
       const box = meshBox(mesh.points);
       // Two crops that converged on the same face keep one.
       if (out.some((f) => iou(f.box, box) > 0.5)) continue;
-      out.push({ mesh, box, score: score ?? mesh.score, pose: headPose(mesh.points), gaze: gaze(mesh.points) });
+      out.push({ mesh, box, score: score ?? mesh.score, pose: headPose(mesh.points), gaze: null });
     }
     return out;
   }
@@ -230,14 +252,10 @@ export class VisionPipeline {
     f.yaw = face.pose.yaw;
     f.pitch = face.pose.pitch;
     f.roll = face.pose.roll;
-    f.gaze_h = face.gaze?.h ?? null;
-    f.gaze_v = face.gaze?.v ?? null;
-    f.gaze_zone = gazeZone(face.pose, face.gaze);
     f.ear_left = eyeAspectRatio(p, MESH.leftEye.ear);
     f.ear_right = eyeAspectRatio(p, MESH.rightEye.ear);
     f.blink = f.ear_left < BLINK_EAR && f.ear_right < BLINK_EAR;
     f.mouth_open = mouthOpening(p);
-    f.engagement = engagement(face.pose, face.gaze);
     const crop = face.mesh.crop;
     // Each runner cuts its input from the frame before its first await, so the frame is not needed after this.
     if (this.due('liveness', frame.t)) {
@@ -248,6 +266,14 @@ export class VisionPipeline {
     const enrolled = this.enrolled;
     if (enrolled && this.due('identity', frame.t)) later.push(faceDescriptor(this.model('faceres'), frame, crop).then((d) => void (f.identity_similarity = cosineSimilarity(enrolled, d))));
   }
+}
+
+/** The measures that need the eyes: filled once the face's Iris result is back. */
+function describeGaze(face: FaceResult, f: FrameFeatures): void {
+  f.gaze_h = face.gaze?.h ?? null;
+  f.gaze_v = face.gaze?.v ?? null;
+  f.gaze_zone = gazeZone(face.pose, face.gaze);
+  f.engagement = engagement(face.pose, face.gaze);
 }
 
 const clamp01 = (x: number) => Math.max(0, Math.min(1, x));

@@ -9,7 +9,7 @@ import { ensureModels } from '../../../models/convert/build-models';
 import type { ManifestEntry } from '../../../models/convert/manifest';
 import { modelsDir } from '../paths';
 
-export type ModelName = 'blazeface' | 'facemesh' | 'iris' | 'centernet' | 'antispoof' | 'liveness' | 'emotion' | 'faceres';
+export type ModelName = 'blazeface' | 'facemesh' | 'iris' | 'centernet' | 'antispoof' | 'liveness' | 'emotion' | 'faceres' | 'textdet';
 
 export interface SessionOptions {
   /** Intra-op threads per session (1 or 2 on this class of machine). */
@@ -23,8 +23,8 @@ export interface Model {
   readonly entry: ManifestEntry;
   /** NHWC input size [height, width, channels] from the manifest. */
   readonly inputSize: [number, number, number];
-  /** Runs a batch of NHWC images; returns each output's data by name. */
-  run(input: Float32Array, batch?: number): Promise<Record<string, Float32Array>>;
+  /** Runs a batch of NHWC images (or one input of the given `shape`); returns each output's data by name. */
+  run(input: Float32Array, batch?: number, shape?: readonly number[]): Promise<Record<string, Float32Array>>;
   release(): Promise<void>;
 }
 
@@ -63,8 +63,8 @@ class LocalModel implements Model {
     this.inputSize = nhwcSize(entry);
   }
 
-  async run(input: Float32Array, batch = 1): Promise<Record<string, Float32Array>> {
-    const feeds = { [this.entry.inputs[0]!.name]: new ort.Tensor('float32', input, [batch, ...this.inputSize]) };
+  async run(input: Float32Array, batch = 1, shape?: readonly number[]): Promise<Record<string, Float32Array>> {
+    const feeds = { [this.entry.inputs[0]!.name]: new ort.Tensor('float32', input, shape ?? [batch, ...this.inputSize]) };
     const result = await this.session.run(feeds);
     const out: Record<string, Float32Array> = {};
     for (const o of this.entry.outputs) out[o.name] = result[o.name]!.data as Float32Array;

@@ -59,14 +59,14 @@ export async function openModelsInWorker<N extends ModelName>(names: readonly N[
       name,
       entry,
       inputSize,
-      run(input, batch = 1) {
+      run(input, batch = 1, shape) {
         if (stopped) return Promise.reject(stopped);
         const id = nextId++;
         // A view into a larger buffer would detach memory the caller still uses: send that one as a copy.
         const data = input.byteOffset === 0 && input.byteLength === input.buffer.byteLength ? input : input.slice();
         return new Promise((resolve, reject) => {
           pending.set(id, { resolve, reject });
-          const message = { id, model: name, input: entry.inputs[0]!.name, data, dims: [batch, ...inputSize], outputs: entry.outputs.map((o) => o.name) };
+          const message = { id, model: name, input: entry.inputs[0]!.name, data, dims: shape ?? [batch, ...inputSize], outputs: entry.outputs.map((o) => o.name) };
           worker.postMessage(message, [data.buffer as ArrayBuffer]);
         });
       },
