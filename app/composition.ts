@@ -8,7 +8,7 @@ import { startEngineUtilityProcess } from './adapters/engine-utility-process';
 import { parsePolicy } from './engine/policy/policy';
 import { createRpcClient, type RpcClient } from './engine/rpc/client';
 import { createSessionClock } from './engine/signals/session-clock';
-import { routeIpc } from './ipc/electron-router';
+import { EVENT_CHANNEL, routeIpc } from './ipc/electron-router';
 import { startLockdown, type Lockdown } from './lockdown/lockdown';
 import { createNavigationAllowList, type NavigationAllowList } from './lockdown/navigation';
 import { LINK_SCHEME, appUrlForLink, examLinkInArgs, parseExamLink } from './shell/exam-link';
@@ -89,8 +89,12 @@ export async function compose(options: CompositionOptions): Promise<void> {
     return startLockdown({
       app, window: exam, appOrigin: APP_ORIGIN, development: options.development, os: policy.os, allowedOrigins: policy.allowedOrigins,
       quitPasswordHash: policy.quitPasswordHash, clock: createSessionClock(), sink: signalSink(engine, sessionId),
-      // The invigilator's quit-password prompt is not built yet: until it is, only the exam's end opens the door.
-      askQuitPassword: async () => null,
+      // Closing the window mid-exam opens the page's quit prompt, where the engine checks the password
+      // (session.quit) and an accepted quit hands the session in (session.finish) before the window closes.
+      askQuitPassword: async () => {
+        exam.webContents.send(EVENT_CHANNEL, 'quit.requested', {});
+        return null;
+      },
       onNotice: (notice) => log(`lockdown: ${notice.kind}: ${notice.detail}`),
     });
   }

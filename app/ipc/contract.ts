@@ -148,6 +148,15 @@ export const channels = {
     response: z.object({ status: z.enum(['SUCCESS', 'FAILED', 'SKIPPED']), reasons: z.array(z.string()), framesSeen: z.number().int(), framesAccepted: z.number().int(), minFrames: z.number().int(), analysed: z.boolean(), framesReceived: z.number().int() }),
   },
   'session.finish': { request: z.object({ sessionId: SessionId }).strict(), response: FinishedSession },
+  /**
+   * The candidate asks to leave during the exam and the invigilator types the quit password. The engine checks
+   * it against the session's policy, so the page learns only yes or no; on yes the app hands the session in
+   * (session.finish) and quits. Refusals are counted in the report.
+   */
+  'session.quit': {
+    request: z.object({ sessionId: SessionId, password: z.string().min(1).max(200) }).strict(),
+    response: z.discriminatedUnion('ok', [z.object({ ok: z.literal(true) }), z.object({ ok: z.literal(false), reason: z.enum(['wrong_password', 'no_quit_password']), refused: z.number().int() })]),
+  },
 } as const;
 
 export type Channel = keyof typeof channels;
@@ -161,6 +170,8 @@ export function isChannel(name: unknown): name is Channel {
 /** Events pushed engine -> renderer. */
 export const events = {
   'engine.status': z.object({ status: z.enum(['starting', 'ready', 'restarting', 'down']), detail: z.string().optional() }),
+  /** Electron's main process refused to close the exam window: the page shows the quit-password prompt. */
+  'quit.requested': z.object({}),
 } as const;
 export type EventName = keyof typeof events;
 export type EventOf<E extends EventName> = z.infer<(typeof events)[E]>;

@@ -29,6 +29,7 @@ const _engineFitsContract: { [C in Channel]: Fits<C> } = {
   'session.evidence': true,
   'session.calibrate': true,
   'session.finish': true,
+  'session.quit': true,
 };
 void _engineFitsContract;
 

@@ -15,6 +15,7 @@ import { LiveAudio } from './live-audio';
 import { IdentityChallenge, type IdentityProgress } from './identity-challenge';
 import { EVIDENCE_SEGMENT_SEC, LiveSession, type FrameOutcome } from './live-session';
 import { hashPassword, verifyPassword } from './password';
+import { QuitRequests, type QuitVerdict } from './quit-request';
 import { examSystemCheck, type ExamCheck } from './system-check';
 import { SignalEvent } from '../signals/events';
 
@@ -34,6 +35,8 @@ export interface LiveApi {
   'session.evidence'(params: { sessionId: string; start: number; end: number; mime: string; data: string }): Promise<{ held: number }>;
   'session.calibrate'(params: { sessionId: string }): Promise<{ status: 'SUCCESS' | 'FAILED' | 'SKIPPED'; reasons: string[]; framesSeen: number; framesAccepted: number; minFrames: number; analysed: boolean; framesReceived: number }>;
   'session.finish'(params: { sessionId: string }): Promise<FinishedSession>;
+  /** The candidate asks to leave: the quit password is checked here; once accepted the app finishes the session. */
+  'session.quit'(params: { sessionId: string; password: string }): Promise<QuitVerdict>;
   /**
    * An OS signal observed by the main process. Deliberately not in the IPC contract: only the main process may
    * report what the operating system did, never the page.
@@ -88,6 +91,8 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
   const policiesDir = join(home, 'policies');
   const invigilatorFile = join(home, 'invigilator.json');
   const sessions = new Map<string, LiveSession>();
+  /** Quit-password attempts per live session, noted in its report when it finishes. */
+  const quits = new Map<string, QuitRequests>();
   /** The identity step before the session: enrolment, then the challenge; its outcome goes into the report. */
   let identity: { challenge: IdentityChallenge; frames: number } | undefined;
   let identityNote: string | undefined;
@@ -168,6 +173,7 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
       for (const [id, old] of sessions) {
         old.evidence.dispose();
         sessions.delete(id);
+        quits.delete(id);
       }
       const analyzer = await analyzerFor(parsed.policy);
       if (analyzer.available) analyzer.analyzer.reset();
@@ -175,6 +181,7 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
       const audio = parsed.policy.detectors.audio ? await LiveAudio.open() : undefined;
       const live = new LiveSession({ policy: parsed.policy, analyzer, store: deps.store, workDir: join(home, 'live'), studentId: studentId ?? null, examId: examId ?? null, notes, audio });
       sessions.set(live.id, live);
+      quits.set(live.id, new QuitRequests(parsed.policy.quitPasswordHash));
       return {
         sessionId: live.id,
         vision: analyzer.available ? { available: true, reason: null } : { available: false, reason: analyzer.reason },
@@ -210,8 +217,19 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
       const c = session(sessionId).calibrate();
       return { status: c.status, reasons: c.reasons, framesSeen: c.framesSeen, framesAccepted: c.framesAccepted, minFrames: c.minFrames, analysed: c.analysed, framesReceived: c.framesReceived };
     },
+    async 'session.quit'({ sessionId, password }) {
+      const s = session(sessionId);
+      const quit = quits.get(sessionId) ?? new QuitRequests(s.policy.quitPasswordHash);
+      quits.set(sessionId, quit);
+      return quit.check(password);
+    },
     async 'session.finish'({ sessionId }) {
-      const report = await session(sessionId).finish();
+      const s = session(sessionId);
+      // Noted once: a finish that fails and is retried keeps the line in the session's notes.
+      const quitNote = quits.get(sessionId)?.note();
+      quits.delete(sessionId);
+      if (quitNote) s.addNote(quitNote);
+      const report = await s.finish();
       sessions.delete(sessionId);
       return {
         sessionId: report.sessionId,

@@ -164,6 +164,12 @@ export class LiveSession {
     return { ...this.calibration, analysed: true, framesReceived: this.framesReceived };
   }
 
+  /** A line for the report from outside the frames (quit-password attempts). */
+  addNote(line: string): void {
+    this.assertOpen();
+    (this.options.notes ??= []).push(line);
+  }
+
   async finish(): Promise<Report> {
     this.assertOpen();
     const { policy, analyzer, store } = this.options;

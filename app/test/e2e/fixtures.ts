@@ -70,8 +70,11 @@ async function launchBrowserShell(options: LaunchOptions): Promise<RunningApp> {
     // Chromium's fake UI answers the permission prompt with yes; without it headless Chromium says no.
     browser = await launchChromium([...captureSwitches(options.capture), ...(allowed && options.capture ? ['--use-fake-ui-for-media-stream'] : [])]);
     const context = await browser.newContext({ viewport: { width: 1000, height: 760 }, permissions: allowed ? ['camera', 'microphone'] : [] });
-    const page = await context.newPage();
-    await page.goto(shell.url);
+    // Opened by script, as a kiosk launcher opens it, so that the app's own window.close() (quitting) closes it:
+    // Chromium ignores window.close() in a tab the user opened.
+    const launcher = await context.newPage();
+    const [page] = await Promise.all([context.waitForEvent('page'), launcher.evaluate((url) => void window.open(url, '_blank'), shell.url)]);
+    await page.waitForLoadState('domcontentloaded');
     const opened = browser;
     return {
       shell: 'browser',

@@ -1,12 +1,13 @@
 import type { PolicyView } from '../../../app/ipc/contract';
 import { useCaptureStore } from '../capture/store';
 import { useFlowStore } from '../flow/store';
+import { QuitPrompt } from '../quit/QuitPrompt';
 import { StatusLight } from './StatusLight';
 import { examStartUrl, shownWarnings, useExamStore } from './store';
 
 /**
- * Step 5: the exam page in a sandboxed frame (only the policy's allowed sites), the status light, and the
- * warnings the policy chooses to show, each with why it appeared.
+ * Step 5: the exam page in a sandboxed frame (only the policy's allowed sites), the status light, the
+ * warnings the policy chooses to show, each with why it appeared, and quitting early with the quit password.
  */
 export function ExamScreen({ policy }: { policy: PolicyView }) {
   const warnings = shownWarnings(useCaptureStore((s) => s.warnings), policy);
@@ -34,6 +35,7 @@ export function ExamScreen({ policy }: { policy: PolicyView }) {
             Finish exam…
           </button>
         )}
+        <QuitPrompt />
       </header>
       {warnings.length > 0 && (
         <ul className="warnings" aria-label="Warnings" data-testid="warnings">
