@@ -27,11 +27,11 @@ export function registerEvalAudio(program: Command): void {
       const e = result.singleSpeaker.enrolledHeldOut;
       const lines = [
         `speech (${result.speech.files} meeting files, ${result.speech.frameSec * 1000} ms frames in scored regions): P ${pct(s.precision)} R ${pct(s.recall)} F1 ${pct(s.f1)} (dev+test F1 ${pct(result.speech.devTest.f1)}) target F1 >= 90%`,
-        `multiple voices (3 s windows, blind): P ${pct(v.precision)} R ${pct(v.recall)}, false on 0-1 speaker meeting windows ${pct(v.falsePositiveRate)}, change-score ROC AUC ${result.multipleVoices.changeScoreAuc ?? 'n/a'}; target R >= 80%`,
+        `multiple voices (3 s windows, blind): P ${pct(v.precision)} R ${pct(v.recall)} (test split P ${pct(result.multipleVoices.test.precision)} R ${pct(result.multipleVoices.test.recall)}), false on 0-1 speaker meeting windows ${pct(v.falsePositiveRate)}; target R >= 80%`,
         `single-speaker false multiple voices: held-out speakers ${pct(b.heldOutSpeakers.falseMultipleRate)} of ${b.heldOutSpeakers.windows} windows, all 100 files ${pct(b.allFiles.falseMultipleRate)}; target <= 5%`,
         `enrolled candidate (held-out speakers): false alert ${pct(e.falseAlertRate)}, other speaker recognised as someone else ${pct(e.foreignRecall)}, foreign ROC AUC ${e.foreignAuc ?? 'n/a'}`,
         `enrolled candidate with another held-out speaker: overlapping windows flagged ${pct(result.enrolledMixtures.overlapRecall)}, answering windows flagged ${pct(result.enrolledMixtures.answerRecall)}, candidate-only windows flagged ${pct(result.enrolledMixtures.candidatePartFalseRate)} (${result.enrolledMixtures.pairs} pairs)`,
-        `tuned on ${result.singleSpeaker.tuningSpeakers.join(', ')}: change ${result.tuned.change}, foreign ${result.tuned.foreign} (shipped ${result.thresholds.change}, ${result.thresholds.foreign})`,
+        `tuned on ${result.singleSpeaker.tuningSpeakers.join(', ')} and the development meetings: cluster λ ${result.tuned.clusterLambda ?? 'n/a'}, foreign ${result.tuned.foreign} (shipped ${result.thresholds.clusterLambda}, ${result.thresholds.foreign})`,
       ];
       if (result.missingFiles.length) lines.push(`listed but missing, skipped: ${result.missingFiles.join(', ')}`);
       process.stdout.write(`${lines.join('\n')}\n`);

@@ -66,7 +66,8 @@ export function voiceAlerts(windows: readonly VoiceWindow[], thresholds: VoiceTh
   const flush = () => {
     if (run.length === 0) return;
     const margins = run.map((w) => Math.max(
-      w.changeScore !== null && w.reasons.includes('voice_change') ? (w.changeScore - thresholds.change) / 0.25 : Number.NEGATIVE_INFINITY,
+      // ΔBIC per frame of the two clusters' merge: 0 at the stopping rule's edge, ~0.25 clearly apart.
+      w.clusterScore !== null && w.reasons.includes('speaker_clusters') ? w.clusterScore / 0.1 : Number.NEGATIVE_INFINITY,
       w.foreignScore !== null && (w.reasons.includes('foreign_voice') || w.reasons.includes('candidate_and_other')) ? (w.foreignScore - thresholds.foreign) / 0.5 + 1 : Number.NEGATIVE_INFINITY,
     ));
     const best = Math.max(...margins);
@@ -84,10 +85,11 @@ export function voiceAlerts(windows: readonly VoiceWindow[], thresholds: VoiceTh
           voices: w.voices,
           speechSec: round(w.speechSec),
           maxSpeechProb: round(w.maxSpeechProb),
-          changeScore: w.changeScore === null ? null : round(w.changeScore),
+          clusterSec: w.clusterSec.map((x) => round(x)),
+          clusterScore: w.clusterScore === null ? null : round(w.clusterScore),
           foreignScore: w.foreignScore === null ? null : round(w.foreignScore),
         })),
-        thresholds: { change: thresholds.change, foreign: thresholds.foreign },
+        thresholds: { clusterLambda: thresholds.clusterLambda, minClusterSec: thresholds.minClusterSec, foreign: thresholds.foreign },
       },
     });
     run = [];

@@ -3,12 +3,13 @@
  * probabilities (Silero VAD, 96 ms chunks), speech segments (hysteresis) and voice windows (3 s on the session
  * clock) out, as soon as each is final. MFCCs are computed only for chunks the VAD calls speech.
  */
+import { SpeechPieces, clusterPieces } from './clusters';
 import { DEFAULT_HYSTERESIS, SpeechHysteresis, type HysteresisOptions, type SpeechSegment } from './hysteresis';
 import { MfccExtractor } from './mfcc';
 import { SAMPLE_RATE } from './pcm';
 import { DEFAULT_VOICE_THRESHOLDS, type VoiceThresholds } from './thresholds';
 import { VAD_CHUNK, type SileroVad } from './vad';
-import { FRAME_SEC, judgeWindow, type Enrolment, type VoiceWindow } from './voices';
+import { FRAME_SEC, VOICE_DIMS, VOICE_FIRST, judgeWindow, type Enrolment, type VoiceWindow, type WindowClusters } from './voices';
 
 export interface AnalyzerOptions {
   readonly hysteresis: HysteresisOptions;
@@ -26,6 +27,10 @@ export const DEFAULT_ANALYZER: AnalyzerOptions = { hysteresis: DEFAULT_HYSTERESI
 export const CHUNK_SEC = VAD_CHUNK / SAMPLE_RATE;
 const HOP = 256;
 const FRAMES_PER_CHUNK = VAD_CHUNK / HOP;
+/** Pieces of speech the session clustering keeps (at 1.5 s each, the last ~2 minutes of speech): bounds its cost. */
+const MAX_PIECES = 80;
+/** A pause this long ends a piece of speech: a new speaker may start after it. */
+const PIECE_GAP_SEC = 0.3;
 
 export interface AnalyzerListener {
   segment?(segment: SpeechSegment): void;
@@ -52,6 +57,8 @@ export class AudioAnalyzer {
   private windowFrames: Float64Array[] = [];
   private windowMaxProb = 0;
   private windowHasAudio = false;
+  /** Speech pieces of the session so far, clustered into voices each time a window closes. */
+  private readonly pieces: SpeechPieces;
 
   constructor(
     private readonly vad: SileroVad,
@@ -62,6 +69,7 @@ export class AudioAnalyzer {
     this.hysteresis = new SpeechHysteresis(this.options.hysteresis, this.options.t0);
     this.t = this.options.t0;
     this.windowIndex = Math.floor(this.t / this.options.windowSec);
+    this.pieces = new SpeechPieces({ pieceSec: this.options.thresholds.pieceSec, gapSec: PIECE_GAP_SEC, frameSec: FRAME_SEC, maxPieces: MAX_PIECES }, VOICE_FIRST, VOICE_DIMS);
     vad.reset();
   }
 
@@ -91,6 +99,7 @@ export class AudioAnalyzer {
     this.closeWindow();
     this.vad.reset();
     this.frameBuffer.fill(0);
+    this.pieces.breakHere();
     this.t = t;
     this.hysteresis = new SpeechHysteresis(this.options.hysteresis, t);
     this.windowIndex = Math.floor(t / this.options.windowSec);
@@ -133,6 +142,7 @@ export class AudioAnalyzer {
       const frame = new Float64Array(this.mfcc.options.coefficients);
       this.mfcc.compute(this.frameBuffer, j * HOP, frame);
       this.windowFrames.push(frame);
+      this.pieces.add(frameT, this.windowIndex, frame);
       if (this.options.keepSpeechFrames) this.speechFrames.push(frame);
     }
     this.t = t + dt;
@@ -150,12 +160,34 @@ export class AudioAnalyzer {
     if (!this.windowHasAudio) return;
     const start = this.windowIndex * this.options.windowSec;
     const end = Math.max(start, Math.min(start + this.options.windowSec, until));
-    const window = judgeWindow(start, end, this.windowFrames, this.windowMaxProb, this.options.thresholds, this.options.enrolment);
+    const window = judgeWindow(start, end, this.windowFrames, this.windowMaxProb, this.options.thresholds, this.options.enrolment, this.windowClusters());
     this.windows.push(window);
     this.listener.window?.(window);
     this.windowFrames = [];
     this.windowMaxProb = 0;
     this.windowHasAudio = false;
+  }
+
+  /**
+   * The session's speech so far, clustered into voices, and how much of the closing window's speech each
+   * voice holds. Only windows with enough speech for two voices pay for the clustering.
+   */
+  private windowClusters(): WindowClusters {
+    const { minClusterSec, clusterLambda } = this.options.thresholds;
+    if (this.windowFrames.length * FRAME_SEC < 2 * minClusterSec) return { seconds: [], score: null };
+    const pieces = this.pieces.current();
+    const clustering = clusterPieces(pieces.map((p) => p.stats), clusterLambda, this.options.enrolment?.stats ?? null);
+    const frames = new Map<number, number>();
+    pieces.forEach((p, i) => {
+      const n = p.windowFrames.get(this.windowIndex);
+      if (n) frames.set(clustering.labels[i]!, (frames.get(clustering.labels[i]!) ?? 0) + n);
+    });
+    const present = [...frames.entries()].sort((a, b) => b[1] - a[1]);
+    const seconds = present.map(([, n]) => n * FRAME_SEC);
+    if (present.length < 2) return { seconds, score: null };
+    const [a, b] = [present[0]!, present[1]!];
+    const n = pieces.reduce((sum, p, i) => sum + (clustering.labels[i] === a[0] || clustering.labels[i] === b[0] ? p.stats.n : 0), 0);
+    return { seconds, score: clustering.separation(a[0], b[0]) / Math.max(1, n) };
   }
 
   private closeSegment(): void {

@@ -1,9 +1,10 @@
 /**
  * Voices in a window (about 3 s): none, one, or more than one, and whether the speech is someone other than
- * the enrolled candidate. Works on the MFCC frames (c1..c19) of the window's speech; see README.md for the
- * method and why these tests.
+ * the enrolled candidate. "More than one" comes from the session's speaker clusters (clusters.ts) present in
+ * the window; "someone else" from the window's MFCC frames (c1..c19) against the enrolled voice. See
+ * README.md for the method and why these tests.
  */
-import { GaussianStats, bestSplitDeltaBic, glrPerFrame } from './gaussian';
+import { GaussianStats, glrPerFrame } from './gaussian';
 import type { VoiceThresholds } from './thresholds';
 
 /** MFCC coefficients used for voices: c1..c19. c0 (loudness) is left out so distance to the microphone does not make a new voice. */
@@ -21,8 +22,10 @@ export interface VoiceWindow {
   readonly maxSpeechProb: number;
   /** 0 no speech, 1 one voice, 2 more than one (overlap counts). */
   readonly voices: 0 | 1 | 2;
-  /** ΔBIC per frame of the best split (null with too little speech to judge). */
-  readonly changeScore: number | null;
+  /** Seconds of the window's speech in each session speaker cluster present, largest first. */
+  readonly clusterSec: readonly number[];
+  /** ΔBIC per frame that merging the window's two largest clusters would cost (> 0: apart); null with one cluster. */
+  readonly clusterScore: number | null;
   /** GLR per frame against the enrolled voice (null without enrolment or speech). */
   readonly foreignScore: number | null;
   /** Highest and lowest block scores against the enrolled voice. */
@@ -30,7 +33,15 @@ export interface VoiceWindow {
   /** True when the speech is not the candidate's; null without enrolment or enough speech. */
   readonly foreign: boolean | null;
   /** Which tests said "more than one" or "someone else". */
-  readonly reasons: readonly ('voice_change' | 'candidate_and_other' | 'foreign_voice')[];
+  readonly reasons: readonly ('speaker_clusters' | 'candidate_and_other' | 'foreign_voice')[];
+}
+
+/** What the session clustering says about one window. */
+export interface WindowClusters {
+  /** Seconds of the window's speech per cluster, largest first. */
+  readonly seconds: readonly number[];
+  /** ΔBIC per frame of merging the two largest (null with fewer than two). */
+  readonly score: number | null;
 }
 
 export interface Enrolment {
@@ -47,16 +58,18 @@ export function judgeWindow(
   maxSpeechProb: number,
   thresholds: VoiceThresholds,
   enrolment: Enrolment | null,
+  clusters: WindowClusters = { seconds: [], score: null },
 ): VoiceWindow {
   const speechSec = speechFrames.length * FRAME_SEC;
-  const empty = { start, end, speechSec, maxSpeechProb, changeScore: null, foreignScore: null, blockScores: null, foreign: null, reasons: [] };
-  if (speechSec < thresholds.minSpeechSec) return { ...empty, voices: 0 };
-  if (speechSec < thresholds.minJudgeSec) return { ...empty, voices: 1 };
+  const clusterSec = clusters.seconds;
+  const clusterScore = clusters.score;
+  const empty = { start, end, speechSec, maxSpeechProb, clusterSec, clusterScore, foreignScore: null, blockScores: null, foreign: null };
+  if (speechSec < thresholds.minSpeechSec) return { ...empty, voices: 0, reasons: [] };
 
   const reasons: VoiceWindow['reasons'][number][] = [];
-  const minSide = Math.round(0.4 / FRAME_SEC);
-  const change = bestSplitDeltaBic(speechFrames, VOICE_FIRST, VOICE_DIMS, thresholds.bicLambda, minSide).score;
-  if (change > thresholds.change) reasons.push('voice_change');
+  if (clusterSec.filter((s) => s >= thresholds.minClusterSec).length >= 2) reasons.push('speaker_clusters');
+  // Too little speech to compare with the enrolled voice: two clusters stand only without an enrolment (see below).
+  if (speechSec < thresholds.minJudgeSec) return enrolment ? { ...empty, voices: 1, reasons: [] } : { ...empty, voices: reasons.length ? 2 : 1, reasons };
 
   let foreignScore: number | null = null;
   let blockScores: number[] | null = null;
@@ -70,11 +83,12 @@ export function judgeWindow(
       blockScores.push(glrPerFrame(enrolment.stats, GaussianStats.of(speechFrames.slice(i, i + BLOCK_FRAMES), VOICE_FIRST, VOICE_DIMS)));
     }
     if (blockScores.length >= 2 && Math.max(...blockScores) > thresholds.foreignBlock && Math.min(...blockScores) < thresholds.candidateBlock) reasons.push('candidate_and_other');
-    // With the candidate enrolled, a change of voice is only another person if some of the window is not the
-    // candidate: a candidate who changes tone between two sentences must not count as two people.
-    const notCandidateAnywhere = foreign || blockScores.some((b) => b > thresholds.foreign);
-    if (!notCandidateAnywhere && reasons.includes('voice_change')) reasons.splice(reasons.indexOf('voice_change'), 1);
+    // With the candidate enrolled, two clusters are only another person if some of the window is clearly not
+    // the candidate (the window, or a block beyond what the candidate's own blocks reach): a candidate whose
+    // tone changes between sentences must not count as two people.
+    const notCandidateAnywhere = foreign || blockScores.some((b) => b > thresholds.foreignBlock);
+    if (!notCandidateAnywhere && reasons.includes('speaker_clusters')) reasons.splice(reasons.indexOf('speaker_clusters'), 1);
   }
-  const voices = reasons.includes('voice_change') || reasons.includes('candidate_and_other') ? 2 : 1;
-  return { start, end, speechSec, maxSpeechProb, voices, changeScore: change, foreignScore, blockScores, foreign, reasons };
+  const voices = reasons.includes('speaker_clusters') || reasons.includes('candidate_and_other') ? 2 : 1;
+  return { start, end, speechSec, maxSpeechProb, voices, clusterSec, clusterScore, foreignScore, blockScores, foreign, reasons };
 }

@@ -14,7 +14,7 @@ import { EnrolmentError, enrolVoice } from '../enrol';
 import { DEFAULT_VOICE_THRESHOLDS, type VoiceThresholds } from '../thresholds';
 import { SileroVad } from '../vad';
 import type { Enrolment, VoiceWindow } from '../voices';
-import { add, emptyCounts, rates, rocAuc, type Counts } from './metrics';
+import { add, addCounts, emptyCounts, rates, rocAuc, type Counts } from './metrics';
 import { readList, readRttm, readUem, type Region, type Turn } from './rttm';
 
 export const TARGETS = { speechF1: 0.9, multipleVoicesRecall: 0.8, falseMultipleRate: 0.05 } as const;
@@ -72,6 +72,22 @@ const percentile = (values: readonly number[], p: number) => {
 };
 const inside = (t: number, spans: readonly { start: number; end: number }[]) => spans.some((s) => t >= s.start && t < s.end);
 const multiple = (w: VoiceWindow) => w.voices === 2;
+/** Stopping-rule weights tried when re-choosing the clustering's λ. */
+const LAMBDA_GRID = [2, 2.25, 2.5, 2.75, 3] as const;
+
+/** A meeting's 3 s windows inside its scored regions: predicted "more than one voice" against the RTTM. */
+function meetingWindowCounts(file: SpeakerFile, analysis: AudioAnalysis): Counts {
+  const counts = emptyCounts();
+  for (const w of analysis.windows) {
+    if (w.end - w.start < MIN_WINDOW_SEC || !file.regions.some((r) => w.start >= r.start && w.end <= r.end + 1e-6)) continue;
+    const speakers = new Set(file.turns.filter((t) => t.start < w.end && t.end > w.start).map((t) => t.speaker));
+    add(counts, multiple(w), speakers.size >= 2);
+  }
+  return counts;
+}
+
+/** A single speaker's scored windows: whole enough to judge and holding speech. */
+const singleSpeakerWindows = (analysis: AudioAnalysis) => analysis.windows.filter((w) => w.end - w.start >= MIN_WINDOW_SEC && w.voices > 0);
 
 export async function evaluateAudio(dataDir: string, progress: EvalProgress = () => {}, thresholds: VoiceThresholds = DEFAULT_VOICE_THRESHOLDS) {
   const speakersDir = join(dataDir, 'speakers');
@@ -85,15 +101,13 @@ export async function evaluateAudio(dataDir: string, progress: EvalProgress = ()
   const tuning = new Set(speakerIds.slice(0, TUNING_SPEAKER_COUNT));
 
   const vad = await SileroVad.load();
-  const total = files.length + singles.length * 2;
+  const total = files.length + singles.length * 2 + LAMBDA_GRID.length;
   let done = 0;
   const tick = (detail: string) => progress(++done, total, detail);
   try {
     // 1. Meetings: speech frames and multiple voices, blind (no enrolment: nobody in a meeting is "the candidate").
     const speech = { all: emptyCounts(), devTest: emptyCounts(), train: emptyCounts() };
-    const voices = { all: emptyCounts(), devTest: emptyCounts() };
-    const positiveScores: number[] = [];
-    const negativeScores: number[] = [];
+    const voices = { all: emptyCounts(), devTest: emptyCounts(), train: emptyCounts(), development: emptyCounts(), test: emptyCounts() };
     for (const file of files) {
       const analysis = await analyzeAudio(file.path, { vad, thresholds });
       tick(file.uri);
@@ -106,25 +120,18 @@ export async function evaluateAudio(dataDir: string, progress: EvalProgress = ()
           add(heldOut ? speech.devTest : speech.train, predicted, actual);
         }
       }
-      for (const w of analysis.windows) {
-        if (w.end - w.start < MIN_WINDOW_SEC || !file.regions.some((r) => w.start >= r.start && w.end <= r.end + 1e-6)) continue;
-        const speakers = new Set(file.turns.filter((t) => t.start < w.end && t.end > w.start).map((t) => t.speaker));
-        const actual = speakers.size >= 2;
-        add(voices.all, multiple(w), actual);
-        if (heldOut) add(voices.devTest, multiple(w), actual);
-        if (w.changeScore !== null) (actual ? positiveScores : negativeScores).push(w.changeScore);
-      }
+      const counts = meetingWindowCounts(file, analysis);
+      for (const bucket of heldOut ? [voices.all, voices.devTest, voices[file.split]] : [voices.all, voices.train]) addCounts(bucket, counts);
     }
 
     // 2. Single speakers, blind and with the speaker enrolled from their first file.
     const byFile = new Map<string, AudioAnalysis>();
-    const blindTuningScores: number[] = [];
     const blind = { heldOut: { windows: 0, flagged: 0, files: 0, filesFlagged: 0 }, all: { windows: 0, flagged: 0, files: 0, filesFlagged: 0 } };
     for (const f of singles) {
       const analysis = await analyzeAudio(join(singleDir, f), { vad, thresholds });
       tick(f);
       byFile.set(f, analysis);
-      const scored = analysis.windows.filter((w) => w.end - w.start >= MIN_WINDOW_SEC && w.voices > 0);
+      const scored = singleSpeakerWindows(analysis);
       const flagged = scored.filter(multiple).length;
       for (const bucket of tuning.has(speakerOf(f)) ? [blind.all] : [blind.all, blind.heldOut]) {
         bucket.windows += scored.length;
@@ -132,7 +139,6 @@ export async function evaluateAudio(dataDir: string, progress: EvalProgress = ()
         bucket.files += 1;
         bucket.filesFlagged += flagged > 0 ? 1 : 0;
       }
-      if (tuning.has(speakerOf(f))) for (const w of scored) if (w.changeScore !== null) blindTuningScores.push(w.changeScore);
     }
 
     // Each speaker is enrolled from their first files until there are ENROL_TARGET_SEC of speech, what a
@@ -218,6 +224,28 @@ export async function evaluateAudio(dataDir: string, progress: EvalProgress = ()
     }
     const rate = (b: { windows: number; flagged: number }) => round(b.windows ? b.flagged / b.windows : null);
 
+    // 5. The clustering's stopping rule, re-chosen: for each λ of a small grid, recall on the development
+    //    meetings and the false rate on the tuning speakers' files; the shipped λ must be the one chosen here.
+    const grid = [];
+    const developmentFiles = files.filter((f) => f.split === 'development');
+    const tuningFiles = singles.filter((f) => tuning.has(speakerOf(f)));
+    for (const clusterLambda of LAMBDA_GRID) {
+      const trial = { ...thresholds, clusterLambda };
+      const dev = emptyCounts();
+      for (const file of developmentFiles) addCounts(dev, meetingWindowCounts(file, await analyzeAudio(file.path, { vad, thresholds: trial })));
+      let windows = 0;
+      let flagged = 0;
+      for (const f of tuningFiles) {
+        const scored = singleSpeakerWindows(await analyzeAudio(join(singleDir, f), { vad, thresholds: trial }));
+        windows += scored.length;
+        flagged += scored.filter(multiple).length;
+      }
+      grid.push({ clusterLambda, developmentRecall: round(rates(dev).recall), developmentPrecision: round(rates(dev).precision), tuningFalseRate: round(windows ? flagged / windows : null) });
+      tick(`tuning λ ${clusterLambda}`);
+    }
+    const allowed = grid.filter((g) => g.tuningFalseRate !== null && g.tuningFalseRate <= TARGETS.falseMultipleRate);
+    const chosen = allowed.reduce<(typeof grid)[number] | null>((best, g) => (!best || (g.developmentRecall ?? 0) >= (best.developmentRecall ?? 0) ? g : best), null);
+
     const voicesAll = summary(voices.all);
     const speechAll = summary(speech.all);
     const falseRateHeld = blind.heldOut.windows ? blind.heldOut.flagged / blind.heldOut.windows : null;
@@ -230,8 +258,10 @@ export async function evaluateAudio(dataDir: string, progress: EvalProgress = ()
         windowSec: 3,
         all: voicesAll,
         devTest: summary(voices.devTest),
-        changeScoreAuc: round(rocAuc(positiveScores, negativeScores)),
-        note: 'blind (no enrolment); positive = two or more RTTM speakers in the window; falsePositiveRate here is over meeting windows with one or no speaker',
+        train: summary(voices.train),
+        development: summary(voices.development),
+        test: summary(voices.test),
+        note: 'blind (no enrolment), each file clustered as one session; positive = two or more RTTM speakers in the window; falsePositiveRate here is over meeting windows with one or no speaker; the stopping rule was chosen on the development split (see tuned)',
       },
       singleSpeaker: {
         blind: {
@@ -257,8 +287,10 @@ export async function evaluateAudio(dataDir: string, progress: EvalProgress = ()
         windows: { overlap: mixtures.overlap.windows, answer: mixtures.answer.windows, candidatePart: mixtures.candidatePart.windows },
       },
       tuned: {
-        note: 'thresholds re-derived from the tuning speakers of single-speaker/ (95th/99th percentiles of same-speaker scores); compare with `thresholds`',
-        change: round(percentile(blindTuningScores, 0.95)),
+        note: 'thresholds re-derived from the tuning speakers of single-speaker/ (95th/99th percentiles of same-speaker scores) and, for clusterLambda, the development meetings; compare with `thresholds`',
+        clusterLambda: chosen?.clusterLambda ?? null,
+        clusterLambdaRule: `highest development recall among λ flagging at most ${TARGETS.falseMultipleRate * 100} % of the tuning speakers' windows; ties to the larger λ`,
+        clusterLambdaGrid: grid,
         foreign: round(percentile(foreign.tuning.same, 0.95)),
         foreignBlock: round(percentile(foreign.tuning.sameBlocks, 0.99)),
         candidateBlock: round(percentile(foreign.tuning.sameBlocks, 0.5)),

@@ -15,6 +15,13 @@ export function add(c: Counts, predicted: boolean, actual: boolean, weight = 1):
   else c.tn += weight;
 }
 
+export function addCounts(into: Counts, from: Counts): void {
+  into.tp += from.tp;
+  into.fp += from.fp;
+  into.fn += from.fn;
+  into.tn += from.tn;
+}
+
 const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
 
 export function rates(c: Counts): { precision: number | null; recall: number | null; f1: number | null; falsePositiveRate: number | null } {
