@@ -69,6 +69,27 @@ describe('analyzeFile on real media', () => {
     expect(report.notes).toContain('no video stream: face, gaze and object detectors did not run');
   });
 
+  it('raises visible_text while a page is held up beside the faces, and not before; a policy without the text detector does not run it', async () => {
+    const page = join(dir, 'page-clip.mp4');
+    // 848x480 like the gaze clips: the group photo alone 0-4 s, with part of a menu screenshot beside it 4-8 s.
+    ffmpeg('-loop', '1', '-t', '8', '-i', samplePath('samples.jpg'), '-loop', '1', '-t', '8', '-i', samplePath('screenshot-menu.png'),
+      '-filter_complex', "[0]scale=848:480,setsar=1[f];[1]crop=300:200:0:0,scale=360:-1[p];[f][p]overlay=470:140:enable='gte(t,4)'[v]",
+      '-map', '[v]', '-r', '12', '-pix_fmt', 'yuv420p', page);
+    const features: { t: number; text: number | null }[] = [];
+    const report = await analyzeFile(page, { policy: defaultPolicy(), onRow: (r) => void features.push({ t: r.t, text: r.text }) });
+    const text = report.alerts.filter((a) => a.type === 'visible_text');
+    expect(text, JSON.stringify(report.alerts.map((a) => a.type))).toHaveLength(1);
+    expect(text[0]!.start).toBeGreaterThanOrEqual(4);
+    expect(text[0]!.start).toBeLessThanOrEqual(6.1);
+    expect(features.filter((f) => f.text !== null && f.t < 4).every((f) => f.text! < 0.7)).toBe(true);
+    const off = defaultPolicy();
+    off.detectors.text = false;
+    const rows: (number | null)[] = [];
+    const quiet = await analyzeFile(page, { policy: off, onRow: (r) => void rows.push(r.text) });
+    expect(quiet.alerts.filter((a) => a.type === 'visible_text')).toEqual([]);
+    expect(rows.every((v) => v === null)).toBe(true);
+  });
+
   it('fails cleanly on a file that is not media, storing nothing', async () => {
     const store = openStore(join(dir, 'bad.db'));
     const bogus = join(dir, 'exam-notes.mp4');

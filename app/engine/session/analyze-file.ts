@@ -13,6 +13,7 @@ import { applyAudioRules } from '../rules/audio-rules';
 import type { Store } from '../storage/store';
 import { loadDefaultTemporalScorer, type TemporalScore } from '../temporal/scorer';
 import { mediaFeatures } from '../vision/analyze-media';
+import type { PipelineOptions } from '../vision/pipeline';
 import { analyzeRecording } from './analyze-recording';
 import { fileEvidenceRecorder } from './file-evidence';
 import { temporalAlerts } from './temporal-alerts';
@@ -50,14 +51,13 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions): Pr
   }
   if (!info.video) notes.push('no video stream: face, gaze and object detectors did not run');
   if (policy.detectors.identity) notes.push('no enrolled face for this file: identity was not checked');
-  if (policy.detectors.text) notes.push('visible-text detection is not available yet (the text model is not converted)');
 
   const temporal = !info.video || still ? null : policy.detectors.temporal ? await loadDefaultTemporalScorer() : { scorer: null, reason: 'the temporal model is off in the policy' };
   if (temporal && !temporal.scorer) notes.push(`temporal model not used: ${temporal.reason}`);
   const temporalScores: TemporalScore[] = [];
 
   const durationSec = Math.max(info.durationSec, audio?.durationSec ?? 0);
-  const stream = info.video ? mediaFeatures(path, { fps: policy.processingFps, pipeline: { threads: options.threads ?? 1 } }) : null;
+  const stream = info.video ? mediaFeatures(path, { fps: policy.processingFps, pipeline: pipelineFor(policy, options.threads ?? 1) }) : null;
   async function* rows(): AsyncGenerator<FrameFeatures> {
     if (!stream) return;
     let done = 0;
@@ -96,4 +96,15 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions): Pr
   } finally {
     await temporal?.scorer?.close();
   }
+}
+
+/** A detector the policy turns off is not run at all (its columns stay null), rather than run and ignored. */
+export function pipelineFor(policy: ExamPolicy, threads: number): Partial<PipelineOptions> {
+  const d = policy.detectors;
+  return {
+    threads,
+    ...(d.objects ? {} : { objectsEverySec: 0 }),
+    ...(d.liveness ? {} : { livenessEverySec: 0 }),
+    ...(d.text ? {} : { textEverySec: 0 }),
+  };
 }
