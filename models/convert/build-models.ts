@@ -3,7 +3,7 @@
  * version gives the same bytes (no timestamps; nodes and attributes in a fixed order).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
@@ -105,7 +105,32 @@ export function modelsUpToDate(outDir: string): boolean {
  * must still work. Conversion takes about two seconds, so the engine simply calls this before loading a session.
  */
 export function ensureModels(outDir: string, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Manifest {
-  if (modelsUpToDate(outDir)) return readManifest(outDir)!;
-  log(`vigil: models missing or stale in ${outDir}; converting from ${SOURCE_PACKAGE} (npm run models)`);
-  return buildModels(outDir);
+  const stamp = filesStamp(outDir);
+  const known = verified.get(outDir);
+  if (known && known.stamp === stamp) return known.manifest;
+  let manifest: Manifest;
+  if (modelsUpToDate(outDir)) manifest = readManifest(outDir)!;
+  else {
+    log(`vigil: models missing or stale in ${outDir}; converting from ${SOURCE_PACKAGE} (npm run models)`);
+    manifest = buildModels(outDir);
+  }
+  verified.set(outDir, { stamp: filesStamp(outDir), manifest });
+  return manifest;
+}
+
+/**
+ * Folders whose files were hashed in this process, with the size and mtime of every file then: a pipeline opens
+ * its models in three groups, and hashing some 60 MB three times over would be most of its start-up.
+ */
+const verified = new Map<string, { stamp: string; manifest: Manifest }>();
+
+function filesStamp(outDir: string): string {
+  if (!existsSync(outDir)) return '';
+  return readdirSync(outDir)
+    .sort()
+    .map((f) => {
+      const s = statSync(join(outDir, f));
+      return `${f}:${s.size}:${s.mtimeMs}`;
+    })
+    .join('|');
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildModel, buildModels, modelsUpToDate, readManifest, sourcePackageDir } from './build-models';
+import { buildModel, buildModels, ensureModels, modelsUpToDate, readManifest, sourcePackageDir } from './build-models';
 import { CATALOG } from './catalog';
 import { float16ToFloat32 } from './float16';
 import { readTfjsGraph } from './tfjs-graph';
@@ -86,5 +86,21 @@ describe('npm run models', () => {
     expect(modelsUpToDate(dir)).toBe(false);
     buildModel(entry, dir);
     expect(modelsUpToDate(dir)).toBe(true);
+  });
+
+  it('verifies once per process, yet rebuilds a model that changed after it was verified', () => {
+    const dir = tempDir();
+    const logs: string[] = [];
+    const first = ensureModels(dir, (l) => logs.push(l));
+    expect(ensureModels(dir, (l) => logs.push(l))).toBe(first);
+    expect(logs).toHaveLength(1);
+    const path = join(dir, 'emotion.onnx');
+    const good = readFileSync(path);
+    const bad = Buffer.from(good);
+    bad.writeUInt8(bad.readUInt8(bad.length - 1) ^ 0xff, bad.length - 1);
+    writeFileSync(path, bad);
+    ensureModels(dir, (l) => logs.push(l));
+    expect(logs).toHaveLength(2);
+    expect(readFileSync(path).equals(good)).toBe(true);
   });
 });

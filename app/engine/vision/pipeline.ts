@@ -19,7 +19,7 @@ import type { Crop } from './image-ops';
 import { MESH } from './landmarks';
 import { detectObjects, type DetectedObject } from './objects';
 import { detectText } from './text';
-import { openModels, type Model, type ModelName } from './sessions';
+import { openGroups, openModelGroup, type AnyModelGroup, type Model, type ModelName } from './sessions';
 import { openModelsInWorker } from './worker-models';
 
 export interface PipelineOptions {
@@ -85,7 +85,7 @@ export class VisionPipeline {
   private constructor(
     private readonly models: Partial<Record<ModelName, Model>>,
     readonly options: PipelineOptions,
-    private readonly releaseWorker: () => Promise<void>,
+    private readonly groups: readonly AnyModelGroup[],
   ) {}
 
   static async open(options: Partial<PipelineOptions> = {}): Promise<VisionPipeline> {
@@ -96,17 +96,19 @@ export class VisionPipeline {
     if (o.emotionEverySec > 0) slow.push('emotion');
     if (o.textEverySec > 0) slow.push('textdet');
     const sessions = { threads: o.threads, dir: o.modelsDir };
-    const face = await openModels(['blazeface', 'facemesh'], sessions);
-    if (!o.workers) return new VisionPipeline({ ...face, ...(await openModels(['iris', ...slow], sessions)) }, o, () => Promise.resolve());
     // One thread per worker: they are there to use the second core, not to compete with the face path for it.
-    const [iris, slower] = await Promise.all([openModelsInWorker(['iris'], { ...sessions, threads: 1 }), openModelsInWorker(slow, { ...sessions, threads: 1 })]);
-    return new VisionPipeline({ ...face, ...iris.models, ...slower.models }, o, async () => void (await Promise.all([iris.release(), slower.release()])));
+    const inWorker = { ...sessions, threads: 1 };
+    const groups = await openGroups(
+      o.workers
+        ? [openModelGroup(['blazeface', 'facemesh'], sessions), openModelsInWorker(['iris'], inWorker), openModelsInWorker(slow, inWorker)]
+        : [openModelGroup(['blazeface', 'facemesh', 'iris', ...slow], sessions)],
+    );
+    return new VisionPipeline(Object.assign({}, ...groups.map((g) => g.models)) as Partial<Record<ModelName, Model>>, o, groups);
   }
 
   async release(): Promise<void> {
     await this.queue;
-    for (const m of Object.values(this.models)) await m?.release();
-    await this.releaseWorker();
+    await Promise.all(this.groups.map((g) => g.release()));
   }
 
   /** Forget tracked faces (a new, unrelated clip follows), after the frames already handed in. */

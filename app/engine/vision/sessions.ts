@@ -85,3 +85,29 @@ export async function openModels<N extends ModelName>(names: readonly N[], optio
   }
   return models;
 }
+
+/** Models opened together, released together (the sessions here, or a worker thread and its sessions). */
+export interface ModelGroup<N extends ModelName = ModelName> {
+  models: Record<N, Model>;
+  release(): Promise<void>;
+}
+
+/** A group of whichever models. */
+export type AnyModelGroup = { models: Partial<Record<ModelName, Model>>; release(): Promise<void> };
+
+export async function openModelGroup<N extends ModelName>(names: readonly N[], options: SessionOptions = {}): Promise<ModelGroup<N>> {
+  const models = await openModels(names, options);
+  return { models, release: async () => void (await Promise.all(Object.values<Model>(models).map((m) => m.release()))) };
+}
+
+/** Opens groups side by side; if one fails, the others are released (nothing half-open is left) and its error thrown. */
+export async function openGroups(opening: readonly Promise<AnyModelGroup>[]): Promise<AnyModelGroup[]> {
+  const settled = await Promise.allSettled(opening);
+  const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  const opened = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  if (failure) {
+    await Promise.allSettled(opened.map((g) => g.release()));
+    throw failure.reason;
+  }
+  return opened;
+}

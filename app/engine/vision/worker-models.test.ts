@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { cropToTensor, letterbox, TO_UNIT } from './image-ops';
-import { openModels } from './sessions';
+import { openGroups, openModelGroup, openModels, type Model, type ModelName } from './sessions';
 import { sample } from './test-images';
 import { openModelsInWorker } from './worker-models';
 
@@ -46,5 +46,15 @@ describe('models in a worker thread', () => {
     await worker.models.liveness.run(view);
     expect(big.length).toBe(32 * 32 * 3 * 2);
     expect(big[0]).toBe(0.5);
+  });
+});
+
+describe('opening model groups side by side', () => {
+  it('releases the groups that opened when another fails, and passes on its error', async () => {
+    let opened: Model | undefined;
+    const worker = openModelsInWorker(['liveness']).then((g) => ((opened = g.models.liveness), g));
+    const missing = openModelGroup(['no-such-model' as ModelName]);
+    await expect(openGroups([worker, missing])).rejects.toThrow(/model no-such-model is not in .*manifest\.json/);
+    await expect(opened!.run(new Float32Array(32 * 32 * 3))).rejects.toThrow(/model worker released/);
   });
 });

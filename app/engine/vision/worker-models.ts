@@ -5,7 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { ManifestEntry } from '../../../models/convert/manifest';
-import { nhwcSize, resolveModels, sessionOptions, type Model, type ModelName, type SessionOptions } from './sessions';
+import { nhwcSize, resolveModels, sessionOptions, type Model, type ModelGroup, type ModelName, type SessionOptions } from './sessions';
 
 type Reply = { type: 'ready' } | { type: 'failed'; message: string } | { type: 'result'; id: number; out: Record<string, Float32Array> } | { type: 'error'; id: number; message: string };
 
@@ -14,15 +14,9 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-export interface WorkerModels<N extends ModelName> {
-  models: Record<N, Model>;
-  /** Stops the worker; pending runs fail. */
-  release(): Promise<void>;
-}
-
 const WORKER_FILE = new URL('./model-worker.mjs', import.meta.url);
 
-export async function openModelsInWorker<N extends ModelName>(names: readonly N[], options: SessionOptions = {}): Promise<WorkerModels<N>> {
+export async function openModelsInWorker<N extends ModelName>(names: readonly N[], options: SessionOptions = {}): Promise<ModelGroup<N>> {
   const resolved = resolveModels(names, options.dir);
   const files = Object.fromEntries(names.map((n) => [n, resolved[n].file]));
   const worker = new Worker(WORKER_FILE, { workerData: { files, options: sessionOptions(options.threads) } });
@@ -78,6 +72,7 @@ export async function openModelsInWorker<N extends ModelName>(names: readonly N[
   for (const name of names) models[name] = remote(name, resolved[name].entry);
   return {
     models,
+    // Stops the worker; pending runs fail.
     async release() {
       failAll(new Error('model worker released'));
       await worker.terminate();
