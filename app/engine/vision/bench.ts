@@ -128,7 +128,7 @@ export async function benchVision(dataDir: string, options: Partial<BenchOptions
   };
 
   const ours = async (threads: number, faceCore = false) => {
-    const vision = await VisionPipeline.open(faceCore ? { threads, objectsEverySec: 0, livenessEverySec: 0, emotionEverySec: 0, identityEverySec: 0 } : { threads });
+    const vision = await VisionPipeline.open(faceCore ? { threads, objectsEverySec: 0, livenessEverySec: 0, emotionEverySec: 0, identityEverySec: 0, textEverySec: 0 } : { threads });
     try {
       return await timePipelined(clips, o, vision, tick(`ours${faceCore ? ' face core' : ''}, ${threads} thread${threads > 1 ? 's' : ''}`), (f) => (size = `${f.width}x${f.height}`));
     } finally {

@@ -97,7 +97,7 @@ export async function evaluateVision(dataDir: string, onProgress: Progress = () 
   if (clips.length === 0) missing.push('gaze-video');
   if (missing.length === Object.keys(sets).length + 1) throw new MissingDataError(`${dataDir}: holds none of the vision data sets`);
 
-  const vision = await VisionPipeline.open({ objectsEverySec: 0, identityEverySec: 0 });
+  const vision = await VisionPipeline.open({ objectsEverySec: 0, identityEverySec: 0, textEverySec: 0 });
   try {
     const f = async (paths: string[]) => featuresOfImages(vision, paths, tick);
     const cheating = await f(sets.cheating);
