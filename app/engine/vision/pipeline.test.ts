@@ -133,4 +133,13 @@ describe('frames handed in before earlier ones finish', () => {
     expect(together).toEqual(oneByOne);
     expect(together.some((f) => f.person_count !== null)).toBe(true);
   });
+
+  it('resolve in the order they came, even when a later frame has nothing slow due', async () => {
+    const frame = await sample('screenshot-faceid.jpg');
+    vision.reset();
+    const order: number[] = [];
+    // Frame 0 runs every slower model (first frame of a clip); frame 1, a twelfth of a second later, runs none.
+    await Promise.all([0, 1].map((i) => vision.process({ ...frame, t: i / 12, index: i }).then((r) => order.push(r.features.frame_index))));
+    expect(order).toEqual([0, 1]);
+  });
 });

@@ -81,6 +81,8 @@ export class VisionPipeline {
   private enrolled: Float32Array | null = null;
   /** The face path of the frames handed in so far, in order: each call waits for the one before. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** The last handed-in frame's whole result: each frame resolves after the one before it. */
+  private answered: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly models: Partial<Record<ModelName, Model>>,
@@ -133,11 +135,22 @@ export class VisionPipeline {
    * Analyses one frame. May be called again before the returned promise settles: frames go through the face path
    * in call order while earlier frames' slower models finish in the worker.
    */
-  async process(frame: RgbFrame): Promise<VisionResult> {
-    checkFrame(frame);
-    const { result, later } = await this.inOrder(() => this.facePath(frame));
-    await Promise.all(later);
-    return result;
+  process(frame: RgbFrame): Promise<VisionResult> {
+    try {
+      checkFrame(frame);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const face = this.inOrder(() => this.facePath(frame));
+    const previous = this.answered;
+    const done = face.then(async ({ result, later }) => {
+      await Promise.all(later);
+      // A frame with nothing slow due must not overtake an earlier one still waiting for the worker.
+      await previous;
+      return result;
+    });
+    this.answered = done.catch(() => undefined);
+    return done;
   }
 
   private inOrder<T>(work: () => Promise<T>): Promise<T> {
