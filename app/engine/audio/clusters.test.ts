@@ -141,3 +141,16 @@ describe('more than one voice, blind (no enrolment)', () => {
     expect(result.windows.filter((w) => w.end <= firstTurn - 0.5 && w.voices > 0).every((w) => w.voices === 1)).toBe(true);
   });
 });
+
+describe('more than one voice, live', () => {
+  it('decides each window as it closes, as the file analysis does, when audio arrives in 100 ms pieces', async () => {
+    const samples = await decodeAudioFile(files.turns);
+    const heard: { start: number; voices: number }[] = [];
+    const analyzer = new AudioAnalyzer(vad, {}, { window: (w) => heard.push({ start: w.start, voices: w.voices }) });
+    for (let i = 0; i < samples.length; i += 1600) await analyzer.push(samples.subarray(i, i + 1600));
+    await analyzer.finish();
+    const whole = await analyzeAudio(files.turns, { vad });
+    expect(heard).toEqual(whole.windows.map((w) => ({ start: w.start, voices: w.voices })));
+    expect(heard.some((w) => w.voices === 2)).toBe(true);
+  });
+});
