@@ -75,3 +75,27 @@ describe('npm run test:electron without the binary', () => {
     ]);
   });
 });
+
+describe('launchApp in the shell VIGIL_E2E_SHELL picks', () => {
+  /** launch.ts in a fresh Node process (the shell is chosen when it loads): what launchApp() throws, or "launched". */
+  function launchIn(env: NodeJS.ProcessEnv): { status: number | null; out: string; err: string } {
+    const script = `const { launchApp, shellKind } = await import(${JSON.stringify(join(root, 'app/test/e2e/launch.ts'))});
+      console.log(shellKind);
+      try { const app = await launchApp(); await app.close(); console.log('launched'); } catch (error) { console.log(error.message); }`;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8' });
+    return { status: run.status, out: run.stdout.trim(), err: run.stderr };
+  }
+
+  it('goes to Electron for electron, and without its binary refuses with the one-line message instead of using Chromium', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'vigil-no-electron-'));
+    const run = launchIn({ VIGIL_E2E_SHELL: 'electron', ELECTRON_OVERRIDE_DIST_PATH: empty });
+    expect(run.out.split('\n')).toEqual(['electron', `vigil: Electron binary is not installed (${join(empty, 'electron')} is missing): run \`node node_modules/electron/install.js\` on a machine with internet access, then \`npm run test:electron\` again`]);
+  });
+
+  it('stops before launching anything when VIGIL_E2E_SHELL names no shell', () => {
+    const run = launchIn({ VIGIL_E2E_SHELL: 'safari' });
+    expect(run.status).not.toBe(0);
+    expect(run.out).toBe('');
+    expect(run.err).toContain('vigil: VIGIL_E2E_SHELL: must be "browser" or "electron" (got "safari")');
+  });
+});
