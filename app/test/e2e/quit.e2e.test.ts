@@ -54,7 +54,7 @@ describe('quitting the exam with the quit password', () => {
     expect(await refused.textContent()).toBe('That quit password is not right. The exam goes on. A wrong password has been typed once; each attempt is recorded in the exam report.');
     expect(await password.getAttribute('aria-invalid')).toBe('true');
     expect(await password.inputValue()).toBe('');
-    await snap(page, 'quit-01-wrong-password');
+    await snap(page, 'quit-04-wrong-password');
     // The exam is still running behind the prompt, the engine answering.
     expect(await page.getByTestId('status-light').getAttribute('data-tone')).not.toBe('fail');
 
