@@ -11,6 +11,7 @@ import { MissingDataError } from '../../data-sets';
 import { analyzeAudio, type AudioAnalysis } from '../analyze';
 import { decodeAudioFile } from '../decode';
 import { EnrolmentError, enrolVoice } from '../enrol';
+import { DEFAULT_HYSTERESIS } from '../hysteresis';
 import { DEFAULT_VOICE_THRESHOLDS, type VoiceThresholds } from '../thresholds';
 import { SileroVad } from '../vad';
 import type { Enrolment, VoiceWindow } from '../voices';
@@ -86,6 +87,34 @@ function meetingWindowCounts(file: SpeakerFile, analysis: AudioAnalysis): Counts
   return counts;
 }
 
+/**
+ * What any voice method working on the VAD's speech frames could find in a meeting's positive windows: how
+ * many have two speakers each heard for at least `minSec` of speech chunks (overlap included), and how many
+ * have two speakers each heard that long speaking alone (what clustering speech by speaker can separate).
+ */
+function positiveWindowMakeup(file: SpeakerFile, analysis: AudioAnalysis, minSec: number) {
+  const makeup = { positives: 0, twoHeard: 0, twoHeardApart: 0 };
+  const { t0, dt, values } = analysis.track;
+  for (const w of analysis.windows) {
+    if (w.end - w.start < MIN_WINDOW_SEC || !file.regions.some((r) => w.start >= r.start && w.end <= r.end + 1e-6)) continue;
+    const inWindow = file.turns.filter((t) => t.start < w.end && t.end > w.start);
+    if (new Set(inWindow.map((t) => t.speaker)).size < 2) continue;
+    makeup.positives += 1;
+    const heard = new Map<string, number>();
+    const apart = new Map<string, number>();
+    for (let i = Math.max(0, Math.floor((w.start - t0) / dt)); i < values.length && t0 + i * dt < w.end; i++) {
+      if (values[i]! < DEFAULT_HYSTERESIS.onThreshold) continue;
+      const mid = t0 + (i + 0.5) * dt;
+      const speaking = new Set(inWindow.filter((t) => mid >= t.start && mid < t.end).map((t) => t.speaker));
+      for (const sp of speaking) heard.set(sp, (heard.get(sp) ?? 0) + dt);
+      if (speaking.size === 1) for (const sp of speaking) apart.set(sp, (apart.get(sp) ?? 0) + dt);
+    }
+    if ([...heard.values()].filter((x) => x >= minSec).length >= 2) makeup.twoHeard += 1;
+    if ([...apart.values()].filter((x) => x >= minSec).length >= 2) makeup.twoHeardApart += 1;
+  }
+  return makeup;
+}
+
 /** A single speaker's scored windows: whole enough to judge and holding speech. */
 const singleSpeakerWindows = (analysis: AudioAnalysis) => analysis.windows.filter((w) => w.end - w.start >= MIN_WINDOW_SEC && w.voices > 0);
 
@@ -108,6 +137,7 @@ export async function evaluateAudio(dataDir: string, progress: EvalProgress = ()
     // 1. Meetings: speech frames and multiple voices, blind (no enrolment: nobody in a meeting is "the candidate").
     const speech = { all: emptyCounts(), devTest: emptyCounts(), train: emptyCounts() };
     const voices = { all: emptyCounts(), devTest: emptyCounts(), train: emptyCounts(), development: emptyCounts(), test: emptyCounts() };
+    const makeup = { positives: 0, twoHeard: 0, twoHeardApart: 0 };
     for (const file of files) {
       const analysis = await analyzeAudio(file.path, { vad, thresholds });
       tick(file.uri);
@@ -121,6 +151,10 @@ export async function evaluateAudio(dataDir: string, progress: EvalProgress = ()
         }
       }
       const counts = meetingWindowCounts(file, analysis);
+      const m = positiveWindowMakeup(file, analysis, thresholds.minClusterSec);
+      makeup.positives += m.positives;
+      makeup.twoHeard += m.twoHeard;
+      makeup.twoHeardApart += m.twoHeardApart;
       for (const bucket of heldOut ? [voices.all, voices.devTest, voices[file.split]] : [voices.all, voices.train]) addCounts(bucket, counts);
     }
 
@@ -261,6 +295,12 @@ export async function evaluateAudio(dataDir: string, progress: EvalProgress = ()
         train: summary(voices.train),
         development: summary(voices.development),
         test: summary(voices.test),
+        positiveWindows: {
+          ...makeup,
+          twoHeardShare: round(makeup.positives ? makeup.twoHeard / makeup.positives : null),
+          twoHeardApartShare: round(makeup.positives ? makeup.twoHeardApart / makeup.positives : null),
+          note: `positive windows where two RTTM speakers each have >= ${thresholds.minClusterSec} s of VAD speech chunks (twoHeard, overlap included) and where each has that much speaking alone (twoHeardApart): the first bounds the recall of any method that must hear each voice that long in the VAD speech, the second that of one which tells voices apart but cannot hear two at once`,
+        },
         note: 'blind (no enrolment), each file clustered as one session; positive = two or more RTTM speakers in the window; falsePositiveRate here is over meeting windows with one or no speaker; the stopping rule was chosen on the development split (see tuned)',
       },
       singleSpeaker: {
