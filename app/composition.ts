@@ -15,6 +15,7 @@ import { LINK_SCHEME, appUrlForLink, examLinkInArgs, parseExamLink } from './she
 import { APP_ORIGIN, isAppUrl, registerAppScheme, serveRenderer } from './shell/protocol';
 import { applySecurityPolicy } from './shell/security';
 import { createMainWindow } from './shell/window';
+import { engineProcessEnv } from './engine/memory-env';
 
 export interface CompositionOptions {
   /** The folder holding main.mjs, preload.cjs, engine.mjs and renderer/. */
@@ -43,7 +44,7 @@ export async function compose(options: CompositionOptions): Promise<void> {
   serveRenderer(join(options.distDir, 'renderer'));
 
   // 3. The engine runs out of the main process, in a utilityProcess; the shell only routes to it.
-  const transport = startEngineUtilityProcess(join(options.distDir, 'engine.mjs'), { ...process.env, VIGIL_HOME: process.env.VIGIL_HOME ?? app.getPath('userData') });
+  const transport = startEngineUtilityProcess(join(options.distDir, 'engine.mjs'), engineProcessEnv({ ...process.env, VIGIL_HOME: process.env.VIGIL_HOME ?? app.getPath('userData') }));
   const engine = createRpcClient(transport);
 
   // The exam's lockdown while one is in progress (step 5).

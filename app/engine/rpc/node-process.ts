@@ -3,11 +3,12 @@
  * Electron's utilityProcess has its own pair in app/adapters; the engine itself never knows which.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { engineProcessEnv } from '../memory-env';
 import type { RpcMessage, Transport } from './protocol';
 
 /** The parent's end: forks the engine entry and speaks to it over Node's IPC channel. */
 export function forkEngine(entry: string, options: { env?: NodeJS.ProcessEnv; execArgv?: string[] } = {}): Transport & { child: ChildProcess } {
-  const child = fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: options.env ?? process.env, execArgv: options.execArgv ?? [], serialization: 'advanced' });
+  const child = fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: engineProcessEnv(options.env ?? process.env), execArgv: options.execArgv ?? [], serialization: 'advanced' });
   const closeListeners = new Set<(reason: string) => void>();
   let closed = false;
   const close = (reason: string) => {
