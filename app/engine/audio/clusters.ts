@@ -105,7 +105,8 @@ export interface Clustering {
 /**
  * Agglomerative clustering: repeatedly merge the pair of clusters with the lowest ΔBIC while it is negative.
  * `anchor` (the enrolled candidate's Gaussian) takes part as one more member, so the candidate's pieces gather
- * around it. Pair scores are cached, so n pieces cost O(n²) merge tests.
+ * around it. Pair scores are cached and each cluster keeps its cheapest partner, so n pieces cost O(n²)
+ * merge tests in all.
  */
 export function clusterPieces(pieces: readonly GaussianStats[], lambda: number, anchor: GaussianStats | null = null): Clustering {
   const members = anchor ? [...pieces, anchor] : [...pieces];
@@ -125,27 +126,42 @@ export function clusterPieces(pieces: readonly GaussianStats[], lambda: number, 
     }
     return v;
   };
-  while (alive.length > 1) {
-    let best = Number.POSITIVE_INFINITY;
-    let bi = -1;
-    let bj = -1;
-    for (let x = 0; x < alive.length; x++) {
-      for (let y = x + 1; y < alive.length; y++) {
-        const v = pair(alive[x]!, alive[y]!);
-        if (v < best) {
-          best = v;
-          bi = alive[x]!;
-          bj = alive[y]!;
-        }
+  // Each live cluster's cheapest merge partner, so a merge costs O(n) updates instead of an O(n²) search.
+  const nearest = new Int32Array(size).fill(-1);
+  const nearestScore = new Float64Array(size).fill(Number.POSITIVE_INFINITY);
+  const refresh = (i: number) => {
+    nearest[i] = -1;
+    nearestScore[i] = Number.POSITIVE_INFINITY;
+    for (const j of alive) {
+      if (j === i) continue;
+      const v = pair(i, j);
+      if (v < nearestScore[i]!) {
+        nearestScore[i] = v;
+        nearest[i] = j;
       }
     }
-    if (best > 0) break;
+  };
+  for (const i of alive) refresh(i);
+  while (alive.length > 1) {
+    let bi = alive[0]!;
+    for (const i of alive) if (nearestScore[i]! < nearestScore[bi]!) bi = i;
+    const bj = nearest[bi]!;
+    if (nearestScore[bi]! > 0) break;
     stats[bi] = stats[bi]!.merged(stats[bj]!);
     logDets[bi] = stats[bi]!.logDet();
     stats[bj] = null;
     groups[bi]!.push(...groups[bj]!);
     alive.splice(alive.indexOf(bj), 1);
     for (const other of alive) score[bi < other ? bi * size + other : other * size + bi] = Number.NaN;
+    refresh(bi);
+    for (const other of alive) {
+      if (other === bi) continue;
+      if (nearest[other] === bi || nearest[other] === bj) refresh(other);
+      else if (pair(other, bi) < nearestScore[other]!) {
+        nearestScore[other] = pair(other, bi);
+        nearest[other] = bi;
+      }
+    }
   }
   const labels = new Array<number>(members.length).fill(0);
   alive.forEach((root, c) => {
