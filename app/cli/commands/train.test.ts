@@ -38,6 +38,8 @@ describe('vigil train', { timeout: 180_000 }, () => {
     expect(metadata).toMatchObject({ columnSet: 'live', live: true, unmappedColumns: [], config: { model: 'gru', window: 15, overlap: 5, threshold: 0.4 } });
     expect(metadata.metrics.test.confusion.tp + metadata.metrics.test.confusion.fn).toBe(7);
     expect(metadata.baseline.test.windows).toBe(metadata.metrics.test.windows);
+    expect(metadata.baseline.allTrain?.test.windows).toBe(metadata.metrics.test.windows);
+    expect(stdout).toMatch(/^\(the baseline fitted on every training-video window, validation part included: test auc [\d.]+\)$/m);
     expect(readFileSync(join(out, 'curves.png')).subarray(1, 4).toString()).toBe('PNG');
   });
 
@@ -79,6 +81,9 @@ describe('vigil train', { timeout: 180_000 }, () => {
   it('temporal: a wrong option is a usage error (exit 2)', () => {
     expect(vigil(['train', 'temporal', '--data', 'x', '--out', 'y', '--model', 'transformer'])).toMatchObject({ code: 2, stderr: 'vigil: --model: expected lstm or gru, got "transformer"\n' });
     expect(vigil(['train', 'temporal', '--data', 'x', '--out', 'y', '--columns', 'yaw'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^vigil: --columns: unknown column: yaw/) });
+    expect(vigil(['train', 'temporal', '--data', 'x', '--out', 'y', '--monitor', 'accuracy'])).toMatchObject({ code: 2, stderr: 'vigil: --monitor: expected loss or auc, got "accuracy"\n' });
+    expect(vigil(['train', 'temporal', '--data', 'x', '--out', 'y', '--class-weight', 'heavy'])).toMatchObject({ code: 2, stderr: 'vigil: --class-weight: expected none or balanced, got "heavy"\n' });
+    expect(vigil(['train', 'temporal', '--data', 'x', '--out', 'y', '--input-clip', '0'])).toMatchObject({ code: 2, stderr: 'vigil: --input-clip: expected a positive number of standard deviations or none, got "0"\n' });
   });
 
   it('label and export: reviewed frames of a stored session become a training CSV', () => {

@@ -43,11 +43,23 @@ interface TemporalOptions {
   epochs?: string;
   hidden?: string;
   seed?: string;
+  monitor: string;
+  classWeight: string;
+  inputClip: string;
+}
+
+function inputClipOption(value: string): number | null {
+  if (value === 'none') return null;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw usageError('--input-clip', `expected a positive number of standard deviations or none, got ${JSON.stringify(value)}`);
+  return n;
 }
 
 async function trainTemporalCommand(options: TemporalOptions): Promise<void> {
   if (!options.out) throw usageError('--out', 'required: the folder to write model.onnx, metadata.json and curves.png into');
   if (options.model !== 'lstm' && options.model !== 'gru') throw usageError('--model', `expected lstm or gru, got ${JSON.stringify(options.model)}`);
+  if (options.monitor !== 'loss' && options.monitor !== 'auc') throw usageError('--monitor', `expected loss or auc, got ${JSON.stringify(options.monitor)}`);
+  if (options.classWeight !== 'none' && options.classWeight !== 'balanced') throw usageError('--class-weight', `expected none or balanced, got ${JSON.stringify(options.classWeight)}`);
   let columns;
   try {
     columns = resolveColumns(options.columns);
@@ -61,6 +73,9 @@ async function trainTemporalCommand(options: TemporalOptions): Promise<void> {
     maxEpochs: positiveInt('--epochs', DEFAULT_CONFIG.maxEpochs)(options.epochs),
     hidden: positiveInt('--hidden', DEFAULT_CONFIG.hidden)(options.hidden),
     seed: positiveInt('--seed', DEFAULT_CONFIG.seed)(options.seed),
+    monitor: options.monitor,
+    classWeight: options.classWeight,
+    inputClip: inputClipOption(options.inputClip),
   };
   const columnSet = options.columns === 'all' || options.columns === 'live' ? options.columns : 'custom';
   // Without --data: the published feature tables in the evaluation data folder (VIGIL_DATA_DIR, ../shared/data).
@@ -94,6 +109,7 @@ async function trainTemporalCommand(options: TemporalOptions): Promise<void> {
       `trained in ${result.seconds.toFixed(1)} s (${result.cpuSeconds.toFixed(1)} s of CPU) on ${result.backend} (${result.history.length} epochs, best ${result.bestEpoch}); windows train ${result.windows.train}, validation ${result.windows.validation}, test ${result.windows.test}\n` +
         metricsLine('model', result.metrics.test) +
         metricsLine('baseline', result.baseline.test) +
+        `(the baseline fitted on every training-video window, validation part included: test auc ${result.baselineAllTrain.test.auc?.toFixed(4) ?? 'n/a'})\n` +
         `live: ${metadata.live ? 'yes' : `no (unmapped columns: ${metadata.unmappedColumns.join(', ')})`}\n` +
         `wrote ${outDir}/model.onnx, metadata.json, curves.png\n`,
     );
@@ -160,11 +176,14 @@ export function registerTrain(program: Command): void {
     .description('train the temporal model on feature tables (a folder with train/ and test/ CSVs); writes model.onnx, metadata.json, curves.png')
     .option('--data <dir>', 'folder with train/ and test/ folders of feature CSVs (default: exam-features in the evaluation data folder)')
     .option('--out <dir>', 'output folder')
-    .option('--model <kind>', 'lstm or gru', 'lstm')
+    .option('--model <kind>', 'lstm or gru', DEFAULT_CONFIG.model)
     .option('--columns <set>', "'all' (the 22 table columns), 'live' (only columns the engine measures) or a comma-separated list", 'all')
     .option('--epochs <n>', `at most this many epochs (default ${DEFAULT_CONFIG.maxEpochs})`)
     .option('--hidden <n>', `hidden units per layer (default ${DEFAULT_CONFIG.hidden})`)
     .option('--seed <n>', `random seed (default ${DEFAULT_CONFIG.seed})`)
+    .option('--monitor <figure>', 'what early stopping, the best-weights snapshot and the learning-rate plateau watch on the validation windows: loss or auc', DEFAULT_CONFIG.monitor)
+    .option('--class-weight <mode>', "none, or balanced (each class's windows carry half of the BCE)", DEFAULT_CONFIG.classWeight)
+    .option('--input-clip <n>', 'clip scaled inputs to +-n standard deviations, or none', String(DEFAULT_CONFIG.inputClip ?? 'none'))
     .action(trainTemporalCommand);
   train
     .command('label')

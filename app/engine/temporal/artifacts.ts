@@ -29,7 +29,7 @@ export function buildMetadata(result: TrainResult, info: { source: string; colum
     columnSet: info.columnSet,
     live: unmapped.length === 0,
     unmappedColumns: unmapped,
-    scaler: { mean: [...result.scaler.mean], std: [...result.scaler.std] },
+    scaler: { mean: [...result.scaler.mean], std: [...result.scaler.std], clip: result.scaler.clip ?? null },
     data: {
       source: info.source,
       trainVideos: [...result.videos.train],
@@ -48,7 +48,11 @@ export function buildMetadata(result: TrainResult, info: { source: string; colum
       history: [...result.history],
     },
     metrics: result.metrics,
-    baseline: { description: "logistic regression on each window's per-column means (scaled), L2 with C = 1, same split", ...result.baseline },
+    baseline: {
+      description: "logistic regression on each window's per-column means (scaled), L2 with C = 1, fitted on the network's training windows",
+      ...result.baseline,
+      allTrain: { description: 'the same, fitted on every window of the training videos (validation part included, scaler refitted on them)', test: result.baselineAllTrain.test },
+    },
   };
 }
 

@@ -54,18 +54,17 @@ export function predictLogistic(model: LogisticModel, features: Float32Array, wi
   return out;
 }
 
-/** The baseline fitted on the training windows' means and measured on validation and test. */
 interface WindowSet {
   readonly x: Float32Array;
   readonly y: Float32Array;
 }
 
-export function baselineFigures(train: WindowSet, validation: WindowSet, test: WindowSet, shape: { steps: number; width: number; threshold: number }): { validation: BinaryMetrics; test: BinaryMetrics } {
+/** The baseline fitted on `train`'s window means and measured on each of `sets`. */
+export function baselineFigures<K extends string>(train: WindowSet, sets: Record<K, WindowSet>, shape: { steps: number; width: number; threshold: number }): Record<K, BinaryMetrics> {
   const { steps, width, threshold } = shape;
   const means = (s: WindowSet) => windowMeans(s.x, s.y.length, steps, width);
   const model = fitLogistic(means(train), train.y, width);
-  return {
-    validation: binaryMetrics(predictLogistic(model, means(validation), width), validation.y, threshold),
-    test: binaryMetrics(predictLogistic(model, means(test), width), test.y, threshold),
-  };
+  const out = {} as Record<K, BinaryMetrics>;
+  for (const key of Object.keys(sets) as K[]) out[key] = binaryMetrics(predictLogistic(model, means(sets[key]), width), sets[key].y, threshold);
+  return out;
 }

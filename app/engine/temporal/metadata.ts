@@ -37,6 +37,10 @@ export const TemporalMetadata = z.object({
     threshold: z.number(),
     seed: z.number(),
     validationFraction: z.number(),
+    // Absent in metadata written before these settings existed, which trained as their defaults say.
+    monitor: z.enum(['loss', 'auc']).default('loss'),
+    classWeight: z.enum(['none', 'balanced']).default('none'),
+    inputClip: z.number().positive().nullable().default(null),
   }),
   /** The model's input columns, in order; each is one of the feature tables' 22. */
   columns: z.array(z.enum(TEMPORAL_COLUMNS)).min(1),
@@ -46,7 +50,7 @@ export const TemporalMetadata = z.object({
   live: z.boolean(),
   unmappedColumns: z.array(z.string()),
   /** Training mean and standard deviation per column; also folded into the ONNX graph. */
-  scaler: z.object({ mean: z.array(z.number()), std: z.array(z.number()) }),
+  scaler: z.object({ mean: z.array(z.number()), std: z.array(z.number()), clip: z.number().positive().nullable().default(null) }),
   data: z.object({
     source: z.string(),
     trainVideos: z.array(z.string()),
@@ -65,6 +69,12 @@ export const TemporalMetadata = z.object({
     history: z.array(z.object({ epoch: z.number(), loss: z.number(), valLoss: z.number(), valAuc: z.number().nullable(), learningRate: z.number(), seconds: z.number() })),
   }),
   metrics: z.object({ validation: Metrics, test: Metrics }),
-  baseline: z.object({ description: z.string(), validation: Metrics, test: Metrics }),
+  baseline: z.object({
+    description: z.string(),
+    validation: Metrics,
+    test: Metrics,
+    /** The same baseline fitted on every training-video window (validation part included); absent in older files. */
+    allTrain: z.object({ description: z.string(), test: Metrics }).optional(),
+  }),
 });
 export type TemporalMetadata = z.infer<typeof TemporalMetadata>;

@@ -47,6 +47,25 @@ describe('ONNX export', () => {
     expect(Math.max(...scores) - Math.min(...scores)).toBeGreaterThan(0.01);
   });
 
+  it('clips scaled inputs in the graph exactly as the trainer did, for values far outside the training range', async () => {
+    const split = loadDataSplit(dataFolder(), LIVE_COLUMNS);
+    const config = { ...DEFAULT_CONFIG, columns: LIVE_COLUMNS, hidden: 8, maxEpochs: 2, inputClip: 2 };
+    const result = await trainTemporal({ train: split.train, test: split.test, trainSource: 'train', testSource: 'test', config });
+    expect(result.scaler.clip).toBe(2);
+    const bytes = exportOnnx(result.weights, result.scaler, { window: config.window, columns: config.columns });
+    const width = config.columns.length;
+    const yaw = config.columns.indexOf('y_rotation');
+    const at = (k: number) => {
+      const values = Float32Array.from(result.testWindows[0]!.values);
+      for (let s = 0; s < config.window; s++) values[s * width + yaw] = result.scaler.mean[yaw]! + k * result.scaler.std[yaw]!;
+      return values;
+    };
+    // 2 and 50 standard deviations both reach the network as 2; 1 does not.
+    const [two, fifty, one] = (await Promise.all([at(2), at(50), at(1)].map((v) => runOnnx(bytes, v, [1, config.window, width])))).map((s) => s[0]!);
+    expect(fifty).toBeCloseTo(two!, 6);
+    expect(Math.abs(one! - two!)).toBeGreaterThan(1e-6);
+  });
+
   it('fills a missing (NaN) value with the training mean, as the trainer does', async () => {
     const split = loadDataSplit(dataFolder(), LIVE_COLUMNS);
     const config = { ...DEFAULT_CONFIG, columns: LIVE_COLUMNS, hidden: 8, maxEpochs: 1 };

@@ -1,7 +1,7 @@
 /**
  * Writes the trained network as an ONNX model that onnxruntime-node runs on its own: input `features`
  * [batch, window, columns] of raw values (NaN where not measured), output `score` [batch, 1], the cheating
- * probability. The scaler is folded in (IsNaN/Where fills the training mean, then Sub and Div), so the live
+ * probability. The scaler is folded in (IsNaN/Where fills the training mean, then Sub and Div, then Clip if the scaler clips), so the live
  * scorer feeds toTemporalRow's values as they are.
  *
  * Weight layout: network.ts keeps x·W with W [input, gates*hidden] and gates already in ONNX's order, so the
@@ -75,6 +75,7 @@ export function exportOnnx(weights: NetworkWeights, scaler: Scaler, info: Export
   const H = weights.hidden;
   const gates = gatesOf(weights.kind);
   const opType = weights.kind === 'lstm' ? 'LSTM' : 'GRU';
+  const clip = scaler.clip ?? null;
 
   const initializers: TensorProto[] = [
     floatTensor('scaler_mean', [width], scaler.mean),
@@ -88,10 +89,16 @@ export function exportOnnx(weights: NetworkWeights, scaler: Scaler, info: Export
     node('IsNaN', [INPUT_NAME], ['missing']),
     node('Where', ['missing', 'scaler_mean', INPUT_NAME], ['filled']),
     node('Sub', ['filled', 'scaler_mean'], ['centred']),
-    node('Div', ['centred', 'scaler_std'], ['scaled']),
+    node('Div', ['centred', 'scaler_std'], [clip === null ? 'scaled' : 'unclipped']),
+  ];
+  if (clip !== null) {
+    initializers.push(floatTensor('clip_min', [], [-clip]), floatTensor('clip_max', [], [clip]));
+    nodes.push(node('Clip', ['unclipped', 'clip_min', 'clip_max'], ['scaled']));
+  }
+  nodes.push(
     // ONNX recurrent ops take [steps, batch, input].
     onnx.NodeProto.create({ opType: 'Transpose', input: ['scaled'], output: ['x0'], name: 'Transpose_x0', attribute: [onnx.AttributeProto.create({ name: 'perm', ints: [1, 0, 2], type: onnx.AttributeProto.AttributeType.INTS })] }),
-  ];
+  );
 
   let x = 'x0';
   weights.layers.forEach((layer, l) => {

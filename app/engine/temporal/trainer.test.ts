@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, LIVE_COLUMNS, type TrainConfig } from './config';
 import { loadDataSplit } from './dataset';
 import { syntheticCsv, type SyntheticVideo } from './synthetic';
-import { trainTemporal } from './trainer';
+import { classWeights, trainTemporal } from './trainer';
 
 function dataFolder(train: SyntheticVideo[], test: SyntheticVideo[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-temporal-'));
@@ -50,11 +50,29 @@ describe('temporal trainer', () => {
 
   it('stops early once validation loss has not improved for the patience, keeping the best epoch', async () => {
     const dir = dataFolder([{ video: 'C', frames: 260, cheating: true }, { video: 'N', frames: 260, cheating: false }], [{ video: 'C', frames: 60, cheating: true }, { video: 'N', frames: 60, cheating: false }]);
-    const result = await train(dir, { ...small, maxEpochs: 40, earlyStoppingPatience: 2, learningRate: 0.05 });
+    const result = await train(dir, { ...small, maxEpochs: 40, earlyStoppingPatience: 2, learningRate: 0.05, monitor: 'loss' });
     const best = Math.min(...result.history.map((r) => r.valLoss));
     expect(result.history.find((r) => r.epoch === result.bestEpoch)!.valLoss).toBe(best);
     if (result.stoppedEarly) expect(result.history.length).toBe(result.bestEpoch + 2);
     else expect(result.history.length).toBe(40);
+  });
+
+  it('with monitor auc, keeps the epoch of the highest validation AUC, the lower validation loss among equal AUCs', async () => {
+    const dir = dataFolder([{ video: 'C', frames: 260, cheating: true }, { video: 'N', frames: 260, cheating: false }], [{ video: 'C', frames: 60, cheating: true }, { video: 'N', frames: 60, cheating: false }]);
+    const result = await train(dir, { ...small, maxEpochs: 6, monitor: 'auc' });
+    const bestAuc = Math.max(...result.history.map((r) => r.valAuc ?? 0));
+    // Among the epochs with the best AUC, the lowest validation loss.
+    const lowestLoss = Math.min(...result.history.filter((r) => r.valAuc === bestAuc).map((r) => r.valLoss));
+    expect(result.history.find((r) => r.epoch === result.bestEpoch)).toMatchObject({ valAuc: bestAuc, valLoss: lowestLoss });
+    expect(result.metrics.validation.auc).toBeCloseTo(bestAuc, 6);
+  });
+
+  it('weighs classes as scikit-learn\'s "balanced": each class carries half of the total weight', () => {
+    const labels = Float32Array.from([1, 1, 1, 0]);
+    const weights = Array.from(classWeights(labels, 'balanced'));
+    [4 / 6, 4 / 6, 4 / 6, 2].forEach((w, i) => expect(weights[i]).toBeCloseTo(w, 6));
+    expect(weights.reduce((a, b) => a + b, 0)).toBeCloseTo(labels.length, 5);
+    expect(Array.from(classWeights(labels, 'none'))).toEqual([1, 1, 1, 1]);
   });
 
   it('refuses data with too few rows for one window', async () => {

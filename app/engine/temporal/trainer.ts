@@ -1,7 +1,7 @@
 /**
  * Trains the temporal model: windows per video, a time split inside the training videos for early stopping,
  * a scaler fitted on the training windows, the recurrent network (BCE, Adam, gradient clipping by global norm,
- * reduce-on-plateau, early stopping with the best epoch's weights restored), the logistic baseline on the same
+ * reduce-on-plateau and early stopping on the validation AUC or loss, the best epoch's weights restored), the logistic baseline on the same
  * split, and both models' figures on the test windows. Pure computation: writing files is artifacts.ts's job.
  */
 import seedrandom from 'seedrandom';
@@ -48,7 +48,11 @@ export interface TrainResult {
   readonly windows: { readonly train: number; readonly validation: number; readonly test: number };
   readonly videos: { readonly train: readonly string[]; readonly test: readonly string[] };
   readonly metrics: { readonly validation: BinaryMetrics; readonly test: BinaryMetrics };
+  /** Fitted on the network's training windows, as the network (validation and test are held out from both). */
   readonly baseline: { readonly validation: BinaryMetrics; readonly test: BinaryMetrics };
+  /** The baseline fitted on every window of the training videos, validation part included (its own scaler): the
+   * figure a baseline reaches when no validation part is held out, as in the issue's "about 0.98". */
+  readonly baselineAllTrain: { readonly test: BinaryMetrics };
   /** The test windows (raw, unscaled) and the trained network's probabilities for them, for export checks. */
   readonly testWindows: readonly FeatureWindow[];
   readonly testScores: Float32Array;
@@ -79,6 +83,16 @@ function requireBothClasses(windows: readonly FeatureWindow[], source: string, w
   }
 }
 
+/** Per-window loss weights: all 1, or scikit-learn's "balanced" n / (2 * n_class). */
+export function classWeights(labels: Float32Array, mode: TrainConfig['classWeight']): Float32Array {
+  const out = new Float32Array(labels.length).fill(1);
+  if (mode === 'none') return out;
+  const positive = labels.reduce((sum, y) => sum + y, 0);
+  const negative = labels.length - positive;
+  for (let i = 0; i < labels.length; i++) out[i] = labels.length / (2 * (labels[i] === 1 ? positive : negative));
+  return out;
+}
+
 export async function trainTemporal(input: TrainInput): Promise<TrainResult> {
   const { config } = input;
   const started = performance.now();
@@ -96,7 +110,8 @@ export async function trainTemporal(input: TrainInput): Promise<TrainResult> {
 
   const width = config.columns.length;
   const steps = config.window;
-  const scaler = fitScaler(train.map((w) => w.values), width);
+  if (config.monitor === 'auc') requireBothClasses(validation, input.trainSource, 'validation part');
+  const scaler = fitScaler(train.map((w) => w.values), width, config.inputClip);
   const trainSet = stack(train, scaler);
   const valSet = stack(validation, scaler);
   const testSet = stack(testWindows, scaler);
@@ -111,8 +126,22 @@ export async function trainTemporal(input: TrainInput): Promise<TrainResult> {
   const lr = optimizer as unknown as { learningRate: number };
 
   const history: EpochRecord[] = [];
-  let best = { loss: Number.POSITIVE_INFINITY, epoch: 0, weights: readWeights(net) };
-  let plateauBest = Number.POSITIVE_INFINITY;
+  // The monitored figures as costs, lower is better, compared in order: [1 - AUC, loss] or [loss]. Equal AUCs
+  // are common once the validation windows are told apart perfectly (AUC 1 from some epoch on), and then the
+  // loss, i.e. how confidently they are told apart, decides.
+  const cost = (r: EpochRecord): number[] => (config.monitor === 'auc' ? [1 - (r.valAuc ?? 0), r.valLoss] : [r.valLoss]);
+  // PyTorch's ReduceLROnPlateau default threshold: an improvement is a relative drop of more than `relative`.
+  const improves = (a: readonly number[], b: readonly number[], relative = 0): boolean => {
+    for (let i = 0; i < a.length; i++) {
+      if (a[i]! < b[i]! * (1 - relative)) return true;
+      if (a[i]! !== b[i]!) return false;
+    }
+    return false;
+  };
+  const sampleWeight = classWeights(trainSet.y, config.classWeight);
+  const never = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
+  let best = { cost: never, epoch: 0, weights: readWeights(net) };
+  let plateauBest = never;
   let plateauWait = 0;
   let stoppedEarly = false;
   const size = steps * width;
@@ -130,14 +159,18 @@ export async function trainTemporal(input: TrainInput): Promise<TrainResult> {
         const batch = order.slice(start, start + config.batchSize);
         const xb = new Float32Array(batch.length * size);
         const yb = new Float32Array(batch.length);
+        const wb = new Float32Array(batch.length);
         batch.forEach((k, i) => {
           xb.set(trainSet.x.subarray(k * size, (k + 1) * size), i * size);
           yb[i] = trainSet.y[k]!;
+          wb[i] = sampleWeight[k]!;
         });
         const batchLoss = tf.tidy(() => {
           const x = tf.tensor3d(xb, [batch.length, steps, width]);
           const y = tf.tensor2d(yb, [batch.length, 1]);
-          const { value, grads } = tf.variableGrads(() => tf.losses.sigmoidCrossEntropy(y, forward(net, x, { dropout: config.dropout, nextSeed })) as tf.Scalar, variables);
+          const w = tf.tensor2d(wb, [batch.length, 1]);
+          // Mean of the weighted per-window losses (every weight is non-zero, so SUM_BY_NONZERO_WEIGHTS divides by the batch size).
+          const { value, grads } = tf.variableGrads(() => tf.losses.sigmoidCrossEntropy(y, forward(net, x, { dropout: config.dropout, nextSeed }), w) as tf.Scalar, variables);
           const names = Object.keys(grads);
           const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]!)))));
           const scale = tf.div(config.clipNorm, tf.maximum(norm, config.clipNorm));
@@ -162,10 +195,10 @@ export async function trainTemporal(input: TrainInput): Promise<TrainResult> {
       // An epoch is one long synchronous stretch; yielding here lets signals (Ctrl-C) and I/O be handled.
       await new Promise((resolve) => setImmediate(resolve));
 
-      if (record.valLoss < best.loss) best = { loss: record.valLoss, epoch, weights: readWeights(net) };
-      // PyTorch's ReduceLROnPlateau defaults: an improvement is a relative drop of more than 1e-4.
-      if (record.valLoss < plateauBest * (1 - 1e-4)) {
-        plateauBest = record.valLoss;
+      const current = cost(record);
+      if (improves(current, best.cost)) best = { cost: current, epoch, weights: readWeights(net) };
+      if (improves(current, plateauBest, 1e-4)) {
+        plateauBest = current;
         plateauWait = 0;
       } else if (++plateauWait > config.plateauPatience) {
         lr.learningRate *= config.plateauFactor;
@@ -180,7 +213,10 @@ export async function trainTemporal(input: TrainInput): Promise<TrainResult> {
     writeWeights(net, best.weights);
     const valScores = predict(net, valSet.x, validation.length, steps);
     const testScores = predict(net, testSet.x, testWindows.length, steps);
-    const baseline = baselineFigures(trainSet, valSet, testSet, { steps, width, threshold: config.threshold });
+    const shape = { steps, width, threshold: config.threshold };
+    const baseline = baselineFigures(trainSet, { validation: valSet, test: testSet }, shape);
+    const allScaler = fitScaler(all.map((w) => w.values), width, config.inputClip);
+    const baselineAllTrain = baselineFigures(stack(all, allScaler), { test: stack(testWindows, allScaler) }, shape);
     return {
       config,
       backend,
@@ -198,6 +234,7 @@ export async function trainTemporal(input: TrainInput): Promise<TrainResult> {
       videos: { train: input.train.map((v) => v.id), test: input.test.map((v) => v.id) },
       metrics: { validation: binaryMetrics(valScores, valSet.y, config.threshold), test: binaryMetrics(testScores, testSet.y, config.threshold) },
       baseline,
+      baselineAllTrain,
       testWindows,
       testScores,
     };
