@@ -109,7 +109,8 @@ async function* frameQueue(stream: NodeJS.ReadableStream, frameBytes: number, ah
       partBytes += take;
       offset += take;
       if (partBytes === frameBytes) {
-        ready.push(new Uint8Array(Buffer.concat(parts, frameBytes)));
+        // Buffer.concat already copies into a buffer of its own: no second copy into a plain Uint8Array.
+        ready.push(Buffer.concat(parts, frameBytes));
         parts = [];
         partBytes = 0;
       }
