@@ -3,7 +3,7 @@
  * rules, scoring, storage, evidence, report), on the gaze-video clips at the policy's default rate.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { requireDataSet } from '../data-sets';
 import { defaultPolicy } from '../policy/policy';
@@ -18,6 +18,9 @@ export interface AnalyzeBench {
   fps: number;
   threads: number;
   rssMB: number;
+  /** Context for the figures: on a shared machine they move with its load. */
+  cpus: number;
+  loadAverage1m: number;
 }
 
 export async function benchAnalyze(options: { threads?: number } = {}, onClip?: (done: number, total: number, file: string) => void): Promise<AnalyzeBench> {
@@ -46,7 +49,17 @@ export async function benchAnalyze(options: { threads?: number } = {}, onClip?: 
   }
   const mediaSec = clips.reduce((a, c) => a + c.mediaSec, 0);
   const processingSec = clips.reduce((a, c) => a + c.processingSec, 0);
-  return { clips, mediaSec: round(mediaSec), processingSec: round(processingSec), realtimeFactor: round(mediaSec / processingSec), fps: policy.processingFps, threads, rssMB: Math.round(rss / 1024 / 1024) };
+  return {
+    clips,
+    mediaSec: round(mediaSec),
+    processingSec: round(processingSec),
+    realtimeFactor: round(mediaSec / processingSec),
+    fps: policy.processingFps,
+    threads,
+    rssMB: Math.round(rss / 1024 / 1024),
+    cpus: cpus().length,
+    loadAverage1m: round(loadavg()[0] ?? 0),
+  };
 }
 
 const round = (v: number) => Math.round(v * 100) / 100;
