@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cropToTensor, letterbox, TO_UNIT } from './image-ops';
 import { openGroups, openModelGroup, openModels, type Model, type ModelName } from './sessions';
 import { sample } from './test-images';
-import { openModelsInWorker } from './worker-models';
+import { openModelsInWorker, workerFile } from './worker-models';
 
 const workers: { release(): Promise<void> }[] = [];
 afterAll(async () => Promise.all(workers.map((w) => w.release())));
@@ -56,5 +56,12 @@ describe('opening model groups side by side', () => {
     const missing = openModelGroup(['no-such-model' as ModelName]);
     await expect(openGroups([worker, missing])).rejects.toThrow(/model no-such-model is not in .*manifest\.json/);
     await expect(opened!.run(new Float32Array(32 * 32 * 3))).rejects.toThrow(/model worker released/);
+  });
+});
+
+describe('where the worker script is', () => {
+  it('sits beside the engine, and outside the asar archive in an installed app', () => {
+    expect(workerFile('file:///work/vigil/dist/engine.mjs').href).toBe('file:///work/vigil/dist/model-worker.mjs');
+    expect(workerFile('file:///opt/Vigil/resources/app.asar/dist/engine.mjs').href).toBe('file:///opt/Vigil/resources/app.asar.unpacked/dist/model-worker.mjs');
   });
 });

@@ -14,7 +14,12 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-const WORKER_FILE = new URL('./model-worker.mjs', import.meta.url);
+/**
+ * In an installed app the engine sits in app.asar, which a worker thread cannot start a script from: electron-builder
+ * unpacks the worker and onnxruntime beside it (electron-builder.yml, asarUnpack) and the worker starts from there.
+ */
+export const workerFile = (engineUrl: string): URL => new URL(new URL('./model-worker.mjs', engineUrl).href.replace('/app.asar/', '/app.asar.unpacked/'));
+const WORKER_FILE = workerFile(import.meta.url);
 
 export async function openModelsInWorker<N extends ModelName>(names: readonly N[], options: SessionOptions = {}): Promise<ModelGroup<N>> {
   const resolved = resolveModels(names, options.dir);
