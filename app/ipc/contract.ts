@@ -126,6 +126,16 @@ export const channels = {
     request: z.object({ t: Seconds, width: z.number().int().min(16).max(640), height: z.number().int().min(16).max(480), rgb: z.string().max(FRAME_MAX_BASE64) }).strict(),
     response: z.object({ faceCount: z.number().int(), blinks: z.number().int(), turnedLeft: z.boolean(), turnedRight: z.boolean(), similarity: z.number().nullable(), matched: z.boolean(), passed: z.boolean() }),
   },
+  /**
+   * The candidate reads a sentence aloud before the session: 16 kHz mono 16-bit PCM as base64, at most 15 s. The
+   * engine enrols the voice for the sessions started after it; too little speech is an answer, not an error.
+   */
+  'voice.enrol': {
+    request: z.object({ samples: z.string().max(Math.ceil((15 * 16_000 * 2) / 3) * 4) }).strict(),
+    response: z.object({ enrolled: z.boolean(), speechSec: z.number().nonnegative(), neededSec: z.number().positive(), reason: z.string().nullable() }),
+  },
+  /** The candidate goes on without an enrolled voice; the answer is the reason the report will give. */
+  'voice.skip': { request: z.object({}).strict(), response: z.object({ enrolled: z.literal(false), reason: z.string() }) },
   'session.start': {
     request: z.object({ policy: z.record(z.string(), z.unknown()), studentId: z.string().max(200).optional(), examId: z.string().max(200).optional() }).strict(),
     response: z.object({ sessionId: z.string(), vision: z.object({ available: z.boolean(), reason: z.string().nullable() }), processingFps: z.number(), segmentSec: z.number(), calibrationSeconds: z.number() }),

@@ -23,6 +23,8 @@ const _engineFitsContract: { [C in Channel]: Fits<C> } = {
   'system.check': true,
   'identity.enroll': true,
   'identity.frame': true,
+  'voice.enrol': true,
+  'voice.skip': true,
   'session.start': true,
   'session.frame': true,
   'session.audio': true,

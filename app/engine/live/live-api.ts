@@ -17,6 +17,7 @@ import { EVIDENCE_SEGMENT_SEC, LiveSession, type FrameOutcome } from './live-ses
 import { hashPassword, verifyPassword } from './password';
 import { QuitRequests, type QuitVerdict } from './quit-request';
 import { examSystemCheck, type ExamCheck } from './system-check';
+import { VoiceEnrolment, pcm16FromBase64, type EnrolAnswer } from './voice-enrolment';
 import { SignalEvent } from '../signals/events';
 
 export type PolicyCheck = { ok: true; policy: ExamPolicy } | { ok: false; field: string; rule: string; message: string };
@@ -29,6 +30,10 @@ export interface LiveApi {
   'system.check'(params: Record<string, never>): Promise<{ checks: ExamCheck[] }>;
   'identity.enroll'(params: { policy: Record<string, unknown>; width: number; height: number; rgb: string }): Promise<{ enrolled: boolean; reason: string | null }>;
   'identity.frame'(params: { t: number; width: number; height: number; rgb: string }): Promise<IdentityProgress>;
+  /** A sentence read aloud (16 kHz mono 16-bit PCM, base64): the candidate's voice for the sessions after it. */
+  'voice.enrol'(params: { samples: string }): Promise<EnrolAnswer>;
+  /** The candidate goes on without an enrolled voice; the report says why. */
+  'voice.skip'(params: Record<string, never>): Promise<{ enrolled: false; reason: string }>;
   'session.start'(params: { policy: Record<string, unknown>; studentId?: string; examId?: string }): Promise<{ sessionId: string; vision: { available: boolean; reason: string | null }; processingFps: number; segmentSec: number; calibrationSeconds: number }>;
   'session.frame'(params: { sessionId: string; t: number; width: number; height: number; rgb: string }): Promise<FrameOutcome>;
   'session.audio'(params: { sessionId: string; t: number; samples: string }): Promise<{ opened: FrameOutcome['opened']; flagged: boolean }>;
@@ -96,6 +101,7 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
   /** The identity step before the session: enrolment, then the challenge; its outcome goes into the report. */
   let identity: { challenge: IdentityChallenge; frames: number } | undefined;
   let identityNote: string | undefined;
+  const voice = new VoiceEnrolment();
 
   const session = (id: string): LiveSession => {
     const s = sessions.get(id);
@@ -166,6 +172,12 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
       identityNote = identity.challenge.summary();
       return progress;
     },
+    async 'voice.enrol'({ samples }) {
+      return voice.enrol(pcm16FromBase64(samples));
+    },
+    async 'voice.skip'() {
+      return voice.skip();
+    },
     async 'session.start'({ policy, studentId, examId }) {
       const parsed = check(policy, 'policy');
       if (!parsed.ok) throw new RpcFailure('bad_policy', parsed.message);
@@ -178,7 +190,8 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
       const analyzer = await analyzerFor(parsed.policy);
       if (analyzer.available) analyzer.analyzer.reset();
       const notes = [identityNote ?? (parsed.policy.detectors.identity ? 'Identity: not checked by Vigil (no face enrolled).' : 'Identity: not checked (off in this exam policy).')];
-      const audio = parsed.policy.detectors.audio ? await LiveAudio.open() : undefined;
+      const audio = parsed.policy.detectors.audio ? await LiveAudio.open(voice.current) : undefined;
+      if (audio) notes.push(audio.voiceNote);
       const live = new LiveSession({ policy: parsed.policy, analyzer, store: deps.store, workDir: join(home, 'live'), studentId: studentId ?? null, examId: examId ?? null, notes, audio });
       sessions.set(live.id, live);
       quits.set(live.id, new QuitRequests(parsed.policy.quitPasswordHash));
@@ -195,10 +208,7 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
       return s.pushFrame({ width, height, data: rgbBytes(rgb, width, height), t, index: 0 });
     },
     async 'session.audio'({ sessionId, t, samples }) {
-      const pcm = Buffer.from(samples, 'base64');
-      if (pcm.byteLength % 2 !== 0) throw new RpcFailure('bad_audio', `audio chunk is ${pcm.byteLength} bytes; 16-bit samples need an even count`);
-      const ints = new Int16Array(pcm.buffer, pcm.byteOffset, pcm.byteLength / 2);
-      return session(sessionId).pushAudio(t, Float32Array.from(ints, (v) => v / 32768));
+      return session(sessionId).pushAudio(t, pcm16FromBase64(samples));
     },
     async 'session.evidence'({ sessionId, start, end, mime, data }) {
       const bytes = new Uint8Array(Buffer.from(data, 'base64'));
