@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { snap, test } from './fixtures';
 import { attentiveFaceY4m, faceLeavesY4m, speechThenSilenceWav, speechWav } from './media';
-import { FLOW_TIMEOUT, loadPolicy, shortExamPolicy, startExamSite, storedReport, throughSystemCheck, writeStoredSegment } from './steps';
+import { FLOW_TIMEOUT, loadPolicy, shortExamPolicy, startExamSite, storedReport, throughSystemCheck, throughVoice, writeStoredSegment } from './steps';
 
 let examSite: Awaited<ReturnType<typeof startExamSite>>;
 beforeAll(async () => (examSite = await startExamSite()));
@@ -43,12 +43,15 @@ describe('candidate exam flow', () => {
     expect(await identity.textContent()).toMatch(/your identity is not confirmed/);
     await page.getByRole('button', { name: 'Continue' }).click();
 
+    // Voice: the microphone is quiet by now, so too little speech is heard; the candidate goes on without it.
+    expect(await throughVoice(page, { before: 'flow-07-voice', after: 'flow-08-voice-too-little' })).toBe('too-little');
+
     // Live guidance from the engine's answer to each frame: it sees one face.
     await page.getByTestId('calibration-guidance').getByText(visionReady ? /^Good\. Keep looking at the centre of the screen\./ : /^Sit as you will/).waitFor({ timeout: 30_000 });
-    await snap(page, 'flow-07-calibration');
+    await snap(page, 'flow-09-calibration');
     const verdict = page.getByTestId('calibration-verdict');
     await verdict.waitFor({ timeout: 60_000 });
-    await snap(page, 'flow-08-calibration-verdict');
+    await snap(page, 'flow-10-calibration-verdict');
     expect(await verdict.getAttribute('data-status')).toBe(visionReady ? 'SUCCESS' : 'SKIPPED');
     if (!visionReady) expect(await verdict.textContent()).toMatch(/camera frames reached Vigil but were not analysed/);
     await page.getByRole('button', { name: 'Start the exam' }).click();
@@ -58,14 +61,14 @@ describe('candidate exam flow', () => {
     expect(await page.getByTestId('status-light').getAttribute('data-tone')).toBe('ok');
     // Sit the exam long enough for several evidence segments to reach the engine.
     await page.waitForTimeout(9_000);
-    await snap(page, 'flow-09-exam');
+    await snap(page, 'flow-11-exam');
     expect(await page.getByTestId('warnings').count()).toBe(0);
     await page.getByRole('button', { name: 'Finish exam…' }).click();
     await page.getByRole('button', { name: 'Yes, finish' }).click();
 
     const summary = page.getByTestId('finish-summary');
     await summary.waitFor({ timeout: 60_000 });
-    await snap(page, 'flow-10-finish');
+    await snap(page, 'flow-12-finish');
     expect(await summary.getAttribute('data-risk')).toBe('CLEAN');
     expect(await page.getByTestId('finish-alerts').textContent()).toBe('none');
     expect(await page.getByTestId('finish-clips').textContent()).toMatch(/^none/);
@@ -73,6 +76,7 @@ describe('candidate exam flow', () => {
     const report = storedReport(app, (await page.getByTestId('finish-session').textContent())!);
     expect(report.risk.level).toBe('CLEAN');
     expect(report.alerts).toEqual([]);
+    expect(report.notes.filter((n) => n.startsWith('Voice '))).toEqual([expect.stringMatching(/^Voice not enrolled: not enough speech to enrol the candidate's voice: \d\.\d s heard, 3 s needed; the candidate went on without it\. /)]);
     if (visionReady) {
       expect(report.media.framesAnalysed).toBeGreaterThan(0);
       expect(report.calibration.status).toBe('SUCCESS');
@@ -88,7 +92,8 @@ describe('candidate exam flow', () => {
   }, FLOW_TIMEOUT);
 
   test('a face that leaves the picture is reported as no_face, and speech as speech', async ({ launch, skip }) => {
-    const app = await launch({ capture: { video: faceLeavesY4m(), audio: speechWav() } });
+    // Present for 40 s: the voice step comes before calibration, which must see the face.
+    const app = await launch({ capture: { video: faceLeavesY4m(40, 10), audio: speechWav() } });
     const { page } = app;
     // One no-face episode (9 points) flags its interval at this threshold, so its video must be kept.
     const checks = await throughSystemCheck(page, 'face-leaves', { ...examPolicy(), detectors: { identity: false }, intervals: { flagThreshold: 9 } });
@@ -96,6 +101,8 @@ describe('candidate exam flow', () => {
     skip(checks.face_analysis !== 'ok', 'the on-device face pipeline is not in this build, so no_face cannot be detected from video');
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('button', { name: 'Continue' }).click();
+    // The microphone speaks throughout, so the candidate's voice is enrolled from it.
+    expect(await throughVoice(page, { before: 'face-leaves-04-voice', after: 'face-leaves-05-voice-enrolled' })).toBe('enrolled');
     await page.getByTestId('calibration-verdict').waitFor({ timeout: 60_000 });
     await page.getByRole('button', { name: 'Start the exam' }).click();
     await page.locator('[data-testid="warnings"] li[data-type="no_face"]').waitFor({ timeout: 90_000 });
@@ -112,6 +119,7 @@ describe('candidate exam flow', () => {
     // The microphone hears espeak-ng speaking throughout (the file loops).
     expect(report.alerts.map((a) => a.type)).toContain('speech');
     expect(report.calibration.status).toBe('SUCCESS');
+    expect(report.notes.filter((n) => n.startsWith('Voice '))).toEqual([expect.stringMatching(/^Voice enrolled: \d+\.\d s of the candidate's speech; /)]);
     expect(report.segments.length).toBeGreaterThan(0);
     // The kept clip, joined from the page's MediaRecorder segments, plays through without a decoding error.
     const clipFile = join(app.home, 'kept.webm');
@@ -148,6 +156,7 @@ describe('candidate exam flow', () => {
     await throughSystemCheck(page, 'engine-dies', { ...examPolicy(), detectors: { identity: false } });
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('button', { name: 'Continue' }).click();
+    await throughVoice(page);
     await page.getByTestId('calibration-verdict').waitFor({ timeout: 60_000 });
     await page.getByRole('button', { name: 'Start the exam' }).click();
     await page.getByTestId('exam-frame').waitFor();

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { hashPassword } from '../../engine/live/password';
 import { projectRoot, snap, test, type RunningApp } from './fixtures';
 import { attentiveFaceY4m, speechThenSilenceWav } from './media';
-import { FLOW_TIMEOUT, shortExamPolicy, startExamSite, throughSystemCheck, type StoredReport } from './steps';
+import { FLOW_TIMEOUT, shortExamPolicy, startExamSite, throughSystemCheck, throughVoice, type StoredReport } from './steps';
 import { join } from 'node:path';
 
 let examSite: Awaited<ReturnType<typeof startExamSite>>;
@@ -29,6 +29,7 @@ describe('quitting the exam with the quit password', () => {
     await throughSystemCheck(page, 'quit', policy);
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('button', { name: 'Continue' }).click();
+    await throughVoice(page);
     await page.getByTestId('calibration-verdict').waitFor({ timeout: 60_000 });
     await page.getByRole('button', { name: 'Start the exam' }).click();
     await page.frameLocator('[data-testid="exam-frame"]').getByRole('heading', { name: 'Question 1' }).waitFor({ timeout: 30_000 });

@@ -47,6 +47,34 @@ export async function throughSystemCheck(page: Page, shotPrefix: string, policy:
   return checks;
 }
 
+/**
+ * The voice step, by keyboard alone: the candidate starts reading and Vigil hears whatever the fake microphone
+ * plays. Enrolled -> Continue; too little speech -> on without it (Tab from "Try again"), as a candidate may.
+ * `shots` names the screenshots before and after listening.
+ */
+export async function throughVoice(page: Page, shots?: { before: string; after: string }): Promise<'enrolled' | 'too-little'> {
+  await page.getByRole('heading', { name: 'Your voice' }).waitFor();
+  expect(await page.getByTestId('voice-sentence').textContent()).toMatch(/^I am taking this exam/);
+  if (shots) await snap(page, shots.before);
+  await page.getByRole('button', { name: /^Start reading/ }).focus();
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid="voice"]:is([data-phase="enrolled"], [data-phase="too-little"])').waitFor({ timeout: 60_000 });
+  const phase = (await page.getByTestId('voice').getAttribute('data-phase')) as 'enrolled' | 'too-little';
+  if (shots) await snap(page, shots.after);
+  const focused = () => page.evaluate(() => document.activeElement?.textContent ?? '');
+  // Focus moves to the next action once the phase has rendered.
+  if (phase === 'too-little') {
+    await expect.poll(focused).toBe('Try again');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Continue without voice enrolment');
+  } else {
+    await expect.poll(focused).toBe('Continue');
+  }
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Calibration' }).waitFor();
+  return phase;
+}
+
 export type StoredReport = { sessionId: string; segments: { id: number; start: number; end: number; size: number }[]; alerts: { type: string }[]; risk: { level: string }; media: { video: boolean; framesAnalysed: number; audio?: boolean }; calibration: { status: string }; notes: string[] };
 
 /** The report as stored by the engine, read back with the `vigil reports` CLI from the app's data folder. */

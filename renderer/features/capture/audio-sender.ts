@@ -5,6 +5,7 @@
  */
 import type { ResponseOf } from '../../../app/ipc/contract';
 import { invoke } from '../../lib/ipc-client';
+import { pcm16Base64 } from './pcm16';
 
 const RATE = 16_000;
 
@@ -19,13 +20,9 @@ export function startAudioSender(options: { stream: MediaStream; sessionId: stri
   let startedAt: number | undefined;
   let queue: Promise<void> = Promise.resolve();
   const send = (samples: Float32Array, t: number) => {
-    const ints = new Int16Array(samples.length);
-    for (let i = 0; i < samples.length; i += 1) ints[i] = Math.max(-32768, Math.min(32767, Math.round(samples[i]! * 32767)));
-    const bytes = new Uint8Array(ints.buffer);
-    let binary = '';
-    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    const pcm = pcm16Base64(samples);
     // In order: the engine's pipeline needs the chunks in time order.
-    queue = queue.then(() => invoke('session.audio', { sessionId: options.sessionId, t, samples: btoa(binary) }).then(options.onOutcome, options.onError));
+    queue = queue.then(() => invoke('session.audio', { sessionId: options.sessionId, t, samples: pcm }).then(options.onOutcome, options.onError));
   };
   processor.onaudioprocess = (event) => {
     const input = event.inputBuffer.getChannelData(0);

@@ -7,6 +7,7 @@ import { FinishScreen } from '../finish/FinishScreen';
 import { IdentityScreen } from '../identity/IdentityScreen';
 import { PolicyScreen } from '../policy/PolicyScreen';
 import { SystemCheckScreen } from '../system-check/SystemCheckScreen';
+import { VoiceScreen } from '../voice/VoiceScreen';
 import { ENGINE_DOWN } from './problems';
 import { ProblemScreen } from './ProblemScreen';
 import { Progress } from './Progress';
@@ -32,6 +33,8 @@ export function ExamFlow() {
         return <SystemCheckScreen policy={policy} />;
       case 'identity':
         return <IdentityScreen policy={policy} />;
+      case 'voice':
+        return <VoiceScreen policy={policy} />;
       case 'calibration':
         return <CalibrationScreen policy={policy} />;
       case 'exam':

@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { PolicyView } from '../../../app/ipc/contract';
 
 /** The candidate's path through the exam, in order. */
-export const STEPS = ['policy', 'consent', 'system', 'identity', 'calibration', 'exam', 'finish'] as const;
+export const STEPS = ['policy', 'consent', 'system', 'identity', 'voice', 'calibration', 'exam', 'finish'] as const;
 export type Step = (typeof STEPS)[number];
 
 export const STEP_TITLES: Record<Step, string> = {
@@ -10,6 +10,7 @@ export const STEP_TITLES: Record<Step, string> = {
   consent: 'Privacy',
   system: 'System check',
   identity: 'Identity',
+  voice: 'Voice',
   calibration: 'Calibration',
   exam: 'Exam',
   finish: 'Finish',

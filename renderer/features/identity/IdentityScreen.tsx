@@ -21,7 +21,7 @@ export function IdentityScreen({ policy }: { policy: PolicyView }) {
   const go = useFlowStore((s) => s.go);
   const next = () => {
     stop();
-    go('calibration');
+    go('voice');
   };
   if (!policy.detectors.identity) {
     return (
