@@ -15,7 +15,7 @@ function guidance(analysed: boolean | undefined, faceCount: number | null | unde
   return 'Good. Keep looking at the centre of the screen.';
 }
 
-/** Step 4: the engine learns how this candidate normally sits and looks, and gives its verdict. */
+/** Step 5: the engine learns how this candidate normally sits and looks, and gives its verdict. */
 export function CalibrationScreen({ policy }: { policy: PolicyView }) {
   const { phase, seconds, verdict, vision, problem, run } = useCalibrationStore();
   const stream = useCaptureStore((s) => s.stream);

@@ -6,7 +6,7 @@ import { StatusLight } from './StatusLight';
 import { examStartUrl, shownWarnings, useExamStore } from './store';
 
 /**
- * Step 5: the exam page in a sandboxed frame (only the policy's allowed sites), the status light, the
+ * Step 6: the exam page in a sandboxed frame (only the policy's allowed sites), the status light, the
  * warnings the policy chooses to show, each with why it appeared, and quitting early with the quit password.
  */
 export function ExamScreen({ policy }: { policy: PolicyView }) {

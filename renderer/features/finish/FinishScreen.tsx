@@ -4,7 +4,7 @@ import { useFinishStore } from './store';
 
 const LEVEL_WORDS = { CLEAN: 'clean', BORDERLINE: 'borderline', SUSPICIOUS: 'suspicious', HIGH_RISK: 'high risk' } as const;
 
-/** Step 6: the session is stored; the candidate sees exactly what will be sent, then quits. */
+/** Step 7: the session is stored; the candidate sees exactly what will be sent, then quits. */
 export function FinishScreen() {
   const { phase, result, problem, run } = useFinishStore();
   useEffect(() => {
