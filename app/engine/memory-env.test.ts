@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { engineProcessEnv, hasEngineAllocatorEnv } from './memory-env';
 
 describe('the engine process environment', () => {
-  it('adds a fixed mmap threshold of 1 MiB to the environment it is given', () => {
+  it('adds a fixed mmap threshold of 4 MiB to the environment it is given', () => {
     const env = engineProcessEnv({ PATH: '/usr/bin' });
-    expect(env).toEqual({ PATH: '/usr/bin', MALLOC_MMAP_THRESHOLD_: '1048576' });
+    expect(env).toEqual({ PATH: '/usr/bin', MALLOC_MMAP_THRESHOLD_: '4194304' });
     expect(hasEngineAllocatorEnv(env)).toBe(true);
     expect(hasEngineAllocatorEnv({ PATH: '/usr/bin' })).toBe(false);
   });

@@ -41,50 +41,52 @@ export function cropToTensor(frame: Pixels, crop: Crop, outW: number, outH: numb
   const stepY = du * sin;
   const u0 = (0.5 * sx - crop.w / 2) * mirror;
   const { scale, offset: shift } = norm;
-  const black = shift;
+  const stride = width * 3;
+  const lastX = width - 1;
+  const lastY = height - 1;
   let o = offset;
   for (let j = 0; j < outH; j++) {
     const v = (j + 0.5) * sy - crop.h / 2;
     let x = crop.cx + u0 * cos - v * sin - 0.5;
     let y = crop.cy + u0 * sin + v * cos - 0.5;
-    for (let i = 0; i < outW; i++, x += stepX, y += stepY) {
-      const x0 = Math.floor(x);
-      const y0 = Math.floor(y);
-      if (x0 < -1 || y0 < -1 || x0 >= width || y0 >= height) {
-        out[o++] = black;
-        out[o++] = black;
-        out[o++] = black;
+    for (let i = 0; i < outW; i++, x += stepX, y += stepY, o += 3) {
+      // Math.floor, written out: x and y are at least -1 here, where truncation and floor agree after the shift.
+      if (x < -1 || y < -1) {
+        out[o] = out[o + 1] = out[o + 2] = shift;
+        continue;
+      }
+      const x0 = ((x + 1) | 0) - 1;
+      const y0 = ((y + 1) | 0) - 1;
+      if (x0 >= width || y0 >= height) {
+        out[o] = out[o + 1] = out[o + 2] = shift;
         continue;
       }
       const fx = x - x0;
       const fy = y - y0;
-      let p00: number;
-      let p10: number;
-      let p01: number;
-      let p11: number;
-      if (x0 >= 0 && y0 >= 0 && x0 + 1 < width && y0 + 1 < height) {
-        p00 = (y0 * width + x0) * 3;
-        p10 = p00 + 3;
-        p01 = p00 + width * 3;
-        p11 = p01 + 3;
-      } else {
-        // Edge pixels: clamp to the border, as TensorFlow's crop-and-resize does.
-        const xa = Math.min(Math.max(x0, 0), width - 1);
-        const xb = Math.min(Math.max(x0 + 1, 0), width - 1);
-        const ya = Math.min(Math.max(y0, 0), height - 1);
-        const yb = Math.min(Math.max(y0 + 1, 0), height - 1);
-        p00 = (ya * width + xa) * 3;
-        p10 = (ya * width + xb) * 3;
-        p01 = (yb * width + xa) * 3;
-        p11 = (yb * width + xb) * 3;
-      }
-      for (let c = 0; c < 3; c++) {
-        const a = data[p00 + c]!;
-        const b = data[p01 + c]!;
-        const top = a + (data[p10 + c]! - a) * fx;
-        const bottom = b + (data[p11 + c]! - b) * fx;
-        out[o++] = (top + (bottom - top) * fy) * scale + shift;
-      }
+      // Edge pixels clamp to the border, as TensorFlow's crop-and-resize does.
+      const xa = x0 < 0 ? 0 : x0;
+      const xb = x0 + 1 > lastX ? lastX : x0 + 1;
+      const ra = (y0 < 0 ? 0 : y0) * stride;
+      const rb = (y0 + 1 > lastY ? lastY : y0 + 1) * stride;
+      const p00 = ra + xa * 3;
+      const p10 = ra + xb * 3;
+      const p01 = rb + xa * 3;
+      const p11 = rb + xb * 3;
+      let a = data[p00]!;
+      let b = data[p01]!;
+      let top = a + (data[p10]! - a) * fx;
+      let bottom = b + (data[p11]! - b) * fx;
+      out[o] = (top + (bottom - top) * fy) * scale + shift;
+      a = data[p00 + 1]!;
+      b = data[p01 + 1]!;
+      top = a + (data[p10 + 1]! - a) * fx;
+      bottom = b + (data[p11 + 1]! - b) * fx;
+      out[o + 1] = (top + (bottom - top) * fy) * scale + shift;
+      a = data[p00 + 2]!;
+      b = data[p01 + 2]!;
+      top = a + (data[p10 + 2]! - a) * fx;
+      bottom = b + (data[p11 + 2]! - b) * fx;
+      out[o + 2] = (top + (bottom - top) * fy) * scale + shift;
     }
   }
   return out;
