@@ -87,12 +87,13 @@ export class VisionPipeline {
   private constructor(
     private readonly models: Partial<Record<ModelName, Model>>,
     readonly options: PipelineOptions,
-    private readonly groups: readonly AnyModelGroup[],
+    private readonly groups: AnyModelGroup[],
   ) {}
 
   static async open(options: Partial<PipelineOptions> = {}): Promise<VisionPipeline> {
     const o = { ...PIPELINE_DEFAULTS, ...options };
-    const slow: ModelName[] = ['faceres'];
+    // The face descriptor opens with the first enrolment (a recorded file never enrols).
+    const slow: ModelName[] = [];
     if (o.objectsEverySec > 0) slow.push('centernet');
     if (o.livenessEverySec > 0) slow.push('antispoof', 'liveness');
     if (o.emotionEverySec > 0) slow.push('emotion');
@@ -126,7 +127,7 @@ export class VisionPipeline {
       this.forget();
       const primary = faces.faces[0];
       if (!primary) return false;
-      this.enrolled = await faceDescriptor(this.model('faceres'), frame, primary.mesh.crop);
+      this.enrolled = await faceDescriptor(await this.descriptorModel(), frame, primary.mesh.crop);
       return true;
     });
   }
@@ -157,6 +158,15 @@ export class VisionPipeline {
     const run = this.queue.then(work);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  private async descriptorModel(): Promise<Model> {
+    if (!this.models.faceres) {
+      const group = await openModelGroup(['faceres'], { threads: this.options.threads, dir: this.options.modelsDir });
+      this.groups.push(group);
+      this.models.faceres = group.models.faceres;
+    }
+    return this.models.faceres;
   }
 
   private forget(): void {
