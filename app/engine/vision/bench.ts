@@ -29,6 +29,13 @@ export interface BenchVisionResult {
   facesPerFrameOurs: number;
   facesPerFramePeer: number;
   warmupFrames: number;
+  /**
+   * Our pipeline fed as `vigil analyze` feeds it (8 frames in flight): the time between results, i.e. the cost per
+   * frame of a stream when both cores are kept busy. The figures above are per frame with one frame at a time, as
+   * the live app sends them and as the peer is timed.
+   */
+  oursStreamMsMedian: number;
+  oursStreamMsP95: number;
   /** Face core only (detector, mesh, iris), both sides: the like-for-like model comparison. */
   faceCoreOursMsMedian: number;
   faceCorePeerMsMedian: number;
@@ -90,13 +97,12 @@ async function timePass(clips: string[], o: BenchOptions, step: (f: RgbFrame) =>
  * thread) and the slower models (worker thread) overlap. A frame's cost is the time from the previous result to its
  * own, i.e. what the stream pays per frame, decoding included.
  */
-async function timePipelined(clips: string[], o: BenchOptions, vision: VisionPipeline, onFrame: () => void, onSize: (f: RgbFrame) => void): Promise<{ ms: number[]; found: number }> {
+async function timePipelined(clips: string[], o: BenchOptions, vision: VisionPipeline, onFrame: () => void): Promise<{ ms: number[]; found: number }> {
   const ms: number[] = [];
   let found = 0;
   let i = 0;
   async function* clipFrames() {
     for await (const f of frames(clips, o)) {
-      onSize(f);
       // A new clip is a new video: forget the tracked face, as a new session would (queued after earlier frames).
       if (f.index === 0) vision.reset();
       yield f;
@@ -118,7 +124,7 @@ async function timePipelined(clips: string[], o: BenchOptions, vision: VisionPip
 export async function benchVision(dataDir: string, options: Partial<BenchOptions> = {}, onProgress: (done: number, total: number, detail: string) => void = () => {}): Promise<BenchVisionResult> {
   const o = { ...BENCH_DEFAULTS, ...options };
   const clips = benchClips(dataDir);
-  const total = clips.length * o.framesPerClip * 5;
+  const total = clips.length * o.framesPerClip * 6;
   let done = 0;
   let size = '';
   let rss = 0;
@@ -127,17 +133,26 @@ export async function benchVision(dataDir: string, options: Partial<BenchOptions
     onProgress(++done, total, detail);
   };
 
-  const ours = async (threads: number, faceCore = false) => {
+  const ours = async (threads: number, mode: 'frame' | 'stream' | 'face core') => {
+    const faceCore = mode === 'face core';
     const vision = await VisionPipeline.open(faceCore ? { threads, objectsEverySec: 0, livenessEverySec: 0, emotionEverySec: 0, identityEverySec: 0, textEverySec: 0 } : { threads });
+    const onFrame = tick(`ours${mode === 'frame' ? '' : `, ${mode}`}, ${threads} thread${threads > 1 ? 's' : ''}`);
     try {
-      return await timePipelined(clips, o, vision, tick(`ours${faceCore ? ' face core' : ''}, ${threads} thread${threads > 1 ? 's' : ''}`), (f) => (size = `${f.width}x${f.height}`));
+      if (mode === 'stream') return await timePipelined(clips, o, vision, onFrame);
+      return await timePass(clips, o, async (f) => {
+        size = `${f.width}x${f.height}`;
+        // A new clip is a new video: forget the tracked face, as a new session would.
+        if (f.index === 0) vision.reset();
+        return (await vision.process(f)).features.face_count;
+      }, onFrame);
     } finally {
       await vision.release();
     }
   };
-  const one = await ours(1);
-  const two = await ours(2);
-  const core = await ours(1, true);
+  const one = await ours(1, 'frame');
+  const two = await ours(2, 'frame');
+  const stream = await ours(1, 'stream');
+  const core = await ours(1, 'face core');
   const rssMB = rss / 2 ** 20;
 
   const peer = await openHumanPeer('full');
@@ -163,6 +178,8 @@ export async function benchVision(dataDir: string, options: Partial<BenchOptions
     facesPerFrameOurs: round(one.found / one.ms.length),
     facesPerFramePeer: round(theirs.found / theirs.ms.length),
     warmupFrames: o.warmup,
+    oursStreamMsMedian: round(pct(stream.ms, 0.5)),
+    oursStreamMsP95: round(pct(stream.ms, 0.95)),
     faceCoreOursMsMedian: round(pct(core.ms, 0.5)),
     faceCorePeerMsMedian: round(pct(theirCore.ms, 0.5)),
     faceCoreSpeedup: round(pct(theirCore.ms, 0.5) / pct(core.ms, 0.5)),

@@ -143,3 +143,22 @@ describe('frames handed in before earlier ones finish', () => {
     expect(order).toEqual([0, 1]);
   });
 });
+
+describe('threads', () => {
+  it('measure the same with every model on the calling thread (eyes batched) as with workers (eyes apart)', async () => {
+    const inline = await VisionPipeline.open({ workers: false });
+    try {
+      for (const photo of ['screenshot-faceid.jpg', 'screenshot-facedetect.jpg']) {
+        const frame = await sample(photo);
+        vision.reset();
+        inline.reset();
+        const [a, b] = [(await vision.process(frame)).features, (await inline.process(frame)).features];
+        expect(b.face_count).toBe(a.face_count);
+        for (const key of ['yaw', 'pitch', 'roll', 'gaze_h', 'gaze_v', 'antispoof', 'text'] as const) expect(b[key]!, key).toBeCloseTo(a[key]!, 4);
+        expect(b.gaze_zone).toBe(a.gaze_zone);
+      }
+    } finally {
+      await inline.release();
+    }
+  });
+});

@@ -4,8 +4,8 @@
  * as soon as tracking is lost. Objects, liveness/anti-spoof, emotion and identity run at their own, lower rates.
  *
  * Only the detector and FaceMesh are on the caller's thread: they are all the next frame's tracking needs. Iris (the
- * gaze) runs in one worker thread and the slower models in another, so a caller may hand in the next frames before
- * a frame's results are back and both cores work at once. Frames go through the face path in call order; results
+ * gaze) runs in two worker threads, one eye each, and the slower models in a third, so a frame waits for one eye's
+ * Iris rather than two, and a caller may hand in the next frames before a frame's results are back. Frames go through the face path in call order; results
  * resolve in that order and are the same as one frame at a time.
  */
 import { emptyFrame, type FrameFeatures } from '../features/schema';
@@ -88,6 +88,7 @@ export class VisionPipeline {
     private readonly models: Partial<Record<ModelName, Model>>,
     readonly options: PipelineOptions,
     private readonly groups: AnyModelGroup[],
+    private readonly irises: readonly [Model] | readonly [Model, Model],
   ) {}
 
   static async open(options: Partial<PipelineOptions> = {}): Promise<VisionPipeline> {
@@ -103,10 +104,12 @@ export class VisionPipeline {
     const inWorker = { ...sessions, threads: 1 };
     const groups = await openGroups(
       o.workers
-        ? [openModelGroup(['blazeface', 'facemesh'], sessions), openModelsInWorker(['iris'], inWorker), openModelsInWorker(slow, inWorker)]
+        ? [openModelGroup(['blazeface', 'facemesh'], sessions), openModelsInWorker(['iris'], inWorker), openModelsInWorker(['iris'], inWorker), openModelsInWorker(slow, inWorker)]
         : [openModelGroup(['blazeface', 'facemesh', 'iris', ...slow], sessions)],
     );
-    return new VisionPipeline(Object.assign({}, ...groups.map((g) => g.models)) as Partial<Record<ModelName, Model>>, o, groups);
+    // With workers, each eye has its own Iris thread; without, one session takes both eyes in a batch.
+    const irises = groups.flatMap((g) => (g.models.iris ? [g.models.iris] : [])) as [Model] | [Model, Model];
+    return new VisionPipeline(Object.assign({}, ...groups.map((g) => g.models)) as Partial<Record<ModelName, Model>>, o, groups, irises);
   }
 
   async release(): Promise<void> {
@@ -184,7 +187,7 @@ export class VisionPipeline {
     const later: Promise<void>[] = [];
     for (const face of faces) {
       later.push(
-        runIris(this.model('iris'), frame, face.mesh).then((iris) => {
+        runIris(this.irises, frame, face.mesh).then((iris) => {
           face.mesh.points.push(...iris);
           face.gaze = gaze(face.mesh.points);
           if (face === faces[0]) describeGaze(face, features);
