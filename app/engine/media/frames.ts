@@ -3,7 +3,7 @@
  * rate, so frame i is at t = i / fps on the file's clock; an image gives one frame at t = 0.
  */
 import { spawn } from 'node:child_process';
-import { MediaError, probeMedia } from './probe';
+import { MediaError, probeMedia, type MediaInfo } from './probe';
 
 /** Interleaved 8-bit RGB, row-major, no padding: width * height * 3 bytes. */
 export interface RgbFrame {
@@ -25,8 +25,9 @@ export interface FrameSource {
 
 export const DEFAULT_FPS = 12;
 
-export async function openFrames(path: string, fps = DEFAULT_FPS): Promise<FrameSource> {
-  const info = await probeMedia(path);
+/** `probed`: the file's probe when the caller has it already (saves running ffprobe twice). */
+export async function openFrames(path: string, fps = DEFAULT_FPS, probed?: MediaInfo): Promise<FrameSource> {
+  const info = probed ?? (await probeMedia(path));
   const video = info.video;
   if (!video || video.width <= 0 || video.height <= 0) throw new MediaError(`${path}: has no video or image`);
   const still = info.durationSec === 0;

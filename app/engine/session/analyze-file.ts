@@ -5,14 +5,14 @@
  */
 import { analyzeAudio, audioFeaturesAt, AudioInputError, type AudioAnalysis } from '../audio';
 import type { FrameFeatures } from '../features/schema';
-import { probeMedia } from '../media/probe';
+import { probeMedia, type MediaInfo } from '../media/probe';
 import type { ExamPolicy } from '../policy/policy';
 import type { Report } from '../report/report';
 import type { Alert } from '../rules/alert';
 import { applyAudioRules } from '../rules/audio-rules';
 import type { Store } from '../storage/store';
 import { loadDefaultTemporalScorer, type TemporalScore } from '../temporal/scorer';
-import { mediaFeatures } from '../vision/analyze-media';
+import { mediaFeatures, type FeatureStream } from '../vision/analyze-media';
 import type { PipelineOptions } from '../vision/pipeline';
 import { analyzeRecording } from './analyze-recording';
 import { fileEvidenceRecorder } from './file-evidence';
@@ -35,6 +35,18 @@ export interface AnalyzeFileOptions {
 export async function analyzeFile(path: string, options: AnalyzeFileOptions): Promise<Report> {
   const { policy } = options;
   const info = await probeMedia(path);
+
+  // The vision models load (worker threads, sessions: about half a second) while the audio pass runs.
+  const stream = info.video ? mediaFeatures(path, { fps: policy.processingFps, pipeline: pipelineFor(policy, options.threads ?? 1), probed: info }) : null;
+  try {
+    return await analyzeWithStream(path, options, info, stream);
+  } finally {
+    await stream?.close();
+  }
+}
+
+async function analyzeWithStream(path: string, options: AnalyzeFileOptions, info: MediaInfo, stream: FeatureStream | null): Promise<Report> {
+  const { policy } = options;
   const notes: string[] = [];
   const still = info.video !== null && info.durationSec === 0;
 
@@ -57,7 +69,6 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions): Pr
   const temporalScores: TemporalScore[] = [];
 
   const durationSec = Math.max(info.durationSec, audio?.durationSec ?? 0);
-  const stream = info.video ? mediaFeatures(path, { fps: policy.processingFps, pipeline: pipelineFor(policy, options.threads ?? 1) }) : null;
   async function* rows(): AsyncGenerator<FrameFeatures> {
     if (!stream) return;
     let done = 0;

@@ -1,4 +1,10 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { samplePath } from './test-images';
 import type { RgbFrame } from '../media/frames';
 import { pipelined } from './analyze-media';
 import type { VisionResult } from './pipeline';
@@ -33,5 +39,31 @@ describe('pipelined', () => {
     };
     await expect(run()).rejects.toThrow('frame 2 broke');
     expect(seen).toEqual([0, 1]);
+  });
+});
+
+describe('mediaFeatures', () => {
+  // Worker threads keep a process alive: a stream whose models were never released would hang its command.
+  const runScript = (body: string) => {
+    const source = fileURLToPath(new URL('./analyze-media.ts', import.meta.url));
+    const script = `import { mediaFeatures } from ${JSON.stringify(source)};\n${body}`;
+    return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  };
+  const clip = join(mkdtempSync(join(tmpdir(), 'vigil-media-features-')), 'one-second.mp4');
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-loop', '1', '-t', '1', '-i', samplePath('screenshot-faceid.jpg'), '-vf', 'scale=320:-2', '-r', '12', '-pix_fmt', 'yuv420p', clip]);
+
+  it('releases its models when closed without a single row pulled, so the process can exit', () => {
+    const run = runScript(`const s = mediaFeatures(${JSON.stringify(clip)}); await s.close(); await s.close(); console.log('closed');`);
+    expect(run.signal, run.stderr).toBeNull();
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.trim()).toBe('closed');
+  });
+
+  it('releases them by itself once every row has been pulled', () => {
+    const run = runScript(`const s = mediaFeatures(${JSON.stringify(clip)}); let n = 0; for await (const r of s.rows) n++; console.log(n, s.size().width);`);
+    expect(run.status, run.stderr).toBe(0);
+    const [rows, width] = run.stdout.trim().split(' ').map(Number);
+    expect(rows).toBeGreaterThanOrEqual(12);
+    expect(width).toBe(320);
   });
 });

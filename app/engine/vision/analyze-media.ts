@@ -4,6 +4,7 @@
  */
 import type { FrameFeatures } from '../features/schema';
 import { DEFAULT_FPS, openFrames } from '../media/frames';
+import type { MediaInfo } from '../media/probe';
 import type { RgbFrame } from '../media/frames';
 import { VisionPipeline, type PipelineOptions, type VisionResult } from './pipeline';
 
@@ -69,25 +70,33 @@ export interface FeatureStream {
   /** Frames expected, known once the first row has been pulled (0 before, or when the duration is unknown). */
   expectedFrames(): number;
   size(): { width: number; height: number };
+  /** Releases the models if the rows were never pulled to the end (pulling them does it by itself). */
+  close(): Promise<void>;
 }
 
 /**
  * The same loop as a pull stream, for callers that store or score rows as they come (the session engine). The
- * models are released when the stream ends, fails, or the caller stops early.
+ * models start loading at once, not on the first pull, so they load while the caller does other work first (the
+ * audio pass); they are released when the stream ends, fails, the caller stops early, or `close()` is called.
  */
-export function mediaFeatures(path: string, options: Pick<AnalyzeOptions, 'fps' | 'pipeline'> = {}): FeatureStream {
+export function mediaFeatures(path: string, options: Pick<AnalyzeOptions, 'fps' | 'pipeline'> & { probed?: MediaInfo } = {}): FeatureStream {
   let expected = 0;
   let size = { width: 0, height: 0 };
+  const opening = VisionPipeline.open(options.pipeline);
+  // Observed here so a failure is not "unhandled" while nobody pulls; it is thrown again on the first pull.
+  opening.catch(() => undefined);
+  let released: Promise<void> | null = null;
+  const release = () => (released ??= opening.then((vision) => vision.release(), () => undefined));
   async function* rows(): AsyncGenerator<FrameFeatures> {
-    const source = await openFrames(path, options.fps ?? DEFAULT_FPS);
-    expected = source.expectedFrames;
-    size = { width: source.width, height: source.height };
-    const vision = await VisionPipeline.open(options.pipeline);
     try {
+      const source = await openFrames(path, options.fps ?? DEFAULT_FPS, options.probed);
+      expected = source.expectedFrames;
+      size = { width: source.width, height: source.height };
+      const vision = await opening;
       for await (const features of pipelined(source.frames, (frame) => vision.process(frame))) yield features.features;
     } finally {
-      await vision.release();
+      await release();
     }
   }
-  return { rows: rows(), expectedFrames: () => expected, size: () => size };
+  return { rows: rows(), expectedFrames: () => expected, size: () => size, close: release };
 }

@@ -24,7 +24,8 @@ const WORKER_FILE = workerFile(import.meta.url);
 export async function openModelsInWorker<N extends ModelName>(names: readonly N[], options: SessionOptions = {}): Promise<ModelGroup<N>> {
   const resolved = resolveModels(names, options.dir);
   const files = Object.fromEntries(names.map((n) => [n, resolved[n].file]));
-  const worker = new Worker(WORKER_FILE, { workerData: { files, options: sessionOptions(options.threads) } });
+  // No inherited Node flags: the worker needs none, and some break it (--input-type) or slow it (--import tsx).
+  const worker = new Worker(WORKER_FILE, { workerData: { files, options: sessionOptions(options.threads) }, execArgv: [] });
   const pending = new Map<number, Pending>();
   let nextId = 0;
   let stopped: Error | null = null;
