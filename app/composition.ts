@@ -15,7 +15,7 @@ import { LINK_SCHEME, appUrlForLink, examLinkInArgs, parseExamLink } from './she
 import { APP_ORIGIN, isAppUrl, registerAppScheme, serveRenderer } from './shell/protocol';
 import { applySecurityPolicy } from './shell/security';
 import { createMainWindow } from './shell/window';
-import { engineProcessEnv } from './engine/memory-env';
+import { engineProcessEnv } from './engine/memory-env.mjs';
 
 export interface CompositionOptions {
   /** The folder holding main.mjs, preload.cjs, engine.mjs and renderer/. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { engineProcessEnv, hasEngineAllocatorEnv } from './memory-env';
+import { engineProcessEnv, hasEngineAllocatorEnv } from './memory-env.mjs';
 
 describe('the engine process environment', () => {
   it('adds a fixed mmap threshold of 4 MiB to the environment it is given', () => {

@@ -3,7 +3,7 @@
  * Electron's utilityProcess has its own pair in app/adapters; the engine itself never knows which.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { engineProcessEnv } from '../memory-env';
+import { engineProcessEnv } from '../memory-env.mjs';
 import type { RpcMessage, Transport } from './protocol';
 
 /** The parent's end: forks the engine entry and speaks to it over Node's IPC channel. */

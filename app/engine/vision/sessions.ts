@@ -34,7 +34,7 @@ export const sessionOptions = (threads = 1): ort.InferenceSession.SessionOptions
   graphOptimizationLevel: 'all',
   executionMode: 'sequential',
   // Why no arena: onnxruntime's arena keeps each session's largest activations for good (about 100 MB across
-  // CenterNet and the text detector); freed tensors go back to the allocator instead (app/engine/memory-env.ts).
+  // CenterNet and the text detector); freed tensors go back to the allocator instead (app/engine/memory-env.mjs).
   enableCpuMemArena: false,
 });
 
