@@ -90,16 +90,10 @@ napi_value Release(napi_env, napi_callback_info) {
 // The frontmost application (macOS exposes apps, not other apps' windows, without Screen Recording permission).
 napi_value Foreground(napi_env env, napi_callback_info) {
   NSRunningApplication* app = [[NSWorkspace sharedWorkspace] frontmostApplication];
-  napi_value result, null_value, window, pid;
+  napi_value null_value;
   napi_get_null(env, &null_value);
   if (app == nil) return null_value;
-  napi_create_object(env, &result);
-  napi_create_double(env, static_cast<double>(app.processIdentifier), &pid);
-  napi_create_double(env, 0, &window);
-  Set(env, result, "window", window);
-  Set(env, result, "name", app.localizedName ? JsString(env, [app.localizedName UTF8String]) : null_value);
-  Set(env, result, "pid", pid);
-  return result;
+  return ForegroundWindow(env, 0, app.localizedName ? [app.localizedName UTF8String] : nullptr, static_cast<double>(app.processIdentifier));
 }
 
 napi_value Init(napi_env env, napi_value exports) {

@@ -4,6 +4,7 @@
 
 #include <node_api.h>
 
+#include <optional>
 #include <string>
 
 namespace keyboard_lock {
@@ -31,6 +32,20 @@ inline std::string GetString(napi_env env, napi_value v) {
   napi_get_value_string_utf8(env, v, &s[0], s.size(), &length);
   s.resize(length);
   return s;
+}
+
+// What `foreground` returns on every platform: { window, name, pid }, name and pid null when the OS gives none.
+inline napi_value ForegroundWindow(napi_env env, double window, const char* name, std::optional<double> pid) {
+  napi_value result, null_value, window_value;
+  napi_get_null(env, &null_value);
+  napi_create_object(env, &result);
+  napi_create_double(env, window, &window_value);
+  Set(env, result, "window", window_value);
+  Set(env, result, "name", name ? JsString(env, name) : null_value);
+  napi_value pid_value = null_value;
+  if (pid) napi_create_double(env, *pid, &pid_value);
+  Set(env, result, "pid", pid_value);
+  return result;
 }
 
 struct LockFunctions {

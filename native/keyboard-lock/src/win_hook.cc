@@ -216,7 +216,7 @@ napi_value Release(napi_env, napi_callback_info) {
 // The window in the foreground (any process), its title and its process id.
 napi_value Foreground(napi_env env, napi_callback_info) {
   HWND hwnd = GetForegroundWindow();
-  napi_value result, null_value;
+  napi_value null_value;
   napi_get_null(env, &null_value);
   if (!hwnd) return null_value;
   wchar_t title[512];
@@ -229,14 +229,7 @@ napi_value Foreground(napi_env env, napi_callback_info) {
   }
   DWORD pid = 0;
   GetWindowThreadProcessId(hwnd, &pid);
-  napi_value window, pid_value;
-  napi_create_object(env, &result);
-  napi_create_double(env, static_cast<double>(reinterpret_cast<uintptr_t>(hwnd)), &window);
-  napi_create_double(env, static_cast<double>(pid), &pid_value);
-  Set(env, result, "window", window);
-  Set(env, result, "name", length > 0 ? JsString(env, utf8) : null_value);
-  Set(env, result, "pid", pid_value);
-  return result;
+  return ForegroundWindow(env, static_cast<double>(reinterpret_cast<uintptr_t>(hwnd)), length > 0 ? utf8.c_str() : nullptr, static_cast<double>(pid));
 }
 
 napi_value Init(napi_env env, napi_value exports) {

@@ -307,17 +307,8 @@ napi_value Foreground(napi_env env, napi_callback_info info) {
     if (active == None || active == PointerRoot) return null_value;
     active = TopLevel(dpy, active, grab->root);
   }
-  napi_value result, id, pid_value;
-  napi_create_object(env, &result);
-  napi_create_double(env, static_cast<double>(active), &id);
-  Set(env, result, "window", id);
   char* name = nullptr;
-  if (XFetchName(dpy, active, &name) && name) {
-    Set(env, result, "name", JsString(env, name));
-    XFree(name);
-  } else {
-    Set(env, result, "name", null_value);
-  }
+  if (!XFetchName(dpy, active, &name)) name = nullptr;
   Atom net_pid = XInternAtom(dpy, "_NET_WM_PID", True);
   double pid = 0;
   if (net_pid != None) {
@@ -330,12 +321,8 @@ napi_value Foreground(napi_env env, napi_callback_info info) {
       XFree(data);
     }
   }
-  if (pid > 0) {
-    napi_create_double(env, pid, &pid_value);
-    Set(env, result, "pid", pid_value);
-  } else {
-    Set(env, result, "pid", null_value);
-  }
+  napi_value result = ForegroundWindow(env, static_cast<double>(active), name, pid > 0 ? std::optional<double>(pid) : std::nullopt);
+  if (name) XFree(name);
   return result;
 }
 
