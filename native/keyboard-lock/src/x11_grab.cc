@@ -281,6 +281,21 @@ Window TopLevel(Display* dpy, Window window, Window root) {
   return current;
 }
 
+// One value of a window's property (format 32, which Xlib hands over as an unsigned long), or 0 when it is absent.
+unsigned long SingleProperty(Display* dpy, Window window, const char* name, Atom type) {
+  Atom property = XInternAtom(dpy, name, True);
+  if (property == None) return 0;
+  Atom actual;
+  int format;
+  unsigned long items = 0, after = 0, value = 0;
+  unsigned char* data = nullptr;
+  if (XGetWindowProperty(dpy, window, property, 0, 1, False, type, &actual, &format, &items, &after, &data) == Success && data) {
+    if (items == 1) value = *reinterpret_cast<unsigned long*>(data);
+    XFree(data);
+  }
+  return value;
+}
+
 // EWMH first (_NET_ACTIVE_WINDOW, what a window manager says is active), else the X input focus.
 napi_value Foreground(napi_env env, napi_callback_info info) {
   Grab* grab = GrabArgument(env, info, "foreground");
@@ -289,18 +304,7 @@ napi_value Foreground(napi_env env, napi_callback_info info) {
   napi_get_null(env, &null_value);
   if (!grab->dpy) return null_value;
   Display* dpy = grab->dpy;
-  Window active = 0;
-  Atom net_active = XInternAtom(dpy, "_NET_ACTIVE_WINDOW", True);
-  if (net_active != None) {
-    Atom type;
-    int format;
-    unsigned long items = 0, after = 0;
-    unsigned char* data = nullptr;
-    if (XGetWindowProperty(dpy, grab->root, net_active, 0, 1, False, XA_WINDOW, &type, &format, &items, &after, &data) == Success && data) {
-      if (items == 1) active = *reinterpret_cast<Window*>(data);
-      XFree(data);
-    }
-  }
+  Window active = SingleProperty(dpy, grab->root, "_NET_ACTIVE_WINDOW", XA_WINDOW);
   if (active == 0) {
     int revert = 0;
     XGetInputFocus(dpy, &active, &revert);
@@ -309,18 +313,7 @@ napi_value Foreground(napi_env env, napi_callback_info info) {
   }
   char* name = nullptr;
   if (!XFetchName(dpy, active, &name)) name = nullptr;
-  Atom net_pid = XInternAtom(dpy, "_NET_WM_PID", True);
-  double pid = 0;
-  if (net_pid != None) {
-    Atom type;
-    int format;
-    unsigned long items = 0, after = 0;
-    unsigned char* data = nullptr;
-    if (XGetWindowProperty(dpy, active, net_pid, 0, 1, False, XA_CARDINAL, &type, &format, &items, &after, &data) == Success && data) {
-      if (items == 1) pid = static_cast<double>(*reinterpret_cast<unsigned long*>(data));
-      XFree(data);
-    }
-  }
+  const double pid = static_cast<double>(SingleProperty(dpy, active, "_NET_WM_PID", XA_CARDINAL));
   napi_value result = ForegroundWindow(env, static_cast<double>(active), name, pid > 0 ? std::optional<double>(pid) : std::nullopt);
   if (name) XFree(name);
   return result;
