@@ -2,6 +2,7 @@ import type { PolicyView } from '../../../app/ipc/contract';
 import { CameraPreview } from '../capture/CameraPreview';
 import { useCaptureStore } from '../capture/store';
 import { ProblemScreen } from '../flow/ProblemScreen';
+import { StepNotUsed } from '../flow/StepNotUsed';
 import { useFlowStore } from '../flow/store';
 import { useIdentityStore } from './store';
 
@@ -25,17 +26,9 @@ export function IdentityScreen({ policy }: { policy: PolicyView }) {
   };
   if (!policy.detectors.identity) {
     return (
-      <section className="panel" aria-labelledby="identity-heading" data-testid="identity" data-phase="off">
-        <h2 id="identity-heading">Identity</h2>
-        <p className="notice ok" data-testid="identity-off">
-          This exam does not check identity with the camera; no photo is taken.
-        </p>
-        <div className="actions">
-          <button type="button" onClick={next}>
-            Continue
-          </button>
-        </div>
-      </section>
+      <StepNotUsed step="identity" title="Identity" onContinue={next}>
+        This exam does not check identity with the camera; no photo is taken.
+      </StepNotUsed>
     );
   }
   if (phase === 'error' && problem) return <ProblemScreen problem={problem} onRetry={() => void enroll(policy)} />;

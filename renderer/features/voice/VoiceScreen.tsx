@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { PolicyView } from '../../../app/ipc/contract';
 import { ProblemScreen } from '../flow/ProblemScreen';
+import { StepNotUsed } from '../flow/StepNotUsed';
 import { useFlowStore } from '../flow/store';
 import { LISTEN_SECONDS, SENTENCE, useVoiceStore } from './store';
 
@@ -20,15 +21,9 @@ export function VoiceScreen({ policy }: { policy: PolicyView }) {
 
   if (policy.detectors.audio === false) {
     return (
-      <section className="panel" aria-labelledby="voice-heading" data-testid="voice" data-phase="off">
-        <h2 id="voice-heading">Your voice</h2>
-        <p className="notice ok">This exam does not use the microphone, so Vigil does not need to hear your voice.</p>
-        <div className="actions">
-          <button type="button" onClick={next}>
-            Continue
-          </button>
-        </div>
-      </section>
+      <StepNotUsed step="voice" title="Your voice" onContinue={next}>
+        This exam does not use the microphone, so Vigil does not need to hear your voice.
+      </StepNotUsed>
     );
   }
   if (phase === 'error' && problem) return <ProblemScreen problem={problem} onRetry={() => void listen()} />;
