@@ -75,50 +75,56 @@ async function* frames(clips: string[], o: BenchOptions): AsyncGenerator<RgbFram
 const pct = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? Number.NaN;
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
-async function timePass(clips: string[], o: BenchOptions, step: (f: RgbFrame) => Promise<number>, onFrame: () => void): Promise<{ ms: number[]; found: number }> {
+/** Per-frame times after the warm-up frames, sorted, and the faces found on those frames. */
+function samples(warmup: number) {
   const ms: number[] = [];
   let found = 0;
-  let i = 0;
-  for await (const f of frames(clips, o)) {
-    const start = performance.now();
-    const faces = await step(f);
-    const elapsed = performance.now() - start;
-    if (i++ >= o.warmup) {
+  let seen = 0;
+  return {
+    add(elapsed: number, faces: number) {
+      if (seen++ < warmup) return;
       ms.push(elapsed);
       found += faces;
-    }
+    },
+    result: () => ({ ms: ms.sort((a, b) => a - b), found }),
+  };
+}
+
+/** One frame at a time: a frame's cost is its own call. */
+async function timePass(source: AsyncIterable<RgbFrame>, o: BenchOptions, step: (f: RgbFrame) => Promise<number>, onFrame: () => void): Promise<{ ms: number[]; found: number }> {
+  const timed = samples(o.warmup);
+  for await (const f of source) {
+    const start = performance.now();
+    const faces = await step(f);
+    timed.add(performance.now() - start, faces);
     onFrame();
   }
-  return { ms: ms.sort((a, b) => a - b), found };
+  return timed.result();
 }
 
 /**
  * Our pipeline as `vigil analyze` drives it: frames handed in up to FRAMES_IN_FLIGHT ahead, so the face path (main
- * thread) and the slower models (worker thread) overlap. A frame's cost is the time from the previous result to its
- * own, i.e. what the stream pays per frame, decoding included.
+ * thread) and the worker threads overlap. A frame's cost is the time from the previous result to its own, i.e. what
+ * the stream pays per frame, decoding included.
  */
-async function timePipelined(clips: string[], o: BenchOptions, vision: VisionPipeline, onFrame: () => void): Promise<{ ms: number[]; found: number }> {
-  const ms: number[] = [];
-  let found = 0;
-  let i = 0;
-  async function* clipFrames() {
-    for await (const f of frames(clips, o)) {
-      // A new clip is a new video: forget the tracked face, as a new session would (queued after earlier frames).
-      if (f.index === 0) vision.reset();
-      yield f;
-    }
-  }
+async function timePipelined(source: AsyncIterable<RgbFrame>, o: BenchOptions, vision: VisionPipeline, onFrame: () => void): Promise<{ ms: number[]; found: number }> {
+  const timed = samples(o.warmup);
   let last = performance.now();
-  for await (const r of pipelined(clipFrames(), (f) => vision.process(f))) {
+  for await (const r of pipelined(source, (f) => vision.process(f))) {
     const now = performance.now();
-    if (i++ >= o.warmup) {
-      ms.push(now - last);
-      found += r.features.face_count;
-    }
+    timed.add(now - last, r.features.face_count);
     last = now;
     onFrame();
   }
-  return { ms: ms.sort((a, b) => a - b), found };
+  return timed.result();
+}
+
+/** The clips' frames for our pipeline: a new clip is a new video, so the tracked face is forgotten, as a new session would. */
+async function* clipFrames(clips: string[], o: BenchOptions, vision: VisionPipeline): AsyncGenerator<RgbFrame> {
+  for await (const f of frames(clips, o)) {
+    if (f.index === 0) vision.reset();
+    yield f;
+  }
 }
 
 export async function benchVision(dataDir: string, options: Partial<BenchOptions> = {}, onProgress: (done: number, total: number, detail: string) => void = () => {}): Promise<BenchVisionResult> {
@@ -138,11 +144,10 @@ export async function benchVision(dataDir: string, options: Partial<BenchOptions
     const vision = await VisionPipeline.open(faceCore ? { threads, objectsEverySec: 0, livenessEverySec: 0, emotionEverySec: 0, identityEverySec: 0, textEverySec: 0 } : { threads });
     const onFrame = tick(`ours${mode === 'frame' ? '' : `, ${mode}`}, ${threads} thread${threads > 1 ? 's' : ''}`);
     try {
-      if (mode === 'stream') return await timePipelined(clips, o, vision, onFrame);
-      return await timePass(clips, o, async (f) => {
+      const source = clipFrames(clips, o, vision);
+      if (mode === 'stream') return await timePipelined(source, o, vision, onFrame);
+      return await timePass(source, o, async (f) => {
         size = `${f.width}x${f.height}`;
-        // A new clip is a new video: forget the tracked face, as a new session would.
-        if (f.index === 0) vision.reset();
         return (await vision.process(f)).features.face_count;
       }, onFrame);
     } finally {
@@ -156,9 +161,9 @@ export async function benchVision(dataDir: string, options: Partial<BenchOptions
   const rssMB = rss / 2 ** 20;
 
   const peer = await openHumanPeer('full');
-  const theirs = await timePass(clips, o, async (f) => (await peer.detect(f)).faces, tick('peer'));
+  const theirs = await timePass(frames(clips, o), o, async (f) => (await peer.detect(f)).faces, tick('peer'));
   const peerCore = await openHumanPeer('faceCore');
-  const theirCore = await timePass(clips, o, async (f) => (await peerCore.detect(f)).faces, tick('peer face core'));
+  const theirCore = await timePass(frames(clips, o), o, async (f) => (await peerCore.detect(f)).faces, tick('peer face core'));
 
   const oursMsMedian = pct(one.ms, 0.5);
   const peerMsMedian = pct(theirs.ms, 0.5);
