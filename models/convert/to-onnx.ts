@@ -14,7 +14,7 @@ type NodeProto = InstanceType<typeof onnx.NodeProto>;
 type TensorProto = InstanceType<typeof onnx.TensorProto>;
 
 export const OPSET = 17;
-export const CONVERTER_VERSION = '2';
+export const CONVERTER_VERSION = '3';
 
 export interface ConvertOptions {
   /** Graph name written into the model. */
@@ -218,10 +218,22 @@ class Converter {
     return { ...x, name: out };
   }
 
+  /**
+   * PReLU as (1 - slope) * relu(x) + slope * x, equal to it up to float rounding. Why not ONNX PRelu: onnxruntime
+   * runs a per-channel PRelu one element at a time (about 4 ns each), which made it 55-60 % of FaceMesh and Iris;
+   * Relu, Mul and Add by a per-channel constant are vectorized, and the models run 2.3x faster.
+   */
   private prelu(x: Value, alpha: Value, out: string): Value {
     const a = alpha.constant ?? fail(`${out}: PReLU slope must be constant`);
     const slope = x.layout === 'nchw' ? toNchwBroadcast(a) : a;
-    this.emit('PRelu', [this.nameOf(x), this.initializer(`${out}__alpha`, slope)], [out]);
+    const complement: ConstTensor = { dtype: 'float32', shape: slope.shape, data: Float32Array.from(slope.data, (s) => 1 - s) };
+    const relu = this.unique(`${out}__relu`);
+    const positive = this.unique(`${out}__positive`);
+    const negative = this.unique(`${out}__negative`);
+    this.emit('Relu', [this.nameOf(x)], [relu]);
+    this.emit('Mul', [relu, this.initializer(`${out}__one_minus_alpha`, complement)], [positive]);
+    this.emit('Mul', [this.nameOf(x), this.initializer(`${out}__alpha`, slope)], [negative]);
+    this.emit('Add', [positive, negative], [out]);
     return { ...x, name: out, constant: undefined };
   }
 
