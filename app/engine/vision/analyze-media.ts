@@ -9,10 +9,11 @@ import type { RgbFrame } from '../media/frames';
 import { VisionPipeline, type PipelineOptions, type VisionResult } from './pipeline';
 
 /**
- * Frames that may be in the pipeline at once. Enough to cover the slowest worker model (CenterNet, about five
- * face-path frames) so the face path never waits for it, and small enough that held frames cost little memory.
+ * Frames that may be in the pipeline at once. Enough to cover a second's burst of slower models (CenterNet, text,
+ * face attributes: about 100 ms, a dozen face-path frames) so the face path rarely waits for them (8 cost 5-8 % of
+ * the stream's speed), and small enough that held frames cost little memory (16 of 480p: 20 MB).
  */
-export const FRAMES_IN_FLIGHT = 8;
+export const FRAMES_IN_FLIGHT = 16;
 
 /** Hands frames to `process` without waiting for each result, keeping at most `depth` unanswered; yields in order. */
 export async function* pipelined(frames: AsyncIterable<RgbFrame>, process: (frame: RgbFrame) => Promise<VisionResult>, depth = FRAMES_IN_FLIGHT): AsyncGenerator<VisionResult> {

@@ -30,7 +30,7 @@ export interface BenchVisionResult {
   facesPerFramePeer: number;
   warmupFrames: number;
   /**
-   * Our pipeline fed as `vigil analyze` feeds it (8 frames in flight): the time between results, i.e. the cost per
+   * Our pipeline fed as `vigil analyze` feeds it (FRAMES_IN_FLIGHT): the time between results, i.e. the cost per
    * frame of a stream when both cores are kept busy. The figures above are per frame with one frame at a time, as
    * the live app sends them and as the peer is timed.
    */

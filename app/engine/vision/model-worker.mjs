@@ -2,11 +2,24 @@
 // face attributes) use the second core while the main thread keeps the face path. Plain JavaScript on purpose:
 // worker threads do not inherit the TypeScript loader, and the bundle copies this file beside the engine as is.
 // Messages are the host's own (worker-models.ts), never untrusted input.
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 
-/** @type {{ files: Record<string, string>, options: import('onnxruntime-node').InferenceSession.SessionOptions }} */
-const { files, options } = workerData;
+/** @type {{ files: Record<string, string>, options: import('onnxruntime-node').InferenceSession.SessionOptions, background?: boolean }} */
+const { files, options, background } = workerData;
+
+// Why: background models must not take the core the face path needs. Linux schedules threads on their own, so this
+// thread alone (its id from /proc/thread-self) gets a lower priority; elsewhere setPriority would slow the whole
+// process, so there it stays as it is. onnxruntime runs on this thread (one intra-op thread, no pool).
+if (background && process.platform === 'linux') {
+  try {
+    setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), 10);
+  } catch {
+    // A container may forbid it; running at normal priority is still correct.
+  }
+}
 /** @type {Map<string, ort.InferenceSession>} */
 const sessions = new Map();
 

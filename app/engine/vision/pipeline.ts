@@ -104,7 +104,7 @@ export class VisionPipeline {
     const inWorker = { ...sessions, threads: 1 };
     const groups = await openGroups(
       o.workers
-        ? [openModelGroup(['blazeface', 'facemesh'], sessions), openModelsInWorker(['iris'], inWorker), openModelsInWorker(['iris'], inWorker), openModelsInWorker(slow, inWorker)]
+        ? [openModelGroup(['blazeface', 'facemesh'], sessions), openModelsInWorker(['iris'], inWorker), openModelsInWorker(['iris'], inWorker), openModelsInWorker(slow, { ...inWorker, background: true })]
         : [openModelGroup(['blazeface', 'facemesh', 'iris', ...slow], sessions)],
     );
     // With workers, each eye has its own Iris thread; without, one session takes both eyes in a batch.

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cropToTensor, letterbox, TO_UNIT } from './image-ops';
 import { openGroups, openModelGroup, openModels, type Model, type ModelName } from './sessions';
@@ -30,6 +31,27 @@ describe('models in a worker thread', () => {
     const inputs = [0.1, 0.5, 0.9].map((v) => new Float32Array(32 * 32 * 3).fill(v));
     const together = await Promise.all(inputs.map((i) => model.run(i.slice())));
     for (const [k, input] of inputs.entries()) expect(together[k]).toEqual(await model.run(input.slice()));
+  });
+
+  it.runIf(process.platform === 'linux')('runs background models on a thread of lower priority, and only that thread', async () => {
+    // Field 19 of /proc/<pid>/task/<tid>/stat is the thread's nice value; the fields before it hold no spaces after ')'.
+    const niceOfThreads = () =>
+      readdirSync('/proc/self/task').flatMap((tid) => {
+        try {
+          return [Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16])];
+        } catch {
+          return []; // a thread that ended while we looked
+        }
+      });
+    const before = niceOfThreads().filter((n) => n > 0).length;
+    const foreground = await openModelsInWorker(['liveness']);
+    workers.push(foreground);
+    expect(niceOfThreads().filter((n) => n > 0).length).toBe(before);
+    const background = await openModelsInWorker(['liveness'], { background: true });
+    expect(niceOfThreads().filter((n) => n === 10).length).toBe(before + 1);
+    expect(niceOfThreads().filter((n) => n > 0).length).toBe(before + 1);
+    await background.release();
+    expect(niceOfThreads().filter((n) => n > 0).length).toBe(before);
   });
 
   it('refuses a run after release with an error naming the worker', async () => {

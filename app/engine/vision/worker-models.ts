@@ -21,11 +21,11 @@ interface Pending {
 export const workerFile = (engineUrl: string): URL => new URL(new URL('./model-worker.mjs', engineUrl).href.replace('/app.asar/', '/app.asar.unpacked/'));
 const WORKER_FILE = workerFile(import.meta.url);
 
-export async function openModelsInWorker<N extends ModelName>(names: readonly N[], options: SessionOptions = {}): Promise<ModelGroup<N>> {
+export async function openModelsInWorker<N extends ModelName>(names: readonly N[], options: SessionOptions & { background?: boolean } = {}): Promise<ModelGroup<N>> {
   const resolved = resolveModels(names, options.dir);
   const files = Object.fromEntries(names.map((n) => [n, resolved[n].file]));
   // No inherited Node flags: the worker needs none, and some break it (--input-type) or slow it (--import tsx).
-  const worker = new Worker(WORKER_FILE, { workerData: { files, options: sessionOptions(options.threads) }, execArgv: [] });
+  const worker = new Worker(WORKER_FILE, { workerData: { files, options: sessionOptions(options.threads), background: options.background ?? false }, execArgv: [] });
   const pending = new Map<number, Pending>();
   let nextId = 0;
   let stopped: Error | null = null;
