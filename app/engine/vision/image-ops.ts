@@ -45,10 +45,20 @@ export function cropToTensor(frame: Pixels, crop: Crop, outW: number, outH: numb
   const lastX = width - 1;
   const lastY = height - 1;
   let o = offset;
+  const span = outW - 1;
   for (let j = 0; j < outH; j++) {
     const v = (j + 0.5) * sy - crop.h / 2;
     let x = crop.cx + u0 * cos - v * sin - 0.5;
     let y = crop.cy + u0 * sin + v * cos - 0.5;
+    // A row whose two ends are inside the frame (with a margin for the running sum's rounding) has every sample
+    // inside: no border checks or clamps per pixel, same arithmetic, so the same values, about twice as fast.
+    const xEnd = x + span * stepX;
+    const yEnd = y + span * stepY;
+    if (Math.min(x, xEnd) > 1e-3 && Math.min(y, yEnd) > 1e-3 && Math.max(x, xEnd) < lastX - 1e-3 && Math.max(y, yEnd) < lastY - 1e-3) {
+      interiorRow(data, stride, x, y, stepX, stepY, outW, out, o, scale, shift);
+      o += outW * 3;
+      continue;
+    }
     for (let i = 0; i < outW; i++, x += stepX, y += stepY, o += 3) {
       // Math.floor, written out: x and y are at least -1 here, where truncation and floor agree after the shift.
       if (x < -1 || y < -1) {
@@ -90,6 +100,33 @@ export function cropToTensor(frame: Pixels, crop: Crop, outW: number, outH: numb
     }
   }
   return out;
+}
+
+/** One row of cropToTensor's samples, all known to be inside the frame (x in [0, width - 1), y in [0, height - 1)). */
+function interiorRow(data: Uint8Array, stride: number, x: number, y: number, stepX: number, stepY: number, count: number, out: Float32Array, o: number, scale: number, shift: number): void {
+  for (let i = 0; i < count; i++, x += stepX, y += stepY, o += 3) {
+    const x0 = x | 0;
+    const y0 = y | 0;
+    const fx = x - x0;
+    const fy = y - y0;
+    const p00 = y0 * stride + x0 * 3;
+    const p01 = p00 + stride;
+    let a = data[p00]!;
+    let b = data[p01]!;
+    let top = a + (data[p00 + 3]! - a) * fx;
+    let bottom = b + (data[p01 + 3]! - b) * fx;
+    out[o] = (top + (bottom - top) * fy) * scale + shift;
+    a = data[p00 + 1]!;
+    b = data[p01 + 1]!;
+    top = a + (data[p00 + 4]! - a) * fx;
+    bottom = b + (data[p01 + 4]! - b) * fx;
+    out[o + 1] = (top + (bottom - top) * fy) * scale + shift;
+    a = data[p00 + 2]!;
+    b = data[p01 + 2]!;
+    top = a + (data[p00 + 5]! - a) * fx;
+    bottom = b + (data[p01 + 5]! - b) * fx;
+    out[o + 2] = (top + (bottom - top) * fy) * scale + shift;
+  }
 }
 
 /** Maps a point in crop pixels (0..outW, 0..outH) back to frame pixels: the inverse of cropToTensor's sampling. */
