@@ -86,6 +86,34 @@ describe('vigil train', { timeout: 180_000 }, () => {
     expect(vigil(['train', 'temporal', '--data', 'x', '--out', 'y', '--input-clip', '0'])).toMatchObject({ code: 2, stderr: 'vigil: --input-clip: expected a positive number of standard deviations or none, got "0"\n' });
   });
 
+  it('temporal --cv: per-fold and mean validation AUC of network and baseline, cv.json, and test/ never read', () => {
+    const data = dataFolder();
+    // A test/ the command would fail to load: cross-validation must not read it at all.
+    writeFileSync(join(data, 'test', 'b.csv'), 'not,a,feature,table\n');
+    const out = join(mkdtempSync(join(tmpdir(), 'vigil-out-')), 'cv');
+    const { code, stdout, stderr } = vigil(['train', 'temporal', '--data', data, '--out', out, '--cv', '3', '--columns', 'live', '--epochs', '2', '--hidden', '8']);
+    expect(stderr).toMatch(/^fold 1\/3 {2}epoch 1\/2 {2}loss \d\.\d{4} {2}val_loss/m);
+    expect(stderr).toMatch(/^fold 3\/3 {2}epoch 2\/2 /m);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^cross-validation of LSTM .*: 3 blocked time folds of 2 training videos, 14 columns \(live\); test\/ not loaded: the test set plays no part in these figures$/m);
+    expect(stdout.match(/^fold \d\/3 {2}windows train \d+, validation \d+ \(\d+ cheating\) {2}epochs 2 \(best \d\) {2}validation auc: model [\d.]+, baseline [\d.]+ /gm)).toHaveLength(3);
+    expect(stdout).toMatch(/^mean validation auc over 3 folds: model [\d.]+ \(sd [\d.]+\), baseline [\d.]+ \(sd [\d.]+\)$/m);
+    expect(readdirSync(out)).toEqual(['cv.json']);
+    const cv = JSON.parse(readFileSync(join(out, 'cv.json'), 'utf8')) as { folds: { model: { auc: number } }[]; meanValidationAuc: { model: number }; data: { testSet: string } };
+    expect(cv.folds).toHaveLength(3);
+    expect(cv.meanValidationAuc.model).toBeCloseTo(cv.folds.reduce((a, f) => a + f.model.auc, 0) / 3, 10);
+    expect(cv.data.testSet).toMatch(/^not loaded/);
+  });
+
+  it('temporal --cv: fewer than 2 folds is a usage error, more folds than time blocks one line naming the video', () => {
+    expect(vigil(['train', 'temporal', '--data', 'x', '--cv', '1'])).toMatchObject({ code: 2, stderr: 'vigil: --cv: expected a whole number of folds, at least 2, got "1"\n' });
+    const data = dataFolder();
+    expect(vigil(['train', 'temporal', '--data', data, '--cv', '30'])).toMatchObject({
+      code: 1,
+      stderr: `vigil: ${join(data, 'train')}: 30 folds need at least 30 time blocks in every video, but a.csv#N has 25 windows, so only 25 blocks\n`,
+    });
+  });
+
   it('label and export: reviewed frames of a stored session become a training CSV', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-export-'));
     const db = join(dir, 'vigil.db');

@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path';
 import { dataSetDir, databasePath } from '../../engine/paths';
 import { openStore } from '../../engine/storage/store';
 import { DEFAULT_CONFIG, resolveColumns, type RecurrentKind, type TrainConfig } from '../../engine/temporal/config';
-import { loadDataSplit } from '../../engine/temporal/dataset';
+import type { FoldResult } from '../../engine/temporal/cross-validation';
+import { loadDataSplit, loadTrainingFolder } from '../../engine/temporal/dataset';
 import { TemporalDataError } from '../../engine/temporal/errors';
 import { exportReviewedSessions } from '../../engine/temporal/retraining-export';
 import { addReviewerLabel } from '../../engine/temporal/reviewer-labels';
@@ -46,6 +47,7 @@ interface TemporalOptions {
   monitor: string;
   classWeight: string;
   inputClip: string;
+  cv?: string;
 }
 
 function inputClipOption(value: string): number | null {
@@ -55,8 +57,16 @@ function inputClipOption(value: string): number | null {
   return n;
 }
 
+function foldsOption(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 2) throw usageError('--cv', `expected a whole number of folds, at least 2, got ${JSON.stringify(value)}`);
+  return n;
+}
+
 async function trainTemporalCommand(options: TemporalOptions): Promise<void> {
-  if (!options.out) throw usageError('--out', 'required: the folder to write model.onnx, metadata.json and curves.png into');
+  const folds = foldsOption(options.cv);
+  if (!options.out && folds === null) throw usageError('--out', 'required: the folder to write model.onnx, metadata.json and curves.png into');
   if (options.model !== 'lstm' && options.model !== 'gru') throw usageError('--model', `expected lstm or gru, got ${JSON.stringify(options.model)}`);
   if (options.monitor !== 'loss' && options.monitor !== 'auc') throw usageError('--monitor', `expected loss or auc, got ${JSON.stringify(options.monitor)}`);
   if (options.classWeight !== 'none' && options.classWeight !== 'balanced') throw usageError('--class-weight', `expected none or balanced, got ${JSON.stringify(options.classWeight)}`);
@@ -81,7 +91,8 @@ async function trainTemporalCommand(options: TemporalOptions): Promise<void> {
   // Without --data: the published feature tables in the evaluation data folder (VIGIL_DATA_DIR, ../shared/data).
   const dataDir = resolve(options.data ?? join(dataSetDir(), 'exam-features'));
   if (!options.data && !existsSync(dataDir)) throw new CliError(dataDir, 'no such folder: the evaluation data is missing (set VIGIL_DATA_DIR or pass --data <dir>)');
-  const outDir = resolve(options.out);
+  if (folds !== null) return crossValidateCommand({ folds, config, dataDir, columnSet, outDir: options.out === undefined ? null : resolve(options.out) });
+  const outDir = resolve(options.out!);
 
   // Nothing is written until training has finished, so stopping here leaves the output folder as it was.
   // Loaded here, not at the top: TensorFlow.js takes seconds to load and `label`/`export` do not need it.
@@ -112,6 +123,51 @@ async function trainTemporalCommand(options: TemporalOptions): Promise<void> {
         `(the baseline fitted on every training-video window, validation part included: test auc ${result.baselineAllTrain.test.auc?.toFixed(4) ?? 'n/a'})\n` +
         `live: ${metadata.live ? 'yes' : `no (unmapped columns: ${metadata.unmappedColumns.join(', ')})`}\n` +
         `wrote ${outDir}/model.onnx, metadata.json, curves.png\n`,
+    );
+  } catch (error) {
+    if (error instanceof TemporalDataError) throw new CliError(error.thing, error.problem);
+    throw error;
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+  }
+}
+
+function foldLine(f: FoldResult, folds: number): string {
+  const auc = (m: BinaryMetrics) => (m.auc === null ? 'n/a' : m.auc.toFixed(4));
+  return `fold ${f.fold}/${folds}  windows train ${f.windows.train}, validation ${f.windows.validation} (${f.windows.validationPositive} cheating)  epochs ${f.epochs} (best ${f.bestEpoch})  validation auc: model ${auc(f.model)}, baseline ${auc(f.baseline)}  ${f.seconds.toFixed(1)}s\n`;
+}
+
+/**
+ * `--cv k`: one network and one baseline per blocked time fold of the train/ videos. Only train/ is read, so the
+ * figures it prints can choose a setting without the test set having any say.
+ */
+async function crossValidateCommand(run: { folds: number; config: TrainConfig; dataDir: string; columnSet: string; outDir: string | null }): Promise<void> {
+  const { folds, config } = run;
+  const [{ crossValidate }, { writeCrossValidationFile }] = await Promise.all([import('../../engine/temporal/cross-validation'), import('../../engine/temporal/artifacts')]);
+  const onInterrupt = () => {
+    process.stderr.write('vigil: cross-validation interrupted; nothing was written\n');
+    process.exit(130);
+  };
+  process.on('SIGINT', onInterrupt);
+  try {
+    const { trainDir, train } = loadTrainingFolder(run.dataDir, config.columns);
+    const header = `cross-validation of ${config.model.toUpperCase()} (seed ${config.seed}, monitor ${config.monitor}, class weight ${config.classWeight}): ${folds} blocked time folds of ${train.length} training videos, ${config.columns.length} columns (${run.columnSet}); test/ not loaded: the test set plays no part in these figures\n`;
+    const result = await crossValidate({
+      train,
+      trainSource: trainDir,
+      config,
+      folds,
+      onStart: () => process.stderr.write(header),
+      onEpoch: (fold, record, max) => process.stderr.write(`fold ${fold}/${folds}  ${epochLine(record, max)}`),
+      onFold: (f) => process.stderr.write(foldLine(f, folds)),
+    });
+    const written = run.outDir === null ? null : writeCrossValidationFile(run.outDir, result, { source: run.dataDir, columnSet: run.columnSet });
+    process.stdout.write(
+      header +
+        result.folds.map((f) => foldLine(f, folds)).join('') +
+        `mean validation auc over ${folds} folds: model ${result.meanAuc.model.toFixed(4)} (sd ${result.sdAuc.model.toFixed(4)}), baseline ${result.meanAuc.baseline.toFixed(4)} (sd ${result.sdAuc.baseline.toFixed(4)})\n` +
+        `cross-validated in ${result.seconds.toFixed(1)} s (${result.cpuSeconds.toFixed(1)} s of CPU) on ${result.backend}\n` +
+        (written === null ? '' : `wrote ${written}\n`),
     );
   } catch (error) {
     if (error instanceof TemporalDataError) throw new CliError(error.thing, error.problem);
@@ -184,6 +240,7 @@ export function registerTrain(program: Command): void {
     .option('--monitor <figure>', 'what early stopping, the best-weights snapshot and the learning-rate plateau watch on the validation windows: loss or auc', DEFAULT_CONFIG.monitor)
     .option('--class-weight <mode>', "none, or balanced (each class's windows carry half of the BCE)", DEFAULT_CONFIG.classWeight)
     .option('--input-clip <n>', 'clip scaled inputs to +-n standard deviations, or none', String(DEFAULT_CONFIG.inputClip ?? 'none'))
+    .option('--cv <k>', 'instead of a model: k-fold cross-validation over time blocks of the train/ videos (test/ is not read); prints per-fold and mean validation AUC of the network and the baseline, and writes cv.json into --out if given')
     .action(trainTemporalCommand);
   train
     .command('label')

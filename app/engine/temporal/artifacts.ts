@@ -2,15 +2,16 @@
  * Writes a trained model's folder: model.onnx, metadata.json and curves.png. Each file is written into a
  * staging folder inside the output folder and renamed into place only once all three exist, and nothing is
  * written before training has finished, so an interrupted run never leaves a half-written model where the
- * scorer would load it.
+ * scorer would load it. Also `cv.json`, the figures of a cross-validation run.
  */
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unmappedIn } from './config';
 import { curvesPng } from './curves';
 import type { TemporalMetadata } from './metadata';
-import { CURVES_FILE, METADATA_FILE, MODEL_FILE } from './model-files';
+import { CROSS_VALIDATION_FILE, CURVES_FILE, METADATA_FILE, MODEL_FILE } from './model-files';
 import { INPUT_NAME, OPSET, OUTPUT_NAME, exportOnnx } from './onnx-export';
+import type { CrossValidationResult } from './cross-validation';
 import type { TrainResult } from './trainer';
 
 
@@ -74,4 +75,32 @@ export function writeModelFolder(outDir: string, result: TrainResult, metadata: 
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/** `cv.json`: a cross-validation run's settings, per-fold and mean validation figures; written beside and renamed into place. */
+export function writeCrossValidationFile(outDir: string, result: CrossValidationResult, info: { source: string; columnSet: string; createdAt?: Date }): string {
+  const { columns, ...config } = result.config;
+  const report = {
+    format: 'vigil-temporal-cv/1',
+    createdAt: (info.createdAt ?? new Date()).toISOString(),
+    config,
+    columns: [...columns],
+    columnSet: info.columnSet,
+    data: {
+      source: info.source,
+      trainVideos: [...result.videos],
+      testSet: 'not loaded: cross-validation uses the train/ videos only',
+      split: `blocked ${result.folds.length}-fold in time: each train/ video's windows in blocks of up to 5, fold f holds out the blocks with index % ${result.folds.length} === f (windows beside a held-out block dropped from training)`,
+      note: DATA_NOTE,
+    },
+    meanValidationAuc: result.meanAuc,
+    sdValidationAuc: result.sdAuc,
+    folds: result.folds,
+    training: { backend: result.backend, seconds: Math.round(result.seconds * 10) / 10, cpuSeconds: Math.round(result.cpuSeconds * 10) / 10 },
+  };
+  mkdirSync(outDir, { recursive: true });
+  const path = join(outDir, CROSS_VALIDATION_FILE);
+  writeFileSync(`${path}.partial`, `${JSON.stringify(report, null, 2)}\n`);
+  renameSync(`${path}.partial`, path);
+  return path;
 }

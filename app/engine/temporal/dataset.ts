@@ -20,3 +20,11 @@ export function loadDataSplit(dataDir: string, columns: readonly TemporalColumn[
   if (missing.length > 0) throw new TemporalDataError(dataDir, `expected train/ and test/ folders of feature CSVs; missing ${missing.map((d) => d.slice(dataDir.length + 1) + '/').join(' and ')}`);
   return { trainDir, testDir, train: loadFeatureFolder(trainDir, columns), test: loadFeatureFolder(testDir, columns) };
 }
+
+/** Only the `train/` folder of a data folder: for cross-validation, which must not read the test set at all. */
+export function loadTrainingFolder(dataDir: string, columns: readonly TemporalColumn[]): { trainDir: string; train: FeatureVideo[] } {
+  if (!existsSync(dataDir)) throw new TemporalDataError(dataDir, 'no such folder');
+  const trainDir = join(dataDir, 'train');
+  if (!existsSync(trainDir)) throw new TemporalDataError(dataDir, 'expected a train/ folder of feature CSVs; missing train/');
+  return { trainDir, train: loadFeatureFolder(trainDir, columns) };
+}

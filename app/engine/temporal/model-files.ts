@@ -2,3 +2,5 @@
 export const MODEL_FILE = 'model.onnx';
 export const METADATA_FILE = 'metadata.json';
 export const CURVES_FILE = 'curves.png';
+/** Written by `vigil train temporal --cv`, not part of a model folder. */
+export const CROSS_VALIDATION_FILE = 'cv.json';

@@ -69,13 +69,13 @@ function stack(windows: readonly FeatureWindow[], scaler: Scaler): { x: Float32A
   return { x, y };
 }
 
-function requireWindows(windows: readonly FeatureWindow[], videos: readonly FeatureVideo[], source: string, window: number): void {
+export function requireWindows(windows: readonly FeatureWindow[], videos: readonly FeatureVideo[], source: string, window: number): void {
   if (windows.length > 0) return;
   const longest = videos.reduce((m, v) => Math.max(m, v.rows.length), 0);
   throw new TemporalDataError(source, `too few rows for one window: a window needs ${window} frames of one video, the longest video here has ${longest}`);
 }
 
-function requireBothClasses(windows: readonly FeatureWindow[], source: string, what: string): void {
+export function requireBothClasses(windows: readonly FeatureWindow[], source: string, what: string): void {
   const { positive, negative } = countLabels(windows);
   if (positive === 0 || negative === 0) {
     const only = positive === 0 ? 'not cheating (0)' : 'cheating (1)';
@@ -107,14 +107,78 @@ export async function trainTemporal(input: TrainInput): Promise<TrainResult> {
   if (validation.length === 0) throw new TemporalDataError(input.trainSource, `too few windows to hold out a validation part: a video needs at least ${Math.round(1 / config.validationFraction)} windows`);
   requireBothClasses(train, input.trainSource, 'training split');
   requireBothClasses(testWindows, input.testSource, 'test set');
+  if (config.monitor === 'auc') requireBothClasses(validation, input.trainSource, 'validation part');
 
+  const fit = await fitNetwork({ train, validation, config, onEpoch: input.onEpoch, alsoScore: testWindows });
+  const { trainSet, valSet, scaler } = fit;
+  const testSet = stack(testWindows, scaler);
+  const testScores = fit.alsoScores;
+  const shape = { steps: config.window, width: config.columns.length, threshold: config.threshold };
+  const baseline = baselineFigures(trainSet, { validation: valSet, test: testSet }, shape);
+  const allScaler = fitScaler(all.map((w) => w.values), shape.width, config.inputClip);
+  const baselineAllTrain = baselineFigures(stack(all, allScaler), { test: stack(testWindows, allScaler) }, shape);
+  return {
+    config,
+    backend,
+    weights: fit.weights,
+    scaler,
+    history: fit.history,
+    bestEpoch: fit.bestEpoch,
+    stoppedEarly: fit.stoppedEarly,
+    seconds: (performance.now() - started) / 1000,
+    cpuSeconds: cpuSecondsSince(cpuStart),
+    windows: { train: train.length, validation: validation.length, test: testWindows.length },
+    videos: { train: input.train.map((v) => v.id), test: input.test.map((v) => v.id) },
+    metrics: { validation: binaryMetrics(fit.valScores, valSet.y, config.threshold), test: binaryMetrics(testScores, testSet.y, config.threshold) },
+    baseline,
+    baselineAllTrain,
+    testWindows,
+    testScores,
+  };
+}
+
+/** CPU seconds (user + system) this process used since `start`. */
+export function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}
+
+export interface FitInput {
+  /** Windows already split; both parts need both classes when the AUC is monitored. */
+  readonly train: readonly FeatureWindow[];
+  readonly validation: readonly FeatureWindow[];
+  readonly config: TrainConfig;
+  readonly onEpoch?: (record: EpochRecord, maxEpochs: number) => void;
+  /** Further windows to score with the restored best weights (the test windows), scaled by the fitted scaler. */
+  readonly alsoScore?: readonly FeatureWindow[];
+}
+
+export interface FitResult {
+  readonly scaler: Scaler;
+  readonly weights: NetworkWeights;
+  readonly history: readonly EpochRecord[];
+  readonly bestEpoch: number;
+  readonly stoppedEarly: boolean;
+  /** The scaled training and validation windows (what the baseline is fitted and measured on). */
+  readonly trainSet: { readonly x: Float32Array; readonly y: Float32Array };
+  readonly valSet: { readonly x: Float32Array; readonly y: Float32Array };
+  /** The restored network's probabilities for the validation windows and for `alsoScore`. */
+  readonly valScores: Float32Array;
+  readonly alsoScores: Float32Array;
+}
+
+/**
+ * Fits the scaler on `train` and the network on its scaled windows, watching `validation` for the plateau
+ * schedule, early stopping and the best epoch, whose weights are restored. The one training loop, shared by the
+ * model command and cross-validation, so a fold trains exactly as the model does. The backend must be ready.
+ */
+export async function fitNetwork(input: FitInput): Promise<FitResult> {
+  const { config, train, validation } = input;
   const width = config.columns.length;
   const steps = config.window;
-  if (config.monitor === 'auc') requireBothClasses(validation, input.trainSource, 'validation part');
   const scaler = fitScaler(train.map((w) => w.values), width, config.inputClip);
   const trainSet = stack(train, scaler);
   const valSet = stack(validation, scaler);
-  const testSet = stack(testWindows, scaler);
 
   const net = createNetwork(config.model, width, config.hidden, config.layers, config.seed);
   const variables = variablesOf(net);
@@ -211,32 +275,17 @@ export async function trainTemporal(input: TrainInput): Promise<TrainResult> {
     }
 
     writeWeights(net, best.weights);
-    const valScores = predict(net, valSet.x, validation.length, steps);
-    const testScores = predict(net, testSet.x, testWindows.length, steps);
-    const shape = { steps, width, threshold: config.threshold };
-    const baseline = baselineFigures(trainSet, { validation: valSet, test: testSet }, shape);
-    const allScaler = fitScaler(all.map((w) => w.values), width, config.inputClip);
-    const baselineAllTrain = baselineFigures(stack(all, allScaler), { test: stack(testWindows, allScaler) }, shape);
+    const extra = input.alsoScore ?? [];
     return {
-      config,
-      backend,
-      weights: best.weights,
       scaler,
+      weights: best.weights,
       history,
       bestEpoch: best.epoch,
       stoppedEarly,
-      seconds: (performance.now() - started) / 1000,
-      cpuSeconds: (() => {
-        const used = process.cpuUsage(cpuStart);
-        return (used.user + used.system) / 1e6;
-      })(),
-      windows: { train: train.length, validation: validation.length, test: testWindows.length },
-      videos: { train: input.train.map((v) => v.id), test: input.test.map((v) => v.id) },
-      metrics: { validation: binaryMetrics(valScores, valSet.y, config.threshold), test: binaryMetrics(testScores, testSet.y, config.threshold) },
-      baseline,
-      baselineAllTrain,
-      testWindows,
-      testScores,
+      trainSet,
+      valSet,
+      valScores: predict(net, valSet.x, validation.length, steps),
+      alsoScores: extra.length > 0 ? predict(net, stack(extra, scaler).x, extra.length, steps) : new Float32Array(0),
     };
   } finally {
     optimizer.dispose();

@@ -1,6 +1,11 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FeatureVideo } from './csv';
-import { splitInTime, windowsOf } from './windows';
+import { TEMPORAL_COLUMNS } from '../features/schema';
+import { loadFeatureCsv, type FeatureVideo } from './csv';
+import { syntheticCsv, type SyntheticVideo } from './synthetic';
+import { blockedFolds, splitBlockedFold, splitInTime, windowsOf, windowsOfAll, type FeatureWindow } from './windows';
 
 function video(id: string, labels: (0 | 1)[]): FeatureVideo {
   return { id, file: 'f.csv', times: labels.map((_, i) => i * 0.1), rows: labels.map((_, i) => [i, -i]), labels };
@@ -42,5 +47,72 @@ describe('windows', () => {
     // Validation samples the whole recording, not only its end.
     expect(Math.min(...validation.filter((w) => w.video === 'a').map((w) => w.start))).toBeLessThan(500);
     expect(new Set(validation.map((w) => w.video))).toEqual(new Set(['a', 'b']));
+  });
+});
+
+/** Feature tables written by synthetic.ts and loaded as the trainer loads them (sorted by time per video). */
+function syntheticVideos(videos: SyntheticVideo[]): FeatureVideo[] {
+  const path = join(mkdtempSync(join(tmpdir(), 'vigil-windows-')), 'train.csv');
+  writeFileSync(path, syntheticCsv(videos, { seed: 7 }));
+  return loadFeatureCsv(path, TEMPORAL_COLUMNS);
+}
+
+const key = (w: FeatureWindow) => `${w.video}@${w.start}`;
+
+describe('blocked time folds', () => {
+  // 96 and 61 windows: uneven, so the last block of each video is a partial one.
+  const videos = syntheticVideos([{ video: 'C', frames: 965, cheating: true }, { video: 'N', frames: 615, cheating: false }]);
+  const windows = windowsOfAll(videos, 15, 5);
+
+  it.each([2, 3, 5, 7])('with %i folds, holds out every window exactly once', (k) => {
+    const folds = blockedFolds(windows, k);
+    expect(folds).toHaveLength(k);
+    const heldOut = folds.flatMap((f) => f.validation.map(key));
+    expect(heldOut.sort()).toEqual(windows.map(key).sort());
+    // Every fold validates on both recordings, so on both classes here.
+    for (const f of folds) expect(new Set(f.validation.map((w) => w.video))).toEqual(new Set(videos.map((v) => v.id)));
+  });
+
+  it('trains on no window sharing a frame with a held-out one, and drops only the neighbours of held-out blocks', () => {
+    for (const { train, validation } of blockedFolds(windows, 5)) {
+      const held = new Set(validation.map(key));
+      for (const t of train) {
+        expect(held.has(key(t))).toBe(false);
+        for (const v of validation.filter((w) => w.video === t.video)) expect(Math.abs(t.start - v.start)).toBeGreaterThanOrEqual(15);
+      }
+      const kept = new Set([...train, ...validation].map(key));
+      const dropped = windows.filter((w) => !kept.has(key(w)));
+      expect(dropped.length).toBeGreaterThan(0);
+      for (const d of dropped) expect(held.has(`${d.video}@${d.start - 10}`) || held.has(`${d.video}@${d.start + 10}`)).toBe(true);
+    }
+  });
+
+  it('cuts windows inside one video: every window of a fold is frames of its own video', () => {
+    const byId = new Map(videos.map((v) => [v.id, v]));
+    for (const { train, validation } of blockedFolds(windows, 3)) {
+      for (const w of [...train, ...validation]) {
+        const v = byId.get(w.video)!;
+        expect(w.start + 15).toBeLessThanOrEqual(v.rows.length);
+        expect(Array.from(w.values)).toEqual(Array.from(Float32Array.from(v.rows.slice(w.start, w.start + 15).flat())));
+      }
+    }
+  });
+
+  it('holds out blocks spread over the whole recording, of at most 5 windows', () => {
+    const { validation } = splitBlockedFold(windows, 5, 0);
+    const starts = validation.filter((w) => w.video === videos[0]!.id).map((w) => w.start / 10);
+    expect(starts.slice(0, 6)).toEqual([0, 1, 2, 3, 4, 25]);
+    expect(Math.max(...starts)).toBeGreaterThan(75);
+  });
+
+  it('keeps the single validation split as the last of its folds', () => {
+    expect(splitInTime(windows, 0.2)).toEqual(splitBlockedFold(windows, 5, 4));
+  });
+
+  it('refuses fewer than 2 folds, and more folds than a video has blocks, naming the video', () => {
+    expect(() => blockedFolds(windows, 1)).toThrow('cross-validation needs at least 2 folds, got 1');
+    const short = [...windows, ...windowsOf(video('S', Array(45).fill(0)), 15, 5)];
+    expect(() => blockedFolds(short, 5)).toThrow('5 folds need at least 5 time blocks in every video, but S has 4 windows, so only 4 blocks');
+    expect(blockedFolds(short, 4)).toHaveLength(4);
   });
 });

@@ -39,32 +39,69 @@ export function windowsOfAll(videos: readonly FeatureVideo[], window: number, ov
   return videos.flatMap((v) => windowsOf(v, window, overlap));
 }
 
-/**
- * Splits each video's windows in time, in blocks: of every `blocks` consecutive blocks of up to `blockSize`
- * windows (fewer in a short video, so it still has one of each), the last validates and the others train, so validation samples the whole recording rather than only its
- * end (where behaviour may differ). The windows right beside a validation block are dropped, because
- * overlapping windows would share frames across the split. Used because a training folder may hold a single
- * video per class, so holding out whole videos could leave validation with one class only.
- */
-export function splitInTime(windows: readonly FeatureWindow[], fraction: number, blockSize = 5): { train: FeatureWindow[]; validation: FeatureWindow[] } {
-  const blocks = Math.max(2, Math.round(1 / fraction));
+/** One validation fold: the windows that train and the windows that validate. */
+export interface TimeFold {
+  readonly train: FeatureWindow[];
+  readonly validation: FeatureWindow[];
+}
+
+function groupByVideo(windows: readonly FeatureWindow[]): FeatureWindow[][] {
   const byVideo = new Map<string, FeatureWindow[]>();
   for (const w of windows) {
     const list = byVideo.get(w.video);
     if (list) list.push(w);
     else byVideo.set(w.video, [w]);
   }
+  return [...byVideo.values()];
+}
+
+/**
+ * Blocked k-fold split in time: each video's windows are cut into consecutive blocks of up to `blockSize`
+ * windows (fewer in a short video, so it still has at least `folds` blocks), and fold `fold` of `folds` holds out
+ * the blocks whose index % folds === fold. Blocks rather than one stretch, so every fold samples the whole
+ * recording. The windows right beside a held-out block are dropped from training, because overlapping windows
+ * would share frames across the split. Per video, so a window never spans two videos and every video appears in
+ * every fold: a training folder may hold a single video per class, so holding out whole videos could leave a fold
+ * with one class only. Across the `folds` folds, every window is held out exactly once.
+ */
+export function splitBlockedFold(windows: readonly FeatureWindow[], folds: number, fold: number, blockSize = 5): TimeFold {
+  if (!Number.isInteger(folds) || folds < 2) throw new RangeError(`folds must be a whole number of at least 2, got ${folds}`);
+  if (!Number.isInteger(fold) || fold < 0 || fold >= folds) throw new RangeError(`fold must be in [0, ${folds}), got ${fold}`);
   const train: FeatureWindow[] = [];
   const validation: FeatureWindow[] = [];
-  for (const list of byVideo.values()) {
-    const size = Math.max(1, Math.min(blockSize, Math.floor(list.length / blocks)));
-    const isValidation = (i: number) => i >= 0 && Math.floor(i / size) % blocks === blocks - 1;
+  for (const list of groupByVideo(windows)) {
+    const size = Math.max(1, Math.min(blockSize, Math.floor(list.length / folds)));
+    const heldOut = (i: number) => i >= 0 && Math.floor(i / size) % folds === fold;
     list.forEach((w, i) => {
-      if (isValidation(i)) validation.push(w);
-      else if (!isValidation(i - 1) && !isValidation(i + 1)) train.push(w);
+      if (heldOut(i)) validation.push(w);
+      else if (!heldOut(i - 1) && !heldOut(i + 1)) train.push(w);
     });
   }
   return { train, validation };
+}
+
+/**
+ * All `folds` folds of splitBlockedFold. Refuses more folds than some video has blocks (that video would be
+ * missing from a fold's validation part), naming the video.
+ */
+export function blockedFolds(windows: readonly FeatureWindow[], folds: number, blockSize = 5): TimeFold[] {
+  if (!Number.isInteger(folds) || folds < 2) throw new RangeError(`cross-validation needs at least 2 folds, got ${folds}`);
+  for (const list of groupByVideo(windows)) {
+    // A video of n >= folds windows has at least `folds` blocks (block size <= n / folds); a shorter one has n blocks of 1.
+    if (list.length < folds) {
+      throw new RangeError(`${folds} folds need at least ${folds} time blocks in every video, but ${list[0]!.video} has ${list.length} window${list.length === 1 ? '' : 's'}, so only ${list.length} block${list.length === 1 ? '' : 's'}`);
+    }
+  }
+  return Array.from({ length: folds }, (_, f) => splitBlockedFold(windows, folds, f, blockSize));
+}
+
+/**
+ * The single validation split used to train a model: fold `blocks - 1` of `blocks` = round(1 / fraction) blocked
+ * folds, i.e. of every `blocks` consecutive blocks the last validates (see splitBlockedFold).
+ */
+export function splitInTime(windows: readonly FeatureWindow[], fraction: number, blockSize = 5): TimeFold {
+  const blocks = Math.max(2, Math.round(1 / fraction));
+  return splitBlockedFold(windows, blocks, blocks - 1, blockSize);
 }
 
 export function countLabels(windows: readonly FeatureWindow[]): { positive: number; negative: number } {
