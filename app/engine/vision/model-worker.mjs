@@ -37,9 +37,17 @@ parentPort.on('message', async (/** @type {{ id: number, model: string, input: s
     const result = await session.run({ [m.input]: new ort.Tensor('float32', m.data, m.dims) });
     /** @type {Record<string, Float32Array>} */
     const out = {};
-    // Copies own their buffers, so they can be transferred without touching memory onnxruntime still holds.
-    for (const name of m.outputs) out[name] = /** @type {Float32Array} */ (result[name].data).slice();
-    parentPort.postMessage({ type: 'result', id: m.id, out }, Object.values(out).map((a) => a.buffer));
+    /** @type {Set<ArrayBuffer>} */
+    const moved = new Set();
+    for (const name of m.outputs) {
+      const data = /** @type {Float32Array} */ (result[name].data);
+      // onnxruntime-node hands each output in an ArrayBuffer of its own, which moves to the host as is (CenterNet's
+      // heatmap is 5 MB); anything else (a view into a larger or shared buffer) is copied first.
+      const own = data.byteOffset === 0 && data.buffer.byteLength === data.byteLength && !moved.has(data.buffer);
+      out[name] = own ? data : data.slice();
+      moved.add(out[name].buffer);
+    }
+    parentPort.postMessage({ type: 'result', id: m.id, out }, [...moved]);
   } catch (error) {
     parentPort.postMessage({ type: 'error', id: m.id, message: error instanceof Error ? error.message : String(error) });
   }
