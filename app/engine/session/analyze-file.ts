@@ -32,15 +32,12 @@ export interface AnalyzeFileOptions {
   onProgress?: (stage: 'audio' | 'video', done: number, total: number) => void;
 }
 
-const VISION_ROWS_AHEAD = 600;
-
 export async function analyzeFile(path: string, options: AnalyzeFileOptions): Promise<Report> {
   const { policy } = options;
   const info = await probeMedia(path);
 
-  // The vision models load and the first frames are analysed while the audio pass runs (it takes a few percent
-  // of the time; the rows it must join wait in the stream's queue, 50 s of frames at most, a few hundred kB).
-  const stream = info.video ? mediaFeatures(path, { fps: policy.processingFps, pipeline: pipelineFor(policy, options.threads ?? 1), probed: info, ahead: VISION_ROWS_AHEAD }) : null;
+  // The vision models load (worker threads, sessions: about half a second) while the audio pass runs.
+  const stream = info.video ? mediaFeatures(path, { fps: policy.processingFps, pipeline: pipelineFor(policy, options.threads ?? 1), probed: info }) : null;
   try {
     return await analyzeWithStream(path, options, info, stream);
   } finally {

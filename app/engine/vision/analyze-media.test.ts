@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { samplePath } from './test-images';
 import type { RgbFrame } from '../media/frames';
-import { pipelined, pullAhead } from './analyze-media';
+import { pipelined } from './analyze-media';
 import type { VisionResult } from './pipeline';
 import { emptyFrame } from '../features/schema';
 
@@ -42,55 +42,6 @@ describe('pipelined', () => {
   });
 });
 
-describe('pullAhead', () => {
-  const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
-  async function* counted(n: number, log: { pulled: number; closed: boolean }, failAt = -1): AsyncGenerator<number> {
-    try {
-      for (let i = 0; i < n; i++) {
-        if (i === failAt) throw new Error(`item ${i} broke`);
-        log.pulled++;
-        yield i;
-      }
-    } finally {
-      log.closed = true;
-    }
-  }
-
-  it('pulls up to its limit before anyone reads, then waits for room', async () => {
-    const log = { pulled: 0, closed: false };
-    const ahead = pullAhead(counted(100, log), 5);
-    await settle();
-    expect(log.pulled).toBe(5);
-    const first = await ahead.items.next();
-    await settle();
-    expect(first.value).toBe(0);
-    expect(log.pulled).toBe(6);
-    await ahead.stop();
-    expect(log.closed).toBe(true);
-  });
-
-  it('gives every item in order, then the failure where it happened', async () => {
-    const log = { pulled: 0, closed: false };
-    const seen: number[] = [];
-    const read = async () => {
-      for await (const v of pullAhead(counted(10, log, 7), 3).items) seen.push(v);
-    };
-    await expect(read()).rejects.toThrow('item 7 broke');
-    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6]);
-  });
-
-  it('ends the source when the reader leaves early or nobody reads at all', async () => {
-    const early = { pulled: 0, closed: false };
-    for await (const v of pullAhead(counted(100, early), 4).items) if (v === 2) break;
-    expect(early.closed).toBe(true);
-    const unread = { pulled: 0, closed: false };
-    const ahead = pullAhead(counted(100, unread), 4);
-    await ahead.stop();
-    expect(unread.closed).toBe(true);
-    expect(unread.pulled).toBeLessThanOrEqual(4);
-  });
-});
-
 describe('mediaFeatures', () => {
   // Worker threads keep a process alive: a stream whose models were never released would hang its command.
   const runScript = (body: string) => {
@@ -106,18 +57,6 @@ describe('mediaFeatures', () => {
     expect(run.signal, run.stderr).toBeNull();
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout.trim()).toBe('closed');
-  });
-
-  it('analysing ahead, gives the same rows and still releases its models when closed unread', () => {
-    const run = runScript(
-      `const rows = async (ahead) => { const s = mediaFeatures(${JSON.stringify(clip)}, { ahead }); const out = []; for await (const r of s.rows) out.push(JSON.stringify(r)); return out; };\n` +
-        `const [now, later] = [await rows(600), await rows(0)]; const unread = mediaFeatures(${JSON.stringify(clip)}, { ahead: 600 });\n` +
-        `await new Promise((r) => setTimeout(r, 500)); await unread.close(); console.log(now.length, now.join() === later.join());`,
-    );
-    expect(run.status, run.stderr).toBe(0);
-    const [rows, same] = run.stdout.trim().split(' ');
-    expect(Number(rows)).toBeGreaterThanOrEqual(12);
-    expect(same).toBe('true');
   });
 
   it('releases them by itself once every row has been pulled', () => {

@@ -78,10 +78,9 @@ export interface FeatureStream {
 /**
  * The same loop as a pull stream, for callers that store or score rows as they come (the session engine). The
  * models start loading at once, not on the first pull, so they load while the caller does other work first (the
- * audio pass); with `ahead`, frames are analysed from then on too, up to that many rows before they are pulled.
- * Models are released when the stream ends, fails, the caller stops early, or `close()` is called.
+ * audio pass); they are released when the stream ends, fails, the caller stops early, or `close()` is called.
  */
-export function mediaFeatures(path: string, options: Pick<AnalyzeOptions, 'fps' | 'pipeline'> & { probed?: MediaInfo; ahead?: number } = {}): FeatureStream {
+export function mediaFeatures(path: string, options: Pick<AnalyzeOptions, 'fps' | 'pipeline'> & { probed?: MediaInfo } = {}): FeatureStream {
   let expected = 0;
   let size = { width: 0, height: 0 };
   const opening = VisionPipeline.open(options.pipeline);
@@ -100,69 +99,5 @@ export function mediaFeatures(path: string, options: Pick<AnalyzeOptions, 'fps' 
       await release();
     }
   }
-  if (!options.ahead) return { rows: rows(), expectedFrames: () => expected, size: () => size, close: release };
-  const ahead = pullAhead(rows(), options.ahead);
-  return { rows: ahead.items, expectedFrames: () => expected, size: () => size, close: () => ahead.stop().then(release) };
-}
-
-/**
- * Pulls `source` from now on into a queue of at most `limit` items, ahead of whoever reads `items`; items come out
- * in order, and a failure comes out where it happened. `stop()` (or leaving `items` early) ends the source.
- */
-export function pullAhead<T>(source: AsyncGenerator<T>, limit: number): { items: AsyncGenerator<T>; stop(): Promise<void> } {
-  const queue: T[] = [];
-  let finished = false;
-  let failure: { error: unknown } | null = null;
-  let stopping = false;
-  let wakeReader: (() => void) | null = null;
-  let wakePump: (() => void) | null = null;
-  const wake = (which: 'reader' | 'pump') => {
-    const f = which === 'reader' ? wakeReader : wakePump;
-    if (which === 'reader') wakeReader = null;
-    else wakePump = null;
-    f?.();
-  };
-  const pump = (async () => {
-    try {
-      while (!stopping) {
-        if (queue.length >= limit) {
-          await new Promise<void>((resolve) => (wakePump = resolve));
-          continue;
-        }
-        const next = await source.next();
-        if (next.done) break;
-        queue.push(next.value);
-        wake('reader');
-      }
-    } catch (error) {
-      failure = { error };
-    } finally {
-      finished = true;
-      // Leaves the source's own finally blocks (its models released) whether it ended, failed or was stopped.
-      await source.return(undefined).catch(() => undefined);
-      wake('reader');
-    }
-  })();
-  const stop = async () => {
-    stopping = true;
-    wake('pump');
-    await pump;
-  };
-  async function* items(): AsyncGenerator<T> {
-    try {
-      for (;;) {
-        if (queue.length > 0) {
-          const item = queue.shift()!;
-          wake('pump');
-          yield item;
-        } else if (finished) {
-          if (failure) throw failure.error;
-          return;
-        } else await new Promise<void>((resolve) => (wakeReader = resolve));
-      }
-    } finally {
-      await stop();
-    }
-  }
-  return { items: items(), stop };
+  return { rows: rows(), expectedFrames: () => expected, size: () => size, close: release };
 }
