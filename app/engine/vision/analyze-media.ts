@@ -9,11 +9,12 @@ import type { RgbFrame } from '../media/frames';
 import { VisionPipeline, type PipelineOptions, type VisionResult } from './pipeline';
 
 /**
- * Frames that may be in the pipeline at once. Enough to cover a second's burst of slower models (CenterNet, text,
- * face attributes: about 100 ms, a dozen face-path frames) so the face path rarely waits for them (8 cost 5-8 % of
- * the stream's speed), and small enough that held frames cost little memory (16 of 480p: 20 MB).
+ * Frames that may be in the pipeline at once. Enough to cover the slowest worker model (CenterNet, about five
+ * face-path frames) so the face path rarely waits for it, and small enough that held frames cost little memory:
+ * 16 measured no faster on analyze (A/B, 3 x both clips: 18.99 / 18.93 s against 21.19 / 18.68 s) and added
+ * about 30 MB to the peak RSS of `bench vision` (407 against 379 MB).
  */
-export const FRAMES_IN_FLIGHT = 16;
+export const FRAMES_IN_FLIGHT = 8;
 
 /** Hands frames to `process` without waiting for each result, keeping at most `depth` unanswered; yields in order. */
 export async function* pipelined(frames: AsyncIterable<RgbFrame>, process: (frame: RgbFrame) => Promise<VisionResult>, depth = FRAMES_IN_FLIGHT): AsyncGenerator<VisionResult> {
