@@ -109,11 +109,15 @@ async function analyzeWithStream(path: string, options: AnalyzeFileOptions, info
   }
 }
 
-/** A detector the policy turns off is not run at all (its columns stay null), rather than run and ignored. */
+/**
+ * A detector the policy turns off is not run at all (its columns stay null), rather than run and ignored. A file is
+ * analysed as fast as it can be, so the slower models keep their memory arena (the live app does not).
+ */
 export function pipelineFor(policy: ExamPolicy, threads: number): Partial<PipelineOptions> {
   const d = policy.detectors;
   return {
     threads,
+    slowModelArena: true,
     ...(d.objects ? {} : { objectsEverySec: 0 }),
     ...(d.liveness ? {} : { livenessEverySec: 0 }),
     ...(d.text ? {} : { textEverySec: 0 }),

@@ -145,8 +145,8 @@ describe('frames handed in before earlier ones finish', () => {
 });
 
 describe('threads', () => {
-  it('measure the same with every model on the calling thread (eyes batched) as with workers (eyes apart)', async () => {
-    const inline = await VisionPipeline.open({ workers: false });
+  it('measure the same with every model on the calling thread (eyes batched, slower models keeping their memory arena) as with workers (eyes apart, no arena)', async () => {
+    const inline = await VisionPipeline.open({ workers: false, slowModelArena: true });
     try {
       for (const photo of ['screenshot-faceid.jpg', 'screenshot-facedetect.jpg']) {
         const frame = await sample(photo);
@@ -156,6 +156,7 @@ describe('threads', () => {
         expect(b.face_count).toBe(a.face_count);
         for (const key of ['yaw', 'pitch', 'roll', 'gaze_h', 'gaze_v', 'antispoof', 'text'] as const) expect(b[key]!, key).toBeCloseTo(a[key]!, 4);
         expect(b.gaze_zone).toBe(a.gaze_zone);
+        expect(b.person_count).toBe(a.person_count);
       }
     } finally {
       await inline.release();

@@ -25,7 +25,7 @@ export async function openModelsInWorker<N extends ModelName>(names: readonly N[
   const resolved = resolveModels(names, options.dir);
   const files = Object.fromEntries(names.map((n) => [n, resolved[n].file]));
   // No inherited Node flags: the worker needs none, and some break it (--input-type) or slow it (--import tsx).
-  const worker = new Worker(WORKER_FILE, { workerData: { files, options: sessionOptions(options.threads), background: options.background ?? false }, execArgv: [] });
+  const worker = new Worker(WORKER_FILE, { workerData: { files, options: sessionOptions(options.threads, options.arena), background: options.background ?? false }, execArgv: [] });
   const pending = new Map<number, Pending>();
   let nextId = 0;
   let stopped: Error | null = null;
