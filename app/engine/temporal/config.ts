@@ -36,7 +36,11 @@ export interface TrainConfig {
 }
 
 export const DEFAULT_CONFIG: TrainConfig = {
-  model: 'lstm',
+  // Chosen by 5-fold blocked cross-validation inside the train/ videos (`--cv 5`, seed 42, the defaults below;
+  // README, "Which kind: cross-validation"): mean validation AUC GRU 0.9071 against LSTM 0.8997 (baseline 0.8448). The single
+  // validation split, the last of those folds, had ranked the LSTM first (0.919 against 0.909, seeds 42/1/2).
+  // The test figures of both kinds were known before this procedure was designed.
+  model: 'gru',
   window: 15,
   overlap: 5,
   hidden: 128,
