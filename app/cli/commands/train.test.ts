@@ -95,7 +95,7 @@ describe('vigil train', { timeout: 180_000 }, () => {
     expect(stderr).toMatch(/^fold 1\/3 {2}epoch 1\/2 {2}loss \d\.\d{4} {2}val_loss/m);
     expect(stderr).toMatch(/^fold 3\/3 {2}epoch 2\/2 /m);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^cross-validation of GRU .*: 3 blocked time folds of 2 training videos, 14 columns \(live\); test\/ not loaded: the test set plays no part in these figures$/m);
+    expect(stdout).toMatch(/^cross-validation of LSTM .*: 3 blocked time folds of 2 training videos, 14 columns \(live\); test\/ not loaded: the test set plays no part in these figures$/m);
     expect(stdout.match(/^fold \d\/3 {2}windows train \d+, validation \d+ \(\d+ cheating\) {2}epochs 2 \(best \d\) {2}validation auc: model [\d.]+, baseline [\d.]+ /gm)).toHaveLength(3);
     expect(stdout).toMatch(/^mean validation auc over 3 folds: model [\d.]+ \(sd [\d.]+\), baseline [\d.]+ \(sd [\d.]+\)$/m);
     expect(readdirSync(out)).toEqual(['cv.json']);

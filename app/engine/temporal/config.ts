@@ -36,11 +36,12 @@ export interface TrainConfig {
 }
 
 export const DEFAULT_CONFIG: TrainConfig = {
-  // Chosen by 5-fold blocked cross-validation inside the train/ videos (`--cv 5`, seed 42, the defaults below;
-  // README, "Which kind: cross-validation"): mean validation AUC GRU 0.9071 against LSTM 0.8997 (baseline 0.8448). The single
-  // validation split, the last of those folds, had ranked the LSTM first (0.919 against 0.909, seeds 42/1/2).
-  // The test figures of both kinds were known before this procedure was designed.
-  model: 'gru',
+  // Chosen by 5-fold blocked cross-validation inside the train/ videos (`--cv 5`, the defaults below; README,
+  // "Which kind: cross-validation"), by a rule written down before seeds 1 and 2 ran: the higher mean validation
+  // AUC over every seed with both kinds measured. Seeds 42, 1, 2: LSTM 0.8997 / 0.9076 / 0.9130 (mean 0.9068),
+  // GRU 0.9071 / 0.9052 / 0.8915 (mean 0.9013). Seed 42 alone had favoured the GRU, which was briefly the default.
+  // The test figures of both kinds were known before this procedure was designed (they favour the GRU).
+  model: 'lstm',
   window: 15,
   overlap: 5,
   hidden: 128,
