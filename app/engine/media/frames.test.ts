@@ -26,6 +26,23 @@ describe('openFrames', () => {
     expect(frames[5]!.data.length).toBe(160 * 120 * 3);
   });
 
+  it('decodes later frames into the memory of frames handed back, each with its own pixels', async () => {
+    const clip = join(dir, 'moving.mp4');
+    ffmpeg('-f', 'lavfi', '-i', 'testsrc=size=96x64:rate=24:duration=2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', clip);
+    const kept = (await collect(clip, 12)).map((f) => Buffer.from(f.data));
+    const source = await openFrames(clip, 12);
+    const seen: Buffer[] = [];
+    const memory = new Set<ArrayBufferLike>();
+    for await (const frame of source.frames) {
+      seen.push(Buffer.from(frame.data));
+      memory.add(frame.data.buffer);
+      source.recycle(frame);
+    }
+    expect(seen).toEqual(kept);
+    expect(new Set(kept.map((k) => k.toString('hex'))).size).toBe(kept.length);
+    expect(memory.size).toBeLessThan(kept.length / 2);
+  });
+
   it('turns a clip stored sideways upright, as players show it', async () => {
     const stored = join(dir, 'stored.mp4');
     ffmpeg('-f', 'lavfi', '-i', 'testsrc=size=160x96:rate=12:duration=1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', stored);

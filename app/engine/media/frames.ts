@@ -21,6 +21,13 @@ export interface FrameSource {
   /** Frames expected (0 when the duration is unknown), for progress. */
   expectedFrames: number;
   frames: AsyncIterable<RgbFrame>;
+  /**
+   * Hands a frame's pixels back once nothing reads them any more: a later frame is decoded into the same memory.
+   * Optional for the caller (a frame never handed back is simply collected), but a long video otherwise allocates
+   * a new buffer per frame, and V8 counts such buffers that outlive a young-generation collection (the analysis
+   * keeps several frames in flight) towards its old generation: a full collection every few frames.
+   */
+  recycle(frame: RgbFrame): void;
 }
 
 export const DEFAULT_FPS = 12;
@@ -39,11 +46,15 @@ export async function openFrames(path: string, fps = DEFAULT_FPS, probed?: Media
   const quarter = Math.abs(Math.round(video.rotation / 90)) % 2 === 1;
   const width = quarter ? video.height : video.width;
   const height = quarter ? video.width : video.height;
+  const spare: Uint8Array[] = [];
   return {
     width,
     height,
     expectedFrames: still ? 1 : Math.max(0, Math.floor(info.durationSec * fps)),
-    frames: readFrames(path, args, width, height, still ? 0 : fps),
+    frames: readFrames(path, args, width, height, still ? 0 : fps, spare),
+    recycle: (frame) => {
+      if (frame.data.byteLength === width * height * 3 && spare.length < MAX_SPARE_FRAMES && !spare.includes(frame.data)) spare.push(frame.data);
+    },
   };
 }
 
@@ -54,7 +65,7 @@ export async function readImage(path: string): Promise<RgbFrame> {
   throw new MediaError(`${path}: no frame could be decoded`);
 }
 
-async function* readFrames(path: string, args: string[], width: number, height: number, fps: number): AsyncGenerator<RgbFrame> {
+async function* readFrames(path: string, args: string[], width: number, height: number, fps: number, spare: Uint8Array[]): AsyncGenerator<RgbFrame> {
   const child = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => {
@@ -65,7 +76,7 @@ async function* readFrames(path: string, args: string[], width: number, height: 
     child.on('close', resolve);
   });
   const frameBytes = width * height * 3;
-  const frames = frameQueue(child.stdout, frameBytes, READ_AHEAD_FRAMES);
+  const frames = frameQueue(child.stdout, frameBytes, READ_AHEAD_FRAMES, spare);
   let index = 0;
   try {
     for await (const data of frames) {
@@ -87,14 +98,18 @@ async function* readFrames(path: string, args: string[], width: number, height: 
 /** Frames decoded ahead while the caller analyses: ffmpeg keeps the second core busy instead of waiting. */
 const READ_AHEAD_FRAMES = 4;
 
+/** Handed-back frames kept for reuse at most: the frames in flight and read ahead, with room to spare. */
+const MAX_SPARE_FRAMES = 16;
+
 /**
- * Cuts a byte stream into frames of `frameBytes`. Chunks are gathered and copied once per frame (not appended to
- * a growing buffer chunk by chunk), and the stream is paused once `ahead` frames wait, so memory stays bounded.
+ * Cuts a byte stream into frames of `frameBytes`, each copied once from the chunks into a buffer of its own (a
+ * handed-back one from `spare` when there is one); the stream is paused once `ahead` frames wait, so memory stays
+ * bounded.
  */
-async function* frameQueue(stream: NodeJS.ReadableStream, frameBytes: number, ahead: number): AsyncGenerator<Uint8Array> {
+async function* frameQueue(stream: NodeJS.ReadableStream, frameBytes: number, ahead: number, spare: Uint8Array[]): AsyncGenerator<Uint8Array> {
   const ready: Uint8Array[] = [];
-  let parts: Buffer[] = [];
-  let partBytes = 0;
+  let filling: Uint8Array | null = null;
+  let filled = 0;
   let ended = false;
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
@@ -105,15 +120,15 @@ async function* frameQueue(stream: NodeJS.ReadableStream, frameBytes: number, ah
   stream.on('data', (chunk: Buffer) => {
     let offset = 0;
     while (offset < chunk.length) {
-      const take = Math.min(frameBytes - partBytes, chunk.length - offset);
-      parts.push(chunk.subarray(offset, offset + take));
-      partBytes += take;
+      filling ??= spare.pop() ?? Buffer.allocUnsafeSlow(frameBytes);
+      const take = Math.min(frameBytes - filled, chunk.length - offset);
+      filling.set(chunk.subarray(offset, offset + take), filled);
+      filled += take;
       offset += take;
-      if (partBytes === frameBytes) {
-        // Buffer.concat already copies into a buffer of its own: no second copy into a plain Uint8Array.
-        ready.push(Buffer.concat(parts, frameBytes));
-        parts = [];
-        partBytes = 0;
+      if (filled === frameBytes) {
+        ready.push(filling);
+        filling = null;
+        filled = 0;
       }
     }
     if (ready.length >= ahead) stream.pause();

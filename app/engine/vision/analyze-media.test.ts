@@ -31,6 +31,20 @@ describe('pipelined', () => {
     expect(most).toBe(4);
   });
 
+  it('hands each frame back only once its result is in, so its memory can be reused', async () => {
+    const answered = new Set<number>();
+    const process = (frame: RgbFrame) => new Promise<VisionResult>((resolve) => setTimeout(() => (answered.add(frame.index), resolve(result(frame))), (6 - frame.index) * 2));
+    const handedBack: number[] = [];
+    const early: number[] = [];
+    const done = (frame: RgbFrame) => {
+      if (!answered.has(frame.index)) early.push(frame.index);
+      handedBack.push(frame.index);
+    };
+    for await (const r of pipelined(frames(6), process, 3, done)) void r;
+    expect(early).toEqual([]);
+    expect(handedBack).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
   it('passes on the first failure in order, and does not leave later failures unhandled', async () => {
     const failing = (frame: RgbFrame) => (frame.index >= 2 ? Promise.reject(new Error(`frame ${frame.index} broke`)) : Promise.resolve(result(frame)));
     const seen: number[] = [];

@@ -16,21 +16,31 @@ import { VisionPipeline, type PipelineOptions, type VisionResult } from './pipel
  */
 export const FRAMES_IN_FLIGHT = 8;
 
-/** Hands frames to `process` without waiting for each result, keeping at most `depth` unanswered; yields in order. */
-export async function* pipelined(frames: AsyncIterable<RgbFrame>, process: (frame: RgbFrame) => Promise<VisionResult>, depth = FRAMES_IN_FLIGHT): AsyncGenerator<VisionResult> {
-  const inFlight: Promise<VisionResult>[] = [];
+/**
+ * Hands frames to `process` without waiting for each result, keeping at most `depth` unanswered; yields in order.
+ * Each frame goes to `done` once its result is in (the pipeline reads no pixels after that), for its memory to be
+ * reused.
+ */
+export async function* pipelined(frames: AsyncIterable<RgbFrame>, process: (frame: RgbFrame) => Promise<VisionResult>, depth = FRAMES_IN_FLIGHT, done?: (frame: RgbFrame) => void): AsyncGenerator<VisionResult> {
+  const inFlight: { frame: RgbFrame; result: Promise<VisionResult> }[] = [];
+  const next = async () => {
+    const { frame, result } = inFlight.shift()!;
+    const answer = await result;
+    done?.(frame);
+    return answer;
+  };
   try {
     for await (const frame of frames) {
       const result = process(frame);
       // Handled now, awaited in turn: a later frame failing while an earlier one is awaited is not "unhandled".
       result.catch(() => undefined);
-      inFlight.push(result);
-      if (inFlight.length >= depth) yield await inFlight.shift()!;
+      inFlight.push({ frame, result });
+      if (inFlight.length >= depth) yield await next();
     }
-    while (inFlight.length > 0) yield await inFlight.shift()!;
+    while (inFlight.length > 0) yield await next();
   } finally {
     // Stopped early or failed: settle the rest so none rejects unobserved.
-    await Promise.allSettled(inFlight);
+    await Promise.allSettled(inFlight.map((f) => f.result));
   }
 }
 
@@ -95,7 +105,7 @@ export function mediaFeatures(path: string, options: Pick<AnalyzeOptions, 'fps' 
       expected = source.expectedFrames;
       size = { width: source.width, height: source.height };
       const vision = await opening;
-      for await (const features of pipelined(source.frames, (frame) => vision.process(frame))) yield features.features;
+      for await (const features of pipelined(source.frames, (frame) => vision.process(frame), FRAMES_IN_FLIGHT, source.recycle)) yield features.features;
     } finally {
       await release();
     }

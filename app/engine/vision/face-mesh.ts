@@ -83,8 +83,12 @@ export function meshBox(points: Point3[]) {
   return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
 }
 
-export async function runFaceMesh(meshModel: Model, frame: RgbFrame, crop: Crop): Promise<FaceMesh> {
-  const out = await meshModel.run(cropToTensor(frame, crop, MESH_SIZE, MESH_SIZE, TO_UNIT));
+/** FaceMesh's input tensor, for a caller that runs one mesh at a time to cut every crop into the same memory. */
+export const meshInput = (): Float32Array<ArrayBuffer> => new Float32Array(MESH_SIZE * MESH_SIZE * 3);
+
+/** `input`: memory for the crop (from `meshInput`), free again once this resolves; a new tensor without it. */
+export async function runFaceMesh(meshModel: Model, frame: RgbFrame, crop: Crop, input = meshInput()): Promise<FaceMesh> {
+  const out = await meshModel.run(cropToTensor(frame, crop, MESH_SIZE, MESH_SIZE, TO_UNIT, input));
   const meshOut = meshModel.entry.outputs.find((o) => o.shape[1] === 1404)!;
   const flagOut = meshModel.entry.outputs.find((o) => o.shape[1] === 1)!;
   const raw = out[meshOut.name]!;

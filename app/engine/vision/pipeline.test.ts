@@ -162,4 +162,18 @@ describe('threads', () => {
       await inline.release();
     }
   });
+
+  it("measure the same with both eyes in one batch beside FaceMesh (a file's layout) as with each eye in a worker of its own", async () => {
+    const batched = await VisionPipeline.open({ irisWorkers: false });
+    try {
+      const frame = await sample('screenshot-faceid.jpg');
+      vision.reset();
+      const [a, b] = [(await vision.process(frame)).features, (await batched.process(frame)).features];
+      expect(b.face_count).toBe(1);
+      for (const key of ['yaw', 'gaze_h', 'gaze_v', 'ear_left', 'ear_right'] as const) expect(b[key]!, key).toBeCloseTo(a[key]!, 4);
+      expect(b.gaze_zone).toBe(a.gaze_zone);
+    } finally {
+      await batched.release();
+    }
+  });
 });
