@@ -37,7 +37,7 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions): Pr
   const info = await probeMedia(path);
 
   // The vision models load (worker threads, sessions: about half a second) while the audio pass runs.
-  const stream = info.video ? mediaFeatures(path, { fps: policy.processingFps, pipeline: pipelineFor(policy, options.threads ?? 1), probed: info }) : null;
+  const stream = info.video ? mediaFeatures(path, { fps: policy.processingFps, pipeline: pipelineFor(policy, options.threads ?? 1), probed: info, framesInFlight: FILE_FRAMES_IN_FLIGHT }) : null;
   try {
     return await analyzeWithStream(path, options, info, stream);
   } finally {
@@ -108,6 +108,13 @@ async function analyzeWithStream(path: string, options: AnalyzeFileOptions, info
     await temporal?.scorer?.close();
   }
 }
+
+/**
+ * With both eyes on the calling thread (`pipelineFor`), the face path outruns the slower models' worker between
+ * their bursts (CenterNet and the text detector fall due on the same frame every 2 s): more frames in flight let it
+ * keep going. center_left_center end to end, interleaved, 2 x 3 runs: 8 -> 3.05 s, 12 -> 2.90 s, 16 -> 2.88 s.
+ */
+export const FILE_FRAMES_IN_FLIGHT = 12;
 
 /**
  * A detector the policy turns off is not run at all (its columns stay null), rather than run and ignored. A file is

@@ -91,7 +91,7 @@ export interface FeatureStream {
  * models start loading at once, not on the first pull, so they load while the caller does other work first (the
  * audio pass); they are released when the stream ends, fails, the caller stops early, or `close()` is called.
  */
-export function mediaFeatures(path: string, options: Pick<AnalyzeOptions, 'fps' | 'pipeline'> & { probed?: MediaInfo } = {}): FeatureStream {
+export function mediaFeatures(path: string, options: Pick<AnalyzeOptions, 'fps' | 'pipeline'> & { probed?: MediaInfo; framesInFlight?: number } = {}): FeatureStream {
   let expected = 0;
   let size = { width: 0, height: 0 };
   const opening = VisionPipeline.open(options.pipeline);
@@ -105,7 +105,7 @@ export function mediaFeatures(path: string, options: Pick<AnalyzeOptions, 'fps' 
       expected = source.expectedFrames;
       size = { width: source.width, height: source.height };
       const vision = await opening;
-      for await (const features of pipelined(source.frames, (frame) => vision.process(frame), FRAMES_IN_FLIGHT, source.recycle)) yield features.features;
+      for await (const features of pipelined(source.frames, (frame) => vision.process(frame), options.framesInFlight ?? FRAMES_IN_FLIGHT, source.recycle)) yield features.features;
     } finally {
       await release();
     }
