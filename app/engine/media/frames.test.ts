@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openFrames, readImage, type RgbFrame } from './frames';
+import { openFrames, readImage, startDecoding, type RgbFrame } from './frames';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-frames-'));
 const ffmpeg = (...args: string[]) => execFileSync('ffmpeg', ['-v', 'error', '-y', ...args]);
@@ -13,6 +13,13 @@ async function collect(path: string, fps?: number): Promise<RgbFrame[]> {
   const frames: RgbFrame[] = [];
   for await (const f of source.frames) frames.push(f);
   return frames;
+}
+
+/** Two seconds of ffmpeg's test pattern, every frame different. */
+function movingClip(): string {
+  const clip = join(dir, 'moving.mp4');
+  if (!existsSync(clip)) ffmpeg('-f', 'lavfi', '-i', 'testsrc=size=96x64:rate=24:duration=2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', clip);
+  return clip;
 }
 
 describe('openFrames', () => {
@@ -27,8 +34,7 @@ describe('openFrames', () => {
   });
 
   it('decodes later frames into the memory of frames handed back, each with its own pixels', async () => {
-    const clip = join(dir, 'moving.mp4');
-    ffmpeg('-f', 'lavfi', '-i', 'testsrc=size=96x64:rate=24:duration=2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', clip);
+    const clip = movingClip();
     const kept = (await collect(clip, 12)).map((f) => Buffer.from(f.data));
     const source = await openFrames(clip, 12);
     const seen: Buffer[] = [];
@@ -41,6 +47,17 @@ describe('openFrames', () => {
     expect(seen).toEqual(kept);
     expect(new Set(kept.map((k) => k.toString('hex'))).size).toBe(kept.length);
     expect(memory.size).toBeLessThan(kept.length / 2);
+  });
+
+  it('gives the same frames when decoding starts before the first pull', async () => {
+    const clip = movingClip();
+    const lazy = (await collect(clip, 12)).map((f) => Buffer.from(f.data));
+    const started = startDecoding(await openFrames(clip, 12));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const early: Buffer[] = [];
+    for await (const f of started.frames) early.push(Buffer.from(f.data));
+    expect(early).toEqual(lazy);
+    await started.close();
   });
 
   it('turns a clip stored sideways upright, as players show it', async () => {

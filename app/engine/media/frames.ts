@@ -58,6 +58,28 @@ export async function openFrames(path: string, fps = DEFAULT_FPS, probed?: Media
   };
 }
 
+/**
+ * Starts decoding now rather than on the first pull: ffmpeg's start-up (about 90 ms to the first frame of a gaze
+ * clip) and its read-ahead overlap whatever the caller does first (loading models). `close()` stops ffmpeg if the
+ * frames are never pulled to the end; pulling them all does it by itself.
+ */
+export function startDecoding(source: FrameSource): FrameSource & { close(): Promise<void> } {
+  const frames = source.frames[Symbol.asyncIterator]();
+  const first = frames.next();
+  // Observed here so a failure is not "unhandled" while nobody pulls; the first pull sees it.
+  first.catch(() => undefined);
+  let closed: Promise<void> | null = null;
+  const close = () => (closed ??= Promise.resolve(frames.return?.()).then(() => undefined, () => undefined));
+  async function* pulled(): AsyncGenerator<RgbFrame> {
+    try {
+      for (let next = await first; !next.done; next = await frames.next()) yield next.value;
+    } finally {
+      await close();
+    }
+  }
+  return { ...source, frames: pulled(), close };
+}
+
 /** Decodes a single image (or a video's first frame). */
 export async function readImage(path: string): Promise<RgbFrame> {
   const source = await openFrames(path);

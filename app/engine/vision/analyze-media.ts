@@ -3,7 +3,7 @@
  * each FrameFeatures row to the caller as it is made. `vigil analyze` is a thin shell around this.
  */
 import type { FrameFeatures } from '../features/schema';
-import { DEFAULT_FPS, openFrames } from '../media/frames';
+import { DEFAULT_FPS, openFrames, startDecoding } from '../media/frames';
 import type { MediaInfo } from '../media/probe';
 import type { RgbFrame } from '../media/frames';
 import { VisionPipeline, type PipelineOptions, type VisionResult } from './pipeline';
@@ -88,20 +88,23 @@ export interface FeatureStream {
 
 /**
  * The same loop as a pull stream, for callers that store or score rows as they come (the session engine). The
- * models start loading at once, not on the first pull, so they load while the caller does other work first (the
- * audio pass); they are released when the stream ends, fails, the caller stops early, or `close()` is called.
+ * models start loading and the file decoding at once, not on the first pull, so both happen while the caller does
+ * other work first (the audio pass); they are released when the stream ends, fails, the caller stops early, or
+ * `close()` is called.
  */
 export function mediaFeatures(path: string, options: Pick<AnalyzeOptions, 'fps' | 'pipeline'> & { probed?: MediaInfo; framesInFlight?: number } = {}): FeatureStream {
   let expected = 0;
   let size = { width: 0, height: 0 };
   const opening = VisionPipeline.open(options.pipeline);
+  const decoding = openFrames(path, options.fps ?? DEFAULT_FPS, options.probed).then(startDecoding);
   // Observed here so a failure is not "unhandled" while nobody pulls; it is thrown again on the first pull.
   opening.catch(() => undefined);
+  decoding.catch(() => undefined);
   let released: Promise<void> | null = null;
-  const release = () => (released ??= opening.then((vision) => vision.release(), () => undefined));
+  const release = () => (released ??= Promise.allSettled([opening.then((vision) => vision.release()), decoding.then((source) => source.close())]).then(() => undefined));
   async function* rows(): AsyncGenerator<FrameFeatures> {
     try {
-      const source = await openFrames(path, options.fps ?? DEFAULT_FPS, options.probed);
+      const source = await decoding;
       expected = source.expectedFrames;
       size = { width: source.width, height: source.height };
       const vision = await opening;
