@@ -9,10 +9,11 @@ import type { RgbFrame } from '../media/frames';
 import { VisionPipeline, type PipelineOptions, type VisionResult } from './pipeline';
 
 /**
- * Frames that may be in the pipeline at once. Enough to cover the slowest worker model (CenterNet, about five
- * face-path frames) so the face path rarely waits for it, and small enough that held frames cost little memory:
- * 16 measured no faster on analyze (A/B, 3 x both clips: 18.99 / 18.93 s against 21.19 / 18.68 s) and added
- * about 30 MB to the peak RSS of `bench vision` (407 against 379 MB).
+ * Frames that may be in the pipeline at once by default (the live layout, an Iris worker per eye). Enough to cover
+ * the slowest worker model (CenterNet, about five face-path frames) so the face path rarely waits for it, and small
+ * enough that held frames cost little memory: 16 measured no faster on analyze in that layout (A/B, 3 x both clips:
+ * 18.99 / 18.93 s against 21.19 / 18.68 s) and added about 30 MB to the peak RSS of `bench vision` (407 against
+ * 379 MB). A file's layout keeps more (app/engine/session/analyze-file.ts, FILE_FRAMES_IN_FLIGHT).
  */
 export const FRAMES_IN_FLIGHT = 8;
 
