@@ -2,7 +2,7 @@
  * Video and image files to RGB frames, by the system ffmpeg (found on PATH). ffmpeg resamples to the requested
  * rate, so frame i is at t = i / fps on the file's clock; an image gives one frame at t = 0.
  */
-import { spawn } from 'node:child_process';
+import { FrameReceiver, spawnInto } from './frame-receiver';
 import { MediaError, probeMedia, type MediaInfo } from './probe';
 
 /** Interleaved 8-bit RGB, row-major, no padding: width * height * 3 bytes. */
@@ -88,20 +88,24 @@ export async function readImage(path: string): Promise<RgbFrame> {
 }
 
 async function* readFrames(path: string, args: string[], width: number, height: number, fps: number, spare: Uint8Array[]): AsyncGenerator<RgbFrame> {
-  const child = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const receiver = new FrameReceiver(width * height * 3, READ_AHEAD_FRAMES, spare);
+  const { child, stop } = await spawnInto(args, receiver);
   let stderr = '';
-  child.stderr.on('data', (d: Buffer) => {
+  child.stderr!.on('data', (d: Buffer) => {
     if (stderr.length < 8192) stderr += d.toString('utf8');
   });
   const exited = new Promise<number | null>((resolve, reject) => {
-    child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new MediaError('ffmpeg: not found on PATH; install ffmpeg (Debian: apt-get install ffmpeg)') : e));
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      const error = e.code === 'ENOENT' ? new MediaError('ffmpeg: not found on PATH; install ffmpeg (Debian: apt-get install ffmpeg)') : e;
+      receiver.fail(error);
+      reject(error);
+    });
     child.on('close', resolve);
   });
-  const frameBytes = width * height * 3;
-  const frames = frameQueue(child.stdout, frameBytes, READ_AHEAD_FRAMES, spare);
+  exited.catch(() => undefined);
   let index = 0;
   try {
-    for await (const data of frames) {
+    for await (const data of receiver.frames()) {
       yield { width, height, data, t: fps > 0 ? index / fps : 0, index };
       index++;
     }
@@ -113,7 +117,7 @@ async function* readFrames(path: string, args: string[], width: number, height: 
     }
     if (index === 0) throw new MediaError(`${path}: no frame could be decoded`);
   } finally {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    stop();
   }
 }
 
@@ -122,58 +126,3 @@ const READ_AHEAD_FRAMES = 4;
 
 /** Handed-back frames kept for reuse at most: the frames in flight and read ahead, with room to spare. */
 const MAX_SPARE_FRAMES = 16;
-
-/**
- * Cuts a byte stream into frames of `frameBytes`, each copied once from the chunks into a buffer of its own (a
- * handed-back one from `spare` when there is one); the stream is paused once `ahead` frames wait, so memory stays
- * bounded.
- */
-async function* frameQueue(stream: NodeJS.ReadableStream, frameBytes: number, ahead: number, spare: Uint8Array[]): AsyncGenerator<Uint8Array> {
-  const ready: Uint8Array[] = [];
-  let filling: Uint8Array | null = null;
-  let filled = 0;
-  let ended = false;
-  let failure: Error | null = null;
-  let wake: (() => void) | null = null;
-  const notify = () => {
-    wake?.();
-    wake = null;
-  };
-  stream.on('data', (chunk: Buffer) => {
-    let offset = 0;
-    while (offset < chunk.length) {
-      filling ??= spare.pop() ?? Buffer.allocUnsafeSlow(frameBytes);
-      const take = Math.min(frameBytes - filled, chunk.length - offset);
-      filling.set(chunk.subarray(offset, offset + take), filled);
-      filled += take;
-      offset += take;
-      if (filled === frameBytes) {
-        ready.push(filling);
-        filling = null;
-        filled = 0;
-      }
-    }
-    if (ready.length >= ahead) stream.pause();
-    notify();
-  });
-  stream.on('end', () => {
-    ended = true;
-    notify();
-  });
-  stream.on('error', (error: Error) => {
-    failure = error;
-    notify();
-  });
-  for (;;) {
-    const next = ready.shift();
-    if (next) {
-      if (ready.length < ahead) stream.resume();
-      yield next;
-      continue;
-    }
-    if (failure) throw failure;
-    if (ended) return;
-    stream.resume();
-    await new Promise<void>((resolve) => (wake = resolve));
-  }
-}
