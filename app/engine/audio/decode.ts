@@ -3,8 +3,8 @@
  * float samples, the one format the rest of audio/ reads. ffmpeg does the resampling and down-mixing, so a
  * file at the wrong rate or with several channels is converted, never rejected.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
+import { runTool, type ToolRun } from '../media/tool-process';
 import { SAMPLE_RATE } from './pcm';
 
 /** An input problem with one line naming the file and what is wrong (the CLI prints it as `vigil: <file>: <problem>`). */
@@ -33,8 +33,13 @@ export async function decodeAudioFile(path: string, options: DecodeOptions = {})
   if (options.durationSec !== undefined) args.push('-t', String(options.durationSec));
   args.push('-i', path, '-vn', '-map', '0:a:0', '-ac', '1', '-ar', String(SAMPLE_RATE), '-f', 'f32le', 'pipe:1');
 
-  const { code, stdout, stderr, spawnError } = await run(options.ffmpegPath ?? 'ffmpeg', args);
-  if (spawnError) throw new AudioInputError('ffmpeg', `cannot run it (${spawnError.message}); install ffmpeg to read media files`);
+  let run: ToolRun;
+  try {
+    run = await runTool(options.ffmpegPath ?? 'ffmpeg', args);
+  } catch (error) {
+    throw new AudioInputError('ffmpeg', `cannot run it (${(error as Error).message}); install ffmpeg to read media files`);
+  }
+  const { code, stdout, stderr } = run;
   if (code !== 0) {
     const first = stderr.split('\n').find((l) => l.trim().length > 0) ?? `ffmpeg exited with ${code}`;
     const problem = /matches no streams|does not contain any stream/i.test(stderr) ? 'has no audio track' : `cannot be decoded (${first.trim()})`;
@@ -45,25 +50,4 @@ export async function decodeAudioFile(path: string, options: DecodeOptions = {})
   const samples = new Float32Array(Math.floor(stdout.length / 4));
   new Uint8Array(samples.buffer).set(stdout.subarray(0, samples.length * 4));
   return samples;
-}
-
-interface RunResult {
-  code: number | null;
-  stdout: Buffer;
-  stderr: string;
-  spawnError?: Error;
-}
-
-function run(command: string, args: string[]): Promise<RunResult> {
-  return new Promise((resolvePromise) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => {
-      if (err.length < 8192) err += d.toString('utf8');
-    });
-    child.on('error', (spawnError) => resolvePromise({ code: null, stdout: Buffer.alloc(0), stderr: '', spawnError }));
-    child.on('close', (code) => resolvePromise({ code, stdout: Buffer.concat(out), stderr: err }));
-  });
 }

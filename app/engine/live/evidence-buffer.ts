@@ -5,9 +5,9 @@
  * (a flagged interval or a critical alert, with pre- and post-roll). It fills the engine's EvidenceRecorder
  * port, so the report keeps clips only for flagged moments.
  */
-import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runTool } from '../media/tool-process';
 import type { EvidenceClip, EvidenceRecorder } from '../ports';
 
 export interface EvidenceSegment {
@@ -114,11 +114,10 @@ function hasAudio(file: string): Promise<boolean> {
   return run('ffprobe', ['-v', 'error', '-select_streams', 'a', '-show_entries', 'stream=index', '-of', 'csv=p=0', file], `cannot read ${file}`).then((out) => out.trim().length > 0);
 }
 
-function run(command: string, args: string[], what: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(command, args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: 120_000 }, (error, stdout, stderr) => {
-      if (error) return reject(new Error(`${what} (${stderr.trim().split('\n').at(-1) ?? error.message})`));
-      resolve(stdout);
-    });
+async function run(command: string, args: string[], what: string): Promise<string> {
+  const result = await runTool(command, args, { timeoutMs: 120_000 }).catch((error: Error) => {
+    throw new Error(`${what} (${error.message})`);
   });
+  if (result.code !== 0) throw new Error(`${what} (${result.signal ? `${command} took more than 120 s` : result.stderr.trim().split('\n').at(-1) || `${command} exited with ${result.code}`})`);
+  return result.stdout.toString('utf8');
 }

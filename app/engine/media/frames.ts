@@ -2,8 +2,9 @@
  * Video and image files to RGB frames, by the system ffmpeg (found on PATH). ffmpeg resamples to the requested
  * rate, so frame i is at t = i / fps on the file's clock; an image gives one frame at t = 0.
  */
-import { FrameReceiver, spawnInto } from './frame-receiver';
+import { FrameReceiver } from './frame-receiver';
 import { MediaError, probeMedia, type MediaInfo } from './probe';
+import { startTool } from './tool-process';
 
 /** Interleaved 8-bit RGB, row-major, no padding: width * height * 3 bytes. */
 export interface RgbFrame {
@@ -89,18 +90,21 @@ export async function readImage(path: string): Promise<RgbFrame> {
 
 async function* readFrames(path: string, args: string[], width: number, height: number, fps: number, spare: Uint8Array[]): AsyncGenerator<RgbFrame> {
   const receiver = new FrameReceiver(width * height * 3, READ_AHEAD_FRAMES, spare);
-  const { child, stop } = await spawnInto(args, receiver);
+  const tool = startTool('ffmpeg', args, receiver.direct);
+  receiver.pause = () => tool.stdout.pause();
+  receiver.resume = () => tool.stdout.resume();
+  tool.stdout.once('end', () => receiver.end());
+  tool.stdout.once('close', () => receiver.end());
+  tool.stdout.once('error', (e: Error) => receiver.fail(e));
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => {
+  tool.stderr.on('data', (d: Buffer) => {
     if (stderr.length < 8192) stderr += d.toString('utf8');
   });
-  const exited = new Promise<number | null>((resolve, reject) => {
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      const error = e.code === 'ENOENT' ? new MediaError('ffmpeg: not found on PATH; install ffmpeg (Debian: apt-get install ffmpeg)') : e;
-      receiver.fail(error);
-      reject(error);
-    });
-    child.on('close', resolve);
+  const stderrRead = new Promise<void>((resolve) => (tool.stderr.destroyed ? resolve() : tool.stderr.once('close', () => resolve())));
+  const exited = tool.exited.catch((e: NodeJS.ErrnoException) => {
+    const error = e.code === 'ENOENT' ? new MediaError('ffmpeg: not found on PATH; install ffmpeg (Debian: apt-get install ffmpeg)') : e;
+    receiver.fail(error);
+    throw error;
   });
   exited.catch(() => undefined);
   let index = 0;
@@ -109,15 +113,16 @@ async function* readFrames(path: string, args: string[], width: number, height: 
       yield { width, height, data, t: fps > 0 ? index / fps : 0, index };
       index++;
     }
-    const code = await exited;
+    const { code } = await exited;
     // A truncated file still yields the frames before the damage; only a file with none is an error.
     if (code !== 0 && index === 0) {
+      await stderrRead;
       const first = stderr.split('\n').find((l) => l.trim()) ?? `ffmpeg exited with ${code}`;
       throw new MediaError(`${path}: cannot be decoded (${first.trim().replace(`${path}: `, '')})`);
     }
     if (index === 0) throw new MediaError(`${path}: no frame could be decoded`);
   } finally {
-    stop();
+    tool.kill();
   }
 }
 

@@ -2,12 +2,9 @@
  * Asks ffprobe (the system one, on PATH) what a media file holds: duration, and its first video and audio
  * streams. A missing, empty or non-media file gives one MediaError naming the file and the problem.
  */
-import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { promisify } from 'node:util';
 import { z } from 'zod';
-
-const run = promisify(execFile);
+import { runTool, type ToolRun } from './tool-process';
 
 export class MediaError extends Error {
   constructor(message: string) {
@@ -43,15 +40,18 @@ export async function probeMedia(path: string): Promise<MediaInfo> {
     throw new MediaError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   if (size === 0) throw new MediaError(`${path}: the file is empty`);
-  let stdout: string;
+  let run: ToolRun;
   try {
-    ({ stdout } = await run('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path], { timeout: 30_000, maxBuffer: 16 * 1024 * 1024 }));
+    run = await runTool('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path], { timeoutMs: 30_000 });
   } catch (error) {
-    const e = error as NodeJS.ErrnoException & { stderr?: string };
-    if (e.code === 'ENOENT') throw new MediaError('ffprobe: not found on PATH; install ffmpeg (Debian: apt-get install ffmpeg)');
-    const reason = (e.stderr ?? '').trim().split('\n').at(-1) || 'ffprobe could not read it';
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new MediaError('ffprobe: not found on PATH; install ffmpeg (Debian: apt-get install ffmpeg)');
+    throw error;
+  }
+  if (run.code !== 0) {
+    const reason = run.signal ? `ffprobe did not answer within 30 s` : run.stderr.trim().split('\n').at(-1) || 'ffprobe could not read it';
     throw new MediaError(`${path}: not a readable media file (${reason.replace(`${path}: `, '')})`);
   }
+  const stdout = run.stdout.toString('utf8');
   const parsed = Probe.safeParse(JSON.parse(stdout));
   if (!parsed.success) throw new MediaError(`${path}: ffprobe gave an unexpected answer`);
   const { streams, format } = parsed.data;

@@ -2,7 +2,7 @@
  * Evidence for an analysed file: clips cut from the source with ffmpeg (re-encoded, so a clip starts cleanly at
  * its first frame whatever the source's keyframes), as fragmented MP4 so it streams out of ffmpeg's stdout.
  */
-import { execFile } from 'node:child_process';
+import { runTool } from '../media/tool-process';
 import type { EvidenceClip, EvidenceRecorder } from '../ports';
 
 export function fileEvidenceRecorder(path: string, durationSec: number, hasVideo: boolean): EvidenceRecorder {
@@ -15,11 +15,12 @@ export function fileEvidenceRecorder(path: string, durationSec: number, hasVideo
       const out = hasVideo
         ? [...args, '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '30', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '64k', '-movflags', 'frag_keyframe+empty_moov', '-f', 'mp4', 'pipe:1']
         : [...args, '-vn', '-c:a', 'aac', '-b:a', '64k', '-f', 'adts', 'pipe:1'];
-      return new Promise<EvidenceClip | null>((resolve, reject) => {
-        execFile('ffmpeg', out, { encoding: 'buffer', maxBuffer: 512 * 1024 * 1024, timeout: 120_000 }, (error, stdout, stderr) => {
-          if (error) return reject(new Error(`${path}: cannot cut evidence ${from.toFixed(1)}-${to.toFixed(1)} s (${stderr.toString().trim().split('\n').at(-1) ?? error.message})`));
-          resolve({ bytes: new Uint8Array(stdout), mime: hasVideo ? 'video/mp4' : 'audio/aac', start: from, end: to });
-        });
+      return runTool('ffmpeg', out, { timeoutMs: 120_000 }).then((run): EvidenceClip => {
+        if (run.code !== 0) {
+          const reason = run.signal ? 'ffmpeg took more than 120 s' : run.stderr.trim().split('\n').at(-1) || `ffmpeg exited with ${run.code}`;
+          throw new Error(`${path}: cannot cut evidence ${from.toFixed(1)}-${to.toFixed(1)} s (${reason})`);
+        }
+        return { bytes: new Uint8Array(run.stdout), mime: hasVideo ? 'video/mp4' : 'audio/aac', start: from, end: to };
       });
     },
   };
