@@ -37,7 +37,7 @@ export const sessionOptions = (threads = 1, arena = false): ort.InferenceSession
   executionMode: 'sequential',
   // Why no arena by default: onnxruntime's arena keeps each session's largest activations for good (about 100 MB
   // across CenterNet and the text detector); freed tensors go back to the allocator instead
-  // (app/engine/memory-env.mjs). The price: activations above the allocator's 4 MB mmap threshold are mapped and
+  // (app/engine/memory-env.mjs). The price: activations above the allocator's 8 MB mmap threshold are mapped and
   // faulted in again on every run (CenterNet 58 -> 70 ms, text 32 -> 41 ms). With `arena`, they stay, without
   // the memory pattern, which would hold about twice as much (+47 MB for both, not +90).
   enableCpuMemArena: arena,
