@@ -93,14 +93,8 @@ async function* readFrames(path: string, args: string[], width: number, height: 
   const tool = startTool('ffmpeg', args, receiver.direct);
   receiver.pause = () => tool.stdout.pause();
   receiver.resume = () => tool.stdout.resume();
-  tool.stdout.once('end', () => receiver.end());
   tool.stdout.once('close', () => receiver.end());
   tool.stdout.once('error', (e: Error) => receiver.fail(e));
-  let stderr = '';
-  tool.stderr.on('data', (d: Buffer) => {
-    if (stderr.length < 8192) stderr += d.toString('utf8');
-  });
-  const stderrRead = new Promise<void>((resolve) => (tool.stderr.destroyed ? resolve() : tool.stderr.once('close', () => resolve())));
   const exited = tool.exited.catch((e: NodeJS.ErrnoException) => {
     const error = e.code === 'ENOENT' ? new MediaError('ffmpeg: not found on PATH; install ffmpeg (Debian: apt-get install ffmpeg)') : e;
     receiver.fail(error);
@@ -116,8 +110,7 @@ async function* readFrames(path: string, args: string[], width: number, height: 
     const { code } = await exited;
     // A truncated file still yields the frames before the damage; only a file with none is an error.
     if (code !== 0 && index === 0) {
-      await stderrRead;
-      const first = stderr.split('\n').find((l) => l.trim()) ?? `ffmpeg exited with ${code}`;
+      const first = (await tool.stderr).split('\n').find((l) => l.trim()) ?? `ffmpeg exited with ${code}`;
       throw new MediaError(`${path}: cannot be decoded (${first.trim().replace(`${path}: `, '')})`);
     }
     if (index === 0) throw new MediaError(`${path}: no frame could be decoded`);

@@ -24,7 +24,8 @@ export interface ToolExit {
 export interface ToolProcess {
   /** Without `onread`: the tool's output as a stream. With it: only for pause() and resume(), and its 'end'. */
   readonly stdout: Readable;
-  readonly stderr: Readable;
+  /** The first 8 KB of what it wrote to stderr, once stderr is closed (what an error message quotes). */
+  readonly stderr: Promise<string>;
   /** Settles when the tool has exited; rejects when it could not be started (the error's `code`: ENOENT...). */
   readonly exited: Promise<ToolExit>;
   /** Ends it at once (SIGKILL) and closes its output. */
@@ -61,7 +62,7 @@ function startLight(native: NonNullable<ReturnType<typeof lightSpawn>>, command:
   });
   return {
     stdout,
-    stderr,
+    stderr: collectText(stderr),
     exited,
     kill: () => {
       // Once reaped, the pid may belong to another process.
@@ -95,7 +96,7 @@ function startForked(command: string, args: readonly string[], onread?: DirectRe
   });
   return {
     stdout,
-    stderr: child.stderr!,
+    stderr: collectText(child.stderr!),
     exited,
     kill: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -109,7 +110,18 @@ function failedToStart(error: Error): ToolProcess {
   const exited = Promise.reject(error);
   exited.catch(() => undefined);
   nothing.destroy();
-  return { stdout: nothing, stderr: nothing, exited, kill: () => undefined };
+  return { stdout: nothing, stderr: Promise.resolve(''), exited, kill: () => undefined };
+}
+
+const closed = (stream: Readable) => new Promise<void>((resolve) => (stream.destroyed ? resolve() : stream.once('close', () => resolve())));
+
+async function collectText(stream: Readable): Promise<string> {
+  let text = '';
+  stream.on('data', (d: Buffer) => {
+    if (text.length < 8192) text += d.toString('utf8');
+  });
+  await closed(stream);
+  return text;
 }
 
 const signalName = (n: number): NodeJS.Signals | null => (Object.entries(constants.signals).find(([, v]) => v === n)?.[0] as NodeJS.Signals | undefined) ?? null;
@@ -124,16 +136,11 @@ export interface ToolRun extends ToolExit {
 export async function runTool(command: string, args: readonly string[], options: { timeoutMs?: number; launcher?: 'auto' | 'fork' } = {}): Promise<ToolRun> {
   const tool = startTool(command, args, undefined, options.launcher);
   const out: Buffer[] = [];
-  let stderr = '';
   tool.stdout.on('data', (d: Buffer) => out.push(d));
-  tool.stderr.on('data', (d: Buffer) => {
-    if (stderr.length < 8192) stderr += d.toString('utf8');
-  });
-  const drained = (stream: Readable) => new Promise<void>((resolve) => (stream.destroyed ? resolve() : stream.once('close', () => resolve())));
   const timer = options.timeoutMs ? setTimeout(() => tool.kill(), options.timeoutMs) : null;
   try {
     const exit = await tool.exited;
-    await Promise.all([drained(tool.stdout), drained(tool.stderr)]);
+    const [stderr] = await Promise.all([tool.stderr, closed(tool.stdout)]);
     return { ...exit, stdout: Buffer.concat(out), stderr };
   } finally {
     if (timer) clearTimeout(timer);
