@@ -18,6 +18,24 @@ const mainProcessOnly = [
   },
 ];
 
+/** The client never depends on the institution's server: it must run with no server at all. */
+const noServer = {
+  regex: '^(\\.\\./)+server(/|$)',
+  message:
+    'The client (app/) never imports the server. What both sides share lives in app/engine/sync/protocol.ts (the sync protocol), which the server imports.',
+};
+
+/**
+ * What the server may take from app/: pure modules only (DESIGN.md, process model). Anything else would drag the
+ * engine's native modules and models into the server; analysis runs as the `vigil` command in a child process.
+ */
+const serverImportsFromApp = {
+  // A regex, because gitignore-style negation cannot re-include a file inside an excluded folder.
+  regex: '(^|/)app/(?!engine/(sync/protocol|report/report|policy/policy|storage/hash-chain|storage/canonical-json)(\\.ts)?$)',
+  message:
+    'The server may import from app/ only the pure modules: app/engine/sync/protocol.ts, report/report.ts, policy/policy.ts, storage/hash-chain.ts, storage/canonical-json.ts. Run engine work as the `vigil` command in a child process.',
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'release/**', 'test-output/**', 'models/*.onnx'] },
   js.configs.recommended,
@@ -30,10 +48,30 @@ export default tseslint.config(
     },
   },
   {
+    // Why: the client runs where no server exists (a file analysed offline, the server down for a whole exam).
+    files: ['app/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noServer] }] },
+  },
+  {
     // Why: the engine runs as a utilityProcess in Electron and as a plain Node process everywhere else;
     // one Electron import would break the CLI, the browser shell and every test.
     files: ['app/engine/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: mainProcessOnly }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [...mainProcessOnly, noServer] }] },
+  },
+  {
+    // Why: the server is deployed on its own, without the engine's native modules and models.
+    files: ['server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            serverImportsFromApp,
+            { group: ['electron', 'electron/*', 'better-sqlite3', 'onnxruntime-node'], message: 'The server runs without Electron and the engine\'s native modules; it stores in PostgreSQL/PGlite through Kysely.' },
+          ],
+        },
+      ],
+    },
   },
   {
     // Why: the renderer is sandboxed web content; it talks to the rest only through window.vigil, whose

@@ -38,3 +38,36 @@ describe('process boundaries (eslint.config.js)', () => {
     expect(messages[0]).toMatch(/sandboxed web content without Node/);
   });
 });
+
+describe('client and server boundaries (eslint.config.js)', () => {
+  it.each(['app/engine/sync/spooler.ts', 'app/cli/commands/sync.ts'])('rejects importing the server from %s', async (file) => {
+    const depth = file.split('/').length - 1;
+    const messages = await boundaryMessages(file, `import { buildApp } from '${'../'.repeat(depth)}server/app';\nexport const y = buildApp;\n`);
+    expect(messages[0]).toMatch(/never imports the server/);
+  });
+
+  it('still lets the engine import its own rpc/server module', async () => {
+    expect(await boundaryMessages('app/engine/live/x.ts', "import { serve } from '../rpc/server';\nexport const y = serve;\n")).toEqual([]);
+  });
+
+  it.each(['../../app/engine/storage/store', '../../app/engine/session/analyze-file', '../../app/cli/main'])('rejects the server importing %s', async (spec) => {
+    const messages = await boundaryMessages('server/api/reports.ts', `import { x } from '${spec}';\nexport const y = x;\n`);
+    expect(messages[0]).toMatch(/may import from app\/ only the pure modules/);
+  });
+
+  it('allows the server the sync protocol, the report and policy schemas and the hash chain', async () => {
+    const code = [
+      "import { EventBatch } from '../../app/engine/sync/protocol';",
+      "import { Report } from '../../app/engine/report/report';",
+      "import { ExamPolicy } from '../../app/engine/policy/policy';",
+      "import { verifyLinks } from '../../app/engine/storage/hash-chain';",
+      'export const y = [EventBatch, Report, ExamPolicy, verifyLinks];',
+    ].join('\n');
+    expect(await boundaryMessages('server/api/sync.ts', code)).toEqual([]);
+  });
+
+  it('rejects native engine modules in the server', async () => {
+    const messages = await boundaryMessages('server/store/db.ts', "import Database from 'better-sqlite3';\nexport const y = Database;\n");
+    expect(messages[0]).toMatch(/runs without Electron and the engine's native modules/);
+  });
+});
