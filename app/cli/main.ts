@@ -11,6 +11,7 @@ import { registerDoctor } from './commands/doctor';
 import { registerEvalAudio } from './commands/eval-audio';
 import { registerEvalVision } from './commands/eval-vision';
 import { registerReports } from './commands/reports';
+import { registerSync } from './commands/sync';
 import { registerTrain } from './commands/train';
 import { reportError } from './errors';
 
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerBenchAnalyze(program);
   registerReports(program);
   registerTrain(program);
+  registerSync(program);
   return program;
 }
 

@@ -5,13 +5,16 @@
  */
 import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { CSV_HEADER, toCsvRow } from '../../engine/features/schema';
 import { databasePath } from '../../engine/paths';
 import { defaultPolicy, loadPolicy, type ExamPolicy } from '../../engine/policy/policy';
 import { clock, renderReportHtml } from '../../engine/report/html';
 import type { Report } from '../../engine/report/report';
 import { analyzeFile } from '../../engine/session/analyze-file';
-import { openStore } from '../../engine/storage/store';
+import type { NewSyncTarget } from '../../engine/storage/repositories/sync-targets';
+import { openStore, type Store } from '../../engine/storage/store';
+import { Spooler } from '../../engine/sync/spooler';
 import { CliError, usageError, wholeNumberOption } from '../errors';
 import { LineSink, writeFileAtomic } from '../output-files';
 import { startProgress } from '../progress';
@@ -27,6 +30,9 @@ interface AnalyzeFlags {
   fps?: string;
   threads: string;
   store: boolean;
+  server?: string;
+  examToken?: string;
+  syncTimeout: string;
 }
 
 export function registerAnalyze(program: Command): void {
@@ -44,6 +50,9 @@ export function registerAnalyze(program: Command): void {
     .option('--fps <n>', "frames per second to analyse (default: the policy's processing rate, 12)")
     .option('--threads <n>', 'onnxruntime threads per vision model', '1')
     .option('--no-store', 'do not keep the session, evidence and report in the local database')
+    .option('--server <url>', "send the session (events, evidence, report) to this institution's server")
+    .option('--exam-token <token>', "the exam's enrolment token (with --server)")
+    .option('--sync-timeout <seconds>', 'how long to wait for the server to acknowledge everything', '120')
     .action(async (media: string, flags: AnalyzeFlags) => {
       const policy = withFlags(flags.config ? loadPolicy(flags.config) : defaultPolicy(), flags);
       const threads = wholeNumberOption('--threads', flags.threads, 1, 16);
@@ -51,6 +60,8 @@ export function registerAnalyze(program: Command): void {
       if (calibrationSeconds !== undefined && !(calibrationSeconds === 0 || (calibrationSeconds >= 6 && calibrationSeconds <= 10))) {
         throw usageError('--calibration-seconds', `must be 0 (skip) or from 6 to 10, not "${flags.calibrationSeconds}"`);
       }
+      const sync = syncTarget(flags);
+      const syncTimeout = wholeNumberOption('--sync-timeout', flags.syncTimeout, 0, 86_400);
       if (!existsSync(media)) throw new CliError(media, 'no such file');
       if (statSync(media).isDirectory()) throw new CliError(media, 'is a folder, not a media file');
 
@@ -66,6 +77,7 @@ export function registerAnalyze(program: Command): void {
           studentId: flags.student ?? null,
           examId: flags.exam ?? null,
           store,
+          sync,
           threads,
           onRow: csv
             ? async (row) => {
@@ -83,6 +95,7 @@ export function registerAnalyze(program: Command): void {
         if (flags.out) writeFileAtomic(flags.out, `${JSON.stringify(report, null, 2)}\n`);
         if (flags.html) writeFileAtomic(flags.html, renderReportHtml(report));
         printSummary(media, report, (performance.now() - started) / 1000, [flags.out, flags.html, flags.features].filter((f): f is string => !!f), store !== undefined);
+        if (store && sync) await sendSession(store, report.sessionId, sync.serverUrl, syncTimeout * 1000);
       } catch (error) {
         bar.stop();
         await csv?.discard();
@@ -91,6 +104,32 @@ export function registerAnalyze(program: Command): void {
         store?.close();
       }
     });
+}
+
+function syncTarget(flags: AnalyzeFlags): NewSyncTarget | undefined {
+  if (!flags.server && !flags.examToken) return undefined;
+  if (!flags.server || !flags.examToken) throw usageError(flags.server ? '--exam-token' : '--server', 'give both --server and --exam-token');
+  if (!flags.store) throw usageError('--server', 'needs the local store (drop --no-store): the outbox lives there');
+  let url: URL;
+  try {
+    url = new URL(flags.server);
+  } catch {
+    throw usageError('--server', `"${flags.server}" is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usageError('--server', `must be http:// or https://, not "${url.protocol}"`);
+  return { serverUrl: url.origin, examToken: flags.examToken, studentId: flags.student ?? userInfo().username };
+}
+
+/** Waits until the server acknowledged everything of this session, or says plainly what is still queued. */
+async function sendSession(store: Store, sessionId: string, serverUrl: string, timeoutMs: number): Promise<void> {
+  const spooler = new Spooler({ store });
+  const result = await spooler.drain(timeoutMs);
+  const left = store.outbox.counts(sessionId).filter((c) => c.pending > 0);
+  if (!left.length) {
+    process.stderr.write(`sync: ${serverUrl} acknowledged everything (${store.outbox.counts(sessionId).map((c) => `${c.sent} ${c.kind}`).join(', ')})\n`);
+    return;
+  }
+  throw new CliError('sync', `${left.map((c) => `${c.pending} ${c.kind}`).join(', ')} still queued for ${serverUrl} (${result.lastError ?? 'not acknowledged in time'}); \`vigil sync run\` sends them later`);
 }
 
 function withFlags(policy: ExamPolicy, flags: AnalyzeFlags): ExamPolicy {

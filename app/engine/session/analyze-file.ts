@@ -10,6 +10,7 @@ import type { ExamPolicy } from '../policy/policy';
 import type { Report } from '../report/report';
 import type { Alert } from '../rules/alert';
 import { applyAudioRules } from '../rules/audio-rules';
+import type { NewSyncTarget } from '../storage/repositories/sync-targets';
 import type { Store } from '../storage/store';
 import { loadDefaultTemporalScorer, type TemporalScore } from '../temporal/scorer';
 import { mediaFeatures, type FeatureStream } from '../vision/analyze-media';
@@ -25,6 +26,8 @@ export interface AnalyzeFileOptions {
   examId?: string | null;
   /** Where the session, features, evidence and report are stored; without it nothing is stored. */
   store?: Store;
+  /** Queue the session for an institution's server (needs `store`). */
+  sync?: NewSyncTarget;
   /** onnxruntime threads per vision model. */
   threads?: number;
   /** Each analysed frame, in order, with its audio columns filled (for --features). */
@@ -100,6 +103,7 @@ async function analyzeWithStream(path: string, options: AnalyzeFileOptions, info
         studentId: options.studentId,
         examId: options.examId,
         store: options.store,
+        sync: options.sync,
         evidence: options.store && !still ? fileEvidenceRecorder(path, durationSec, info.video !== null) : undefined,
         notes: still ? [...notes, 'a still image: calibration and evidence clips do not apply'] : notes,
       },

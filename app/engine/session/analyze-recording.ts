@@ -17,6 +17,7 @@ import { highActivityPeriods } from '../scoring/activity';
 import { scoreIntervals } from '../scoring/intervals';
 import { scoreRisk } from '../scoring/risk';
 import { summarise } from '../scoring/summaries';
+import type { NewSyncTarget } from '../storage/repositories/sync-targets';
 import type { Store } from '../storage/store';
 
 export interface RecordingInput {
@@ -39,6 +40,8 @@ export interface AnalyzeOptions {
   studentId?: string | null;
   examId?: string | null;
   store?: Store;
+  /** Also send the session to an institution's server: everything stored is queued in the outbox with it. */
+  sync?: NewSyncTarget;
   evidence?: EvidenceRecorder;
   notes?: string[];
   /** Called as frames arrive, for progress bars. */
@@ -49,7 +52,7 @@ const BATCH = 240;
 
 export async function analyzeRecording(input: RecordingInput, options: AnalyzeOptions): Promise<Report> {
   const { policy, store } = options;
-  const session = store?.sessions.create({ source: input.source, studentId: options.studentId ?? null, examId: options.examId ?? null, policy });
+  const session = store?.sessions.create({ source: input.source, studentId: options.studentId ?? null, examId: options.examId ?? null, policy, sync: options.sync });
   const sessionId = session?.id ?? 'unsaved';
   try {
     const frames: FrameFeatures[] = [];

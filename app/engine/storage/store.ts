@@ -6,6 +6,7 @@ import { OutboxRepository } from './repositories/outbox';
 import { ReportsRepository } from './repositories/reports';
 import { SegmentsRepository } from './repositories/segments';
 import { SessionsRepository } from './repositories/sessions';
+import { SyncTargetsRepository } from './repositories/sync-targets';
 
 export interface Store {
   readonly db: Db;
@@ -16,6 +17,7 @@ export interface Store {
   readonly segments: SegmentsRepository;
   readonly outbox: OutboxRepository;
   readonly reports: ReportsRepository;
+  readonly syncTargets: SyncTargetsRepository;
   close(): void;
 }
 
@@ -30,6 +32,7 @@ export function openStore(path: string): Store {
     segments: new SegmentsRepository(db),
     outbox: new OutboxRepository(db),
     reports: new ReportsRepository(db),
+    syncTargets: new SyncTargetsRepository(db),
     close: () => db.close(),
   };
 }

@@ -76,6 +76,15 @@ describe('migrations', () => {
     insert.run('s', 0, 10, 1);
   });
 
+  it('0070 creates sync_targets, one per synced session, with the seq counter at 0', () => {
+    const db = freshAt(70);
+    expect(columns(db, 'sync_targets')).toEqual(expect.arrayContaining(['session_id', 'server_url', 'exam_token', 'enrol_secret', 'server_session_id', 'session_token', 'last_seq']));
+    db.prepare("INSERT INTO sessions (id, source, started_at) VALUES ('s', 'live', 'now')").run();
+    db.prepare("INSERT INTO sync_targets (session_id, server_url, exam_token, enrol_secret, student_id) VALUES ('s', 'http://x', 't', 'e', 'st')").run();
+    expect(db.prepare('SELECT last_seq FROM sync_targets').pluck().get()).toBe(0);
+    expect(() => db.prepare("INSERT INTO sync_targets (session_id, server_url, exam_token, enrol_secret, student_id) VALUES ('nobody', 'http://x', 't', 'e', 'st')").run()).toThrow(/FOREIGN KEY/);
+  });
+
   it('each migration leaves user_version at its own number', () => {
     for (const m of migrations) expect(freshAt(m.version).pragma('user_version', { simple: true })).toBe(m.version);
   });

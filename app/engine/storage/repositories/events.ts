@@ -29,22 +29,39 @@ export type ChainVerdict =
 export class EventsRepository {
   private readonly lastHash;
   private readonly insert;
+  private readonly nextSeq;
+  private readonly queue;
 
   constructor(private readonly db: Db) {
     this.lastHash = db.prepare('SELECT hash FROM events WHERE session_id = ? ORDER BY id DESC LIMIT 1').pluck();
     this.insert = db.prepare('INSERT INTO events (session_id, t, type, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)');
+    this.nextSeq = db.prepare('UPDATE sync_targets SET last_seq = last_seq + 1 WHERE session_id = ? RETURNING last_seq').pluck();
+    this.queue = db.prepare("INSERT INTO outbox (kind, session_id, payload, created_at, next_attempt_at) VALUES ('event', ?, ?, ?, ?)");
   }
 
-  /** Appends one event to its session's chain. IMMEDIATE, so two writers can never fork the chain. */
+  /**
+   * Appends one event to its session's chain. IMMEDIATE, so two writers can never fork the chain. A synced session's
+   * event is numbered (the protocol's seq) and queued for the server in the same transaction.
+   */
   append(sessionId: string, t: number, type: string, payload: unknown): EventRow {
     return this.db
       .transaction((): EventRow => {
         const prevHash = (this.lastHash.get(sessionId) as string | undefined) ?? GENESIS;
         const hash = chainHash(prevHash, { sessionId, t, type, payload });
         const info = this.insert.run(sessionId, t, type, canonicalJson(payload), prevHash, hash);
+        const seq = this.nextSeq.get(sessionId) as number | undefined;
+        if (seq !== undefined) {
+          const now = new Date().toISOString();
+          this.queue.run(sessionId, JSON.stringify({ eventId: Number(info.lastInsertRowid), seq }), now, now);
+        }
         return { id: Number(info.lastInsertRowid), sessionId, t, type, payload, prevHash, hash };
       })
       .immediate();
+  }
+
+  get(id: number): EventRow | undefined {
+    const raw = this.db.prepare('SELECT * FROM events WHERE id = ?').get(id) as RawEvent | undefined;
+    return raw && toRow(raw);
   }
 
   list(sessionId: string): EventRow[] {

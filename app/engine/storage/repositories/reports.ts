@@ -1,4 +1,5 @@
 import type { Db } from '../db';
+import { OutboxRepository } from './outbox';
 
 export interface ReportSummary {
   id: number;
@@ -19,13 +20,22 @@ export interface StoredReport {
 
 /** Reports as written by the session engine; the JSON is parsed by report/report.ts where it is read back. */
 export class ReportsRepository {
-  constructor(private readonly db: Db) {}
+  private readonly outbox: OutboxRepository;
 
+  constructor(private readonly db: Db) {
+    this.outbox = new OutboxRepository(db);
+  }
+
+  /** Stores a report; for a synced session it is queued for the server in the same transaction. */
   add(report: StoredReport & Record<string, unknown>, createdAt = new Date()): number {
-    const info = this.db
-      .prepare('INSERT INTO reports (session_id, created_at, version, risk_score, risk_level, report_json) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(report.sessionId, createdAt.toISOString(), report.version, report.risk.score, report.risk.level, JSON.stringify(report));
-    return Number(info.lastInsertRowid);
+    return this.db.transaction(() => {
+      const info = this.db
+        .prepare('INSERT INTO reports (session_id, created_at, version, risk_score, risk_level, report_json) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(report.sessionId, createdAt.toISOString(), report.version, report.risk.score, report.risk.level, JSON.stringify(report));
+      const reportId = Number(info.lastInsertRowid);
+      this.outbox.enqueueIfSynced('report', { reportId }, report.sessionId);
+      return reportId;
+    })();
   }
 
   list(filter: { studentId?: string; examId?: string } = {}): ReportSummary[] {

@@ -102,3 +102,42 @@ describe('outbox', () => {
     expect(store.outbox.pendingCount()).toBe(0);
   });
 });
+
+describe('outbox filled with what is stored', () => {
+  const sync = { serverUrl: 'http://127.0.0.1:9/', examToken: 'exam-token-0123456789', studentId: 'st1' };
+
+  it('queues enrolment, each event with its seq, each clip and the report of a synced session, in order', () => {
+    const store = newStore();
+    const s = store.sessions.create({ source: 'live', sync });
+    const e1 = store.events.append(s.id, 1, 'alert.gaze_away', { a: 1 });
+    const clip = store.segments.add(s.id, { start: 0, end: 2, reason: 'r', mime: 'video/mp4', bytes: new Uint8Array([1, 2, 3]) });
+    const e2 = store.events.append(s.id, 2, 'alert.speech', { a: 2 });
+    const reportId = store.reports.add({ sessionId: s.id, version: 1, risk: { score: 0.1, level: 'CLEAN' } });
+    expect(store.outbox.pending().map((r) => [r.kind, r.payload])).toEqual([
+      ['enrol', {}],
+      ['event', { eventId: e1.id, seq: 1 }],
+      ['evidence', { segmentId: clip.id, uploadUrl: null }],
+      ['event', { eventId: e2.id, seq: 2 }],
+      ['report', { reportId }],
+    ]);
+    expect(store.syncTargets.get(s.id)).toMatchObject({ serverUrl: 'http://127.0.0.1:9', lastSeq: 2, sessionToken: null });
+  });
+
+  it('queues nothing for a session that is not synced', () => {
+    const store = newStore();
+    const s = store.sessions.create({ source: 'live' });
+    store.events.append(s.id, 1, 'x', {});
+    store.segments.add(s.id, { start: 0, end: 1, reason: 'r', mime: 'video/mp4', bytes: new Uint8Array([1]) });
+    store.reports.add({ sessionId: s.id, version: 1, risk: { score: 0, level: 'CLEAN' } });
+    expect(store.outbox.pendingCount()).toBe(0);
+  });
+
+  it('stores neither the event nor its outbox row when the transaction fails', () => {
+    const store = newStore();
+    const s = store.sessions.create({ source: 'live', sync });
+    store.db.exec("CREATE TRIGGER refuse_outbox BEFORE INSERT ON outbox WHEN NEW.kind = 'event' BEGIN SELECT RAISE(ABORT, 'outbox full'); END");
+    expect(() => store.events.append(s.id, 1, 'x', {})).toThrow(/outbox full/);
+    expect(store.events.list(s.id)).toEqual([]);
+    expect(store.syncTargets.get(s.id)!.lastSeq).toBe(0);
+  });
+});

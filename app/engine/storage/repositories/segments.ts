@@ -1,5 +1,6 @@
 import type { Db } from '../db';
 import { sha256Hex } from '../hash-chain';
+import { OutboxRepository } from './outbox';
 
 export interface SegmentMeta {
   readonly id: number;
@@ -24,14 +25,24 @@ export interface NewSegment {
 const META_COLUMNS = 'id, session_id AS sessionId, start, end, reason, mime, size, sha256, created_at AS createdAt';
 
 export class SegmentsRepository {
-  constructor(private readonly db: Db) {}
+  private readonly outbox: OutboxRepository;
 
+  constructor(private readonly db: Db) {
+    this.outbox = new OutboxRepository(db);
+  }
+
+  /** Stores a clip; for a synced session its upload is queued in the same transaction. */
   add(sessionId: string, segment: NewSegment): SegmentMeta {
     const sha256 = sha256Hex(segment.bytes);
-    const info = this.db
-      .prepare('INSERT INTO segments (session_id, start, end, reason, mime, bytes, size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(sessionId, segment.start, segment.end, segment.reason, segment.mime, Buffer.from(segment.bytes), segment.bytes.byteLength, sha256, new Date().toISOString());
-    return this.meta(Number(info.lastInsertRowid))!;
+    const id = this.db.transaction(() => {
+      const info = this.db
+        .prepare('INSERT INTO segments (session_id, start, end, reason, mime, bytes, size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(sessionId, segment.start, segment.end, segment.reason, segment.mime, Buffer.from(segment.bytes), segment.bytes.byteLength, sha256, new Date().toISOString());
+      const segmentId = Number(info.lastInsertRowid);
+      this.outbox.enqueueIfSynced('evidence', { segmentId, uploadUrl: null }, sessionId);
+      return segmentId;
+    })();
+    return this.meta(id)!;
   }
 
   meta(id: number): SegmentMeta | undefined {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db';
+import { OutboxRepository } from './outbox';
+import { SyncTargetsRepository, type NewSyncTarget } from './sync-targets';
 
 export interface SessionRow {
   readonly id: string;
@@ -43,6 +45,8 @@ export interface NewSession {
   readonly policy?: unknown;
   readonly id?: string;
   readonly startedAt?: Date;
+  /** Sync this session to an institution's server: enrolment is queued with the session, in one transaction. */
+  readonly sync?: NewSyncTarget;
 }
 
 export class SessionsRepository {
@@ -50,9 +54,15 @@ export class SessionsRepository {
 
   create(input: NewSession): SessionRow {
     const id = input.id ?? randomUUID();
-    this.db
-      .prepare('INSERT INTO sessions (id, student_id, exam_id, source, policy_json, started_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(id, input.studentId ?? null, input.examId ?? null, input.source, JSON.stringify(input.policy ?? {}), (input.startedAt ?? new Date()).toISOString());
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO sessions (id, student_id, exam_id, source, policy_json, started_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(id, input.studentId ?? null, input.examId ?? null, input.source, JSON.stringify(input.policy ?? {}), (input.startedAt ?? new Date()).toISOString());
+      if (input.sync) {
+        new SyncTargetsRepository(this.db).insert(id, input.sync);
+        new OutboxRepository(this.db).enqueueIfSynced('enrol', {}, id);
+      }
+    })();
     return this.get(id)!;
   }
 

@@ -1,0 +1,73 @@
+/**
+ * The client's side of the sync protocol over HTTP (axios): each call parses the answer with the protocol's zod
+ * schema and turns every failure into a SyncRequestError that says whether trying again can help.
+ */
+import axios, { AxiosError, type AxiosInstance } from 'axios';
+import type { z } from 'zod';
+import { EnrolResponse, EventAck, Health, HeartbeatResponse, SyncError, SYNC_ROUTES, type EnrolRequest, type EventBatch, type Heartbeat, type ReportUpload } from './protocol';
+
+export class SyncRequestError extends Error {
+  constructor(
+    message: string,
+    /** HTTP status, or null when the server could not be reached. */
+    readonly status: number | null,
+    /** The server's refusal body, when it sent one. */
+    readonly body: SyncError | null,
+    /** True when the same request may succeed later (server down, 5xx, 429, 408). */
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'SyncRequestError';
+  }
+}
+
+export class SyncHttpClient {
+  private readonly http: AxiosInstance;
+
+  constructor(
+    readonly baseUrl: string,
+    timeoutMs = 15_000,
+  ) {
+    // No proxies and no redirects: the exam config names this server, and nothing else may answer for it.
+    this.http = axios.create({ baseURL: baseUrl, timeout: timeoutMs, proxy: false, maxRedirects: 0, validateStatus: () => true });
+  }
+
+  async health(): Promise<Health> {
+    return this.call('GET', SYNC_ROUTES.health, undefined, undefined, Health, [200, 503]);
+  }
+
+  enrol(request: EnrolRequest): Promise<EnrolResponse> {
+    return this.call('POST', SYNC_ROUTES.enrol, request, undefined, EnrolResponse);
+  }
+
+  sendEvents(sessionId: string, token: string, batch: EventBatch): Promise<EventAck> {
+    return this.call('POST', SYNC_ROUTES.events(sessionId), batch, token, EventAck);
+  }
+
+  async putReport(sessionId: string, token: string, upload: ReportUpload): Promise<void> {
+    await this.call('PUT', SYNC_ROUTES.report(sessionId), upload, token, null);
+  }
+
+  heartbeat(sessionId: string, token: string, beat: Heartbeat): Promise<HeartbeatResponse> {
+    return this.call('POST', SYNC_ROUTES.heartbeat(sessionId), beat, token, HeartbeatResponse);
+  }
+
+  private async call<T>(method: 'GET' | 'POST' | 'PUT', url: string, data: unknown, token: string | undefined, schema: z.ZodType<T> | null, ok: number[] = [200]): Promise<T> {
+    let res;
+    try {
+      res = await this.http.request({ method, url, data, headers: token ? { authorization: `Bearer ${token}` } : {} });
+    } catch (error) {
+      const reason = error instanceof AxiosError ? (error.code ?? error.message) : (error as Error).message;
+      throw new SyncRequestError(`${this.baseUrl}: cannot reach the server (${reason})`, null, null, true);
+    }
+    if (!ok.includes(res.status)) {
+      const body = SyncError.safeParse(res.data);
+      const retryable = res.status >= 500 || res.status === 429 || res.status === 408;
+      throw new SyncRequestError(`${method} ${url}: ${res.status} ${body.success ? `${body.data.error}: ${body.data.message}` : ''}`.trim(), res.status, body.success ? body.data : null, retryable);
+    }
+    if (!schema) return undefined as T;
+    const parsed = schema.safeParse(res.data);
+    if (!parsed.success) throw new SyncRequestError(`${method} ${url}: the server's answer does not follow sync protocol v1`, res.status, null, false);
+    return parsed.data;
+  }
+}
