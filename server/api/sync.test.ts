@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainHash } from '../../app/engine/storage/hash-chain';
 import type { EnrolResponse, EventAck } from '../../app/engine/sync/protocol';
-import { buildChain, enrolment } from '../test/chain';
+import { buildChain, enrolment, heartbeat, sampleReport } from '../test/chain';
 import { DATABASES, startTestServer, type TestServer } from '../test/harness';
 
 describe.each(DATABASES)('sync protocol on %s', (kind) => {
@@ -120,30 +120,4 @@ function rewrittenAt(clientSessionId: string, n: number) {
   const prev = kept.at(-1)!.hash;
   const content = { t: n * 1.5, type: 'alert.gaze_away', payload: { seq: n, rewritten: true } };
   return [...kept, { seq: n, ...content, prevHash: prev, hash: chainHash(prev, { sessionId: clientSessionId, ...content }) }];
-}
-
-export function heartbeat(chainHead = { seq: 0, hash: '' }) {
-  return { protocol: 1, clock: new Date().toISOString(), intervalScore: 2, riskLevel: 'CLEAN', activeWarnings: [], pendingOutbox: 0, chainHead, confirmed: [] };
-}
-
-export function sampleReport(sessionId: string) {
-  return {
-    version: 1,
-    sessionId,
-    createdAt: new Date().toISOString(),
-    source: 'live',
-    studentId: 'student-7',
-    examId: null,
-    durationSec: 60,
-    media: { video: true, audio: true, framesAnalysed: 720, processingFps: 12 },
-    calibration: { status: 'SKIPPED', seconds: 0, framesAccepted: 0, framesSeen: 0, baseline: null, thresholds: { yawDeg: 25, pitchDeg: 20, gazeH: 0.3, gazeV: 0.3 }, reasons: [] },
-    alerts: [],
-    intervals: [{ start: 0, end: 30, score: 12, flagged: true, flaggedAt: 12, contributions: {} }],
-    risk: { score: 0.5, level: 'SUSPICIOUS', contributions: [] },
-    highActivityPeriods: [],
-    summaries: { engagement: { mean: null, lowShare: null }, eyeContact: { share: null }, emotions: {}, framesWithFace: 0, frames: 0 },
-    segments: [],
-    timeline: [],
-    notes: [],
-  };
 }

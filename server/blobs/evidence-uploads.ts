@@ -58,6 +58,8 @@ export function createEvidenceStore(options: EvidenceStoreOptions): EvidenceStor
     maxSize: SYNC_LIMITS.evidenceBytes,
     ...(options.locker ? { locker: options.locker } : {}),
     async onIncomingRequest(req, uploadId) {
+      // Creation is authorised in onUploadCreate, once the metadata can be checked too.
+      if (req.method === 'POST' || req.method === 'OPTIONS') return;
       if (!UPLOAD_ID.test(uploadId)) throw refuse(404, 'no such upload');
       const candidate = await candidateFromHeader(db, req.headers.get('authorization') ?? undefined);
       if (!candidate) throw refuse(401, 'missing, unknown or revoked session token');

@@ -28,3 +28,31 @@ export function enrolment(examToken: string, clientSessionId = `s-${randomBytes(
     startedAt: new Date().toISOString(),
   };
 }
+
+/** A heartbeat with no warnings; `chainHead` as the client holds it. */
+export function heartbeat(chainHead = { seq: 0, hash: '' }) {
+  return { protocol: 1, clock: new Date().toISOString(), intervalScore: 2, riskLevel: 'CLEAN', activeWarnings: [], pendingOutbox: 0, chainHead, confirmed: [] };
+}
+
+/** A valid v1 report with one flagged interval. */
+export function sampleReport(sessionId: string) {
+  return {
+    version: 1,
+    sessionId,
+    createdAt: new Date().toISOString(),
+    source: 'live',
+    studentId: 'student-7',
+    examId: null,
+    durationSec: 60,
+    media: { video: true, audio: true, framesAnalysed: 720, processingFps: 12 },
+    calibration: { status: 'SKIPPED', seconds: 0, framesAccepted: 0, framesSeen: 0, baseline: null, thresholds: { yawDeg: 25, pitchDeg: 20, gazeH: 0.3, gazeV: 0.3 }, reasons: [] },
+    alerts: [],
+    intervals: [{ start: 0, end: 30, score: 12, flagged: true, flaggedAt: 12, contributions: {} }],
+    risk: { score: 0.5, level: 'SUSPICIOUS', contributions: [] },
+    highActivityPeriods: [],
+    summaries: { engagement: { mean: null, lowShare: null }, eyeContact: { share: null }, emotions: {}, framesWithFace: 0, frames: 0 },
+    segments: [],
+    timeline: [],
+    notes: [],
+  };
+}
