@@ -24,6 +24,7 @@ import { sessionRoutes } from './api/sessions';
 import { syncRoutes } from './api/sync';
 import { installAuth } from './auth/plugin';
 import { createEvidenceStore, type ReadableStore } from './blobs/evidence-uploads';
+import { PostgresAdvisoryLocker } from './blobs/pg-locker';
 import type { ServerContext } from './context';
 import { openLiveFeed } from './live/feed';
 import { setting } from './store/exams';
@@ -39,6 +40,8 @@ export interface ServerOptions {
   readonly https?: { key: Buffer; cert: Buffer };
   readonly datastore?: ReadableStore;
   readonly locker?: Locker;
+  /** Evidence folder (default `<home>/evidence`); several processes share one. */
+  readonly evidenceDir?: string;
   readonly logger?: boolean;
 }
 
@@ -55,7 +58,9 @@ export function serverVersion(): string {
 export async function buildServer(options: ServerOptions): Promise<VigilServer> {
   const db = options.db ?? (await openServerDb({ home: options.home, databaseUrl: options.databaseUrl }));
   const live = await openLiveFeed(db);
-  const blobs = createEvidenceStore({ db: db.db, live, directory: join(options.home, 'evidence'), datastore: options.datastore, locker: options.locker });
+  // On PostgreSQL, uploads lock through advisory locks so any process sharing the database may take an upload over.
+  const pgLocker = !options.locker && db.url ? new PostgresAdvisoryLocker(db.url) : null;
+  const blobs = createEvidenceStore({ db: db.db, live, directory: options.evidenceDir ?? join(options.home, 'evidence'), datastore: options.datastore, locker: options.locker ?? pgLocker ?? undefined });
   const secure = options.https !== undefined;
   const ctx: ServerContext = { db, blobs, live, version: serverVersion(), secure };
 
@@ -104,6 +109,7 @@ export async function buildServer(options: ServerOptions): Promise<VigilServer> 
     async close() {
       await app.close();
       await live.close();
+      await pgLocker?.close();
       if (!options.db) await db.close();
     },
   };
