@@ -23,7 +23,8 @@ import { reportRoutes } from './api/reports';
 import { sessionRoutes } from './api/sessions';
 import { syncRoutes } from './api/sync';
 import { installAuth } from './auth/plugin';
-import { createEvidenceStore, type ReadableStore } from './blobs/evidence-uploads';
+import { createEvidenceStore, type EvidenceStore, type ReadableStore } from './blobs/evidence-uploads';
+import { runRetention } from './jobs/retention';
 import { PostgresAdvisoryLocker } from './blobs/pg-locker';
 import type { ServerContext } from './context';
 import { openLiveFeed } from './live/feed';
@@ -43,11 +44,14 @@ export interface ServerOptions {
   /** Evidence folder (default `<home>/evidence`); several processes share one. */
   readonly evidenceDir?: string;
   readonly logger?: boolean;
+  /** Run the retention job hourly (the `start` command does). */
+  readonly retention?: boolean;
 }
 
 export interface VigilServer {
   readonly app: FastifyInstance;
   readonly db: ServerDb;
+  readonly blobs: EvidenceStore;
   close(): Promise<void>;
 }
 
@@ -103,10 +107,16 @@ export async function buildServer(options: ServerOptions): Promise<VigilServer> 
     tusScope.all(`${SYNC_ROUTES.evidence}/*`, { schema: { hide: true } }, handle);
   });
 
+  const retention = options.retention
+    ? setInterval(() => void runRetention(db.db, (id) => blobs.remove(id)).catch((error: Error) => app.log.error(error)), 60 * 60_000).unref()
+    : null;
+
   return {
     app,
     db,
+    blobs,
     async close() {
+      if (retention) clearInterval(retention);
       await app.close();
       await live.close();
       await pgLocker?.close();
