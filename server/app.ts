@@ -19,11 +19,13 @@ import { authRoutes } from './api/auth';
 import { examRoutes } from './api/exams';
 import { healthRoutes } from './api/health';
 import { liveRoutes } from './api/live';
+import { proctoringRoutes } from './api/proctoring';
 import { reportRoutes } from './api/reports';
 import { sessionRoutes } from './api/sessions';
 import { syncRoutes } from './api/sync';
 import { installAuth } from './auth/plugin';
 import { createEvidenceStore, type EvidenceStore, type ReadableStore } from './blobs/evidence-uploads';
+import { startAnalysisWorker } from './jobs/analysis-queue';
 import { runRetention } from './jobs/retention';
 import { PostgresAdvisoryLocker } from './blobs/pg-locker';
 import type { ServerContext } from './context';
@@ -44,6 +46,8 @@ export interface ServerOptions {
   /** Evidence folder (default `<home>/evidence`); several processes share one. */
   readonly evidenceDir?: string;
   readonly logger?: boolean;
+  /** Run queued analysis jobs in this process (the `start` command does). */
+  readonly analysisWorker?: boolean;
   /** Run the retention job hourly (the `start` command does). */
   readonly retention?: boolean;
 }
@@ -95,6 +99,7 @@ export async function buildServer(options: ServerOptions): Promise<VigilServer> 
   await installAuth(app, { db: db.db, secure });
 
   for (const plugin of [healthRoutes, authRoutes, examRoutes, syncRoutes, reportRoutes, sessionRoutes, liveRoutes]) await app.register(plugin, ctx);
+  await app.register(proctoringRoutes, { ...ctx, home: options.home });
 
   // tus speaks raw HTTP: its PATCH bodies are left unparsed and the request handed over as it came.
   await app.register(async (tusScope) => {
@@ -107,6 +112,7 @@ export async function buildServer(options: ServerOptions): Promise<VigilServer> 
     tusScope.all(`${SYNC_ROUTES.evidence}/*`, { schema: { hide: true } }, handle);
   });
 
+  const stopWorker = options.analysisWorker ? startAnalysisWorker(db.db, { home: options.home, orphanAfterMs: db.kind === 'pglite' ? 0 : undefined }) : null;
   const retention = options.retention
     ? setInterval(() => void runRetention(db.db, (id) => blobs.remove(id)).catch((error: Error) => app.log.error(error)), 60 * 60_000).unref()
     : null;
@@ -117,6 +123,7 @@ export async function buildServer(options: ServerOptions): Promise<VigilServer> 
     blobs,
     async close() {
       if (retention) clearInterval(retention);
+      await stopWorker?.();
       await app.close();
       await live.close();
       await pgLocker?.close();
