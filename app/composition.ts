@@ -3,7 +3,7 @@
  * start-up specification of the desktop app.
  */
 import { app, type BrowserWindow } from 'electron';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { startEngineUtilityProcess } from './adapters/engine-utility-process';
 import type { ExamPolicy } from './engine/policy/policy';
 import { createRpcClient, type RpcClient } from './engine/rpc/client';
@@ -47,7 +47,9 @@ export async function compose(options: CompositionOptions): Promise<void> {
   // 3. The engine runs out of the main process, in a utilityProcess; the shell only routes to it.
   //    `--allow-unsigned` is the developer flag: unsigned policies open, marked as such on screen and in the report.
   const developerFlag = process.argv.includes('--allow-unsigned') ? { VIGIL_ALLOW_UNSIGNED: '1' } : {};
-  const transport = startEngineUtilityProcess(join(options.distDir, 'engine.mjs'), engineProcessEnv({ ...process.env, ...developerFlag, VIGIL_HOME: process.env.VIGIL_HOME ?? app.getPath('userData') }));
+  //    A packaged app carries its own ffmpeg and ffprobe (electron-builder.yml, extraResources), found first on PATH.
+  const bundledTools = app.isPackaged ? { PATH: [join(process.resourcesPath, 'ffmpeg'), process.env.PATH].filter(Boolean).join(delimiter) } : {};
+  const transport = startEngineUtilityProcess(join(options.distDir, 'engine.mjs'), engineProcessEnv({ ...process.env, ...developerFlag, ...bundledTools, VIGIL_HOME: process.env.VIGIL_HOME ?? app.getPath('userData') }));
   const engine = createRpcClient(transport);
 
   // The exam's lockdown while one is in progress (step 5), and the SEB header for an exam imported from SEB.
