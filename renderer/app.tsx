@@ -3,6 +3,7 @@ import { ExamFlow } from './features/flow/ExamFlow';
 import { useFlowStore } from './features/flow/store';
 import { HealthScreen } from './features/health/HealthScreen';
 import { ExamBanner } from './features/policy/ExamBanner';
+import { usePolicyStore } from './features/policy/store';
 import { SettingsScreen } from './features/settings/SettingsScreen';
 
 type View = 'exam' | 'health' | 'settings';
@@ -15,7 +16,9 @@ function viewOf(hash: string): View {
 export function App() {
   const [view, setView] = useState<View>(() => viewOf(location.hash));
   const step = useFlowStore((s) => s.step);
-  const exam = useFlowStore((s) => s.exam);
+  // The exam being opened (policy screen) or in progress: the banner shows from the moment it is opened.
+  const opened = usePolicyStore((s) => s.result?.exam);
+  const exam = useFlowStore((s) => s.exam) ?? opened;
   useEffect(() => {
     const onHash = () => setView(viewOf(location.hash));
     window.addEventListener('hashchange', onHash);
