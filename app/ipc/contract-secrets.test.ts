@@ -10,7 +10,7 @@ import { generateSigningKey, signExamConfig, trustEntry } from '../engine/config
 import { createLiveApi } from '../engine/live/live-api';
 import { hashPassword } from '../engine/live/password';
 import { openStore } from '../engine/storage/store';
-import { parseResponse, PolicyCheck } from './contract';
+import { channels, isChannel, parseRequest, parseResponse, PolicyCheck } from './contract';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-contract-secrets-'));
 
@@ -56,5 +56,13 @@ describe('the renderer-facing exam view', () => {
       sebKeyInPolicy: 'policy.sebConfigKey: is a secret the engine keeps; the renderer may not receive it',
       tokenBesideTheView: expect.stringMatching(/enrolmentToken/),
     });
+  });
+
+  it('gives the page no way to the whole policy or to choose the policy a session runs on', () => {
+    // exam.current is the main process's; the page's requests are parsed by the contract, which does not know it.
+    expect(isChannel('exam.current')).toBe(false);
+    expect(() => parseRequest('session.start', { policy: { detectors: { face: false } } })).toThrow(/session\.start: .*policy/);
+    expect(() => parseRequest('identity.enroll', { policy: {}, width: 16, height: 16, rgb: '' })).toThrow(/identity\.enroll: .*policy/);
+    expect(Object.keys(channels)).toContain('exam.practice');
   });
 });

@@ -151,6 +151,14 @@ export const channels = {
   'policy.parse': { request: z.object({ text: z.string().max(1024 * 1024), source: z.string().max(200) }).strict(), response: PolicyCheck },
   /** Loads a policy saved on this computer by name (a `vigil://exam?policy=<name>` link). */
   'policy.load': { request: z.object({ name: z.string().max(200) }).strict(), response: PolicyCheck },
+  /**
+   * Checks a policy the invigilator is editing against the engine's schema, without opening it as an exam
+   * (the answer is the same secret-free view).
+   */
+  'policy.check': {
+    request: z.object({ text: z.string().max(1024 * 1024), source: z.string().max(200) }).strict(),
+    response: withoutSecrets(z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), policy: PolicyView }).strict(), PolicyProblem])),
+  },
   /** Opens the built-in practice exam, offered on the first screen. */
   'exam.practice': { request: z.object({}).strict(), response: PolicyCheck },
   /** Saves a policy edited by the invigilator; the quit password is hashed by the engine, never stored as typed. */

@@ -19,6 +19,7 @@ const _engineFitsContract: { [C in Channel]: Fits<C> } = {
   'policy.parse': true,
   'policy.load': true,
   'exam.practice': true,
+  'policy.check': true,
   'policy.save': true,
   'invigilator.unlock': true,
   'system.check': true,

@@ -30,6 +30,8 @@ export type PolicyCheck = ExamOpened | { ok: false; field: string; rule: string;
 export interface LiveApi {
   'policy.parse'(params: { text: string; source: string }): Promise<PolicyCheck>;
   'policy.load'(params: { name: string }): Promise<PolicyCheck>;
+  /** The invigilator's editor: a policy checked against the schema, not opened as an exam. */
+  'policy.check'(params: { text: string; source: string }): Promise<{ ok: true; policy: ExamOpened['policy'] } | { ok: false; field: string; rule: string; message: string }>;
   /** Opens the built-in practice exam (signed with the practice key; its report says practice). */
   'exam.practice'(params: Record<string, never>): Promise<PolicyCheck>;
   /**
@@ -161,6 +163,16 @@ export function createLiveApi(deps: LiveApiDeps): LiveApi {
     async 'policy.parse'({ text, source }) {
       return open(text, source);
     },
+    async 'policy.check'({ text, source }) {
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (error) {
+        return { ok: false, field: '(file)', rule: `not valid JSON (${(error as Error).message})`, message: `${source}: not valid JSON` };
+      }
+      const result = check(json, source);
+      return result.ok ? { ok: true, policy: examView({ mode: 'unsigned', examId: null, policy: result.policy }).policy } : result;
+    },
     async 'exam.practice'() {
       return open(PRACTICE_EXAM, 'practice exam');
     },
@@ -180,11 +192,14 @@ export function createLiveApi(deps: LiveApiDeps): LiveApi {
       if (!(await unlock(invigilatorPassword)).ok) throw new RpcFailure('forbidden', 'the invigilator password is wrong');
       const parsedName = PolicyName.safeParse(name);
       if (!parsedName.success) return { ok: false, field: 'name', rule: parsedName.error.issues[0]!.message, message: `name: ${parsedName.error.issues[0]!.message}` };
-      const withHash = quitPassword ? { ...policy, quitPasswordHash: await hashPassword(quitPassword) } : policy;
+      // The editor only ever sees whether there is a quit password; without a new one the saved hash is kept.
+      const { hasQuitPassword: _shown, ...edited } = policy;
+      const path = join(policiesDir, `${parsedName.data}.json`);
+      const keptHash = !quitPassword && existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as { quitPasswordHash?: string }).quitPasswordHash : undefined;
+      const withHash = quitPassword ? { ...edited, quitPasswordHash: await hashPassword(quitPassword) } : keptHash ? { ...edited, quitPasswordHash: keptHash } : edited;
       const result = check(withHash, name);
       if (!result.ok) return result;
       mkdirSync(policiesDir, { recursive: true });
-      const path = join(policiesDir, `${parsedName.data}.json`);
       writeFileSync(path, `${JSON.stringify(result.policy, null, 2)}\n`);
       return { ok: true, path };
     },

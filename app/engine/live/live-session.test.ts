@@ -116,6 +116,10 @@ describe('policy channels', () => {
     expect(JSON.stringify(loaded)).not.toContain('scrypt$');
     const onDisk = JSON.parse(readFileSync(join(dir, 'home', 'policies', 'maths.json'), 'utf8')) as { quitPasswordHash: string };
     expect(await verifyPassword('let-me-out', onDisk.quitPasswordHash)).toBe(true);
+    // Saved again from the editor's view (which only knows there is a quit password): the hash is kept.
+    expect((await api['policy.save']({ name: 'maths', policy: { ...loaded.policy, processingFps: 8 }, invigilatorPassword: 'first-invigilator' })).ok).toBe(true);
+    const again = JSON.parse(readFileSync(join(dir, 'home', 'policies', 'maths.json'), 'utf8')) as { quitPasswordHash: string; processingFps: number };
+    expect(again).toMatchObject({ quitPasswordHash: onDisk.quitPasswordHash, processingFps: 8 });
     expect(await api['policy.load']({ name: 'history' })).toMatchObject({ ok: false, rule: 'no saved exam named "history" on this computer' });
   });
 

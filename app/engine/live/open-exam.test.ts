@@ -60,6 +60,14 @@ describe('opening an exam in the engine', () => {
     expect(store.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
   });
 
+  it("checks the invigilator's draft without opening it as an exam, even when unsigned", async () => {
+    const { api } = engine('check');
+    expect(await api['policy.check']({ text: JSON.stringify({ processingFps: 7, quitPasswordHash: quitHash }), source: 'draft' })).toMatchObject({ ok: true, policy: { processingFps: 7, hasQuitPassword: true } });
+    expect(JSON.stringify(await api['policy.check']({ text: JSON.stringify({ quitPasswordHash: quitHash }), source: 'draft' }))).not.toContain(quitHash);
+    expect(await api['policy.check']({ text: '{"processingFps": 90}', source: 'draft' })).toMatchObject({ ok: false, field: 'processingFps' });
+    await expect(api['session.start']({})).rejects.toThrow(/no exam is open/);
+  });
+
   it('closes an open exam when the next config is refused, so a refused config never runs on the old one', async () => {
     const { api } = engine('replace');
     expect((await api['policy.parse']({ text: await signExamConfig(claims(), institution.privateKeyPem, institution.kid), source: 'a' })).ok).toBe(true);
