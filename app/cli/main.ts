@@ -7,6 +7,7 @@ import { registerAnalyze } from './commands/analyze';
 import { registerBenchAnalyze } from './commands/bench-analyze';
 import { registerBenchAudio } from './commands/bench-audio';
 import { registerBenchVision } from './commands/bench-vision';
+import { registerCalibrateObjects } from './commands/calibrate-objects';
 import { registerDoctor } from './commands/doctor';
 import { registerEvalAudio } from './commands/eval-audio';
 import { registerEvalVision } from './commands/eval-vision';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerBenchAudio(program);
   registerBenchVision(program);
   registerBenchAnalyze(program);
+  registerCalibrateObjects(program);
   registerReports(program);
   registerTrain(program);
   return program;

@@ -224,13 +224,7 @@ export class VisionPipeline {
       later.push(
         detectObjects(this.model('centernet'), frame).then((objects) => {
           result.objects = objects;
-          const best = (label: string) => objects.filter((o) => o.label === label).reduce((m, o) => Math.max(m, o.score), 0);
-          features.person_count = objects.filter((o) => o.label === 'person').length;
-          features.phone = best('cell phone');
-          features.book = best('book');
-          features.laptop = best('laptop');
-          features.tv = best('tv');
-          features.remote = best('remote');
+          describeObjects(objects, frame.width, frame.height, features);
         }),
       );
     }
@@ -333,4 +327,25 @@ const clamp01 = (x: number) => Math.max(0, Math.min(1, x));
 function checkFrame(frame: RgbFrame): void {
   if (!Number.isInteger(frame.width) || !Number.isInteger(frame.height) || frame.width < 1 || frame.height < 1) throw new Error(`frame ${frame.index}: size ${frame.width}x${frame.height} is not an image`);
   if (frame.data.length !== frame.width * frame.height * 3) throw new Error(`frame ${frame.index}: ${frame.data.length} bytes is not ${frame.width}x${frame.height} RGB (${frame.width * frame.height * 3} bytes)`);
+}
+
+/** Calibrated confidence at which a detected person is counted (the policy's default object threshold). */
+export const PERSON_COUNT_CONFIDENCE = 0.7;
+/** People kept in object_boxes: enough below the count's threshold for a stricter or laxer policy to recount. */
+const PERSON_BOX_MIN = 0.3;
+const OBJECT_COLUMNS = { phone: 'cell phone', book: 'book', laptop: 'laptop', tv: 'tv', remote: 'remote' } as const;
+
+/** The object columns of a frame: each class's best calibrated confidence, people counted, and the boxes behind them. */
+export function describeObjects(objects: readonly DetectedObject[], width: number, height: number, f: FrameFeatures): void {
+  const norm = (o: DetectedObject) => [o.box.x / width, o.box.y / height, o.box.w / width, o.box.h / height, o.score].map((v) => Math.round(v * 1000) / 1000);
+  const boxes: Record<string, unknown> = {};
+  for (const [column, label] of Object.entries(OBJECT_COLUMNS) as [keyof typeof OBJECT_COLUMNS, string][]) {
+    const best = objects.filter((o) => o.label === label).sort((a, b) => b.score - a.score)[0];
+    f[column] = best?.score ?? 0;
+    if (best && column !== 'remote') boxes[column] = norm(best);
+  }
+  const people = objects.filter((o) => o.label === 'person');
+  f.person_count = people.filter((o) => o.score >= PERSON_COUNT_CONFIDENCE).length;
+  boxes.person = people.filter((o) => o.score >= PERSON_BOX_MIN).map(norm);
+  f.object_boxes = JSON.stringify(boxes);
 }
