@@ -138,7 +138,7 @@ export function frameRuleSpecs({ policy, thresholds, baseline }: RuleContext): R
       type: 'identity_mismatch', severity: 'critical', minFrames: 3,
       condition: (f) => (f.identity_similarity === null || f.face_count !== 1 ? null : f.identity_similarity < r.identityBelow ? 1 - f.identity_similarity : 0),
       confidence: (e) => Math.min(1, e.peak),
-      evidence: (e) => ({ ...frames(e), lowestSimilarity: round(1 - e.peak), rule: `similarity to the enrolled face < ${r.identityBelow} on 3+ measured frames` }),
+      evidence: (e) => ({ ...frames(e), lowestSimilarity: round(1 - e.peak), threshold: r.identityBelow, rule: `similarity to the enrolled face < ${r.identityBelow} on 3+ measured frames` }),
     });
   }
   return specs;
