@@ -16,8 +16,8 @@ import { openModels, type Model, type ModelName } from './sessions';
 /** The descriptors compared; faceres is the one Vigil used before this measurement. */
 export const DESCRIPTORS = ['faceres', 'mobilefacenet', 'mobileface', 'faceres-deep'] as const;
 export type DescriptorName = (typeof DESCRIPTORS)[number];
-/** The descriptor the pipeline uses for identity. */
-export const IDENTITY_DESCRIPTOR: DescriptorName = 'faceres';
+/** The descriptor the pipeline uses for identity (pipeline.ts says why). */
+export const IDENTITY_DESCRIPTOR = 'faceres-deep' satisfies DescriptorName;
 
 /** What @vladmandic/human feeds each: faceres and faceres-deep 0..255, the MobileFace nets 0..1. */
 const NORMALISE: Record<DescriptorName, Normalise> = { faceres: RAW, 'faceres-deep': RAW, mobilefacenet: TO_UNIT, mobileface: TO_UNIT };
