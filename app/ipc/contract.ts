@@ -30,7 +30,7 @@ export type EngineHealth = z.infer<typeof EngineHealth>;
 const ALERT_TYPE = z.enum([
   'no_face', 'multiple_faces', 'head_turned', 'gaze_away', 'low_engagement', 'speech', 'multiple_voices', 'prohibited_object',
   'visible_text', 'spoof_suspected', 'identity_mismatch', 'focus_lost', 'clipboard', 'key_combo', 'prohibited_process',
-  'display_change', 'vm_detected', 'temporal_pattern',
+  'display_change', 'vm_detected', 'temporal_pattern', 'clock_changed', 'session_interrupted',
 ]);
 const SEVERITY = z.enum(['info', 'warning', 'critical']);
 
