@@ -19,6 +19,8 @@ import { QuitRequests, type QuitVerdict } from './quit-request';
 import { examSystemCheck, type ExamCheck } from './system-check';
 import { VoiceEnrolment, pcm16FromBase64, type EnrolAnswer } from './voice-enrolment';
 import { SignalEvent } from '../signals/events';
+import { createSessionClock, wallClockFromEnv } from '../signals/session-clock';
+import { interruptOpenSessions, type LiveContext } from './live-record';
 
 export type PolicyCheck = { ok: true; policy: ExamPolicy } | { ok: false; field: string; rule: string; message: string };
 
@@ -34,7 +36,7 @@ export interface LiveApi {
   'voice.enrol'(params: { samples: string }): Promise<EnrolAnswer>;
   /** The candidate goes on without an enrolled voice; the report says why. */
   'voice.skip'(params: Record<string, never>): Promise<{ enrolled: false; reason: string }>;
-  'session.start'(params: { policy: Record<string, unknown>; studentId?: string; examId?: string }): Promise<{ sessionId: string; vision: { available: boolean; reason: string | null }; processingFps: number; segmentSec: number; calibrationSeconds: number }>;
+  'session.start'(params: { policy: Record<string, unknown>; studentId?: string; examId?: string; devices?: { camera?: string; microphone?: string } }): Promise<{ sessionId: string; vision: { available: boolean; reason: string | null }; processingFps: number; segmentSec: number; calibrationSeconds: number; clockOriginNs: string }>;
   'session.frame'(params: { sessionId: string; t: number; width: number; height: number; rgb: string }): Promise<FrameOutcome>;
   'session.audio'(params: { sessionId: string; t: number; samples: string }): Promise<{ opened: FrameOutcome['opened']; flagged: boolean }>;
   'session.evidence'(params: { sessionId: string; start: number; end: number; mime: string; data: string }): Promise<{ held: number }>;
@@ -47,6 +49,8 @@ export interface LiveApi {
    * report what the operating system did, never the page.
    */
   'session.signal'(params: { sessionId: string; event: unknown }): Promise<{ opened: FrameOutcome['opened']; flagged: boolean }>;
+  /** The shell's lockdown state once it started (main process only, like session.signal): into the record. */
+  'session.context'(params: { sessionId: string; lockdown: Record<string, unknown> }): Promise<{ ok: true }>;
 }
 
 export interface FinishedSession {
@@ -91,8 +95,28 @@ function rgbBytes(rgb: string, width: number, height: number): Uint8Array {
   return data;
 }
 
-export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): LiveApi {
+export interface LiveApiDeps {
+  store: Store;
+  env: NodeJS.ProcessEnv;
+  /** Which shell runs the engine: an Electron utility process, or a Node child of the browser shell. */
+  shell?: LiveContext['shell'];
+}
+
+/** The live API, and what the engine runs once at start (not an RPC method: no shell or page may call it). */
+export interface LiveEngine {
+  api: LiveApi;
+  recover(options: { restarted: boolean }): Promise<string[]>;
+}
+
+export function createLiveApi(deps: LiveApiDeps): LiveApi {
+  return createLiveEngine(deps).api;
+}
+
+export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
   const home = vigilHome(deps.env);
+  const wall = wallClockFromEnv(deps.env);
+  /** The exam system check the candidate last passed, for the record of the session started after it. */
+  let preflight: LiveContext['preflight'] = [];
   const policiesDir = join(home, 'policies');
   const invigilatorFile = join(home, 'invigilator.json');
   const sessions = new Map<string, LiveSession>();
@@ -103,10 +127,33 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
   let identityNote: string | undefined;
   const voice = new VoiceEnrolment();
 
-  const session = (id: string): LiveSession => {
+  /**
+   * The live session, from memory or, after the engine restarted mid-exam, from the store: a session still open
+   * there goes on where its record stops, with the gap recorded.
+   */
+  const resuming = new Map<string, Promise<LiveSession>>();
+  const session = async (id: string): Promise<LiveSession> => {
     const s = sessions.get(id);
-    if (!s) throw new RpcFailure('no_session', `no live session ${id} (it finished, or the engine restarted)`);
-    return s;
+    if (s) return s;
+    const stored = deps.store.sessions.get(id);
+    if (!stored || stored.source !== 'live' || stored.status !== 'open') throw new RpcFailure('no_session', `no live session ${id} (it finished, or was never started)`);
+    let pending = resuming.get(id);
+    if (!pending) {
+      pending = resume(id).finally(() => resuming.delete(id));
+      resuming.set(id, pending);
+    }
+    return pending;
+  };
+  /** `toReport`: only to be reported (no page is left): no models are loaded, the stored features suffice. */
+  const resume = async (id: string, toReport = false): Promise<LiveSession> => {
+    const policy = parsePolicy(deps.store.sessions.get(id)!.policy, `session ${id} policy`);
+    const analyzer = toReport ? { available: false as const, reason: 'no camera frames arrived after Vigil started again' } : await analyzerFor(policy);
+    // The voice enrolment lived in the stopped engine; the resumed microphone pipeline goes on without it.
+    const audio = policy.detectors.audio && !toReport ? await LiveAudio.open() : undefined;
+    const live = LiveSession.resume({ policy, analyzer, store: deps.store, workDir: join(home, 'live'), audio, watchWallClock: !toReport }, id, wall);
+    sessions.set(id, live);
+    quits.set(id, new QuitRequests(policy.quitPasswordHash));
+    return live;
   };
   const storedInvigilatorHash = (): string | undefined => {
     if (!existsSync(invigilatorFile)) return undefined;
@@ -123,7 +170,7 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
     return { ok: await verifyPassword(password, stored), firstUse: false };
   };
 
-  return {
+  const api: LiveApi = {
     async 'policy.parse'({ text, source }) {
       return checkText(text, source);
     },
@@ -150,7 +197,9 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
       return unlock(password);
     },
     async 'system.check'() {
-      return { checks: await examSystemCheck(deps.env) };
+      const checks = await examSystemCheck(deps.env);
+      preflight = checks.map(({ id, status, summary }) => ({ id, status, summary }));
+      return { checks };
     },
     async 'identity.enroll'({ policy, width, height, rgb }) {
       const parsed = check(policy, 'policy');
@@ -178,12 +227,13 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
     async 'voice.skip'() {
       return voice.skip();
     },
-    async 'session.start'({ policy, studentId, examId }) {
+    async 'session.start'({ policy, studentId, examId, devices }) {
       const parsed = check(policy, 'policy');
       if (!parsed.ok) throw new RpcFailure('bad_policy', parsed.message);
-      // One candidate, one session: a restart (a failed calibration, a reload) replaces the unfinished one.
+      // One candidate, one session: a restart (a failed calibration, a reload) replaces the unfinished one,
+      // which stays in the store, closed as aborted with the reason in its chain.
       for (const [id, old] of sessions) {
-        old.evidence.dispose();
+        await old.abandon('replaced by a new session start');
         sessions.delete(id);
         quits.delete(id);
       }
@@ -192,7 +242,8 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
       const notes = [identityNote ?? (parsed.policy.detectors.identity ? 'Identity: not checked by Vigil (no face enrolled).' : 'Identity: not checked (off in this exam policy).')];
       const audio = parsed.policy.detectors.audio ? await LiveAudio.open(voice.current) : undefined;
       if (audio) notes.push(audio.voiceNote);
-      const live = new LiveSession({ policy: parsed.policy, analyzer, store: deps.store, workDir: join(home, 'live'), studentId: studentId ?? null, examId: examId ?? null, notes, audio });
+      const context: LiveContext = { shell: deps.shell ?? 'browser', preflight, devices: { camera: devices?.camera ?? null, microphone: devices?.microphone ?? null }, lockdown: deps.shell === 'electron' ? { state: 'not reported yet' } : { state: 'none', why: 'the browser shell has no OS lockdown' } };
+      const live = new LiveSession({ policy: parsed.policy, analyzer, store: deps.store, workDir: join(home, 'live'), studentId: studentId ?? null, examId: examId ?? null, notes, audio, context, clock: createSessionClock({ wall }) });
       sessions.set(live.id, live);
       quits.set(live.id, new QuitRequests(parsed.policy.quitPasswordHash));
       return {
@@ -201,14 +252,16 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
         processingFps: parsed.policy.processingFps,
         segmentSec: EVIDENCE_SEGMENT_SEC,
         calibrationSeconds: parsed.policy.calibration.seconds,
+        // The session's origin on the machine's monotonic clock: a shell times its OS signals on the same axis.
+        clockOriginNs: live.clock.originNs.toString(),
       };
     },
     async 'session.frame'({ sessionId, t, width, height, rgb }) {
-      const s = session(sessionId);
+      const s = await session(sessionId);
       return s.pushFrame({ width, height, data: rgbBytes(rgb, width, height), t, index: 0 });
     },
     async 'session.audio'({ sessionId, t, samples }) {
-      return session(sessionId).pushAudio(t, pcm16FromBase64(samples));
+      return (await session(sessionId)).pushAudio(t, pcm16FromBase64(samples));
     },
     async 'session.evidence'({ sessionId, start, end, mime, data }) {
       const bytes = new Uint8Array(Buffer.from(data, 'base64'));
@@ -216,25 +269,36 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
       if (mime.endsWith('webm') && !(bytes[0] === 0x1a && bytes[1] === 0x45 && bytes[2] === 0xdf && bytes[3] === 0xa3)) {
         throw new RpcFailure('bad_segment', `evidence segment ${start.toFixed(1)}-${end.toFixed(1)} s is not a WebM file`);
       }
-      return session(sessionId).addEvidence({ start, end, mime, bytes });
+      const live = await session(sessionId);
+      try {
+        return live.addEvidence({ start, end, mime, bytes });
+      } catch (error) {
+        throw new RpcFailure('bad_segment', (error as Error).message);
+      }
     },
     async 'session.signal'({ sessionId, event }) {
       const parsed = SignalEvent.safeParse(event);
       if (!parsed.success) throw new RpcFailure('bad_signal', `signal: ${parsed.error.issues[0]?.path.join('.') || '(root)'}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-      return session(sessionId).pushSignal(parsed.data);
+      return (await session(sessionId)).pushSignal(parsed.data);
+    },
+    async 'session.context'({ sessionId, lockdown }) {
+      (await session(sessionId)).addContext(lockdown);
+      return { ok: true };
     },
     async 'session.calibrate'({ sessionId }) {
-      const c = session(sessionId).calibrate();
+      const c = (await session(sessionId)).calibrate();
       return { status: c.status, reasons: c.reasons, framesSeen: c.framesSeen, framesAccepted: c.framesAccepted, minFrames: c.minFrames, analysed: c.analysed, framesReceived: c.framesReceived };
     },
     async 'session.quit'({ sessionId, password }) {
-      const s = session(sessionId);
+      const s = await session(sessionId);
       const quit = quits.get(sessionId) ?? new QuitRequests(s.policy.quitPasswordHash);
       quits.set(sessionId, quit);
-      return quit.check(password);
+      const verdict = await quit.check(password);
+      s.quitAttempt(verdict.ok, verdict.ok ? null : verdict.reason);
+      return verdict;
     },
     async 'session.finish'({ sessionId }) {
-      const s = session(sessionId);
+      const s = await session(sessionId);
       // Noted once: a finish that fails and is retried keeps the line in the session's notes.
       const quitNote = quits.get(sessionId)?.note();
       quits.delete(sessionId);
@@ -254,4 +318,29 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
       };
     },
   };
+
+  /**
+   * At engine start: live sessions left open were cut off, and are marked so. After a crash the shell restarts
+   * the engine (`restarted`) and the page goes on with its session, which resumes on its next call; on a fresh
+   * start no page is left, so each is resumed and finished at once: its report shows the gap up to now.
+   */
+  const recover = async ({ restarted }: { restarted: boolean }) => {
+    const ids = interruptOpenSessions(deps.store, wall);
+    if (restarted) return ids;
+    for (const id of ids) {
+      try {
+        const live = await resume(id, true);
+        live.addNote('The exam did not go on after Vigil stopped: this report was made when Vigil started again.');
+        await live.finish();
+      } catch (error) {
+        process.stderr.write(`vigil: session ${id}: cannot report the interrupted session (${(error as Error).message})\n`);
+      } finally {
+        sessions.delete(id);
+        quits.delete(id);
+      }
+    }
+    return ids;
+  };
+
+  return { api, recover };
 }
