@@ -137,7 +137,15 @@ export const channels = {
   /** The candidate goes on without an enrolled voice; the answer is the reason the report will give. */
   'voice.skip': { request: z.object({}).strict(), response: z.object({ enrolled: z.literal(false), reason: z.string() }) },
   'session.start': {
-    request: z.object({ policy: z.record(z.string(), z.unknown()), studentId: z.string().max(200).optional(), examId: z.string().max(200).optional() }).strict(),
+    request: z
+      .object({
+        policy: z.record(z.string(), z.unknown()),
+        studentId: z.string().max(200).optional(),
+        examId: z.string().max(200).optional(),
+        /** The labels of the camera and microphone the page opened, for the record. */
+        devices: z.object({ camera: z.string().max(200).optional(), microphone: z.string().max(200).optional() }).strict().optional(),
+      })
+      .strict(),
     response: z.object({ sessionId: z.string(), vision: z.object({ available: z.boolean(), reason: z.string().nullable() }), processingFps: z.number(), segmentSec: z.number(), calibrationSeconds: z.number() }),
   },
   'session.frame': {

@@ -19,7 +19,7 @@ import { QuitRequests, type QuitVerdict } from './quit-request';
 import { examSystemCheck, type ExamCheck } from './system-check';
 import { VoiceEnrolment, pcm16FromBase64, type EnrolAnswer } from './voice-enrolment';
 import { SignalEvent } from '../signals/events';
-import { createSessionClock, wallClockFromEnv } from '../signals/session-clock';
+import { createSessionClock, wallClockFromEnv, type MonotonicClock } from '../signals/session-clock';
 import { interruptOpenSessions, type LiveContext } from './live-record';
 
 export type PolicyCheck = { ok: true; policy: ExamPolicy } | { ok: false; field: string; rule: string; message: string };
@@ -100,6 +100,8 @@ export interface LiveApiDeps {
   env: NodeJS.ProcessEnv;
   /** Which shell runs the engine: an Electron utility process, or a Node child of the browser shell. */
   shell?: LiveContext['shell'];
+  /** The machine's monotonic clock; tests that send times ahead of real time drive their own. */
+  monotonic?: MonotonicClock;
 }
 
 /** The live API, and what the engine runs once at start (not an RPC method: no shell or page may call it). */
@@ -243,7 +245,7 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
       const audio = parsed.policy.detectors.audio ? await LiveAudio.open(voice.current) : undefined;
       if (audio) notes.push(audio.voiceNote);
       const context: LiveContext = { shell: deps.shell ?? 'browser', preflight, devices: { camera: devices?.camera ?? null, microphone: devices?.microphone ?? null }, lockdown: deps.shell === 'electron' ? { state: 'not reported yet' } : { state: 'none', why: 'the browser shell has no OS lockdown' } };
-      const live = new LiveSession({ policy: parsed.policy, analyzer, store: deps.store, workDir: join(home, 'live'), studentId: studentId ?? null, examId: examId ?? null, notes, audio, context, clock: createSessionClock({ wall }) });
+      const live = new LiveSession({ policy: parsed.policy, analyzer, store: deps.store, workDir: join(home, 'live'), studentId: studentId ?? null, examId: examId ?? null, notes, audio, context, clock: createSessionClock({ wall, monotonic: deps.monotonic }) });
       sessions.set(live.id, live);
       quits.set(live.id, new QuitRequests(parsed.policy.quitPasswordHash));
       return {
