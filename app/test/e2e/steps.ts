@@ -86,6 +86,21 @@ export function storedReport(app: RunningApp, sessionId: string): StoredReport {
   return JSON.parse(vigil('show', String(row.id))) as StoredReport;
 }
 
+export interface StoredRecord {
+  session: { status: string; studentId: string | null; examId: string | null; interruptions: number } | null;
+  chain: { ok: boolean; count: number };
+  frames: number;
+  byType: Record<string, number>;
+  prohibited: { t: number; name: string }[];
+  segments: { start: number; end: number }[];
+  flagged: { start: number; flaggedAt: number }[];
+}
+
+/** What the store holds of a live session (read-record.ts, on the app's runtime; the engine may be running). */
+export function storedRecord(app: RunningApp, sessionId: string): StoredRecord {
+  return JSON.parse(app.node(['--import', 'tsx', join(import.meta.dirname, 'read-record.ts'), join(app.home, 'vigil.db'), sessionId])) as StoredRecord;
+}
+
 /** Writes a stored evidence segment to `file` (read-segment.ts, on the app's runtime). */
 export function writeStoredSegment(app: RunningApp, segmentId: number, file: string): void {
   app.node(['--import', 'tsx', join(import.meta.dirname, 'read-segment.ts'), join(app.home, 'vigil.db'), String(segmentId), file]);

@@ -15,8 +15,9 @@ export function ExamScreen({ policy }: { policy: PolicyView }) {
   const { confirmingFinish, askToFinish, cancelFinish } = useExamStore();
   const go = useFlowStore((s) => s.go);
   const url = examStartUrl(policy);
+  const { framesSent, segmentsSent, session } = useCaptureStore();
   return (
-    <section className="exam" aria-labelledby="exam-heading">
+    <section className="exam" aria-labelledby="exam-heading" data-testid="exam" data-session={session?.sessionId} data-frames-sent={framesSent} data-segments-sent={segmentsSent}>
       <header className="exam-bar">
         <h2 id="exam-heading">Exam in progress</h2>
         <StatusLight />
