@@ -13,6 +13,7 @@
  *   session clock; two clock_changed alerts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +21,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
 import { shellKind, snap, test, type RunningApp } from './fixtures';
 import { attentiveFaceY4m, speechThenSilenceWav } from './media';
-import { FLOW_TIMEOUT, shortExamPolicy, startExamSite, storedRecord, storedReport, throughSystemCheck, throughVoice } from './steps';
+import { FLOW_TIMEOUT, shortExamPolicy, startExamSite, storedRecord, storedReport, throughSystemCheck, throughVoice, type StoredRecord } from './steps';
 
 let examSite: Awaited<ReturnType<typeof startExamSite>>;
 beforeAll(async () => (examSite = await startExamSite()));
@@ -30,7 +31,12 @@ afterEach(() => {
   for (const p of impostors.splice(0)) p.kill('SIGKILL');
 });
 
-/** A copy of `sleep` named like a remote-access tool (critical: its interval is flagged at once). */
+/**
+ * A copy of `sleep` named like a remote-access tool (critical: its interval is flagged at once). Each spec's
+ * names are its own (`teamviewer` + 4 hex, within Linux's 15-character process name), since other programs on
+ * a shared machine may run under prohibited names too.
+ */
+const ours = `teamviewer${randomBytes(2).toString('hex')}`;
 function startImpostor(name: string): ChildProcess {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-impostor-'));
   const exe = join(dir, name);
@@ -62,7 +68,15 @@ async function intoExam(app: RunningApp, shot: string, skip: (condition: boolean
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByRole('button', { name: 'Continue' }).click();
   await throughVoice(page);
-  await page.getByTestId('calibration-verdict').waitFor({ timeout: 60_000 });
+  // On a machine busy with other work the engine may analyse too few frames to calibrate: try again, as a
+  // candidate would (calibration is not what these specs are about).
+  for (let attempt = 0; ; attempt += 1) {
+    const verdict = page.getByTestId('calibration-verdict');
+    await verdict.waitFor({ timeout: 60_000 });
+    if ((await verdict.getAttribute('data-status')) !== 'FAILED' || attempt === 3) break;
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await verdict.waitFor({ state: 'detached' });
+  }
   await page.getByRole('button', { name: 'Start the exam' }).click();
   await page.getByTestId('exam-frame').waitFor();
   return page;
@@ -72,7 +86,8 @@ const engineHealth = (page: Page) => page.evaluate(async () => window.vigil!.inv
 const sentFrames = async (page: Page) => Number(await page.getByTestId('exam').getAttribute('data-frames-sent'));
 const sessionIdOf = async (page: Page) => (await page.getByTestId('exam').getAttribute('data-session'))!;
 /** OS signals go from the shell to the engine, not to the page: the spec reads them from the store. */
-const storedSignals = (app: RunningApp, sessionId: string, n: number) => expect.poll(() => storedRecord(app, sessionId).prohibited.length, { timeout: 30_000, interval: 1000 }).toBe(n);
+const ourSignals = (record: StoredRecord) => record.prohibited.filter((p) => p.name.startsWith(ours));
+const storedSignals = (app: RunningApp, sessionId: string, n: number) => expect.poll(() => ourSignals(storedRecord(app, sessionId)).length, { timeout: 30_000, interval: 1000 }).toBe(n);
 
 describe('the record of a live session', () => {
   test('an engine killed mid-exam is started again by the shell, the exam goes on, and the store and report keep everything with the gap', async ({ launch, skip }) => {
@@ -80,11 +95,11 @@ describe('the record of a live session', () => {
     const app = await launch({ capture: { video: attentiveFaceY4m(), audio: speechThenSilenceWav() } });
     const page = await intoExam(app, 'record-kill', skip);
     const sessionId = await sessionIdOf(page);
-    startImpostor('anydesk');
+    startImpostor(ours);
     await storedSignals(app, sessionId, 1);
     await expect.poll(() => sentFrames(page), { timeout: 30_000 }).toBeGreaterThan(4);
     const before = { frames: await sentFrames(page), record: storedRecord(app, sessionId) };
-    expect(before.record.prohibited).toHaveLength(1);
+    expect(ourSignals(before.record)).toHaveLength(1);
     expect(before.record.flagged.length).toBeGreaterThan(0);
 
     const { pid } = await engineHealth(page);
@@ -127,7 +142,7 @@ describe('the record of a live session', () => {
     const app = await launch({ capture: { video: attentiveFaceY4m(), audio: speechThenSilenceWav() } });
     const page = await intoExam(app, 'record-crash', skip);
     const sessionId = await sessionIdOf(page);
-    startImpostor('anydesk');
+    startImpostor(ours);
     await storedSignals(app, sessionId, 1);
     await expect.poll(() => sentFrames(page), { timeout: 30_000 }).toBeGreaterThan(4);
     const before = { frames: await sentFrames(page), record: storedRecord(app, sessionId) };
@@ -160,7 +175,7 @@ describe('the record of a live session', () => {
     const startedAt = performance.now();
     const at: number[] = [];
     const impostor = async (n: number) => {
-      startImpostor(`anydesk${n}`);
+      startImpostor(ours);
       at.push((performance.now() - startedAt) / 1000);
       await storedSignals(app, sessionId, n);
     };
@@ -184,7 +199,7 @@ describe('the record of a live session', () => {
     expect(record.chain.ok).toBe(true);
     // Three programs, three signals, in the order and at the times they started (within a scan of 2 s and the
     // page's lead over the exam screen), never an hour off.
-    const prohibited = report.alerts.filter((a) => a.type === 'prohibited_process');
+    const prohibited = report.alerts.filter((a) => a.type === 'prohibited_process' && String(a.evidence.name).startsWith(ours));
     expect(prohibited).toHaveLength(3);
     const starts = prohibited.map((a) => a.start);
     expect([...starts].sort((a, b) => a - b)).toEqual(starts);
