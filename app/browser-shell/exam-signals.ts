@@ -22,7 +22,7 @@ export interface ExamSignals {
 }
 
 export function watchExamSignals(engine: RpcClient, log: (line: string) => void = () => {}): ExamSignals {
-  let current: { sessionId: string; watch: SessionOperation<unknown>; unsent: SignalEvent[]; timer: NodeJS.Timeout } | undefined;
+  let current: { sessionId: string; watch: SessionOperation<unknown>; unsent: SignalEvent[]; sending: boolean; timer: NodeJS.Timeout } | undefined;
 
   const stop = async () => {
     const c = current;
@@ -31,15 +31,22 @@ export function watchExamSignals(engine: RpcClient, log: (line: string) => void 
     clearInterval(c.timer);
     await c.watch.revert();
   };
+  // One delivery at a time, in order: two loops would both send the head of the queue.
   const deliver = async (c: NonNullable<typeof current>) => {
-    while (c.unsent.length && current === c) {
-      try {
-        await engine.call('session.signal', { sessionId: c.sessionId, event: c.unsent[0] });
-        c.unsent.shift();
-      } catch (error) {
-        log(`vigil: signal not recorded yet (${(error as Error).message}); trying again`);
-        return;
+    if (c.sending) return;
+    c.sending = true;
+    try {
+      while (c.unsent.length && current === c) {
+        try {
+          await engine.call('session.signal', { sessionId: c.sessionId, event: c.unsent[0] });
+          c.unsent.shift();
+        } catch (error) {
+          log(`vigil: signal not recorded yet (${(error as Error).message}); trying again`);
+          return;
+        }
       }
+    } finally {
+      c.sending = false;
     }
   };
   const begin = async (sessionId: string, clockOriginNs: string, rawPolicy: unknown) => {
@@ -51,6 +58,7 @@ export function watchExamSignals(engine: RpcClient, log: (line: string) => void 
     const c: NonNullable<typeof current> = {
       sessionId,
       unsent: [],
+      sending: false,
       watch: createProhibitedProcessWatch({
         policy: os.prohibitedProcesses === 'refuse_to_start' ? 'warn' : os.prohibitedProcesses,
         clock,

@@ -57,7 +57,8 @@ interface LiveReport {
   record?: { shell: string; policySha256: string; devices: { camera: string | null }; preflight: { id: string }[]; lockdown: Record<string, unknown>; interruptions: { lengthSec: number; measuredBy: string }[]; clockChanges: { jumpSec: number }[] };
 }
 
-const policy = () => ({ ...shortExamPolicy(examSite.origin), detectors: { identity: false } });
+/** One frame a second: the engine keeps up even on a machine shared with other work. */
+const policy = () => ({ ...shortExamPolicy(examSite.origin), processingFps: 1, detectors: { identity: false } });
 
 /** Link -> policy -> consent -> checks -> (no identity) -> voice -> calibration -> exam. */
 async function intoExam(app: RunningApp, shot: string, skip: (condition: boolean, reason: string) => void): Promise<Page> {
@@ -97,7 +98,7 @@ describe('the record of a live session', () => {
     const sessionId = await sessionIdOf(page);
     startImpostor(ours);
     await storedSignals(app, sessionId, 1);
-    await expect.poll(() => sentFrames(page), { timeout: 30_000 }).toBeGreaterThan(4);
+    await expect.poll(() => sentFrames(page), { timeout: 30_000 }).toBeGreaterThan(3);
     const before = { frames: await sentFrames(page), record: storedRecord(app, sessionId) };
     expect(ourSignals(before.record)).toHaveLength(1);
     expect(before.record.flagged.length).toBeGreaterThan(0);
@@ -106,7 +107,7 @@ describe('the record of a live session', () => {
     process.kill(pid, 'SIGKILL');
     // The shell starts a new engine; the page goes on sending frames to the same session.
     await expect.poll(async () => (await engineHealth(page).catch(() => ({ pid }))).pid, { timeout: 30_000 }).not.toBe(pid);
-    await expect.poll(() => sentFrames(page), { timeout: 60_000 }).toBeGreaterThan(before.frames + 4);
+    await expect.poll(() => sentFrames(page), { timeout: 60_000 }).toBeGreaterThan(before.frames + 3);
     await snap(page, 'record-kill-exam-goes-on');
     expect(await page.getByTestId('problem').count()).toBe(0);
 
@@ -144,7 +145,7 @@ describe('the record of a live session', () => {
     const sessionId = await sessionIdOf(page);
     startImpostor(ours);
     await storedSignals(app, sessionId, 1);
-    await expect.poll(() => sentFrames(page), { timeout: 30_000 }).toBeGreaterThan(4);
+    await expect.poll(() => sentFrames(page), { timeout: 30_000 }).toBeGreaterThan(3);
     const before = { frames: await sentFrames(page), record: storedRecord(app, sessionId) };
     const { pid } = await engineHealth(page);
     process.kill(app.shellPid!, 'SIGKILL');
