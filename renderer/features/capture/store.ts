@@ -53,7 +53,7 @@ export interface CaptureState {
 
 let origin = 0;
 /** How long the page waits for a stopped engine to come back before the exam stops. */
-const ENGINE_BACK_MS = 30_000;
+const ENGINE_BACK_MS = 15_000;
 
 async function waitForEngine(): Promise<void> {
   const until = performance.now() + ENGINE_BACK_MS;
@@ -113,7 +113,7 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
   };
   /**
    * An engine that stopped is usually started again by the shell, and the session goes on where its record
-   * stops: wait for it (ENGINE_BACK_MS), then send the recording it missed. One that stays gone stops the exam on
+   * stops: wait for it (ENGINE_BACK_MS, 15 s), then send the recording it missed. One that stays gone stops the exam on
    * a screen that says so; other errors show on the status light.
    */
   let recovering: Promise<void> | undefined;
