@@ -167,6 +167,21 @@ export const channels = {
   },
   'session.finish': { request: z.object({ sessionId: SessionId }).strict(), response: FinishedSession },
   /**
+   * A capture device changed during the exam (one plugged in or out, the camera or microphone track ended): the
+   * page reports what it saw; the engine records it in the session's chain, timed on the session clock.
+   */
+  'session.device': {
+    request: z
+      .object({
+        sessionId: SessionId,
+        change: z.enum(['devices_changed', 'track_ended']),
+        kind: z.enum(['camera', 'microphone', 'other']),
+        labels: z.array(z.string().max(200)).max(32),
+      })
+      .strict(),
+    response: z.object({ recorded: z.literal(true) }),
+  },
+  /**
    * The candidate asks to leave during the exam and the invigilator types the quit password. The engine checks
    * it against the session's policy, so the page learns only yes or no; on yes the app hands the session in
    * (session.finish) and quits. Refusals are counted in the report.

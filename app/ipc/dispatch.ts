@@ -31,6 +31,7 @@ const _engineFitsContract: { [C in Channel]: Fits<C> } = {
   'session.evidence': true,
   'session.calibrate': true,
   'session.finish': true,
+  'session.device': true,
   'session.quit': true,
 };
 void _engineFitsContract;

@@ -49,6 +49,8 @@ export interface LiveApi {
    * report what the operating system did, never the page.
    */
   'session.signal'(params: { sessionId: string; event: unknown }): Promise<{ opened: FrameOutcome['opened']; flagged: boolean }>;
+  /** A capture device changed (the page saw it): recorded in the session's chain. */
+  'session.device'(params: { sessionId: string; change: 'devices_changed' | 'track_ended'; kind: 'camera' | 'microphone' | 'other'; labels: string[] }): Promise<{ recorded: true }>;
   /** The shell's lockdown state once it started (main process only, like session.signal): into the record. */
   'session.context'(params: { sessionId: string; lockdown: Record<string, unknown> }): Promise<{ ok: true }>;
 }
@@ -282,6 +284,10 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
       const parsed = SignalEvent.safeParse(event);
       if (!parsed.success) throw new RpcFailure('bad_signal', `signal: ${parsed.error.issues[0]?.path.join('.') || '(root)'}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
       return (await session(sessionId)).pushSignal(parsed.data);
+    },
+    async 'session.device'({ sessionId, change, kind, labels }) {
+      (await session(sessionId)).deviceChange({ change, kind, labels });
+      return { recorded: true };
     },
     async 'session.context'({ sessionId, lockdown }) {
       (await session(sessionId)).addContext(lockdown);

@@ -103,6 +103,7 @@ describe('the live record', () => {
     live.addEvidence({ start: 26, end: 30, mime: 'video/webm', bytes: clip });
     // A page claiming a time ahead of the engine's clock is pulled back to now.
     copy(4000);
+    live.deviceChange({ change: 'track_ended', kind: 'camera', labels: ['USB camera'] });
     const report = await live.finish();
     const copies = report.alerts.filter((a) => a.type === 'clipboard').map((a) => a.start);
     expect(copies).toEqual([9, 20, 30, 30 + AHEAD_TOLERANCE_SEC]);
@@ -116,6 +117,7 @@ describe('the live record', () => {
       { t: 30, jumpSec: 3600 },
     ]);
     expect(report.durationSec).toBe(30 + AHEAD_TOLERANCE_SEC);
+    expect(report.record!.deviceChanges).toEqual([{ t: 30, change: 'track_ended', kind: 'camera', labels: ['USB camera'] }]);
     const ranges = store.events.list(live.id).filter((e) => e.type === 'evidence.segment').map((e) => [(e.payload as { start: number }).start, (e.payload as { end: number }).end]);
     expect(ranges).toEqual([
       [6, 10],

@@ -141,6 +141,7 @@ export class LiveRecord implements SegmentKeeper {
       interruptions: recorded.gaps.map((g) => ({ start: g.start, end: g.end, lengthSec: round(g.end - g.start), measuredBy: g.measuredBy })),
       clockChanges: signals.flatMap((s) => (s.type === 'clock_changed' ? [{ t: s.t, jumpSec: s.jumpSec }] : [])),
       quitAttempts: recorded.quitAttempts,
+      deviceChanges: recorded.deviceChanges,
       refusedShortcuts: signals.filter((s) => s.type === 'key_combo' && s.blocked).length,
       chain: { events: verdict.count, head: verdict.head },
     };
@@ -166,6 +167,7 @@ export interface RecordedSession {
   gaps: RecordedGap[];
   lockdown: Record<string, unknown>;
   quitAttempts: { refused: number; accepted: number };
+  deviceChanges: { t: number; change: string; kind: string; labels: string[] }[];
   framesReceived: number;
   segments: StoredSegment[];
   /** The latest time anything was recorded: where a gap starts when the record stops. */
@@ -189,6 +191,7 @@ export function readRecordedSession(store: Store, sessionId: string): RecordedSe
     gaps: [],
     lockdown: started.context.lockdown,
     quitAttempts: { refused: 0, accepted: 0 },
+    deviceChanges: [],
     framesReceived: 0,
     segments: store.segments.list(sessionId).filter((s) => s.reason === ROLLING_SEGMENT).map(({ id, start, end, mime }) => ({ id, start, end, mime })),
     lastT: 0,
@@ -229,6 +232,9 @@ export function readRecordedSession(store: Store, sessionId: string): RecordedSe
       case 'quit.attempt':
         if (payload.ok === true) recorded.quitAttempts.accepted += 1;
         else recorded.quitAttempts.refused += 1;
+        break;
+      case 'device.change':
+        recorded.deviceChanges.push({ t: row.t, change: String(payload.change), kind: String(payload.kind), labels: Array.isArray(payload.labels) ? payload.labels.map(String) : [] });
         break;
       case 'heartbeat':
         recorded.framesReceived = Math.max(recorded.framesReceived, Number(payload.framesReceived) || 0);

@@ -326,6 +326,12 @@ export class LiveSession {
     this.record.append(this.clock.now(), 'quit.attempt', { ok, reason });
   }
 
+  /** A capture device changed, as the page saw it (its labels, never trusted beyond what they say). */
+  deviceChange(change: { change: string; kind: string; labels: string[] }): void {
+    this.assertOpen();
+    this.record.append(this.clock.now(), 'device.change', change);
+  }
+
   /** What the shell reports after the session started (its lockdown's state): kept in the chain and the report. */
   addContext(lockdown: Record<string, unknown>): void {
     this.assertOpen();

@@ -63,6 +63,7 @@ async function realReport(): Promise<Report> {
       interruptions: [{ start: 10, end: 14, lengthSec: 4, measuredBy: 'monotonic' }],
       clockChanges: [{ t: 20, jumpSec: -3600 }],
       quitAttempts: { refused: 1, accepted: 0 },
+      deviceChanges: [{ t: 30, change: 'devices_changed', kind: 'camera', labels: ['a device label'] }],
       refusedShortcuts: 2,
       chain: { events: 12, head: 'c'.repeat(64) },
     },

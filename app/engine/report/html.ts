@@ -194,6 +194,7 @@ function recordSection(rec: NonNullable<Report['record']>): string {
     item('System check', rec.preflight.map((c) => `${c.id} ${c.status}`).join(', ') || 'not run'),
     item('Engine stopped', gaps || 'never'),
     item('Clock changed', rec.clockChanges.map((c) => `at ${clock(c.t)} by ${c.jumpSec.toFixed(0)} s`).join('; ') || 'never'),
+    item('Device changes', rec.deviceChanges.map((d) => `at ${clock(d.t)} ${d.change} (${d.kind}): ${d.labels.join(', ')}`).join('; ') || 'none'),
     item('Quit attempts', `${rec.quitAttempts.refused} refused, ${rec.quitAttempts.accepted} accepted`),
     item('Refused shortcuts', String(rec.refusedShortcuts)),
     item('Event chain', `${rec.chain.events} events, head ${rec.chain.head.slice(0, 16)}…`),

@@ -42,6 +42,8 @@ export const LiveRecordSummary = z.object({
   interruptions: z.array(z.object({ start: z.number(), end: z.number(), lengthSec: z.number(), measuredBy: z.enum(['monotonic', 'wall']) })),
   clockChanges: z.array(z.object({ t: z.number(), jumpSec: z.number() })),
   quitAttempts: z.object({ refused: z.number().int(), accepted: z.number().int() }),
+  /** Capture devices plugged in or out, or a camera or microphone track that ended, as the page reported them. */
+  deviceChanges: z.array(z.object({ t: z.number(), change: z.string(), kind: z.string(), labels: z.array(z.string()) })),
   /** Key combinations the OS lock held back (key_combo signals with blocked). */
   refusedShortcuts: z.number().int(),
   /** The session's event chain when the report was made: rows and head hash (it verified). */

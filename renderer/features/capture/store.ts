@@ -52,6 +52,27 @@ export interface CaptureState {
 }
 
 let origin = 0;
+let stopDeviceWatch: (() => void) | undefined;
+
+/** Capture devices plugged in or out, and a camera or microphone track that ends, go into the session's record. */
+function watchDevices(stream: MediaStream, sessionId: string): () => void {
+  const report = (change: 'devices_changed' | 'track_ended', kind: 'camera' | 'microphone' | 'other', labels: string[]) =>
+    void invoke('session.device', { sessionId, change, kind, labels: labels.slice(0, 32).map((l) => l.slice(0, 200)) }).catch(() => undefined);
+  const onChange = () =>
+    void navigator.mediaDevices.enumerateDevices().then((devices) =>
+      report('devices_changed', 'other', devices.filter((d) => d.kind !== 'audiooutput').map((d) => `${d.kind}: ${d.label || '(no label)'}`)),
+    );
+  navigator.mediaDevices.addEventListener('devicechange', onChange);
+  const ended = stream.getTracks().map((track) => {
+    const onEnded = () => report('track_ended', track.kind === 'video' ? 'camera' : 'microphone', [track.label]);
+    track.addEventListener('ended', onEnded);
+    return () => track.removeEventListener('ended', onEnded);
+  });
+  return () => {
+    navigator.mediaDevices.removeEventListener('devicechange', onChange);
+    for (const off of ended) off();
+  };
+}
 /** How long the page waits for a stopped engine to come back before the exam stops. */
 const ENGINE_BACK_MS = 15_000;
 
@@ -102,6 +123,8 @@ async function hiddenVideo(stream: MediaStream): Promise<HTMLVideoElement> {
 
 export const useCaptureStore = create<CaptureState>((set, get) => {
   const stopCapture = async () => {
+    stopDeviceWatch?.();
+    stopDeviceWatch = undefined;
     sender?.stop();
     sender = undefined;
     const a = audioSender;
@@ -164,6 +187,7 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
       const stream = await get().openStream();
       const session = await invoke('session.start', { policy, ...candidateFromLink(), devices: deviceLabels(stream) });
       origin = performance.now();
+      stopDeviceWatch = watchDevices(stream, session.sessionId);
       set({ session, last: undefined, framesSent: 0, segmentsSent: 0, warnings: [], engineError: undefined });
       const video = await get().video();
       sender = startFrameSender({
