@@ -230,7 +230,7 @@ export function readRecordedSession(store: Store, sessionId: string): RecordedSe
         recorded.lockdown = { ...recorded.lockdown, ...((payload.lockdown as Record<string, unknown> | undefined) ?? {}) };
         break;
       case 'quit.attempt':
-        if (payload.ok === true) recorded.quitAttempts.accepted += 1;
+        if (payload.outcome === 'accepted') recorded.quitAttempts.accepted += 1;
         else recorded.quitAttempts.refused += 1;
         break;
       case 'device.change':

@@ -314,16 +314,17 @@ export class LiveSession {
     return { ...this.calibration, analysed: true, framesReceived: this.framesReceived };
   }
 
+  /** An event from outside the frames (a quit-password attempt), appended to the session's chain at once. */
+  recordEvent(type: string, payload: unknown): void {
+    this.assertOpen();
+    this.record.append(Math.max(this.lastT, this.clock.now()), type, payload);
+  }
+
   /** A line for the report from outside the frames (quit-password attempts). */
   addNote(line: string): void {
     this.assertOpen();
     (this.options.notes ??= []).push(line);
     this.record.append(this.clock.now(), 'note', { line });
-  }
-
-  /** A quit-password attempt (the page learns only yes or no; the chain keeps each). */
-  quitAttempt(ok: boolean, reason: string | null): void {
-    this.record.append(this.clock.now(), 'quit.attempt', { ok, reason });
   }
 
   /** A capture device changed, as the page saw it (its labels, never trusted beyond what they say). */

@@ -185,7 +185,7 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
     async startSession(policy) {
       await stopCapture();
       const stream = await get().openStream();
-      const session = await invoke('session.start', { policy, ...candidateFromLink(), devices: deviceLabels(stream) });
+      const session = await invoke('session.start', { ...candidateFromLink(), devices: deviceLabels(stream) });
       origin = performance.now();
       stopDeviceWatch = watchDevices(stream, session.sessionId);
       set({ session, last: undefined, framesSent: 0, segmentsSent: 0, warnings: [], engineError: undefined });

@@ -16,6 +16,7 @@ export function ExamScreen({ policy }: { policy: PolicyView }) {
   const go = useFlowStore((s) => s.go);
   const url = examStartUrl(policy);
   const { framesSent, segmentsSent, session } = useCaptureStore();
+  const practice = useFlowStore((s) => s.exam?.mode === 'practice');
   return (
     <section className="exam" aria-labelledby="exam-heading" data-testid="exam" data-session={session?.sessionId} data-frames-sent={framesSent} data-segments-sent={segmentsSent}>
       <header className="exam-bar">
@@ -53,8 +54,10 @@ export function ExamScreen({ policy }: { policy: PolicyView }) {
       {url ? (
         <iframe className="exam-frame" title="Exam" src={url} sandbox="allow-scripts allow-forms allow-same-origin" referrerPolicy="no-referrer" data-testid="exam-frame" />
       ) : (
-        <p className="notice warn" data-testid="no-exam-site">
-          This exam policy names no exam site, so there is no exam page to show. Tell your invigilator.
+        <p className={`notice ${practice ? 'ok' : 'warn'}`} data-testid="no-exam-site">
+          {practice
+            ? 'Practice exam: there are no questions. Sit as you would in a real exam; the warnings show what Vigil notices. Finish the exam when you are ready.'
+            : 'This exam policy names no exam site, so there is no exam page to show. Tell your invigilator.'}
         </p>
       )}
     </section>
