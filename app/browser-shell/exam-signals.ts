@@ -49,9 +49,11 @@ export function watchExamSignals(engine: RpcClient, log: (line: string) => void 
       c.sending = false;
     }
   };
-  const begin = async (sessionId: string, clockOriginNs: string, rawPolicy: unknown) => {
+  const begin = async (sessionId: string, clockOriginNs: string) => {
     await stop();
-    const policy = parsePolicy(rawPolicy, 'exam policy');
+    // The policy comes from the engine, which verified it; never from the page's request.
+    const { policy: verified } = (await engine.call('exam.current', {})) as { policy: unknown };
+    const policy = parsePolicy(verified, 'exam policy');
     if (!policy.detectors.os) return;
     const clock = createSessionClock({ originNs: BigInt(clockOriginNs) });
     const os = policy.os;
@@ -87,7 +89,7 @@ export function watchExamSignals(engine: RpcClient, log: (line: string) => void 
         const result = await engine.call(method, params, timeoutMs);
         if (method === 'session.start') {
           const { sessionId, clockOriginNs } = result as { sessionId: string; clockOriginNs: string };
-          await begin(sessionId, clockOriginNs, (params as { policy: unknown }).policy).catch((error: Error) => log(`vigil: OS watch did not start (${error.message})`));
+          await begin(sessionId, clockOriginNs).catch((error: Error) => log(`vigil: OS watch did not start (${error.message})`));
         } else if (method === 'session.finish') {
           await stop();
         }
