@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { MissingDataError } from '../data-sets';
 import { readImage, type RgbFrame } from '../media/frames';
 import { VisionPipeline } from '../vision/pipeline';
+import { RAW, cropToTensor } from '../vision/image-ops';
 import { augmentFrame, rgbaToRgb } from './augment';
 import { EVIDENCE_DIM } from './evidence';
 
@@ -23,6 +24,39 @@ export interface Sequence {
   readonly label: LivenessLabel;
   readonly subject: string;
   readonly frames: readonly string[];
+  /**
+   * A synthetic print attack (training only): every frame is `frames[0]`, a real live frame, moved rigidly as a
+   * photo held up to the camera would be, with fresh sensor noise (stillPrintSequences).
+   */
+  readonly still?: boolean;
+}
+
+/**
+ * For each live sequence, a print attack made from its middle frame: the same length, the one image turned,
+ * scaled and shifted smoothly from frame to frame, with new noise on each. What a printed photo is to a camera:
+ * one picture that moves only as a whole. NUAA's attacks are prints of other photos of the same people; these add
+ * the flat-and-rigid case with the live frames' own image quality, so texture alone cannot separate the classes.
+ * Same subject as its source, so a split by subject keeps them on the source's side.
+ */
+export function stillPrintSequences(sequences: readonly Sequence[]): Sequence[] {
+  return sequences
+    .filter((s) => s.label === 'live')
+    .map((s) => ({ id: `still-print/${s.id}`, label: 'print' as const, subject: s.subject, frames: s.frames.map(() => s.frames[s.frames.length >> 1]!), still: true }));
+}
+
+/** Frame i of a still print: a smooth rigid motion (turn up to 4 degrees, scale 0.92-1.0, shift up to 4 %) and noise. */
+export function rigidlyMoved(base: RgbFrame, i: number, rng: () => number): RgbFrame {
+  const { width: w, height: h } = base;
+  const phase = (k: number) => Math.sin((2 * Math.PI * i) / (5 + k) + k);
+  const zoom = 0.92 + 0.04 * (1 + phase(1)) / 2;
+  const crop = { cx: w / 2 + 0.04 * w * phase(2), cy: h / 2 + 0.04 * h * phase(3), w: w * zoom, h: h * zoom, angle: (4 * Math.PI) / 180 * phase(4) };
+  const pixels = cropToTensor(base, crop, w, h, RAW);
+  const data = new Uint8Array(w * h * 3);
+  for (let k = 0; k < data.length; k++) {
+    const gauss = Math.sqrt(-2 * Math.log(rng() + 1e-12)) * Math.cos(2 * Math.PI * rng());
+    data[k] = Math.max(0, Math.min(255, Math.round(pixels[k]! + 3 * gauss)));
+  }
+  return { width: w, height: h, data, t: i, index: i };
 }
 
 /** Evidence of one sequence: [variant][frame] -> EVIDENCE_DIM values (NaN throughout where no face was found). */
@@ -115,7 +149,7 @@ export async function extractEvidence(sequences: readonly Sequence[], o: Evidenc
         vision.reset();
         const rows: Float32Array[] = [];
         for (let i = 0; i < sequence.frames.length; i++) {
-          let frame = await readFrame(sequence.frames[i]!, i);
+          let frame = sequence.still ? rigidlyMoved(await readFrame(sequence.frames[i]!, i), i, rng) : await readFrame(sequence.frames[i]!, i);
           if (v > 0) frame = augmentFrame(frame, rng).frame;
           const result = await vision.process(frame);
           rows.push(result.livenessEvidence ?? new Float32Array(EVIDENCE_DIM).fill(Number.NaN));

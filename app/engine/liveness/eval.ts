@@ -22,7 +22,7 @@ import { MissingDataError } from '../data-sets';
 import { openFrames } from '../media/frames';
 import { VisionPipeline } from '../vision/pipeline';
 import { writeModelFolder } from './artifacts';
-import { extractEvidence, loadSequences, type Sequence, type SequenceEvidence } from './dataset';
+import { extractEvidence, loadSequences, stillPrintSequences, type Sequence, type SequenceEvidence } from './dataset';
 import { chooseThreshold, padFigures } from './metrics';
 import { DEFAULT_MODEL_DIR, LivenessModel, METADATA_FILE, LivenessMetadata } from './model';
 import { scoreSequence, type Combination, type SequenceResult } from './scorer';
@@ -139,12 +139,12 @@ async function videoScores(paths: readonly string[], model: LivenessModel) {
   if (paths.length === 0) return out;
   const vision = await VisionPipeline.open({ objectsEverySec: 0, emotionEverySec: 0, identityEverySec: 0, textEverySec: 0, livenessEverySec: 1, workers: false });
   try {
-    // One frame a second is the training spacing; these clips are 10-15 s long, so two a second is measured too.
-    for (const [path, fps] of paths.flatMap((p) => [[p, 1], [p, 2]] as const)) {
+    // The pipeline takes liveness evidence once a second whatever the decoding rate; 4 fps keeps decoding cheap.
+    for (const path of paths) {
       vision.reset();
       const rows: Float32Array[] = [];
       const times: number[] = [];
-      for await (const frame of (await openFrames(path, fps)).frames) {
+      for await (const frame of (await openFrames(path, 4)).frames) {
         const e = (await vision.process(frame)).livenessEvidence;
         if (e) {
           rows.push(e);
@@ -153,7 +153,7 @@ async function videoScores(paths: readonly string[], model: LivenessModel) {
       }
       const r = await scoreSequence(model, rows, times);
       const confidentAttack = r?.windowScores.filter((w) => w.score < model.threshold && w.confidence >= model.metadata.confidentAbove).length ?? 0;
-      out[`${path.split('/').slice(-2).join('/')}@${fps}fps`] = r ? { evidenceFrames: rows.length, windows: r.windows, score: r4(r.score), confidence: r4(r.confidence), stability: r4(r.stability), calledLive: r.score >= model.threshold, confidentAttackWindows: confidentAttack, spoofSuspected: confidentAttack > 0, windowScores: r.windowScores.map((w) => r4(w.score)) } : { evidenceFrames: rows.length, windows: 0, note: 'fewer than 12 frames with a face' };
+      out[path.split('/').slice(-2).join('/')] = r ? { evidenceFrames: rows.length, windows: r.windows, score: r4(r.score), confidence: r4(r.confidence), stability: r4(r.stability), calledLive: r.score >= model.threshold, confidentAttackWindows: confidentAttack, spoofSuspected: confidentAttack > 0, windowScores: r.windowScores.map((w) => r4(w.score)) } : { evidenceFrames: rows.length, windows: 0, note: 'fewer than 12 frames with a face' };
     }
   } finally {
     await vision.release();
@@ -172,21 +172,23 @@ export async function evaluateLiveness(dataDir: string, options: EvalOptions = {
   const crossValidate = !shipped || subjects.some((s) => seen.includes(s));
   const started = performance.now();
   const evidence = await extractEvidence(sequences, { variants: crossValidate ? AUGMENTED_VARIANTS : 0, seed: EVIDENCE_SEED, onProgress: (d, t, s) => onProgress(d, t, `evidence ${s}`) });
+  // Training material only (never scored): the synthetic still prints of the training subjects' live sequences.
+  const stills = crossValidate ? await extractEvidence(stillPrintSequences(sequences), { variants: AUGMENTED_VARIANTS, seed: EVIDENCE_SEED, onProgress: (d, t, s) => onProgress(d, t, `evidence ${s}`) }) : [];
   const answers: Answer[] = [];
   const foldInfo: unknown[] = [];
   if (crossValidate) {
     const k = Math.min(options.folds ?? subjects.length, subjects.length);
     for (let fold = 0; fold < k; fold++) {
       const test = subjects.filter((_, i) => i % k === fold);
-      const rest = evidence.filter((e) => !test.includes(e.sequence.subject));
-      const validation = validationSubjects(rest.map((e) => e.sequence), 2, EVIDENCE_SEED + fold);
+      const rest = [...evidence, ...stills].filter((e) => !test.includes(e.sequence.subject));
+      const validation = validationSubjects(rest.filter((e) => !e.sequence.still).map((e) => e.sequence), 2, EVIDENCE_SEED + fold);
       onProgress(fold, k, `fold ${fold + 1}/${k}: training without ${test.join(', ')}`);
       const { result, metadata } = await trainOnSubjects(rest, validation, seqDir, { ...(options.maxEpochs ? { maxEpochs: options.maxEpochs } : {}) });
       const dir = mkdtempSync(join(tmpdir(), 'vigil-liveness-fold-'));
       try {
         await writeModelFolder(dir, result, metadata);
         const model = await LivenessModel.load(dir);
-        const valItems = rest.filter((e) => validation.includes(e.sequence.subject));
+        const valItems = rest.filter((e) => validation.includes(e.sequence.subject) && !e.sequence.still);
         const valScores = await scoreAll(model, valItems);
         const threshold = Object.fromEntries(COMBINATIONS.map((how) => [how, chooseThreshold(valScores.map((v) => v[how].score), valItems.map((v) => (v.sequence.label === 'live' ? 1 : 0)))])) as Record<Combination, number>;
         const testItems = evidence.filter((e) => test.includes(e.sequence.subject));
@@ -223,7 +225,7 @@ export async function evaluateLiveness(dataDir: string, options: EvalOptions = {
     ensemble: figures(answers, 'ensemble'),
     cascade: figures(answers, 'cascade'),
     perSequence: answers.map((a) => ({ id: a.id, fold: a.fold, live: a.live, score: r4(a.result.transformer.score), threshold: r4(a.threshold.transformer), confidence: r4(a.result.transformer.confidence), windows: a.result.transformer.windows })),
-    replay: { note: 'spoof-replay/ crops are single images, not sequences: only its two videos (1 frame a second) are scored, by the shipped model', videos: Object.fromEntries(Object.entries(onVideos).filter(([k]) => k.startsWith('video/'))) },
+    replay: { note: 'spoof-replay/ crops are single images, not sequences: only its two videos (evidence once a second) are scored, by the shipped model', videos: Object.fromEntries(Object.entries(onVideos).filter(([k]) => k.startsWith('video/'))) },
     realVideos: Object.fromEntries(Object.entries(onVideos).filter(([k]) => k.startsWith('gaze-video/'))),
     leaks: leakReport(seqDir, sequences),
     seconds: Math.round((performance.now() - started) / 1000),

@@ -8,7 +8,7 @@ import seedrandom from 'seedrandom';
 import type { EpochRecord } from '../temporal/trainer';
 import { writeModelFolder } from './artifacts';
 import { EVIDENCE_DIM } from './evidence';
-import { extractEvidence, loadSequences, type Sequence, type SequenceEvidence } from './dataset';
+import { extractEvidence, loadSequences, stillPrintSequences, type Sequence, type SequenceEvidence } from './dataset';
 import type { LivenessMetadata } from './model';
 import { LIVENESS_DEFAULTS, trainLiveness, type LivenessTrainConfig, type TrainResult } from './trainer';
 import { STRIDE, WINDOW } from './windows';
@@ -42,8 +42,9 @@ export interface TrainedModel {
 
 export async function trainOnSubjects(evidence: readonly SequenceEvidence[], validation: readonly string[], data: string, config: Partial<LivenessTrainConfig>, onEpoch?: (r: EpochRecord, max: number) => void): Promise<TrainedModel> {
   const wallStart = performance.now();
+  // Synthetic still prints train only: the threshold and early stopping see real sequences alone.
   const train = evidence.filter((e) => !validation.includes(e.sequence.subject));
-  const val = evidence.filter((e) => validation.includes(e.sequence.subject));
+  const val = evidence.filter((e) => validation.includes(e.sequence.subject) && !e.sequence.still);
   const full = { ...LIVENESS_DEFAULTS, ...config };
   const result = await trainLiveness({ train, validation: val, config: full, onEpoch });
   const metadata: LivenessMetadata = {
@@ -76,6 +77,7 @@ export async function trainFromFolder(o: TrainCommandOptions) {
   const started = performance.now();
   const sequences = loadSequences(o.data);
   const evidence = await extractEvidence(sequences, { variants: AUGMENTED_VARIANTS, seed: EVIDENCE_SEED, onProgress: o.onProgress });
+  evidence.push(...(await extractEvidence(stillPrintSequences(sequences), { variants: AUGMENTED_VARIANTS, seed: EVIDENCE_SEED, onProgress: o.onProgress })));
   const evidenceSeconds = (performance.now() - started) / 1000;
   const seed = o.seed ?? LIVENESS_DEFAULTS.seed;
   const validation = validationSubjects(sequences, 2, seed);
