@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { onnxParity, PARITY_TOLERANCE, writeModelFolder } from './artifacts';
 import { EVIDENCE_DIM } from './evidence';
 import { LivenessModel } from './model';
+import { LivenessMonitor } from './monitor';
 import { exportLivenessOnnx } from './onnx-export';
 import { LivenessStream, scoreSequence } from './scorer';
 import { syntheticEvidence } from './synthetic';
@@ -59,6 +60,23 @@ describe('the liveness transformer, trained, exported and run', () => {
     }
     expect(answers.flatMap((a) => a.newWindows.map((w) => w.first))).toEqual([0, 6, 12, 18, 24, 30, 36]);
     await expect(stream.push(new Float32Array(EVIDENCE_DIM - 1), 99)).rejects.toThrow(/expected 170/);
+
+    // A session's monitor: confident attack windows become one spoof_suspected alert, live windows none.
+    const monitorOf = async (rowsIn: readonly Float32Array[]) => {
+      const m = new LivenessMonitor(model);
+      rowsIn.forEach((r, i) => m.push(r, 100 + i));
+      await m.settle();
+      return m;
+    };
+    const attackRows = validation.find((e) => e.sequence.label === 'print')!.variants[0]!.slice(0, 24);
+    const spoof = await monitorOf(attackRows);
+    expect(spoof.report()).toMatchObject({ windows: 3, verdict: 'spoof' });
+    expect(spoof.alerts()).toHaveLength(1);
+    expect(spoof.alerts()[0]).toMatchObject({ type: 'spoof_suspected', severity: 'critical', start: 100 });
+    expect((spoof.alerts()[0]!.evidence.windowScores as unknown[]).length).toBe(3);
+    const liveMonitor = await monitorOf(validation.find((e) => e.sequence.label === 'live')!.variants[0]!.slice(0, 24));
+    expect(liveMonitor.report().verdict).toBe('live');
+    expect(liveMonitor.alerts()).toEqual([]);
     await model.release();
   }, 180_000);
 });
