@@ -73,6 +73,7 @@ export class LiveSession {
   /** Temporal liveness (undefined until the first evidence frame opens it; null when off or unavailable). */
   private liveness: LivenessMonitor | null | undefined;
   private livenessAlertsSeen = 0;
+  private readonly events: { t: number; type: string; payload: unknown }[] = [];
 
   constructor(private readonly options: LiveSessionOptions) {
     const { policy } = options;
@@ -184,6 +185,15 @@ export class LiveSession {
     return { ...this.calibration, analysed: true, framesReceived: this.framesReceived };
   }
 
+  /**
+   * An event from outside the frames (a quit-password attempt) at the session's current time. Kept in order and
+   * appended to the session's hash chain with the report (the session's row is written then).
+   */
+  recordEvent(type: string, payload: unknown): void {
+    this.assertOpen();
+    this.events.push({ t: this.lastT, type, payload });
+  }
+
   /** A line for the report from outside the frames (quit-password attempts). */
   addNote(line: string): void {
     this.assertOpen();
@@ -203,7 +213,7 @@ export class LiveSession {
     try {
       const report = await analyzeRecording(
         { source: 'live', durationSec: this.lastT, hasVideo: analyzer.available, hasAudio: audio !== undefined && audio.received > 0, frames, extraAlerts: () => [...audioAlerts, ...signalAlerts(this.signals), ...(this.liveness?.alerts() ?? [])], livenessScores: () => this.liveness?.timeline() ?? [], liveness: () => this.liveness?.report() ?? null },
-        { policy, store, evidence: this.evidence, studentId: this.options.studentId ?? null, examId: this.options.examId ?? null, notes },
+        { policy, store, evidence: this.evidence, studentId: this.options.studentId ?? null, examId: this.options.examId ?? null, notes, events: this.events },
       );
       // Only a stored report ends the session: after a failure the candidate app may try again, and the
       // segments stay on disk meanwhile.
