@@ -74,7 +74,7 @@ export function registerLiveness(program: Command): void {
     .description('temporal liveness per sequence and per window, split by subject (cross-validation on subjects the shipped model saw); replay videos apart')
     .option('--json', 'print only the JSON object')
     .option('--data <dir>', 'folder holding liveness-seq/ (and optionally spoof-replay/, gaze-video/); default: the evaluation data folder')
-    .option('--folds <k>', 'subject folds for cross-validation (default: one per subject)')
+    .option('--folds <k>', 'subject folds for cross-validation (default 3; as many as subjects = leave one subject out)')
     .option('--model <dir>', 'liveness model folder (default: the shipped one)')
     .action(async (options: { json?: boolean; data?: string; folds?: string; model?: string }) => {
       const folds = options.folds === undefined ? undefined : wholeNumberOption('--folds', options.folds, 2, 1000);

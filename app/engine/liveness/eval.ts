@@ -7,7 +7,7 @@
  *   on), that model is measured on every sequence, at the threshold stored with it (chosen on its validation
  *   subjects);
  * - otherwise (the development set itself) subject-level cross-validation: fold k holds out every k-th subject
- *   (leave one subject out by default), two of the remaining subjects validate (early stopping and the threshold),
+ *   (3 folds by default, `--folds`), two of the remaining subjects validate (early stopping and the threshold),
  *   the rest train; every held-out sequence is scored once by a model that never saw its subject, at its fold's
  *   threshold. The pooled figures come from those out-of-fold answers.
  * Figures per sequence and per window (12 frames, stride 6), for the transformer alone and for the seed's ensemble
@@ -33,8 +33,11 @@ const COMBINATIONS: readonly Combination[] = ['transformer', 'ensemble', 'cascad
 const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
 const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN);
 
+/** Three folds of three subjects on the nine development subjects: each fold trains on four and validates on two. */
+export const DEFAULT_FOLDS = 3;
+
 export interface EvalOptions {
-  /** Cross-validation folds over subjects (default: one per subject). */
+  /** Cross-validation folds over subjects (default DEFAULT_FOLDS; as many as subjects = leave one out). */
   readonly folds?: number;
   readonly modelDir?: string;
   readonly maxEpochs?: number;
@@ -177,7 +180,7 @@ export async function evaluateLiveness(dataDir: string, options: EvalOptions = {
   const answers: Answer[] = [];
   const foldInfo: unknown[] = [];
   if (crossValidate) {
-    const k = Math.min(options.folds ?? subjects.length, subjects.length);
+    const k = Math.min(options.folds ?? DEFAULT_FOLDS, subjects.length);
     for (let fold = 0; fold < k; fold++) {
       const test = subjects.filter((_, i) => i % k === fold);
       const rest = [...evidence, ...stills].filter((e) => !test.includes(e.sequence.subject));
