@@ -16,10 +16,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SYNC_ROUTES } from '../app/engine/sync/protocol';
 import { authRoutes } from './api/auth';
+import { consoleRoutes } from './api/console-static';
+import { examAdminRoutes } from './api/exam-admin';
 import { examRoutes } from './api/exams';
 import { healthRoutes } from './api/health';
 import { liveRoutes } from './api/live';
 import { reportRoutes } from './api/reports';
+import { reviewRoutes } from './api/reviews';
 import { sessionRoutes } from './api/sessions';
 import { syncRoutes } from './api/sync';
 import { installAuth } from './auth/plugin';
@@ -86,6 +89,8 @@ export async function buildServer(options: ServerOptions): Promise<VigilServer> 
   await installAuth(app, { db: db.db, secure });
 
   for (const plugin of [healthRoutes, authRoutes, examRoutes, syncRoutes, reportRoutes, sessionRoutes, liveRoutes]) await app.register(plugin, ctx);
+  // The console's own routes and files (server/console).
+  for (const plugin of [examAdminRoutes, reviewRoutes, consoleRoutes]) await app.register(plugin, ctx);
 
   // tus speaks raw HTTP: its PATCH bodies are left unparsed and the request handed over as it came.
   await app.register(async (tusScope) => {

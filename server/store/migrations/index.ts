@@ -1,7 +1,8 @@
 /** Every migration, in order, one file each, numbered in tens; the same Postgres SQL runs on PGlite and PostgreSQL. */
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0010 from './0010-initial';
+import * as m0020 from './0020-reviews';
 
-const all: Record<string, Migration> = { '0010-initial': m0010 };
+const all: Record<string, Migration> = { '0010-initial': m0010, '0020-reviews': m0020 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: () => Promise.resolve(all) };
