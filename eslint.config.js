@@ -100,6 +100,22 @@ export default tseslint.config(
     },
   },
   {
+    // Why: the console is web content served by the server; it talks to the server's API only (lib/api.ts).
+    files: ['server/console/**/*.ts', 'server/console/**/*.tsx'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '(^|/)app/', message: 'The console is web content: it reaches the engine\'s schemas through the server\'s API (e.g. POST /api/v1/policy/check), never by import.' },
+            { group: ['node:*', 'electron', 'electron/*', 'kysely', 'fastify', 'pg', '@electric-sql/*'], message: 'The console runs in the browser: ask the server through lib/api.ts.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
   },
