@@ -26,7 +26,9 @@ import { reviewRoutes } from './api/reviews';
 import { sessionRoutes } from './api/sessions';
 import { syncRoutes } from './api/sync';
 import { installAuth } from './auth/plugin';
-import { createEvidenceStore, type ReadableStore } from './blobs/evidence-uploads';
+import { createEvidenceStore, type EvidenceStore, type ReadableStore } from './blobs/evidence-uploads';
+import { runRetention } from './jobs/retention';
+import { PostgresAdvisoryLocker } from './blobs/pg-locker';
 import type { ServerContext } from './context';
 import { openLiveFeed } from './live/feed';
 import { setting } from './store/exams';
@@ -42,12 +44,17 @@ export interface ServerOptions {
   readonly https?: { key: Buffer; cert: Buffer };
   readonly datastore?: ReadableStore;
   readonly locker?: Locker;
+  /** Evidence folder (default `<home>/evidence`); several processes share one. */
+  readonly evidenceDir?: string;
   readonly logger?: boolean;
+  /** Run the retention job hourly (the `start` command does). */
+  readonly retention?: boolean;
 }
 
 export interface VigilServer {
   readonly app: FastifyInstance;
   readonly db: ServerDb;
+  readonly blobs: EvidenceStore;
   close(): Promise<void>;
 }
 
@@ -58,7 +65,9 @@ export function serverVersion(): string {
 export async function buildServer(options: ServerOptions): Promise<VigilServer> {
   const db = options.db ?? (await openServerDb({ home: options.home, databaseUrl: options.databaseUrl }));
   const live = await openLiveFeed(db);
-  const blobs = createEvidenceStore({ db: db.db, live, directory: join(options.home, 'evidence'), datastore: options.datastore, locker: options.locker });
+  // On PostgreSQL, uploads lock through advisory locks so any process sharing the database may take an upload over.
+  const pgLocker = !options.locker && db.url ? new PostgresAdvisoryLocker(db.url) : null;
+  const blobs = createEvidenceStore({ db: db.db, live, directory: options.evidenceDir ?? join(options.home, 'evidence'), datastore: options.datastore, locker: options.locker ?? pgLocker ?? undefined });
   const secure = options.https !== undefined;
   const ctx: ServerContext = { db, blobs, live, version: serverVersion(), secure };
 
@@ -103,12 +112,19 @@ export async function buildServer(options: ServerOptions): Promise<VigilServer> 
     tusScope.all(`${SYNC_ROUTES.evidence}/*`, { schema: { hide: true } }, handle);
   });
 
+  const retention = options.retention
+    ? setInterval(() => void runRetention(db.db, (id) => blobs.remove(id)).catch((error: Error) => app.log.error(error)), 60 * 60_000).unref()
+    : null;
+
   return {
     app,
     db,
+    blobs,
     async close() {
+      if (retention) clearInterval(retention);
       await app.close();
       await live.close();
+      await pgLocker?.close();
       if (!options.db) await db.close();
     },
   };

@@ -10,3 +10,8 @@ export function serverHome(env: NodeJS.ProcessEnv = process.env): string {
 export function databaseUrl(env: NodeJS.ProcessEnv = process.env): string | null {
   return env.DATABASE_URL || null;
 }
+
+/** VIGIL_EVIDENCE_DIR: the evidence folder, shared by every server process on one database (default `<home>/evidence`). */
+export function evidenceDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.VIGIL_EVIDENCE_DIR ? resolve(env.VIGIL_EVIDENCE_DIR) : undefined;
+}

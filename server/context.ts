@@ -6,6 +6,7 @@ export interface BlobsHealth {
   readonly kind: 'file' | 's3';
   healthy(): Promise<boolean>;
   read(uploadId: string, range?: { start: number; end: number }): Promise<Readable>;
+  remove(uploadId: string): Promise<void>;
 }
 
 export interface LiveFeed {

@@ -26,6 +26,7 @@ export interface EvidenceStore extends BlobsHealth {
   readonly tus: Server;
   /** The clip's bytes, or a byte range of them. */
   read(uploadId: string, range?: { start: number; end: number }): Promise<Readable>;
+  remove(uploadId: string): Promise<void>;
 }
 
 export interface EvidenceStoreOptions {
@@ -112,6 +113,10 @@ export function createEvidenceStore(options: EvidenceStoreOptions): EvidenceStor
     async healthy() {
       if (kind === 's3') return true;
       return access(uploads).then(() => true, () => false);
+    },
+    async remove(uploadId) {
+      if (!UPLOAD_ID.test(uploadId)) throw new Error('bad upload id');
+      await datastore.remove(uploadId);
     },
     async read(uploadId, range) {
       if (!UPLOAD_ID.test(uploadId)) throw new Error('bad upload id');

@@ -8,6 +8,12 @@ import { openStore } from '../../engine/storage/store';
 import { Spooler } from '../../engine/sync/spooler';
 import { CliError, wholeNumberOption } from '../errors';
 
+/** VIGIL_SYNC_CHUNK_BYTES: the tus chunk size (default 4 MiB); smaller chunks give finer resume points on bad links. */
+function chunkBytes(): number | undefined {
+  const value = Number(process.env.VIGIL_SYNC_CHUNK_BYTES);
+  return Number.isInteger(value) && value >= 64 * 1024 ? value : undefined;
+}
+
 export function registerSync(program: Command): void {
   const sync = program.command('sync').description("send what is queued to institutions' servers");
 
@@ -42,7 +48,7 @@ export function registerSync(program: Command): void {
       const timeoutMs = wholeNumberOption('--timeout', flags.timeout, 0, 86_400) * 1000;
       const store = openStore(databasePath());
       try {
-        const spooler = new Spooler({ store });
+        const spooler = new Spooler({ store, chunkSize: chunkBytes() });
         const result = await spooler.drain(timeoutMs);
         const resumed = spooler.uploads.filter((u) => u.resumedAt > 0);
         process.stderr.write(`sync: ${result.sent} item(s) acknowledged${resumed.length ? `; ${resumed.length} upload(s) resumed (${resumed.reduce((n, u) => n + u.resumedAt, 0)} bytes not sent again)` : ''}\n`);
