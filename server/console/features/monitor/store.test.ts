@@ -21,7 +21,7 @@ describe('monitoring order', () => {
   it('puts incidents first (warnings, a broken chain, a silent device), then the active, then the finished', () => {
     const rows = [
       row('done', { status: 'finished' }),
-      row('calm'),
+      row('calm', { startedAt: '2026-01-01T09:59:00Z' }), // the newest: only the incident rank puts it after the others
       row('silent', { lastHeartbeatAt: new Date(now - 20_000).toISOString() }),
       row('broken', { chainStatus: 'broken' }),
       row('warned', { warnings: ['gaze_away'] }),
