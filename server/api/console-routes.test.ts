@@ -2,7 +2,8 @@
  * The console's routes (exam-admin.ts, reviews.ts) through fastify.inject on both databases. Attacks tried and
  * what each got back: a reviewer editing a policy (403), a reviewer listing staff (403), an invigilator reading
  * an exam not theirs (404), a draft smuggling its own quitPasswordHash (400 naming the field), a policy write
- * without the CSRF token (403), a second reviewer deciding from a stale page (409 naming who changed it), an
+ * without the CSRF token (403), an unassigned invigilator reading the monitoring rows (404), an assigned one
+ * editing the policy (403), a second reviewer deciding from a stale page (409 naming who changed it), an
  * invigilator writing a review (403), a decision on a flag the session does not have (404).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +53,11 @@ describe.each(DATABASES)('console routes on %s', (kind) => {
     expect(smuggled.statusCode).toBe(400);
     expect(smuggled.json()).toMatchObject({ field: 'quitPasswordHash' });
     expect((await call('admin', 'PUT', `/api/v1/exams/${server.examId}/policy`, { policy: {} }, false)).statusCode).toBe(403);
+    // An invigilator sees the monitoring rows of an exam only once assigned to it.
+    expect((await call('invigilator', 'GET', `/api/v1/exams/${server.examId}/monitor`)).statusCode).toBe(404);
+    await call('admin', 'POST', `/api/v1/exams/${server.examId}/assignments`, { userId: as.invigilator.userId });
+    expect((await call('invigilator', 'GET', `/api/v1/exams/${server.examId}/monitor`)).statusCode).toBe(200);
+    expect((await call('invigilator', 'PUT', `/api/v1/exams/${server.examId}/policy`, { policy: {} })).statusCode).toBe(403);
     const users = await call('admin', 'GET', '/api/v1/users');
     expect((users.json() as { role: string }[]).map((u) => u.role).sort()).toEqual(['admin', 'invigilator', 'reviewer']);
   });
