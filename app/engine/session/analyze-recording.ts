@@ -44,6 +44,8 @@ export interface AnalyzeOptions {
   sync?: NewSyncTarget;
   evidence?: EvidenceRecorder;
   notes?: string[];
+  /** Events from outside the analysis (a live session's quit attempts), appended to the chain after the alerts. */
+  events?: readonly { t: number; type: string; payload: unknown }[];
   /** Called as frames arrive, for progress bars. */
   onFrame?: (frame: FrameFeatures) => void;
 }
@@ -89,6 +91,7 @@ export async function analyzeRecording(input: RecordingInput, options: AnalyzeOp
 
     const segments = store && session && options.evidence ? await keepEvidence(store, session.id, alerts, intervals, policy, options.evidence, input.durationSec) : [];
     if (store && session) for (const a of alerts) store.events.append(session.id, a.start, `alert.${a.type}`, a);
+    if (store && session) for (const e of options.events ?? []) store.events.append(session.id, e.t, e.type, e.payload);
 
     const report: Report = {
       version: REPORT_VERSION,
