@@ -18,6 +18,7 @@ import { SYNC_ROUTES } from '../app/engine/sync/protocol';
 import { authRoutes } from './api/auth';
 import { consoleRoutes } from './api/console-static';
 import { examAdminRoutes } from './api/exam-admin';
+import { publishRoutes } from './api/publish';
 import { examRoutes } from './api/exams';
 import { healthRoutes } from './api/health';
 import { liveRoutes } from './api/live';
@@ -100,6 +101,7 @@ export async function buildServer(options: ServerOptions): Promise<VigilServer> 
   for (const plugin of [healthRoutes, authRoutes, examRoutes, syncRoutes, reportRoutes, sessionRoutes, liveRoutes]) await app.register(plugin, ctx);
   // The console's own routes and files (server/console).
   for (const plugin of [examAdminRoutes, reviewRoutes, consoleRoutes]) await app.register(plugin, ctx);
+  await app.register(publishRoutes, { ...ctx, home: options.home });
 
   // tus speaks raw HTTP: its PATCH bodies are left unparsed and the request handed over as it came.
   await app.register(async (tusScope) => {

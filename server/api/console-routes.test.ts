@@ -7,7 +7,11 @@
  * invigilator writing a review (403), a decision on a flag the session does not have (404).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPublicKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { trustEntry, verifyExamConfig } from '../../app/engine/config/signed-config';
 import type { EnrolResponse } from '../../app/engine/sync/protocol';
+import { signingKeyPaths } from '../keys';
 import { buildChain, enrolment, sampleReport } from '../test/chain';
 import { DATABASES, startTestServer, type TestServer } from '../test/harness';
 
@@ -98,5 +102,29 @@ describe.each(DATABASES)('console routes on %s', (kind) => {
     expect(csv.body).toContain('looking at notes allowed');
     const labels = (await call('reviewer', 'GET', `/api/v1/exams/${server.examId}/review-export?format=labels`)).json();
     expect(labels).toEqual([{ sessionId: request.clientSessionId, start: 4, end: 9, cheating: true, reviewer: 'admin@example.org' }]);
+  });
+
+  it('publishes an exam as a config signed with the institution key, refusing one without an allowed exam site', async () => {
+    const created = (await call('admin', 'POST', '/api/v1/exams', { name: 'Physics 2' })).json() as { examId: string };
+    const url = `/api/v1/exams/${created.examId}/publish`;
+    const refused = await call('admin', 'POST', url, { serverUrl: 'https://vigil.example.org' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({ field: 'allowedOrigins', rule: 'a published exam needs at least one allowed exam site' });
+    expect((await call('reviewer', 'POST', url, { serverUrl: 'https://vigil.example.org' })).statusCode).toBe(403);
+    await call('admin', 'PUT', `/api/v1/exams/${created.examId}/policy`, { policy: { allowedOrigins: ['https://exam.example.org'] }, quitPassword: 'let me out please' });
+    const published = await call('admin', 'POST', url, { serverUrl: 'https://vigil.example.org', days: 7 });
+    expect(published.statusCode, published.body).toBe(200);
+    const { config, fileName } = published.json() as { config: string; fileName: string };
+    expect(fileName).toBe('physics-2.vigil-exam');
+    // The candidate app's verifier, trusting this institution's public key, accepts it.
+    const jwk = createPublicKey(readFileSync(signingKeyPaths(server.home).publicKey, 'utf8')).export({ format: 'jwk' }) as { kty: 'OKP'; crv: 'Ed25519'; x: string };
+    const verdict = await verifyExamConfig(config, { version: 1, keys: [await trustEntry(jwk, 'test institution')] }, Date.now());
+    expect(verdict.ok).toBe(true);
+    if (!verdict.ok) return;
+    expect(verdict.claims).toMatchObject({ examId: created.examId, mode: 'exam', server: { url: 'https://vigil.example.org' }, policy: { allowedOrigins: ['https://exam.example.org'] } });
+    expect(config).not.toContain('let me out please');
+    // The enrolment token inside is the exam's token from now on.
+    const enrol = await server.app.inject({ method: 'POST', url: '/api/v1/sync/enrol', payload: enrolment(verdict.claims.enrolmentToken!) });
+    expect(enrol.statusCode).toBe(200);
   });
 });
