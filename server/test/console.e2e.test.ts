@@ -83,7 +83,15 @@ describe.each(['pglite', 'postgres'] as const)('invigilator console on %s', (kin
     rmSync(dir, { recursive: true, force: true });
   });
 
+  // Sign-in is rate limited (five a minute per address), so each role signs in once and keeps its page.
+  const signedIn: Partial<Record<'admin' | 'invigilator' | 'reviewer', Page>> = {};
   async function signIn(role: 'admin' | 'invigilator' | 'reviewer', hash = '') {
+    const kept = signedIn[role];
+    if (kept) {
+      await kept.goto(`${server.url}/${hash}`);
+      await kept.getByText(`${role}@example.org (${role})`).waitFor();
+      return kept;
+    }
     const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
     const page = await context.newPage();
     await page.goto(`${server.url}/${hash}`);
@@ -91,6 +99,7 @@ describe.each(['pglite', 'postgres'] as const)('invigilator console on %s', (kin
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByLabel('Password').press('Enter');
     await page.getByText(`${role}@example.org (${role})`).waitFor();
+    signedIn[role] = page;
     return page;
   }
 
@@ -123,17 +132,26 @@ describe.each(['pglite', 'postgres'] as const)('invigilator console on %s', (kin
     await expect.poll(() => page.getByTestId('policy-problem').textContent()).toMatch(/processingFps.*30/);
     await expect.poll(() => page.getByLabel('Camera frames analysed per second').getAttribute('aria-invalid')).toBe('true');
     await snap(page, kind, 'policy-invalid');
+    // Publishing needs an allowed exam site first.
+    await page.getByRole('button', { name: 'Publish signed exam file' }).click();
+    await expect.poll(() => page.getByTestId('publish-problem').textContent()).toMatch(/allowedOrigins — a published exam needs at least one allowed exam site/);
     await page.getByLabel('Camera frames analysed per second').fill('10');
     await page.getByLabel('Allowed exam sites, one address per line').fill('https://exam.example.org');
     await page.getByLabel(/New quit password/).fill('let me out please');
     await page.getByRole('button', { name: 'Save policy' }).click();
     await expect.poll(() => page.getByTestId('policy-saved').textContent()).toBe('Policy and quit password saved.');
+    await page.getByRole('button', { name: 'Publish signed exam file' }).click();
+    await expect.poll(() => page.getByTestId('published').textContent()).toMatch(/download algebra-1\.vigil-exam/);
+    const signed = await page.getByLabel(/Signed exam config/).inputValue();
+    expect(signed).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    // The token inside the signed file is the one candidates enrol with from now on.
+    examToken = (JSON.parse(Buffer.from(signed.split('.')[1]!, 'base64url').toString()) as { enrolmentToken: string }).enrolmentToken;
     await page.getByLabel('Invigilator to assign').selectOption({ label: 'invigilator@example.org' });
     await page.getByRole('button', { name: 'Assign' }).click();
     await page.getByRole('listitem').filter({ hasText: 'invigilator@example.org' }).waitFor();
     await expectAccessible(page);
     await snap(page, kind, 'policy');
-    await page.context().close();
+    signedIn.admin = page;
   });
 
   it('an invigilator sees a session live within 2 s of its heartbeat, filters by state, sends a message and sees it confirmed', async () => {
@@ -173,7 +191,6 @@ describe.each(['pglite', 'postgres'] as const)('invigilator console on %s', (kin
     // The invigilator's screens stop at monitoring: review is not theirs.
     await page.goto(`${server.url}/#/exams/${examId}/review`);
     await page.getByTestId('not-allowed').waitFor();
-    await page.context().close();
   }, 60_000);
 
   it('a reviewer reviews a real engine session by keyboard alone: the clip plays, a flag is dismissed with a note, the stats and the export change', async () => {
@@ -226,7 +243,6 @@ describe.each(['pglite', 'postgres'] as const)('invigilator console on %s', (kin
     expect(csv).toMatch(/st-rec,.*dismissed,two people were on the poster behind the candidate,reviewer@example\.org/);
     const labels = await page.evaluate((url) => fetch(url).then((r) => r.json()), `/api/v1/exams/${examId}/review-export?format=labels`);
     expect(labels).toContainEqual(expect.objectContaining({ cheating: false, reviewer: 'reviewer@example.org' }));
-    await page.context().close();
   }, 300_000);
 
   it('refuses a second reviewer deciding from a stale page, a reviewer on the policy screen, and an expired sign-in', async () => {

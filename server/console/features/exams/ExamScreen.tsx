@@ -43,6 +43,56 @@ function NumberField({ field }: { field: PolicyField }) {
   );
 }
 
+/** Signs the saved policy into a .vigil-exam file with the institution key; candidates' apps verify it. */
+function Publish() {
+  const { published, publishProblem, publish } = useExamsStore();
+  const [serverUrl, setServerUrl] = useState(location.origin);
+  const href = published ? URL.createObjectURL(new Blob([published.config], { type: 'application/jose' })) : undefined;
+  return (
+    <form
+      className="panel"
+      aria-labelledby="publish-heading"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void publish(serverUrl);
+      }}
+    >
+      <h2 id="publish-heading">Publish</h2>
+      <p className="help">Signs the saved policy with the institution key, with a new enrolment token inside (earlier tokens stop working). Candidates open the file in Vigil, which checks the signature.</p>
+      <div className="field">
+        <label htmlFor="publish-server">Server address candidates' devices report to</label>
+        <input id="publish-server" type="url" value={serverUrl} onChange={(e) => setServerUrl(e.target.value)} required />
+      </div>
+      <div aria-live="polite">
+        {publishProblem && (
+          <p className="notice fail" data-testid="publish-problem">
+            Not published: <code>{publishProblem.field}</code> — {publishProblem.rule}
+          </p>
+        )}
+        {published && href && (
+          <p className="notice ok" data-testid="published">
+            Signed, valid until {new Date(published.expiresAt).toLocaleDateString()}:{' '}
+            <a href={href} download={published.fileName}>
+              download {published.fileName}
+            </a>
+          </p>
+        )}
+        {published && (
+          <div className="field">
+            <label htmlFor="published-config">Signed exam config (the file's text, to copy)</label>
+            <textarea id="published-config" readOnly rows={3} value={published.config} />
+          </div>
+        )}
+      </div>
+      <div className="actions">
+        <button type="submit" className="secondary">
+          Publish signed exam file
+        </button>
+      </div>
+    </form>
+  );
+}
+
 /** An exam's policy (the engine's schema judges every change), its quit password and its invigilators. */
 export function ExamScreen({ examId }: { examId: string }) {
   const s = useExamsStore();
@@ -143,8 +193,8 @@ export function ExamScreen({ examId }: { examId: string }) {
             Save policy
           </button>
         </div>
-        <p className="help">Publishing a signed exam file and link comes with the trusted-configs work; until then candidates enrol with the exam's token.</p>
       </form>
+      <Publish />
       <section className="panel" aria-labelledby="invigilators-heading">
         <h2 id="invigilators-heading">Invigilators</h2>
         {s.exam.invigilators.length ? (

@@ -32,7 +32,11 @@ interface ExamsState {
   readonly saved?: string;
   readonly saving: boolean;
   readonly staff: { id: string; email: string; role: string }[];
+  /** The last signed config: its file name and text, offered as a download. */
+  readonly published?: { fileName: string; config: string; expiresAt: string };
+  readonly publishProblem?: Problem;
   load(): Promise<void>;
+  publish(serverUrl: string): Promise<void>;
   create(name: string): Promise<void>;
   open(examId: string, withStaff: boolean): Promise<void>;
   /** Sets one field by dotted path and has the server's copy of the engine schema judge the whole draft. */
@@ -70,7 +74,7 @@ export const useExamsStore = create<ExamsState>((set, get) => ({
     }
   },
   async open(examId, withStaff) {
-    set({ exam: undefined, draft: undefined, problem: undefined, saved: undefined, quitPassword: '', error: undefined });
+    set({ exam: undefined, draft: undefined, problem: undefined, saved: undefined, quitPassword: '', error: undefined, published: undefined, publishProblem: undefined });
     try {
       const [exam, defaults] = await Promise.all([
         api<ExamDetail>('GET', `/api/v1/exams/${encodeURIComponent(examId)}`),
@@ -102,6 +106,16 @@ export const useExamsStore = create<ExamsState>((set, get) => ({
       else set({ problem: { field: '(save)', rule: message(error) } });
     } finally {
       set({ saving: false });
+    }
+  },
+  async publish(serverUrl) {
+    const exam = get().exam;
+    if (!exam) return;
+    set({ published: undefined, publishProblem: undefined });
+    try {
+      set({ published: await api<{ fileName: string; config: string; expiresAt: string }>('POST', `/api/v1/exams/${exam.id}/publish`, { serverUrl }) });
+    } catch (error) {
+      set({ publishProblem: error instanceof ApiError && error.body.field ? { field: error.body.field, rule: error.body.rule ?? error.message } : { field: 'serverUrl', rule: message(error) } });
     }
   },
   async assign(userId) {
