@@ -22,12 +22,14 @@ import { publishRoutes } from './api/publish';
 import { examRoutes } from './api/exams';
 import { healthRoutes } from './api/health';
 import { liveRoutes } from './api/live';
+import { proctoringRoutes } from './api/proctoring';
 import { reportRoutes } from './api/reports';
 import { reviewRoutes } from './api/reviews';
 import { sessionRoutes } from './api/sessions';
 import { syncRoutes } from './api/sync';
 import { installAuth } from './auth/plugin';
 import { createEvidenceStore, type EvidenceStore, type ReadableStore } from './blobs/evidence-uploads';
+import { startAnalysisWorker } from './jobs/analysis-queue';
 import { runRetention } from './jobs/retention';
 import { PostgresAdvisoryLocker } from './blobs/pg-locker';
 import type { ServerContext } from './context';
@@ -48,6 +50,8 @@ export interface ServerOptions {
   /** Evidence folder (default `<home>/evidence`); several processes share one. */
   readonly evidenceDir?: string;
   readonly logger?: boolean;
+  /** Run queued analysis jobs in this process (the `start` command does). */
+  readonly analysisWorker?: boolean;
   /** Run the retention job hourly (the `start` command does). */
   readonly retention?: boolean;
 }
@@ -99,6 +103,7 @@ export async function buildServer(options: ServerOptions): Promise<VigilServer> 
   await installAuth(app, { db: db.db, secure });
 
   for (const plugin of [healthRoutes, authRoutes, examRoutes, syncRoutes, reportRoutes, sessionRoutes, liveRoutes]) await app.register(plugin, ctx);
+  await app.register(proctoringRoutes, { ...ctx, home: options.home });
   // The console's own routes and files (server/console).
   for (const plugin of [examAdminRoutes, reviewRoutes, consoleRoutes]) await app.register(plugin, ctx);
   await app.register(publishRoutes, { ...ctx, home: options.home });
@@ -114,6 +119,7 @@ export async function buildServer(options: ServerOptions): Promise<VigilServer> 
     tusScope.all(`${SYNC_ROUTES.evidence}/*`, { schema: { hide: true } }, handle);
   });
 
+  const stopWorker = options.analysisWorker ? startAnalysisWorker(db.db, { home: options.home, orphanAfterMs: db.kind === 'pglite' ? 0 : undefined }) : null;
   const retention = options.retention
     ? setInterval(() => void runRetention(db.db, (id) => blobs.remove(id)).catch((error: Error) => app.log.error(error)), 60 * 60_000).unref()
     : null;
@@ -124,6 +130,7 @@ export async function buildServer(options: ServerOptions): Promise<VigilServer> 
     blobs,
     async close() {
       if (retention) clearInterval(retention);
+      await stopWorker?.();
       await app.close();
       await live.close();
       await pgLocker?.close();

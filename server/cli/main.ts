@@ -100,7 +100,7 @@ export function buildProgram(): Command {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ServerCliError('--port', `must be a whole number from 0 to 65535, not "${flags.port}"`, 2);
       if (!!flags.tlsCert !== !!flags.tlsKey) throw new ServerCliError('--tls-cert', 'give both --tls-cert and --tls-key', 2);
       const https = flags.tlsCert && flags.tlsKey ? { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey) } : undefined;
-      const server = await buildServer({ home: serverHome(), databaseUrl: databaseUrl(), evidenceDir: evidenceDir(), https, retention: true });
+      const server = await buildServer({ home: serverHome(), databaseUrl: databaseUrl(), evidenceDir: evidenceDir(), https, retention: true, analysisWorker: true });
       const stop = () => {
         void server.close().finally(() => process.exit(0));
       };

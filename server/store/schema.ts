@@ -50,6 +50,20 @@ export interface Database {
     finished_at: Timestamp | null;
   };
   instructions: { id: string; session_id: string; kind: 'message' | 'finish' | 'pause'; message: string | null; created_at: Timestamp; confirmed_at: Timestamp | null };
+  analysis_jobs: {
+    id: string;
+    status: Generated<'queued' | 'running' | 'done' | 'failed'>;
+    input_path: string;
+    student_id: string | null;
+    exam_id: string | null;
+    report: Json | null;
+    error: string | null;
+    attempts: Generated<number>;
+    created_by: string;
+    created_at: Timestamp;
+    started_at: Timestamp | null;
+    finished_at: Timestamp | null;
+  };
   reviews: { session_id: string; version: number; flag_key: string | null; decision: ReviewDecision; note: string; reviewer: string; at: Timestamp };
   audit: { id: Generated<string>; at: Timestamp; actor: string; action: string; subject: string };
 }

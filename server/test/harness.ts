@@ -18,12 +18,17 @@ let counter = 0;
 
 /** One cluster per test file, started on first use and stopped when the file ends. */
 function sharedCluster(): Promise<PostgresCluster> {
-  if (!cluster) {
-    cluster = startPostgresCluster();
-    afterAll(async () => (await cluster!).stop());
-  }
+  cluster ??= startPostgresCluster();
   return cluster;
 }
+
+// Registered when a spec file imports the harness (collection time): a hook added later, from inside another
+// hook, would never run and would leave the cluster behind.
+afterAll(async () => {
+  const started = cluster;
+  cluster = null;
+  if (started) (await started).stop();
+});
 
 export interface TestDatabase {
   readonly home: string;

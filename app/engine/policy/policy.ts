@@ -82,7 +82,12 @@ export const ExamPolicy = z
         objectConfidence: unit.default(0.7),
         textConfidence: unit.default(0.7),
         spoofBelow: unit.default(0.5),
-        identityBelow: unit.default(0.5),
+        /**
+         * Cosine similarity to the enrolled face (FaceRes-deep) below which a frame counts towards identity_mismatch:
+         * the equal-error point measured on NUAA live faces (`vigil eval vision`: 0.64-0.65, false accepts and false
+         * rejects 14-16 % a frame); the rule wants 3+ such frames, which lowers both for a whole episode.
+         */
+        identityBelow: unit.default(0.64),
         /**
          * Consecutive 3 s audio windows that must hear several voices before multiple_voices is raised: one window
          * alone is wrong about 6 % of the time on a single speaker (vigil eval audio), and the alert is critical.
