@@ -76,8 +76,18 @@ describe('migrations', () => {
     insert.run('s', 0, 10, 1);
   });
 
-  it('0070 creates sync_targets, one per synced session, with the seq counter at 0', () => {
-    const db = freshAt(70);
+  it('0070 counts a session\'s interruptions (never negative) and keeps existing sessions uninterrupted', () => {
+    const db = freshAt(60);
+    db.prepare("INSERT INTO sessions (id, source, started_at) VALUES ('before', 'live', 'now')").run();
+    migrate(db, migrations, 70);
+    expect(columns(db, 'sessions')).toEqual(expect.arrayContaining(['interruptions', 'interrupted_at']));
+    expect(db.prepare("SELECT interruptions, interrupted_at FROM sessions WHERE id = 'before'").get()).toEqual({ interruptions: 0, interrupted_at: null });
+    expect(() => db.prepare("UPDATE sessions SET interruptions = -1 WHERE id = 'before'").run()).toThrow(/CHECK/);
+    db.prepare("UPDATE sessions SET interruptions = 1, interrupted_at = 'now' WHERE id = 'before'").run();
+  });
+
+  it('0080 creates sync_targets, one per synced session, with the seq counter at 0', () => {
+    const db = freshAt(80);
     expect(columns(db, 'sync_targets')).toEqual(expect.arrayContaining(['session_id', 'server_url', 'exam_token', 'enrol_secret', 'server_session_id', 'session_token', 'last_seq']));
     db.prepare("INSERT INTO sessions (id, source, started_at) VALUES ('s', 'live', 'now')").run();
     db.prepare("INSERT INTO sync_targets (session_id, server_url, exam_token, enrol_secret, student_id) VALUES ('s', 'http://x', 't', 'e', 'st')").run();

@@ -6,7 +6,7 @@ import type { Migration } from '../migrate';
  * for everything stored for it, in the same transaction (repositories/outbox.ts: enqueueIfSynced).
  */
 const migration: Migration = {
-  version: 70,
+  version: 80,
   name: 'sync-targets',
   up(db) {
     db.exec(`
