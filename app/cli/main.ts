@@ -13,6 +13,7 @@ import { registerDoctor } from './commands/doctor';
 import { registerEvalAudio } from './commands/eval-audio';
 import { registerEvalSeb } from './commands/eval-seb';
 import { registerEvalVision } from './commands/eval-vision';
+import { registerLiveness } from './commands/liveness';
 import { registerReports } from './commands/reports';
 import { registerSync } from './commands/sync';
 import { registerTrain } from './commands/train';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerReports(program);
   registerTrain(program);
   registerSync(program);
+  registerLiveness(program);
   registerConfig(program);
   return program;
 }

@@ -15,6 +15,7 @@ import { exportReviewedSessions } from '../../engine/temporal/retraining-export'
 import { addReviewerLabel } from '../../engine/temporal/reviewer-labels';
 import type { BinaryMetrics } from '../../engine/temporal/metrics';
 import type { EpochRecord } from '../../engine/temporal/trainer';
+import { trainGroup } from '../command-groups';
 import { CliError, usageError } from '../errors';
 
 function positiveInt(flag: string, fallback: number) {
@@ -226,7 +227,7 @@ function labelCommand(options: { db?: string; session?: string; from?: string; t
 }
 
 export function registerTrain(program: Command): void {
-  const train = program.command('train').description('train models the project builds itself');
+  const train = trainGroup(program);
   train
     .command('temporal')
     .description('train the temporal model on feature tables (a folder with train/ and test/ CSVs); writes model.onnx, metadata.json, curves.png')

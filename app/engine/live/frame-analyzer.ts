@@ -16,6 +16,8 @@ export interface FrameAnalyzer {
   enroll(frame: RgbFrame): Promise<boolean>;
   /** Forgets tracked faces (a new session starts); keeps the enrolled identity. */
   reset(): void;
+  /** The liveness evidence of the last analysed frame, if it had any (once a second; app/engine/liveness). */
+  takeLivenessEvidence?(): Float32Array | null;
 }
 
 export type AnalyzerAvailability = { available: true; analyzer: FrameAnalyzer } | { available: false; reason: string };
@@ -26,10 +28,20 @@ async function openPipeline(): Promise<AnalyzerAvailability> {
   try {
     // Once a second at any live rate: the detector re-runs by frame count.
     const pipeline = await VisionPipeline.open({ threads: 1 });
+    let evidence: Float32Array | null = null;
     return {
       available: true,
       analyzer: {
-        analyze: async (frame) => (await pipeline.process(frame)).features,
+        analyze: async (frame) => {
+          const result = await pipeline.process(frame);
+          evidence = result.livenessEvidence ?? null;
+          return result.features;
+        },
+        takeLivenessEvidence: () => {
+          const e = evidence;
+          evidence = null;
+          return e;
+        },
         enroll: (frame) => pipeline.enroll(frame),
         reset: () => pipeline.reset(),
       },

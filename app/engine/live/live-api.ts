@@ -16,6 +16,7 @@ import type { Severity } from '../rules/alert';
 import { analyzerFor, loadFrameAnalyzer } from './frame-analyzer';
 import { LiveAudio } from './live-audio';
 import { IdentityChallenge, type IdentityProgress } from './identity-challenge';
+import { openLivenessMonitor, type LivenessMonitor } from '../liveness/monitor';
 import { EVIDENCE_SEGMENT_SEC, LiveSession, type FrameOutcome } from './live-session';
 import { hashPassword, verifyPassword } from './password';
 import { QuitRequests, type QuitVerdict } from './quit-request';
@@ -156,7 +157,7 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
   /** Quit-password attempts per live session, noted in its report when it finishes. */
   const quits = new Map<string, QuitRequests>();
   /** The identity step before the session: enrolment, then the challenge; its outcome goes into the report. */
-  let identity: { challenge: IdentityChallenge; frames: number } | undefined;
+  let identity: { challenge: IdentityChallenge; frames: number; liveness: LivenessMonitor | null } | undefined;
   let identityNote: string | undefined;
   const voice = new VoiceEnrolment();
 
@@ -263,7 +264,9 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
       const analyzer = await analyzerFor(parsed.policy);
       if (!analyzer.available) return { enrolled: false, reason: analyzer.reason };
       const enrolled = await analyzer.analyzer.enroll({ width, height, data: rgbBytes(rgb, width, height), t: 0, index: 0 });
-      identity = enrolled ? { challenge: new IdentityChallenge(parsed.policy.rules.identityBelow), frames: 0 } : undefined;
+      // Passive liveness runs beside the blink-and-turn challenge (when the policy's liveness detector is on).
+      const liveness = enrolled && parsed.policy.detectors.liveness ? (await openLivenessMonitor()).monitor : null;
+      identity = enrolled ? { challenge: new IdentityChallenge(parsed.policy.rules.identityBelow), frames: 0, liveness } : undefined;
       identityNote = enrolled ? 'Identity: face enrolled; challenge not completed.' : undefined;
       return { enrolled, reason: enrolled ? null : 'no face was found in the photo' };
     },
@@ -273,7 +276,12 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
       if (!analyzer.available) throw new RpcFailure('no_vision', analyzer.reason);
       const features = await analyzer.analyzer.analyze({ width, height, data: rgbBytes(rgb, width, height), t, index: identity.frames++ });
       const progress = identity.challenge.push(features);
-      identityNote = identity.challenge.summary();
+      const evidence = analyzer.analyzer.takeLivenessEvidence?.();
+      if (evidence && identity.liveness) {
+        identity.liveness.push(evidence, t);
+        await identity.liveness.settle();
+      }
+      identityNote = [identity.challenge.summary(), identity.liveness?.describe('Passive liveness during the identity check')].filter(Boolean).join(' ');
       return progress;
     },
     async 'voice.enrol'({ samples }) {

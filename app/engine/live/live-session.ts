@@ -29,6 +29,7 @@ import { HEARTBEAT_SEC, LiveRecord, SEGMENT_MAX_BYTES, SEGMENT_MAX_SEC, bootId, 
 import { placeOnSessionClock } from './session-time';
 import type { LiveAudio } from './live-audio';
 import type { AnalyzerAvailability } from './frame-analyzer';
+import { openLivenessMonitor, type LivenessMonitor } from '../liveness/monitor';
 import { explainAlert } from './warnings';
 
 export interface LiveAlertNotice {
@@ -90,6 +91,9 @@ export class LiveSession {
   private resumedAt = 0;
   private framesReceived = 0;
   private finished = false;
+  /** Temporal liveness (undefined until the first evidence frame opens it; null when off or unavailable). */
+  private liveness: LivenessMonitor | null | undefined;
+  private livenessAlertsSeen = 0;
   private readonly timers: (() => Promise<void> | void)[] = [];
 
   constructor(
@@ -236,7 +240,23 @@ export class LiveSession {
       this.closeAlert(alert);
     }
     const opened = [...this.open.entries()].filter(([type]) => !before.has(type)).map(([type, o]) => ({ type, severity: o.severity, start: o.start, why: explainAlert(type, this.options.policy) }));
+    opened.push(...(await this.pushLiveness(t)));
     return { analysed: true, faceCount: features.face_count, opened: this.shown(opened), flagged: this.updateKeepRanges() };
+  }
+
+  /** The frame's liveness evidence into the streaming mode; a new spoof_suspected alert comes back at once. */
+  private async pushLiveness(t: number): Promise<LiveAlertNotice[]> {
+    const analyzer = this.options.analyzer;
+    const evidence = analyzer.available ? analyzer.analyzer.takeLivenessEvidence?.() : null;
+    if (!evidence || !this.options.policy.detectors.liveness) return [];
+    if (this.liveness === undefined) this.liveness = (await openLivenessMonitor()).monitor;
+    if (!this.liveness) return [];
+    this.liveness.push(evidence, t);
+    await this.liveness.settle();
+    const alerts = this.liveness.alerts();
+    const fresh = alerts.slice(this.livenessAlertsSeen);
+    this.livenessAlertsSeen = alerts.length;
+    return fresh.map((a) => ({ type: a.type, severity: a.severity, start: a.start, why: explainAlert(a.type, this.options.policy) }));
   }
 
   /** Microphone samples (16 kHz mono) from session time `t`; speech warnings come back as soon as a segment closes. */
@@ -285,7 +305,7 @@ export class LiveSession {
   private updateKeepRanges(): boolean {
     const { policy } = this.options;
     const now = this.lastT;
-    const current: Alert[] = [...this.closed, ...this.signalAlertList, ...[...this.open.entries()].map(([type, o]) => ({ type, severity: o.severity, start: o.start, end: now, confidence: 1, evidence: {} }))];
+    const current: Alert[] = [...this.closed, ...this.signalAlertList, ...(this.liveness?.alerts() ?? []), ...[...this.open.entries()].map(([type, o]) => ({ type, severity: o.severity, start: o.start, end: now, confidence: 1, evidence: {} }))];
     const { preRollSec, postRollSec } = policy.evidence;
     let flagged = false;
     for (const iv of scoreIntervals(current, Math.max(now, 0.001), policy)) {
@@ -360,7 +380,7 @@ export class LiveSession {
     if (audio) notes.push(`Microphone: ${Math.round(audio.received)} s of audio analysed on this computer.`);
     try {
       const report = await analyzeRecording(
-        { source: 'live', durationSec: this.lastT, hasVideo: video, hasAudio: audio !== undefined && audio.received > 0, frames, extraAlerts: () => [...kept, ...audioAlerts.filter((a) => a.start >= this.resumedAt), ...signalAlerts(this.signals)] },
+        { source: 'live', durationSec: this.lastT, hasVideo: video, hasAudio: audio !== undefined && audio.received > 0, frames, extraAlerts: () => [...kept, ...audioAlerts.filter((a) => a.start >= this.resumedAt), ...signalAlerts(this.signals), ...(this.liveness?.alerts() ?? [])], livenessScores: () => this.liveness?.timeline() ?? [], liveness: () => this.liveness?.report() ?? null },
         { policy, store, evidence: this.evidence, studentId: this.options.studentId ?? null, examId: this.options.examId ?? null, notes, storedSessionId: this.id, record: () => this.record.summary() },
       );
       // Only a stored report ends the session: after a failure the candidate app may try again, and the

@@ -98,6 +98,19 @@ function timelineSvg(r: Report): string {
     y = tTop + tH + 10;
   }
 
+  if (r.timeline.some((s) => s.livenessScore !== null && s.livenessScore !== undefined)) {
+    const lTop = y;
+    const lH = 28;
+    parts.push(`<text x="${left - 8}" y="${lTop + lH / 2 + 4}" text-anchor="end" class="lbl">liveness</text>`);
+    if (r.liveness) parts.push(`<line x1="${left}" x2="${left + plot}" y1="${(lTop + lH - r.liveness.threshold * lH).toFixed(1)}" y2="${(lTop + lH - r.liveness.threshold * lH).toFixed(1)}" stroke="#cf222e" stroke-dasharray="4 3" stroke-width="1"/>`);
+    for (const s of r.timeline) {
+      if (s.livenessScore === null || s.livenessScore === undefined) continue;
+      const cy = lTop + lH - s.livenessScore * lH;
+      parts.push(`<circle cx="${x(s.t + 0.5).toFixed(1)}" cy="${cy.toFixed(1)}" r="2.5" fill="${r.liveness && s.livenessScore < r.liveness.threshold ? '#cf222e' : '#1a7f37'}"><title>${escapeHtml(`${clock(s.t)} live score ${s.livenessScore.toFixed(2)}`)}</title></circle>`);
+    }
+    y = lTop + lH + 10;
+  }
+
   // Flagged intervals behind everything, interval boundaries as faint lines.
   const under: string[] = [];
   for (const iv of r.intervals) {
@@ -165,6 +178,7 @@ svg .lbl{font-size:11px;fill:#57606a}svg .tick{font-size:10px;fill:#57606a}
 <div class="card">Alerts<b>${r.alerts.length}</b>${counts.critical} critical · ${counts.warning} warning · ${counts.info} info</div>
 <div class="card">Flagged intervals<b>${flagged.length} / ${r.intervals.length}</b>of ${r.intervals[0] ? Math.round(r.intervals[0].end - r.intervals[0].start) : 30} s</div>
 <div class="card">Calibration<b>${cal.status}</b>${cal.framesAccepted}/${cal.framesSeen} frames</div>
+${r.liveness ? `<div class="card">Liveness<b>${r.liveness.score === null ? '—' : r.liveness.score.toFixed(2)}</b>${escapeHtml(r.liveness.verdict)} · ${r.liveness.windows} windows</div>` : ''}
 <div class="card">Engagement<b>${r.summaries.engagement.mean ?? '—'}</b>eye contact ${pct(r.summaries.eyeContact.share)}</div>
 </div>
 <section class="panel"><h2>Timeline</h2>${timelineSvg(r)}

@@ -26,6 +26,8 @@ export const TimelineSecond = z.object({
   gazeH: z.number().nullable(),
   speech: z.number().nullable(),
   temporalScore: z.number().nullable(),
+  /** Lowest temporal-liveness window score (probability of a live face) ending in this second; absent in older reports. */
+  livenessScore: z.number().nullable().optional(),
 });
 export type TimelineSecond = z.infer<typeof TimelineSecond>;
 
@@ -95,6 +97,19 @@ export const Report = z.object({
   }),
   segments: z.array(z.object({ id: z.number().int(), start: z.number(), end: z.number(), reason: z.string(), sha256: z.string(), size: z.number().int() })),
   timeline: z.array(TimelineSecond),
+  /** Temporal liveness over the session (app/engine/liveness): the streaming mode's last answer; absent in older reports. */
+  liveness: z
+    .object({
+      score: z.number().nullable(),
+      confidence: z.number().nullable(),
+      variance: z.number().nullable(),
+      stability: z.number().nullable(),
+      windows: z.number().int(),
+      threshold: z.number(),
+      verdict: z.enum(['live', 'spoof', 'undecided']),
+    })
+    .nullable()
+    .optional(),
   /** Detectors that were on in the policy but could not run, and why (e.g. models not built). */
   notes: z.array(z.string()),
   /** A live session's record: where and how it ran, and what interfered with it (absent for a file). */

@@ -7,13 +7,15 @@ export interface SpeechSecond {
   prob: number;
 }
 
-export function buildTimeline(frames: readonly FrameFeatures[], durationSec: number, speech: readonly SpeechSecond[] = [], temporal: readonly { t: number; score: number }[] = []): TimelineSecond[] {
+export function buildTimeline(frames: readonly FrameFeatures[], durationSec: number, speech: readonly SpeechSecond[] = [], temporal: readonly { t: number; score: number }[] = [], liveness: readonly { t: number; score: number }[] = []): TimelineSecond[] {
   const seconds = Math.max(1, Math.ceil(durationSec));
   const buckets: FrameFeatures[][] = Array.from({ length: seconds }, () => []);
   for (const f of frames) buckets[Math.min(seconds - 1, Math.floor(f.t))]?.push(f);
   const speechAt = new Map(speech.map((s) => [Math.floor(s.t), s.prob]));
   const temporalAt = new Map<number, number>();
   for (const s of temporal) temporalAt.set(Math.floor(s.t), Math.max(temporalAt.get(Math.floor(s.t)) ?? 0, s.score));
+  const livenessAt = new Map<number, number>();
+  for (const s of liveness) livenessAt.set(Math.floor(s.t), Math.min(livenessAt.get(Math.floor(s.t)) ?? 1, s.score));
   return buckets.map((bucket, t) => {
     const yaws = bucket.map((f) => f.yaw).filter((v): v is number => v !== null);
     const gazes = bucket.map((f) => f.gaze_h).filter((v): v is number => v !== null);
@@ -25,6 +27,7 @@ export function buildTimeline(frames: readonly FrameFeatures[], durationSec: num
       gazeH: gazes.length ? round(gazes.reduce((a, b) => a + b, 0) / gazes.length) : null,
       speech: speechAt.get(t) ?? null,
       temporalScore: temporalAt.get(t) ?? null,
+      livenessScore: livenessAt.has(t) ? round(livenessAt.get(t)!) : null,
     };
   });
 }

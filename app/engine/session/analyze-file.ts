@@ -12,6 +12,7 @@ import type { Alert } from '../rules/alert';
 import { applyAudioRules } from '../rules/audio-rules';
 import type { NewSyncTarget } from '../storage/repositories/sync-targets';
 import type { Store } from '../storage/store';
+import { LivenessMonitor, loadDefaultLivenessModel } from '../liveness/monitor';
 import { loadDefaultTemporalScorer, type TemporalScore } from '../temporal/scorer';
 import { mediaFeatures, type FeatureStream } from '../vision/analyze-media';
 import type { PipelineOptions } from '../vision/pipeline';
@@ -39,18 +40,28 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions): Pr
   const { policy } = options;
   const info = await probeMedia(path);
 
+  const liveness = await livenessFor(policy, info);
   // The vision models load (worker threads, sessions: about half a second) while the audio pass runs.
-  const stream = info.video ? mediaFeatures(path, { fps: policy.processingFps, pipeline: pipelineFor(policy, options.threads ?? 1), probed: info, framesInFlight: FILE_FRAMES_IN_FLIGHT }) : null;
+  const stream = info.video
+    ? mediaFeatures(path, { fps: policy.processingFps, pipeline: pipelineFor(policy, options.threads ?? 1), probed: info, framesInFlight: FILE_FRAMES_IN_FLIGHT, onLivenessEvidence: (e, t) => liveness.monitor?.push(e, t) })
+    : null;
   try {
-    return await analyzeWithStream(path, options, info, stream);
+    return await analyzeWithStream(path, options, info, stream, liveness);
   } finally {
     await stream?.close();
   }
 }
 
-async function analyzeWithStream(path: string, options: AnalyzeFileOptions, info: MediaInfo, stream: FeatureStream | null): Promise<Report> {
+/** Temporal liveness on a video (not a still image) when the policy's liveness detector is on. */
+async function livenessFor(policy: ExamPolicy, info: MediaInfo): Promise<{ monitor: LivenessMonitor | null; note: string | null }> {
+  if (!info.video || info.durationSec === 0 || !policy.detectors.liveness) return { monitor: null, note: null };
+  const model = await loadDefaultLivenessModel();
+  return model instanceof Error ? { monitor: null, note: `temporal liveness not used: ${model.message}` } : { monitor: new LivenessMonitor(model), note: null };
+}
+
+async function analyzeWithStream(path: string, options: AnalyzeFileOptions, info: MediaInfo, stream: FeatureStream | null, liveness: { monitor: LivenessMonitor | null; note: string | null }): Promise<Report> {
   const { policy } = options;
-  const notes: string[] = [];
+  const notes: string[] = liveness.note ? [liveness.note] : [];
   const still = info.video !== null && info.durationSec === 0;
 
   let audio: AudioAnalysis | null = null;
@@ -83,6 +94,7 @@ async function analyzeWithStream(path: string, options: AnalyzeFileOptions, info
       options.onProgress?.('video', ++done, Math.max(stream.expectedFrames(), done));
       yield merged;
     }
+    await liveness.monitor?.settle();
   }
 
   try {
@@ -93,9 +105,11 @@ async function analyzeWithStream(path: string, options: AnalyzeFileOptions, info
         hasVideo: info.video !== null,
         hasAudio: audio !== null,
         frames: rows(),
-        extraAlerts: () => [...applyAudioRules((audio?.alerts ?? []) as Alert[], policy), ...(temporal?.scorer ? temporalAlerts(temporalScores, temporal.scorer.threshold) : [])],
+        extraAlerts: () => [...applyAudioRules((audio?.alerts ?? []) as Alert[], policy), ...(temporal?.scorer ? temporalAlerts(temporalScores, temporal.scorer.threshold) : []), ...(liveness.monitor?.alerts() ?? [])],
         speechPerSecond: () => audio?.perSecond.map((s) => ({ t: s.t, prob: s.speechProb })) ?? [],
         temporalScores: () => temporalScores.map((s) => ({ t: s.t, score: s.score })),
+        livenessScores: () => liveness.monitor?.timeline() ?? [],
+        liveness: () => liveness.monitor?.report() ?? null,
       },
       {
         policy,

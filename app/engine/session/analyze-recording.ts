@@ -31,6 +31,9 @@ export interface RecordingInput {
   extraAlerts?: () => Alert[] | Promise<Alert[]>;
   speechPerSecond?: () => SpeechSecond[];
   temporalScores?: () => { t: number; score: number }[];
+  /** Temporal liveness: window scores at their end time, and the session's summary (app/engine/liveness/monitor.ts). */
+  livenessScores?: () => { t: number; score: number }[];
+  liveness?: () => Report['liveness'];
 }
 
 export interface AnalyzeOptions {
@@ -118,7 +121,8 @@ export async function analyzeRecording(input: RecordingInput, options: AnalyzeOp
       highActivityPeriods: highActivityPeriods(alerts, input.durationSec, policy),
       summaries: summarise(frames, policy.rules.lowEngagement, baseForSummary),
       segments,
-      timeline: buildTimeline(frames, input.durationSec, input.speechPerSecond?.() ?? [], input.temporalScores?.() ?? []),
+      timeline: buildTimeline(frames, input.durationSec, input.speechPerSecond?.() ?? [], input.temporalScores?.() ?? [], input.livenessScores?.() ?? []),
+      liveness: input.liveness?.() ?? null,
       notes: options.notes ?? [],
     };
     const record = options.record?.();

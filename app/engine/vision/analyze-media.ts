@@ -93,7 +93,8 @@ export interface FeatureStream {
  * other work first (the audio pass); they are released when the stream ends, fails, the caller stops early, or
  * `close()` is called.
  */
-export function mediaFeatures(path: string, options: Pick<AnalyzeOptions, 'fps' | 'pipeline'> & { probed?: MediaInfo; framesInFlight?: number } = {}): FeatureStream {
+/** `onLivenessEvidence`: each liveness frame's evidence (app/engine/liveness), in order, before its row is yielded. */
+export function mediaFeatures(path: string, options: Pick<AnalyzeOptions, 'fps' | 'pipeline'> & { probed?: MediaInfo; framesInFlight?: number; onLivenessEvidence?: (evidence: Float32Array, t: number) => void } = {}): FeatureStream {
   let expected = 0;
   let size = { width: 0, height: 0 };
   const opening = VisionPipeline.open(options.pipeline);
@@ -109,7 +110,10 @@ export function mediaFeatures(path: string, options: Pick<AnalyzeOptions, 'fps' 
       expected = source.expectedFrames;
       size = { width: source.width, height: source.height };
       const vision = await opening;
-      for await (const features of pipelined(source.frames, (frame) => vision.process(frame), options.framesInFlight ?? FRAMES_IN_FLIGHT, source.recycle)) yield features.features;
+      for await (const result of pipelined(source.frames, (frame) => vision.process(frame), options.framesInFlight ?? FRAMES_IN_FLIGHT, source.recycle)) {
+        if (result.livenessEvidence) options.onLivenessEvidence?.(result.livenessEvidence, result.features.t);
+        yield result.features;
+      }
     } finally {
       await release();
     }

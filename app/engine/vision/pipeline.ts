@@ -14,6 +14,7 @@ import { iou } from './boxes';
 import { antispoofScore, cosineSimilarity, emotion, faceDescriptor, livenessScore, type Emotion } from './face-attributes';
 import { DETECTOR_DEFAULTS, detectFaces, type DetectorOptions } from './face-detector';
 import { cropFromDetection, cropFromMesh, meshBox, meshInput, runFaceMesh, runIris, type FaceMesh } from './face-mesh';
+import { frameEvidence, setCnnScores } from '../liveness/evidence';
 import { BLINK_EAR, engagement, eyeAspectRatio, gaze, gazeZone, headPose, mouthOpening, type Gaze, type HeadPose } from './geometry';
 import type { Crop } from './image-ops';
 import { MESH } from './landmarks';
@@ -84,6 +85,11 @@ export interface VisionResult {
   /** Objects found on this frame, or null when the object detector did not run. */
   objects: DetectedObject[] | null;
   detectorRan: boolean;
+  /**
+   * The primary face's liveness evidence (app/engine/liveness/evidence.ts) on frames where anti-spoof and liveness
+   * ran (once a second), its CNN scores filled in by the time `process` resolves; null on other frames.
+   */
+  livenessEvidence?: Float32Array | null;
 }
 
 type Due = 'objects' | 'liveness' | 'emotion' | 'identity' | 'text';
@@ -101,6 +107,8 @@ export class VisionPipeline {
   private framesSinceDetect = Number.POSITIVE_INFINITY;
   private readonly lastRun: Record<Due, number> = { objects: -Infinity, liveness: -Infinity, emotion: -Infinity, identity: -Infinity, text: -Infinity };
   private enrolled: Float32Array | null = null;
+  /** The primary face's mesh on the last liveness frame: the rigidity cue compares against it. */
+  private livenessPoints: FaceMesh['points'] | null = null;
   /** The face path of the frames handed in so far, in order: each call waits for the one before. */
   private queue: Promise<unknown> = Promise.resolve();
   /** The last handed-in frame's whole result: each frame resolves after the one before it. */
@@ -207,6 +215,7 @@ export class VisionPipeline {
   private forget(): void {
     this.tracked = [];
     this.framesSinceDetect = Number.POSITIVE_INFINITY;
+    this.livenessPoints = null;
     for (const k of Object.keys(this.lastRun) as Due[]) this.lastRun[k] = -Infinity;
   }
 
@@ -215,7 +224,7 @@ export class VisionPipeline {
     const { faces, detectorRan } = await this.faces(frame, false);
     const features = emptyFrame(frame.t, frame.index);
     features.face_count = faces.length;
-    const result: VisionResult = { features, faces, objects: null, detectorRan };
+    const result: VisionResult = { features, faces, objects: null, detectorRan, livenessEvidence: null };
     const later: Promise<void>[] = [];
     for (const face of faces) {
       later.push(
@@ -227,7 +236,7 @@ export class VisionPipeline {
       );
     }
     const primary = faces[0];
-    if (primary) this.describe(frame, primary, features, later);
+    if (primary) result.livenessEvidence = this.describe(frame, primary, features, later);
     if (this.due('objects', frame.t)) {
       later.push(
         detectObjects(this.model('centernet'), frame).then((objects) => {
@@ -296,7 +305,8 @@ export class VisionPipeline {
     return out;
   }
 
-  private describe(frame: RgbFrame, face: FaceResult, f: FrameFeatures, later: Promise<void>[]): void {
+  /** Fills the frame's face measures; returns the liveness evidence when the liveness models are due. */
+  private describe(frame: RgbFrame, face: FaceResult, f: FrameFeatures, later: Promise<void>[]): Float32Array | null {
     const p = face.mesh.points;
     f.face_confidence = face.score;
     f.face_x = clamp01(face.box.x / frame.width);
@@ -312,13 +322,22 @@ export class VisionPipeline {
     f.mouth_open = mouthOpening(p);
     const crop = face.mesh.crop;
     // Each runner cuts its input from the frame before its first await, so the frame is not needed after this.
+    let evidence: Float32Array | null = null;
     if (this.due('liveness', frame.t)) {
-      later.push(antispoofScore(this.model('antispoof'), frame, crop).then((s) => void (f.antispoof = s)));
-      later.push(livenessScore(this.model('liveness'), frame, crop).then((s) => void (f.liveness = s)));
+      // Before the first await, like the runners below: the frame may be reused once this returns.
+      const e = (evidence = frameEvidence(frame, crop, p, this.livenessPoints));
+      this.livenessPoints = p.slice(0, 468);
+      const scores = [antispoofScore(this.model('antispoof'), frame, crop), livenessScore(this.model('liveness'), frame, crop)] as const;
+      later.push(Promise.all(scores).then(([a, l]) => {
+        f.antispoof = a;
+        f.liveness = l;
+        setCnnScores(e, a, l);
+      }));
     }
     if (this.due('emotion', frame.t)) later.push(emotion(this.model('emotion'), frame, crop).then((e) => void (f.emotion = e.label satisfies Emotion)));
     const enrolled = this.enrolled;
     if (enrolled && this.due('identity', frame.t)) later.push(faceDescriptor(this.model(IDENTITY_MODEL), frame, crop).then((d) => void (f.identity_similarity = cosineSimilarity(enrolled, d))));
+    return evidence;
   }
 }
 

@@ -1,0 +1,117 @@
+/**
+ * Frequency and moire evidence from the 2-D power spectrum of the grey face crop (Hann-windowed, mean removed).
+ *
+ * - Frequency (32 values): the radial profile, log10 of the mean power in 32 rings of width size/64 from the
+ *   centre out to the Nyquist radius, minus log10 of the total power, so it describes the spectrum's shape and not
+ *   the crop's contrast. A print loses high frequencies (printer and re-capture blur) and adds halftone energy.
+ *   The seed's 785 were a flattened spectrum; a 1-D radial profile keeps what does not depend on the face's
+ *   position and turn, with 61 training sequences to learn from.
+ * - Moire (8 values): re-photographed prints and screens show narrow peaks in the mid and high bands. For three
+ *   bands (1/4-1/2, 1/2-3/4, 3/4-1 of Nyquist): log10 of peak over median power (a spike) and the angular
+ *   unevenness (std / mean of the power in 8 direction sectors); then the log ratio of high-band to low-band
+ *   power and the high band's spectral flatness (geometric / arithmetic mean).
+ */
+import FFT from 'fft.js';
+
+export const FREQUENCY_DIM = 32;
+export const MOIRE_DIM = 8;
+
+const ffts = new Map<number, FFT>();
+const fftOf = (n: number) => {
+  let f = ffts.get(n);
+  if (!f) ffts.set(n, (f = new FFT(n)));
+  return f;
+};
+
+/** Power spectrum (size x size, DC at the centre) of a grey plane; size a power of two. */
+export function powerSpectrum(gray: Float32Array, size: number): Float64Array {
+  const fft = fftOf(size);
+  let mean = 0;
+  for (let i = 0; i < gray.length; i++) mean += gray[i]!;
+  mean /= gray.length;
+  const hann = Array.from({ length: size }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (size - 1)));
+  // Rows, then columns, as complex transforms: re/im interleaved.
+  const re = new Float64Array(size * size);
+  const im = new Float64Array(size * size);
+  const input = fft.createComplexArray() as number[];
+  const output = fft.createComplexArray() as number[];
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      input[2 * x] = (gray[y * size + x]! - mean) * hann[x]! * hann[y]!;
+      input[2 * x + 1] = 0;
+    }
+    fft.transform(output, input);
+    for (let x = 0; x < size; x++) {
+      re[y * size + x] = output[2 * x]!;
+      im[y * size + x] = output[2 * x + 1]!;
+    }
+  }
+  const power = new Float64Array(size * size);
+  const half = size / 2;
+  for (let x = 0; x < size; x++) {
+    for (let y = 0; y < size; y++) {
+      input[2 * y] = re[y * size + x]!;
+      input[2 * y + 1] = im[y * size + x]!;
+    }
+    fft.transform(output, input);
+    for (let y = 0; y < size; y++) {
+      const p = output[2 * y]! ** 2 + output[2 * y + 1]! ** 2;
+      // Shift so that frequency 0 sits at (half, half).
+      power[((y + half) % size) * size + ((x + half) % size)] = p;
+    }
+  }
+  return power;
+}
+
+const EPS = 1e-9;
+
+/** The 32 frequency then 8 moire values of a grey crop, written at out[offset..]. */
+export function spectrumEvidence(gray: Float32Array, size: number, out: Float32Array, offset: number): void {
+  const power = powerSpectrum(gray, size);
+  const half = size / 2;
+  const ringSum = new Float64Array(FREQUENCY_DIM);
+  const ringCount = new Float64Array(FREQUENCY_DIM);
+  const bands = [0.25, 0.5, 0.75, 1].map((f) => f * half);
+  const bandValues: number[][] = [[], [], []];
+  const sectors = [0, 1, 2].map(() => new Float64Array(8));
+  let total = 0;
+  let low = 0;
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const dx = x - half;
+      const dy = y - half;
+      const r = Math.hypot(dx, dy);
+      if (r === 0 || r >= half) continue;
+      const p = power[y * size + x]!;
+      total += p;
+      const ring = Math.min(FREQUENCY_DIM - 1, Math.floor((r / half) * FREQUENCY_DIM));
+      ringSum[ring]! += p;
+      ringCount[ring]!++;
+      if (r < bands[0]!) low += p;
+      for (let b = 0; b < 3; b++) {
+        if (r >= bands[b]! && r < bands[b + 1]!) {
+          bandValues[b]!.push(p);
+          // Directions modulo 180 degrees: the spectrum of a real image is point-symmetric.
+          const angle = (Math.atan2(dy, dx) + Math.PI) % Math.PI;
+          sectors[b]![Math.min(7, Math.floor((angle / Math.PI) * 8))]! += p;
+        }
+      }
+    }
+  }
+  const logTotal = Math.log10(total + EPS);
+  for (let i = 0; i < FREQUENCY_DIM; i++) out[offset + i] = Math.log10((ringCount[i]! > 0 ? ringSum[i]! / ringCount[i]! : 0) + EPS) - logTotal;
+  let o = offset + FREQUENCY_DIM;
+  for (let b = 0; b < 3; b++) {
+    const values = bandValues[b]!.sort((a, c) => a - c);
+    const median = values[values.length >> 1] ?? 0;
+    out[o++] = Math.log10((values.at(-1) ?? 0) + EPS) - Math.log10(median + EPS);
+    const s = Array.from(sectors[b]!);
+    const m = s.reduce((a, c) => a + c, 0) / 8;
+    out[o++] = m > 0 ? Math.sqrt(s.reduce((a, c) => a + (c - m) ** 2, 0) / 8) / m : 0;
+  }
+  const high = bandValues[2]!;
+  const highSum = high.reduce((a, c) => a + c, 0);
+  out[o++] = Math.log10(highSum + EPS) - Math.log10(low + EPS);
+  const geo = high.length ? Math.exp(high.reduce((a, c) => a + Math.log(c + EPS), 0) / high.length) : 0;
+  out[o++] = high.length && highSum > 0 ? geo / (highSum / high.length) : 0;
+}
