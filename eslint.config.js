@@ -31,9 +31,9 @@ const noServer = {
  */
 const serverImportsFromApp = {
   // A regex, because gitignore-style negation cannot re-include a file inside an excluded folder.
-  regex: '(^|/)app/(?!engine/(sync/protocol|report/report|policy/policy|storage/hash-chain|storage/canonical-json)(\\.ts)?$)',
+  regex: '(^|/)app/(?!engine/(sync/protocol|report/report|policy/policy|storage/hash-chain|storage/canonical-json|config/signed-config)(\\.ts)?$)',
   message:
-    'The server may import from app/ only the pure modules: app/engine/sync/protocol.ts, report/report.ts, policy/policy.ts, storage/hash-chain.ts, storage/canonical-json.ts. Run engine work as the `vigil` command in a child process.',
+    'The server may import from app/ only the pure modules: app/engine/sync/protocol.ts, report/report.ts, policy/policy.ts, storage/hash-chain.ts, storage/canonical-json.ts, config/signed-config.ts. Run engine work as the `vigil` command in a child process.',
 };
 
 export default tseslint.config(
@@ -94,6 +94,22 @@ export default tseslint.config(
               message:
                 'The renderer is sandboxed web content without Node. Put this in app/engine (or app/shell) and expose it through app/ipc/contract.ts.',
             },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Why: the console is web content served by the server; it talks to the server's API only (lib/api.ts).
+    files: ['server/console/**/*.ts', 'server/console/**/*.tsx'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '(^|/)app/', message: 'The console is web content: it reaches the engine\'s schemas through the server\'s API (e.g. POST /api/v1/policy/check), never by import.' },
+            { group: ['node:*', 'electron', 'electron/*', 'kysely', 'fastify', 'pg', '@electric-sql/*'], message: 'The console runs in the browser: ask the server through lib/api.ts.' },
           ],
         },
       ],

@@ -16,11 +16,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SYNC_ROUTES } from '../app/engine/sync/protocol';
 import { authRoutes } from './api/auth';
+import { consoleRoutes } from './api/console-static';
+import { examAdminRoutes } from './api/exam-admin';
+import { publishRoutes } from './api/publish';
 import { examRoutes } from './api/exams';
 import { healthRoutes } from './api/health';
 import { liveRoutes } from './api/live';
 import { proctoringRoutes } from './api/proctoring';
 import { reportRoutes } from './api/reports';
+import { reviewRoutes } from './api/reviews';
 import { sessionRoutes } from './api/sessions';
 import { syncRoutes } from './api/sync';
 import { installAuth } from './auth/plugin';
@@ -100,6 +104,9 @@ export async function buildServer(options: ServerOptions): Promise<VigilServer> 
 
   for (const plugin of [healthRoutes, authRoutes, examRoutes, syncRoutes, reportRoutes, sessionRoutes, liveRoutes]) await app.register(plugin, ctx);
   await app.register(proctoringRoutes, { ...ctx, home: options.home });
+  // The console's own routes and files (server/console).
+  for (const plugin of [examAdminRoutes, reviewRoutes, consoleRoutes]) await app.register(plugin, ctx);
+  await app.register(publishRoutes, { ...ctx, home: options.home });
 
   // tus speaks raw HTTP: its PATCH bodies are left unparsed and the request handed over as it came.
   await app.register(async (tusScope) => {

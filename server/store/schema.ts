@@ -64,8 +64,13 @@ export interface Database {
     started_at: Timestamp | null;
     finished_at: Timestamp | null;
   };
+  reviews: { session_id: string; version: number; flag_key: string | null; decision: ReviewDecision; note: string; reviewer: string; at: Timestamp };
   audit: { id: Generated<string>; at: Timestamp; actor: string; action: string; subject: string };
 }
 
 export type Role = 'admin' | 'invigilator' | 'reviewer';
 export const ROLES = ['admin', 'invigilator', 'reviewer'] as const;
+
+export const FLAG_DECISIONS = ['confirmed', 'dismissed'] as const;
+export const SESSION_REVIEW_STATUSES = ['not_reviewed', 'no_violation', 'suspicious', 'violation'] as const;
+export type ReviewDecision = (typeof FLAG_DECISIONS)[number] | (typeof SESSION_REVIEW_STATUSES)[number];

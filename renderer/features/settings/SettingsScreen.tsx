@@ -1,14 +1,6 @@
 import { useState, type ReactNode } from 'react';
+import { DETECTORS, RATE_FIELDS, RULE_FIELDS } from '../../lib/policy-draft';
 import { getPath, useSettingsStore } from './store';
-
-const DETECTORS = ['face', 'gaze', 'objects', 'audio', 'liveness', 'identity', 'text', 'temporal', 'os'] as const;
-const RULES: [string, string][] = [
-  ['rules.noFaceFrames', 'Frames without a face before a warning'],
-  ['rules.lookAwayYawDeg', 'Head turned sideways (degrees)'],
-  ['rules.lookAwayPitchDeg', 'Head tilted up or down (degrees)'],
-  ['rules.lookAwayFrames', 'Frames turned away before a warning'],
-  ['rules.gazeAwayFrames', 'Frames looking away before a warning'],
-];
 
 /** A field's own schema message, when the engine's check named this field. */
 function FieldProblem({ path }: { path: string }) {
@@ -130,11 +122,8 @@ export function SettingsScreen() {
       </fieldset>
       <fieldset>
         <legend>Rates and thresholds</legend>
-        <NumberField path="processingFps" label="Camera frames analysed per second" />
-        <NumberField path="intervals.seconds" label="Interval length (seconds)" />
-        <NumberField path="intervals.flagThreshold" label="Points that flag an interval" />
-        {RULES.map(([path, label]) => (
-          <NumberField key={path} path={path} label={label} />
+        {[...RATE_FIELDS, ...RULE_FIELDS].map((f) => (
+          <NumberField key={f.path} path={f.path} label={f.label} />
         ))}
       </fieldset>
       <fieldset>

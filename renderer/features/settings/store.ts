@@ -1,8 +1,11 @@
 import { create } from 'zustand';
 import type { PolicyCheck } from '../../../app/ipc/contract';
 import { invoke } from '../../lib/ipc-client';
+import { setPath, type PolicyDraft } from '../../lib/policy-draft';
 
-type Draft = Record<string, unknown>;
+export { getPath } from '../../lib/policy-draft';
+
+type Draft = PolicyDraft;
 type Problem = Extract<PolicyCheck, { ok: false }>;
 
 export interface SettingsState {
@@ -31,16 +34,6 @@ export interface SettingsState {
 
 /** Held only while unlocked: every save is authorised again by the engine. */
 let password = '';
-
-export function getPath(draft: Draft | undefined, path: string): unknown {
-  return path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Draft)[k] : undefined), draft);
-}
-
-function setPath(draft: Draft, path: string, value: unknown): Draft {
-  const [head, ...rest] = path.split('.');
-  if (!head) return draft;
-  return { ...draft, [head]: rest.length ? setPath((draft[head] as Draft) ?? {}, rest.join('.'), value) : value };
-}
 
 export const useSettingsStore = create<SettingsState>((set, get) => ({
   phase: 'locked',
