@@ -6,6 +6,7 @@ import { engineVersion } from '../engine/paths';
 import { registerAnalyze } from './commands/analyze';
 import { registerBenchAnalyze } from './commands/bench-analyze';
 import { registerBenchAudio } from './commands/bench-audio';
+import { registerBenchLive } from './commands/bench-live';
 import { registerBenchVision } from './commands/bench-vision';
 import { registerDoctor } from './commands/doctor';
 import { registerEvalAudio } from './commands/eval-audio';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerBenchAudio(program);
   registerBenchVision(program);
   registerBenchAnalyze(program);
+  registerBenchLive(program);
   registerReports(program);
   registerTrain(program);
   return program;

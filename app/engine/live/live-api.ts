@@ -13,7 +13,9 @@ import type { Severity } from '../rules/alert';
 import { analyzerFor, loadFrameAnalyzer } from './frame-analyzer';
 import { LiveAudio } from './live-audio';
 import { IdentityChallenge, type IdentityProgress } from './identity-challenge';
-import { EVIDENCE_SEGMENT_SEC, LiveSession, type FrameOutcome } from './live-session';
+import { EVIDENCE_SEGMENT_SEC, FrameRefusal, LiveSession, type FrameOutcome } from './live-session';
+import { CaptureStats, DeviceReport, osVirtualCameraAlert, osVirtualCameras } from './capture-integrity';
+import { FrameRefused, decodeFrame, peekFrameSeq, toRgb } from './frame-wire';
 import { hashPassword, verifyPassword } from './password';
 import { QuitRequests, type QuitVerdict } from './quit-request';
 import { examSystemCheck, type ExamCheck } from './system-check';
@@ -36,10 +38,18 @@ export interface LiveApi {
   'voice.skip'(params: Record<string, never>): Promise<{ enrolled: false; reason: string }>;
   'session.start'(params: { policy: Record<string, unknown>; studentId?: string; examId?: string }): Promise<{ sessionId: string; vision: { available: boolean; reason: string | null }; processingFps: number; segmentSec: number; calibrationSeconds: number }>;
   'session.frame'(params: { sessionId: string; t: number; width: number; height: number; rgb: string }): Promise<FrameOutcome>;
+  /**
+   * One camera frame as bytes (frame-wire.ts: header, then the pixels as captured), from the browser shell's
+   * binary WebSocket message or Electron's MessagePort. Refusals (bad header or size, another session, a finished
+   * one) are counted and answered with their code; the session goes on.
+   */
+  'session.frameBytes'(params: { bytes: Uint8Array }): Promise<FrameBytesAnswer>;
+  /** The devices the candidate app opened at the start, and any that ended or changed during the exam. */
+  'session.device'(params: { sessionId: string; report: unknown }): Promise<{ opened: FrameOutcome['opened']; flagged: boolean }>;
   'session.audio'(params: { sessionId: string; t: number; samples: string }): Promise<{ opened: FrameOutcome['opened']; flagged: boolean }>;
   'session.evidence'(params: { sessionId: string; start: number; end: number; mime: string; data: string }): Promise<{ held: number }>;
   'session.calibrate'(params: { sessionId: string }): Promise<{ status: 'SUCCESS' | 'FAILED' | 'SKIPPED'; reasons: string[]; framesSeen: number; framesAccepted: number; minFrames: number; analysed: boolean; framesReceived: number }>;
-  'session.finish'(params: { sessionId: string }): Promise<FinishedSession>;
+  'session.finish'(params: { sessionId: string; capture?: unknown }): Promise<FinishedSession>;
   /** The candidate asks to leave: the quit password is checked here; once accepted the app finishes the session. */
   'session.quit'(params: { sessionId: string; password: string }): Promise<QuitVerdict>;
   /**
@@ -48,6 +58,9 @@ export interface LiveApi {
    */
   'session.signal'(params: { sessionId: string; event: unknown }): Promise<{ opened: FrameOutcome['opened']; flagged: boolean }>;
 }
+
+/** The answer to a frame sent as bytes: its outcome, or why it was refused; `seq` is the frame's own number. */
+export type FrameBytesAnswer = { seq: number; ok: true; outcome: FrameOutcome } | { seq: number | null; ok: false; error: { code: string; message: string }; refused: number };
 
 export interface FinishedSession {
   sessionId: string;
@@ -102,6 +115,10 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
   let identity: { challenge: IdentityChallenge; frames: number } | undefined;
   let identityNote: string | undefined;
   const voice = new VoiceEnrolment();
+  /** Sessions that finished: a frame for one is refused as late, not as unknown. */
+  const finishedIds = new Set<string>();
+  /** Frames refused by this engine since it started, whatever session they named. */
+  let refusedFrames = 0;
 
   const session = (id: string): LiveSession => {
     const s = sessions.get(id);
@@ -194,6 +211,9 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
       if (audio) notes.push(audio.voiceNote);
       const live = new LiveSession({ policy: parsed.policy, analyzer, store: deps.store, workDir: join(home, 'live'), studentId: studentId ?? null, examId: examId ?? null, notes, audio });
       sessions.set(live.id, live);
+      // What the OS tells of virtual cameras, as the session starts (the system check warned before).
+      const os = osVirtualCameraAlert(osVirtualCameras(), 0);
+      if (os) live.addIntegrityAlert(os);
       quits.set(live.id, new QuitRequests(parsed.policy.quitPasswordHash));
       return {
         sessionId: live.id,
@@ -206,6 +226,43 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
     async 'session.frame'({ sessionId, t, width, height, rgb }) {
       const s = session(sessionId);
       return s.pushFrame({ width, height, data: rgbBytes(rgb, width, height), t, index: 0 });
+    },
+    async 'session.frameBytes'({ bytes }) {
+      const refuse = (seq: number | null, code: string, message: string): FrameBytesAnswer => {
+        refusedFrames += 1;
+        return { seq, ok: false, error: { code, message }, refused: refusedFrames };
+      };
+      if (!(bytes instanceof Uint8Array)) return refuse(null, 'bad_frame', 'a frame must be bytes');
+      let decoded: ReturnType<typeof decodeFrame>;
+      try {
+        decoded = decodeFrame(bytes);
+      } catch (error) {
+        if (!(error instanceof FrameRefused)) throw error;
+        // Counted on the running session too, so its report says frames were refused.
+        for (const s of sessions.values()) s.refuse(error.code, error.message);
+        return refuse(peekFrameSeq(bytes), error.code, error.message);
+      }
+      const { header, pixels } = decoded;
+      const s = sessions.get(header.sessionId);
+      if (!s) {
+        const late = finishedIds.has(header.sessionId);
+        const code = late ? 'session_finished' : 'no_session';
+        const message = late ? `frame ${header.seq} is for session ${header.sessionId}, which has finished` : `frame ${header.seq} is for session ${header.sessionId}, which is not running here`;
+        for (const running of sessions.values()) running.refuse(code, message);
+        return refuse(header.seq, code, message);
+      }
+      try {
+        const outcome = await s.pushFrame({ width: header.width, height: header.height, data: toRgb(header, pixels), t: header.t, index: header.seq });
+        return { seq: header.seq, ok: true, outcome };
+      } catch (error) {
+        if (error instanceof FrameRefusal) return refuse(header.seq, error.code, error.message);
+        throw error;
+      }
+    },
+    async 'session.device'({ sessionId, report }) {
+      const parsed = DeviceReport.safeParse(report);
+      if (!parsed.success) throw new RpcFailure('bad_device_report', `device report: ${parsed.error.issues[0]?.path.join('.') || '(root)'}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      return session(sessionId).reportDevice(parsed.data);
     },
     async 'session.audio'({ sessionId, t, samples }) {
       return session(sessionId).pushAudio(t, pcm16FromBase64(samples));
@@ -233,14 +290,20 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
       quits.set(sessionId, quit);
       return quit.check(password);
     },
-    async 'session.finish'({ sessionId }) {
+    async 'session.finish'({ sessionId, capture }) {
       const s = session(sessionId);
+      if (capture !== undefined) {
+        const stats = CaptureStats.safeParse(capture);
+        if (!stats.success) throw new RpcFailure('bad_capture_stats', `capture: ${stats.error.issues[0]?.path.join('.') || '(root)'}: ${stats.error.issues[0]?.message ?? 'invalid'}`);
+        s.setCaptureStats(stats.data);
+      }
       // Noted once: a finish that fails and is retried keeps the line in the session's notes.
       const quitNote = quits.get(sessionId)?.note();
       quits.delete(sessionId);
       if (quitNote) s.addNote(quitNote);
       const report = await s.finish();
       sessions.delete(sessionId);
+      finishedIds.add(sessionId);
       return {
         sessionId: report.sessionId,
         durationSec: report.durationSec,

@@ -20,6 +20,7 @@ const WHY: Record<AlertType, string> = {
   display_change: 'A display was connected or disconnected.',
   vm_detected: 'This computer appears to be a virtual machine.',
   temporal_pattern: 'A repeated pattern of looking away was noticed.',
+  camera_integrity: 'The camera picture may not be live (a virtual camera, a changed device, or a frozen or repeating picture). Use your real camera.',
 };
 
 /** The message, naming the policy's weight so the candidate sees the warning is a rule, not a verdict. */
