@@ -78,3 +78,22 @@ export function speechThenSilenceWav(silenceSec = 120): string {
   if (!existsSync(out)) ffmpeg(['-i', speechWav(), '-af', `apad=pad_dur=${silenceSec}`, '-ar', '48000', '-ac', '1', '-c:a', 'pcm_s16le', out]);
   return out;
 }
+
+/**
+ * The face present for `presentSec`, out of the picture for `awaySec` (cut away, as a candidate who stands up),
+ * then back for `backSec`: the live-vs-file comparison's recording.
+ */
+export function faceLeavesAndReturnsVideo(presentSec = 12, awaySec = 6, backSec = 6): string {
+  mkdirSync(mediaDir, { recursive: true });
+  const out = join(mediaDir, `face-leaves-returns-${presentSec}-${awaySec}-${backSec}.mjpeg`);
+  const total = presentSec + awaySec + backSec;
+  if (!existsSync(out)) {
+    ffmpeg([
+      '-f', 'lavfi', '-i', `color=c=0x9aa0a6:s=640x480:r=${CAMERA_FPS}:d=${total}`,
+      '-loop', '1', '-framerate', String(CAMERA_FPS), '-i', facePhoto(),
+      '-filter_complex', `[1:v]${FACE}[face];[0:v][face]overlay=x='if(between(t,${presentSec},${presentSec + awaySec}),W,0)':y=0:shortest=1,${SENSOR_NOISE}`,
+      '-t', String(total), ...CAMERA_OUT, out,
+    ]);
+  }
+  return out;
+}

@@ -8,8 +8,11 @@
  */
 import { FRAME_HEADER_BYTES, allocateFrame, type CaptureStats, type FrameBytesAnswer, type FrameFormat, type FrameOutcome } from '../../../app/ipc/contract';
 
-/** Frames sent and not yet answered: two keep the engine busy while one travels, without a queue. */
-export const MAX_IN_FLIGHT = 2;
+/**
+ * Frames sent and not yet answered: about a third of a second at 12 fps. The face path runs ahead while a frame
+ * waits for the once-a-second models in the engine's worker; more would only queue.
+ */
+export const MAX_IN_FLIGHT = 4;
 
 export interface FrameStreamOptions {
   readonly track: MediaStreamTrack;
@@ -20,6 +23,8 @@ export interface FrameStreamOptions {
   /** A frame the engine refused (counted there too); the stream goes on. */
   readonly onRefused: (error: { code: string; message: string }) => void;
   readonly onError: (error: Error) => void;
+  /** The camera stopped delivering frames (its track ended: unplugged, taken by another program, stopped). */
+  readonly onCameraLost?: () => void;
   /** A video element playing the track, for the canvas fallback. */
   readonly video?: HTMLVideoElement;
 }
@@ -128,7 +133,11 @@ export async function startFrameStream(options: FrameStreamOptions): Promise<Fra
     finished = (async () => {
       while (!stopped) {
         const next = await reader.read().catch(() => ({ done: true as const, value: undefined }));
-        if (next.done || !next.value) break;
+        if (next.done || !next.value) {
+          // The track's frames ended while the exam still wanted them: the camera is gone.
+          if (!stopped) options.onCameraLost?.();
+          break;
+        }
         if (stopped) {
           next.value.close();
           break;

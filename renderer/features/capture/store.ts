@@ -18,11 +18,32 @@ function frameTransport(): 'bytes' | 'json' {
 
 const deviceInfo = (track: MediaStreamTrack | undefined) => (track ? { label: track.label.slice(0, 300), deviceId: (track.getSettings().deviceId ?? '').slice(0, 300) } : null);
 
+/** Evidence clips' size and rate: enough to review, and a quarter of the encoding work of the camera's 640x480. */
+const EVIDENCE_VIDEO = { width: 320, height: 240, frameRate: 15 };
+
+/**
+ * The stream the evidence recorder encodes: the camera scaled down on a clone of its track (the frames for
+ * analysis keep the full size) and the microphone as it is. If the browser cannot scale, the camera as it is.
+ */
+async function evidenceStream(stream: MediaStream): Promise<MediaStream> {
+  const camera = stream.getVideoTracks()[0];
+  if (!camera) return stream;
+  const small = camera.clone();
+  try {
+    await small.applyConstraints({ width: { ideal: EVIDENCE_VIDEO.width }, height: { ideal: EVIDENCE_VIDEO.height }, frameRate: { max: EVIDENCE_VIDEO.frameRate }, resizeMode: 'crop-and-scale' } as MediaTrackConstraints);
+  } catch {
+    small.stop();
+    return stream;
+  }
+  evidenceTrack = small;
+  return new MediaStream([small, ...stream.getAudioTracks()]);
+}
+
 /**
  * Tells the engine which camera and microphone the session opened (their names reveal virtual cameras), and
  * when one ends (unplugged, taken by another program) or the system's devices change under the session.
  */
-function watchDevices(stream: MediaStream, sessionId: string, clock: () => number, onOpened: (opened: FrameOutcome['opened']) => void, onError: (e: Error) => void): () => void {
+function watchDevices(stream: MediaStream, sessionId: string, clock: () => number, onOpened: (opened: FrameOutcome['opened']) => void, onError: (e: Error) => void): { stop(): void; lost(): void } {
   const camera = stream.getVideoTracks()[0];
   const microphone = stream.getAudioTracks()[0];
   const report = (kind: DeviceReport['kind']) =>
@@ -43,10 +64,13 @@ function watchDevices(stream: MediaStream, sessionId: string, clock: () => numbe
   camera?.addEventListener('ended', onEnded);
   microphone?.addEventListener('ended', onEnded);
   navigator.mediaDevices.addEventListener('devicechange', onDeviceChange);
-  return () => {
-    camera?.removeEventListener('ended', onEnded);
-    microphone?.removeEventListener('ended', onEnded);
-    navigator.mediaDevices.removeEventListener('devicechange', onDeviceChange);
+  return {
+    lost: onEnded,
+    stop() {
+      camera?.removeEventListener('ended', onEnded);
+      microphone?.removeEventListener('ended', onEnded);
+      navigator.mediaDevices.removeEventListener('devicechange', onDeviceChange);
+    },
   };
 }
 import { problemFrom } from '../flow/problems';
@@ -95,7 +119,9 @@ export interface CaptureState {
 
 let origin = 0;
 let sender: { stop(): void | Promise<void>; stats(): CaptureStats } | undefined;
-let deviceWatch: (() => void) | undefined;
+let deviceWatch: { stop(): void; lost(): void } | undefined;
+/** The scaled clone of the camera the evidence recorder uses; stopped with the recorder so the camera can close. */
+let evidenceTrack: MediaStreamTrack | undefined;
 let audioSender: { stop(): Promise<void> } | undefined;
 let recorder: RecorderHandle | undefined;
 let nextWarning = 0;
@@ -114,7 +140,7 @@ async function hiddenVideo(stream: MediaStream): Promise<HTMLVideoElement> {
 
 export const useCaptureStore = create<CaptureState>((set, get) => {
   const stopCapture = async (): Promise<CaptureStats | undefined> => {
-    deviceWatch?.();
+    deviceWatch?.stop();
     deviceWatch = undefined;
     const s = sender;
     sender = undefined;
@@ -125,6 +151,8 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
     const r = recorder;
     recorder = undefined;
     await r?.stop();
+    evidenceTrack?.stop();
+    evidenceTrack = undefined;
     return s?.stats();
   };
   /** An engine that is gone stops the exam on a screen that says so; other errors show on the status light. */
@@ -181,6 +209,7 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
           onOutcome,
           onRefused: (error) => set((s) => ({ framesRefused: s.framesRefused + 1, engineError: `${error.code}: ${error.message}` })),
           onError: engineFailed,
+          onCameraLost: () => deviceWatch?.lost(),
           video: canReadTrackFrames() ? undefined : await get().video(),
         });
         origin = frames.originMs;
@@ -191,7 +220,7 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
         audioSender = startAudioSender({ stream, sessionId: session.sessionId, clock: get().clock, onOutcome: (o) => addWarnings(o.opened), onError: engineFailed });
       }
       recorder = startEvidenceRecorder({
-        stream,
+        stream: await evidenceStream(stream),
         sessionId: session.sessionId,
         segmentSec: session.segmentSec,
         clock: get().clock,
@@ -220,6 +249,8 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
     },
     release() {
       void sender?.stop();
+      evidenceTrack?.stop();
+      evidenceTrack = undefined;
       for (const track of get().stream?.getTracks() ?? []) track.stop();
       set({ stream: undefined });
     },
