@@ -54,6 +54,18 @@ describe('feed integrity', () => {
     expect(all[0]!.evidence.repeatedFrames).toBe(72);
   });
 
+  it('sees the loop when a slow page sends only some frames of each pass (3 a second, different ones each time)', () => {
+    const clip = noisy.slice(0, 48); // 4 s at 12 fps
+    const sampled: { t: number; f: Uint8Array }[] = [];
+    // Three passes; each frame sent with a pseudo-random 1 in 4 chance, as a page dropping frames would.
+    const chance = (i: number, pass: number) => (Math.imul(i * 131 + pass * 977 + 7, 2654435761) >>> 30) === 0;
+    for (let pass = 0; pass < 3; pass += 1) clip.forEach((f, i) => (chance(i, pass) ? sampled.push({ t: pass * 4 + i / 12, f }) : undefined));
+    expect(sampled.length).toBeLessThan(48);
+    const integrity = new FeedIntegrity();
+    for (const s of sampled) integrity.push(s.t, frameFingerprint(s.f));
+    expect(integrity.all()[0]?.evidence).toMatchObject({ kind: 'looped_feed', periodSec: 4 });
+  });
+
   it('sees the loop when the page samples a 15 fps clip at 12 fps (different frames each pass)', () => {
     const clip15 = noisy.slice(0, 45); // 3 s at 15 fps
     const source = [...clip15, ...clip15, ...clip15];

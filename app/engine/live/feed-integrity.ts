@@ -11,8 +11,13 @@ import type { Alert } from '../rules/alert';
 export const FROZEN_SEC = 2;
 /** Frames seen again at least this long after their twin count as a replay, not a held picture. */
 export const MIN_LOOP_PERIOD_SEC = 1;
-/** Replayed frames needed before a loop is raised (about a second of frames at 12 fps). */
-export const LOOP_MIN_REPEATS = 10;
+/**
+ * Replayed frames with the same period (within LOOP_PERIOD_TOLERANCE_SEC) needed before a loop is raised. One
+ * exact repeat of a noisy frame is already impossible for a camera; three at one period is a clip played again,
+ * and a page that samples the clip's frames sparsely (a slow computer drops frames) still finds three.
+ */
+export const LOOP_MIN_REPEATS = 3;
+export const LOOP_PERIOD_TOLERANCE_SEC = 0.1;
 
 /** FNV-1a over every 7th byte: 130k bytes of a 640x480 RGB frame, ~0.3 ms. */
 export function frameFingerprint(rgb: Uint8Array): number {
@@ -47,11 +52,12 @@ export class FeedIntegrity {
         this.loop ??= { start: t, end: t, repeats: 0, periods: [] };
         this.loop.end = t;
         this.loop.repeats += 1;
-        this.loop.periods.push(t - earlier);
-        if (this.loop.repeats === LOOP_MIN_REPEATS) {
-          const periods = [...this.loop.periods].sort((a, b) => a - b);
-          const period = periods[periods.length >> 1]!;
-          opened.push(this.raise({ kind: 'looped_feed', start: this.loop.start, end: t, evidence: { repeatedFrames: this.loop.repeats, periodSec: Math.round(period * 100) / 100, rule: `${LOOP_MIN_REPEATS}+ frames identical to frames seen ${MIN_LOOP_PERIOD_SEC}+ s earlier (a clip played again)` } }));
+        const period = t - earlier;
+        this.loop.periods.push(period);
+        const samePeriod = this.loop.periods.filter((p) => Math.abs(p - period) <= LOOP_PERIOD_TOLERANCE_SEC);
+        if (samePeriod.length >= LOOP_MIN_REPEATS && !this.alerts.some((a) => a.evidence.kind === 'looped_feed')) {
+          const median = samePeriod.sort((a, b) => a - b)[samePeriod.length >> 1]!;
+          opened.push(this.raise({ kind: 'looped_feed', start: this.loop.start, end: t, evidence: { repeatedFrames: this.loop.repeats, periodSec: Math.round(median * 100) / 100, rule: `${LOOP_MIN_REPEATS}+ frames identical to frames seen the same ${MIN_LOOP_PERIOD_SEC}+ s earlier (a clip played again)` } }));
         }
       }
       this.seen.set(fingerprint, t);

@@ -40,6 +40,8 @@ describe('frame pacing', () => {
     expect(dropped.length).toBeGreaterThanOrEqual(24 - MAX_IN_FLIGHT - 1);
     expect(dropped.length).toBeLessThanOrEqual(24 - MAX_IN_FLIGHT + 1);
     expect(dropped.every((x) => x.t >= 3 && x.t < 5)).toBe(true);
+    // Exactly MAX_IN_FLIGHT frames went out while nothing came back: bounded, never queued.
+    expect(decisions.filter((x) => x.t >= 3 && x.t < 5 && x.d === 'send')).toHaveLength(MAX_IN_FLIGHT);
     // The frames after it are sent again at the policy rate, on their own capture times.
     expect(decisions.filter((x) => x.t >= 5 && x.d === 'send').length).toBeGreaterThanOrEqual(59);
   });
