@@ -17,8 +17,12 @@ import { launchApp, projectRoot, type RunningApp } from '../../test/e2e/launch';
 import { benchGroup } from '../command-groups';
 import { CliError, usageError, wholeNumberOption } from '../errors';
 
-/** Chromium plays an .mjpeg fake camera at 30 fps whatever it was made at. */
-const CAMERA_FPS = 30;
+/**
+ * The fake camera: Y4M at 15 fps, played at its own rate with nothing to decode (an .mjpeg file is played at 30
+ * fps and decoded per frame, and on a busy machine falls behind the clock, which would skew the live-vs-file
+ * comparison).
+ */
+const CAMERA_FPS = 15;
 const DEFAULT_CLIP = 'gaze-video/center_left_center.mp4';
 
 export interface LiveBenchResult {
@@ -52,16 +56,14 @@ function durationOf(file: string): number {
   return seconds;
 }
 
-/** The recording as Chromium's fake camera wants it (640x480 MJPEG at 30 fps), a silent microphone, and one file of both for `vigil analyze`. */
+/** The recording as Chromium's fake camera wants it (640x480 Y4M, also what `vigil analyze` reads) and a silent microphone. */
 function prepareMedia(source: string, dir: string): { camera: string; microphone: string; recording: string; seconds: number } {
-  const camera = join(dir, 'camera.mjpeg');
+  const camera = join(dir, 'camera.y4m');
   const microphone = join(dir, 'microphone.wav');
-  const recording = join(dir, 'recording.mkv');
-  ffmpeg(['-i', source, '-an', '-vf', `scale=640:480:force_original_aspect_ratio=increase,crop=640:480,fps=${CAMERA_FPS}`, '-c:v', 'mjpeg', '-q:v', '3', '-pix_fmt', 'yuvj420p', '-f', 'mjpeg', camera]);
+  ffmpeg(['-i', source, '-an', '-vf', `scale=640:480:force_original_aspect_ratio=increase,crop=640:480,fps=${CAMERA_FPS}`, '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', camera]);
   const seconds = Math.floor(durationOf(source) * 10) / 10;
   ffmpeg(['-f', 'lavfi', '-i', `anullsrc=r=48000:cl=mono`, '-t', String(seconds + 60), '-c:a', 'pcm_s16le', microphone]);
-  ffmpeg(['-f', 'mjpeg', '-framerate', String(CAMERA_FPS), '-i', camera, '-c:v', 'copy', recording]);
-  return { camera, microphone, recording, seconds };
+  return { camera, microphone, recording: camera, seconds };
 }
 
 /** A face from @vladmandic/human's assets with a camera's noise: present, gone for 6 s, back (when ../shared is missing). */

@@ -51,7 +51,7 @@ describe('camera integrity', () => {
     const report = storedLiveReport(app, sat.sessionId);
     const lost = report.alerts.filter((a) => a.type === 'camera_integrity' && a.evidence?.kind === 'device_lost');
     expect(lost).toHaveLength(1);
-    expect(lost[0]!.evidence!.camera).toMatch(/attentive-face-60\.mjpeg$/);
+    expect(lost[0]!.evidence!.camera).toMatch(/attentive-face-45\.y4m$/);
     // Lost after calibration (6 s) and the exam's first 2 s.
     expect(lost[0]!.start).toBeGreaterThan(8);
   }, FLOW_TIMEOUT);

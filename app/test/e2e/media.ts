@@ -1,6 +1,6 @@
 /**
  * Camera and microphone input for Chromium's fake capture devices, made in the test setup from real recordings:
- * a face photo shipped by @vladmandic/human (its FaceID demo screenshot) made into 640x480 MJPEG video with a
+ * a face photo shipped by @vladmandic/human (its FaceID demo screenshot) made into 640x480 Y4M video with a
  * camera's sensor noise, and espeak-ng speech as WAV. Chromium loops both files for as long as the page captures,
  * and starts the video over whenever the camera is opened (the exam session opens it afresh, so the file's time
  * is the session's). Without the noise every frame of a still photo is the same picture, and Vigil rightly
@@ -26,20 +26,21 @@ const FACE = 'crop=170:128:15:140,scale=640:480,setsar=1';
 /** A webcam's sensor noise, new in every frame. */
 export const SENSOR_NOISE = 'noise=alls=5:allf=t+u';
 /**
- * Chromium reads .mjpeg files as a fake camera (far smaller than Y4M at 640x480 for a minute and more) and plays
- * them at 30 fps whatever they were made at, so they are made at 30.
+ * Y4M at 15 fps: Chromium plays it at its own rate with nothing to decode. (An .mjpeg file is played at 30 fps and
+ * decoded frame by frame; on a busy machine the fake camera then falls behind the clock, by 0.4 s in 12 s as
+ * measured here, and the file's time is no longer the session's.) 640x480 I420 is 0.46 MB a frame, 7 MB a second.
  */
-export const CAMERA_FPS = 30;
-const CAMERA_OUT = ['-r', String(CAMERA_FPS), '-c:v', 'mjpeg', '-q:v', '4', '-pix_fmt', 'yuvj420p', '-f', 'mjpeg'];
+export const CAMERA_FPS = 15;
+const CAMERA_OUT = ['-r', String(CAMERA_FPS), '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe'];
 
 function ffmpeg(args: string[]): void {
   execFileSync('ffmpeg', ['-v', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
 /** One attentive face, still but for the camera's noise, for `seconds` (longer than the session, or it loops). */
-export function attentiveFaceVideo(seconds = 60): string {
+export function attentiveFaceVideo(seconds = 45): string {
   mkdirSync(mediaDir, { recursive: true });
-  const out = join(mediaDir, `attentive-face-${seconds}.mjpeg`);
+  const out = join(mediaDir, `attentive-face-${seconds}.y4m`);
   if (!existsSync(out)) ffmpeg(['-loop', '1', '-framerate', String(CAMERA_FPS), '-i', facePhoto(), '-t', String(seconds), '-vf', `${FACE},${SENSOR_NOISE}`, ...CAMERA_OUT, out]);
   return out;
 }
@@ -47,7 +48,7 @@ export function attentiveFaceVideo(seconds = 60): string {
 /** The same face, which slides out of the picture after `presentSec` and stays away for `awaySec`. */
 export function faceLeavesVideo(presentSec = 20, awaySec = 10): string {
   mkdirSync(mediaDir, { recursive: true });
-  const out = join(mediaDir, `face-leaves-${presentSec}-${awaySec}.mjpeg`);
+  const out = join(mediaDir, `face-leaves-${presentSec}-${awaySec}.y4m`);
   const total = presentSec + awaySec;
   if (!existsSync(out)) {
     ffmpeg([
@@ -85,7 +86,7 @@ export function speechThenSilenceWav(silenceSec = 120): string {
  */
 export function faceLeavesAndReturnsVideo(presentSec = 12, awaySec = 6, backSec = 6): string {
   mkdirSync(mediaDir, { recursive: true });
-  const out = join(mediaDir, `face-leaves-returns-${presentSec}-${awaySec}-${backSec}.mjpeg`);
+  const out = join(mediaDir, `face-leaves-returns-${presentSec}-${awaySec}-${backSec}.y4m`);
   const total = presentSec + awaySec + backSec;
   if (!existsSync(out)) {
     ffmpeg([
