@@ -25,8 +25,18 @@ function facePhotoRgb(): Uint8Array {
 const face = facePhotoRgb();
 /** The same camera with the candidate gone: an empty grey picture. */
 const empty = new Uint8Array(320 * 240 * 3).fill(150);
+/**
+ * A camera's sensor noise: no two frames of a live camera are the same picture (the same pixels again would be a
+ * frozen or looping feed, feed-integrity.ts). One sampled byte nudged per frame stands for it.
+ */
+const noisy = (picture: Uint8Array, t: number): Uint8Array => {
+  const frame = picture.slice();
+  const at = (Math.round(t * 1000) % Math.floor(frame.length / 7)) * 7;
+  frame[at] = frame[at]! ^ 1;
+  return frame;
+};
 /** The candidate sits still, and is away between 40 and 46 s. */
-const camera = (t: number): RgbFrame => ({ width: 320, height: 240, data: t >= 40 && t < 46 ? empty : face, t, index: 0 });
+const camera = (t: number): RgbFrame => ({ width: 320, height: 240, data: noisy(t >= 40 && t < 46 ? empty : face, t), t, index: 0 });
 
 /** Real, self-contained WebM segments from ffmpeg, as the candidate app's MediaRecorder sends them. */
 function segment(start: number): Uint8Array {
@@ -35,7 +45,7 @@ function segment(start: number): Uint8Array {
   return new Uint8Array(readFileSync(path));
 }
 
-const blank = (t: number): RgbFrame => ({ width: 16, height: 16, data: new Uint8Array(16 * 16 * 3), t, index: 0 });
+const blank = (t: number): RgbFrame => ({ width: 16, height: 16, data: noisy(new Uint8Array(16 * 16 * 3), t), t, index: 0 });
 
 describe('live session', () => {
   it('flags the interval where the face leaves at once, and keeps video only around it', async () => {
