@@ -281,7 +281,7 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
       return session(sessionId).pushSignal(parsed.data);
     },
     async 'session.calibrate'({ sessionId }) {
-      const c = session(sessionId).calibrate();
+      const c = await session(sessionId).calibrate();
       return { status: c.status, reasons: c.reasons, framesSeen: c.framesSeen, framesAccepted: c.framesAccepted, minFrames: c.minFrames, analysed: c.analysed, framesReceived: c.framesReceived };
     },
     async 'session.quit'({ sessionId, password }) {

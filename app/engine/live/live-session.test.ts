@@ -62,7 +62,7 @@ describe('live session', () => {
       opened.push(...outcome.opened.map((o) => `${o.type}@${o.start}: ${o.why}`));
       if (outcome.flagged && flaggedAt === undefined) flaggedAt = t;
       if ((i + 1) % (EVIDENCE_SEGMENT_SEC * FPS) === 0) live.addEvidence({ start: t + 1 / FPS - EVIDENCE_SEGMENT_SEC, end: t + 1 / FPS, mime: 'video/webm', bytes: clip });
-      if (t === 10) expect(live.calibrate()).toMatchObject({ status: 'SUCCESS', analysed: true, framesAccepted: 16 });
+      if (t === 10) expect(await live.calibrate()).toMatchObject({ status: 'SUCCESS', analysed: true, framesAccepted: 16 });
     }
     // Raised while the face was still away, not at the end of the session.
     expect(flaggedAt).toBeGreaterThanOrEqual(40);
@@ -94,7 +94,7 @@ describe('live session', () => {
     const reason = 'the face pipeline is missing';
     const live = new LiveSession({ policy, analyzer: { available: false, reason }, store, workDir: dir });
     for (let i = 0; i < 20; i += 1) expect(await live.pushFrame(blank(i / FPS))).toEqual({ analysed: false, faceCount: null, opened: [], flagged: false });
-    expect(live.calibrate()).toMatchObject({ status: 'SKIPPED', reasons: [reason], analysed: false, framesReceived: 20 });
+    expect(await live.calibrate()).toMatchObject({ status: 'SKIPPED', reasons: [reason], analysed: false, framesReceived: 20 });
     const report = await live.finish();
     expect(report.media).toMatchObject({ video: false, framesAnalysed: 0 });
     expect(report.notes[0]).toBe(`Video was not analysed: ${reason}.`);

@@ -228,8 +228,10 @@ export class LiveSession {
   }
 
   /** The engine's calibration verdict on the frames so far (the session's first policy.calibration.seconds). */
-  calibrate(): Calibration & { analysed: boolean; framesReceived: number } {
+  async calibrate(): Promise<Calibration & { analysed: boolean; framesReceived: number }> {
     this.assertOpen();
+    // The frames already received are part of the window even if the face pipeline is still on them.
+    await this.ruleTail;
     const { policy, analyzer } = this.options;
     if (!analyzer.available) {
       return { ...calibrate([], policy, policy.calibration.seconds), status: 'SKIPPED', reasons: [analyzer.reason], analysed: false, framesReceived: this.framesReceived };
