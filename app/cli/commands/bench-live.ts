@@ -36,7 +36,7 @@ export interface LiveBenchResult {
   droppedShare: number;
   p50LatencyMs: number;
   p95LatencyMs: number;
-  /** Page (Chromium's renderer processes) plus engine process, as a share of one core over the exam. */
+  /** Page (Chromium's renderer processes) plus engine process, as a share of one core over the session. */
   cpuCoreShare: number;
   cpu: { page: number; engine: number; chromiumOther: number; shell: number };
   frames: { analysed: number; sent: number; dropped: number; refused: number };
@@ -168,7 +168,8 @@ export async function benchLive(options: { video?: string; fps: number; transpor
     let kinds = new Map<number, 'page' | 'chromiumOther' | 'engine' | 'shell'>();
     let measuredMs = 0;
     const sat = await sitExam(running, policy, media.seconds - 0.3, {
-      onExamRunning: () => {
+      // Measured over the whole session (calibration and exam), as the frames are.
+      onSessionStarted: () => {
         kinds = processTree(enginePid);
         before = sample(kinds);
         measuredMs = performance.now();

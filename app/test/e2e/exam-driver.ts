@@ -16,7 +16,9 @@ export interface SatExam {
 }
 
 export interface ExamHooks {
-  /** Once the exam page shows (after calibration): e.g. start measuring. */
+  /** When the session starts (the calibration screen shows): e.g. start measuring. */
+  onSessionStarted?(): Promise<void> | void;
+  /** Once the exam page shows (after calibration). */
   onExamRunning?(): Promise<void> | void;
   /** Just before finishing: e.g. stop measuring. */
   beforeFinish?(): Promise<void> | void;
@@ -38,6 +40,7 @@ export async function sitExam(app: RunningApp, policy: Record<string, unknown>, 
   await continueTo(page, 'Your voice'); // identity is off in this policy
   await continueTo(page, 'Calibration'); // so is the microphone
   const sessionStartedMs = performance.now();
+  await hooks.onSessionStarted?.();
   await page.getByTestId('calibration-verdict').waitFor({ timeout: 120_000 });
   const status = await page.getByTestId('calibration-verdict').getAttribute('data-status');
   if (status !== 'SUCCESS') throw new Error(`calibration: ${status}: ${await page.getByTestId('calibration-verdict').textContent()}`);
