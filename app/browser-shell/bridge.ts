@@ -27,7 +27,8 @@ function createBridge(): VigilApi {
       const waiting = frames.get(message.seq ?? -1);
       const entry = waiting?.shift();
       if (waiting?.length === 0) frames.delete(message.seq ?? -1);
-      entry?.resolve(message);
+      const { kind: _kind, ...answer } = message;
+      entry?.resolve(answer);
       return;
     }
     if (message.kind === 'response' && message.id !== undefined) {

@@ -111,17 +111,18 @@ export async function startFrameStream(options: FrameStreamOptions): Promise<Fra
   if (typeof MediaStreamTrackProcessor === 'function') {
     transport = 'bytes, VideoFrame.copyTo';
     const reader = new MediaStreamTrackProcessor({ track: options.track, maxBufferSize: 2 }).readable.getReader();
-    // VideoFrame.timestamp is the capture time on a monotonic clock of its own (µs); its distance to
-    // performance.now() is fixed, and the smallest seen is the one with the least delivery delay.
-    let offsetMs = Infinity;
+    // VideoFrame.timestamp is the capture time on a monotonic clock of its own (µs). A frame's session time is its
+    // distance from the first frame's, exact and never going back; its distance to performance.now() is fixed, and
+    // the smallest seen (the least delivery delay) places capture times on the page's clock for the latency.
     const first = await reader.read();
     if (first.done || !first.value) throw new Error('camera_lost: the camera delivered no frame');
-    offsetMs = performance.now() - first.value.timestamp / 1000;
-    originMs = first.value.timestamp / 1000 + offsetMs;
+    const firstUs = first.value.timestamp;
+    let offsetMs = performance.now() - firstUs / 1000;
+    originMs = firstUs / 1000 + offsetMs;
     const handle = (frame: VideoFrame) => {
       offsetMs = Math.min(offsetMs, performance.now() - frame.timestamp / 1000);
       const captureMs = frame.timestamp / 1000 + offsetMs;
-      const t = Math.max(0, (captureMs - originMs) / 1000);
+      const t = Math.max(0, (frame.timestamp - firstUs) / 1e6);
       if (pacer.decide(t, inFlight) !== 'send') {
         frame.close();
         return;

@@ -5,7 +5,7 @@
 import { create } from 'zustand';
 import type { CaptureStats, DeviceReport, FinishedSession, FrameOutcome, PolicyView, ResponseOf } from '../../../app/ipc/contract';
 import { invoke, sendFrame } from '../../lib/ipc-client';
-import { openCamera } from './camera';
+import { openCamera, reopenVideo } from './camera';
 import { canReadTrackFrames, startFrameStream, percentile } from './frame-stream';
 import { startAudioSender } from './audio-sender';
 import { startEvidenceRecorder, type RecorderHandle, type SegmentInfo } from './evidence-recorder';
@@ -181,8 +181,11 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
       const session = await invoke('session.start', { policy });
       // The session binds to a freshly opened camera: the device it records as the exam's, and the moment its
       // first frame is captured is the session's t = 0 (a file fed as a camera starts over at that moment too).
-      get().release();
-      const stream = await get().openStream();
+      // The microphone stays open as it is.
+      const before = get().stream!;
+      for (const track of before.getVideoTracks()) track.stop();
+      const stream = new MediaStream([await reopenVideo(), ...before.getAudioTracks()]);
+      set({ stream });
       set({ session, last: undefined, framesSent: 0, framesRefused: 0, segmentsSent: 0, warnings: [], engineError: undefined });
       const addWarnings = (opened: FrameOutcome['opened']) => set((s) => ({ warnings: [...s.warnings, ...opened.map((o) => ({ id: nextWarning++, type: o.type, severity: o.severity, at: o.start, why: o.why }))] }));
       const track = stream.getVideoTracks()[0];
@@ -207,7 +210,8 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
           fps: session.processingFps,
           send: sendFrame,
           onOutcome,
-          onRefused: (error) => set((s) => ({ framesRefused: s.framesRefused + 1, engineError: `${error.code}: ${error.message}` })),
+          // Counted (and in the report); the exam goes on, so the status light does not say Vigil stopped.
+          onRefused: () => set((s) => ({ framesRefused: s.framesRefused + 1 })),
           onError: engineFailed,
           onCameraLost: () => deviceWatch?.lost(),
           video: canReadTrackFrames() ? undefined : await get().video(),
