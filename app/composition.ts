@@ -3,9 +3,9 @@
  * start-up specification of the desktop app.
  */
 import { MessageChannelMain, app, type BrowserWindow } from 'electron';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { startEngineUtilityProcess } from './adapters/engine-utility-process';
-import { parsePolicy } from './engine/policy/policy';
+import type { ExamPolicy } from './engine/policy/policy';
 import { createRpcClient, type RpcClient } from './engine/rpc/client';
 import { createSessionClock } from './engine/signals/session-clock';
 import { EVENT_CHANNEL, routeIpc } from './ipc/electron-router';
@@ -14,6 +14,7 @@ import { createNavigationAllowList, type NavigationAllowList } from './lockdown/
 import { LINK_SCHEME, appUrlForLink, examLinkInArgs, parseExamLink } from './shell/exam-link';
 import { APP_ORIGIN, isAppUrl, registerAppScheme, serveRenderer } from './shell/protocol';
 import { applySecurityPolicy } from './shell/security';
+import { installSebHeader } from './shell/seb-header';
 import { createMainWindow } from './shell/window';
 import { engineProcessEnv } from './engine/memory-env.mjs';
 
@@ -44,11 +45,16 @@ export async function compose(options: CompositionOptions): Promise<void> {
   serveRenderer(join(options.distDir, 'renderer'));
 
   // 3. The engine runs out of the main process, in a utilityProcess; the shell only routes to it.
-  const transport = startEngineUtilityProcess(join(options.distDir, 'engine.mjs'), engineProcessEnv({ ...process.env, VIGIL_HOME: process.env.VIGIL_HOME ?? app.getPath('userData') }));
+  //    `--allow-unsigned` is the developer flag: unsigned policies open, marked as such on screen and in the report.
+  const developerFlag = process.argv.includes('--allow-unsigned') ? { VIGIL_ALLOW_UNSIGNED: '1' } : {};
+  //    A packaged app carries its own ffmpeg and ffprobe (electron-builder.yml, extraResources), found first on PATH.
+  const bundledTools = app.isPackaged ? { PATH: [join(process.resourcesPath, 'ffmpeg'), process.env.PATH].filter(Boolean).join(delimiter) } : {};
+  const transport = startEngineUtilityProcess(join(options.distDir, 'engine.mjs'), engineProcessEnv({ ...process.env, ...developerFlag, ...bundledTools, VIGIL_HOME: process.env.VIGIL_HOME ?? app.getPath('userData') }));
   const engine = createRpcClient(transport);
 
-  // The exam's lockdown while one is in progress (step 5).
+  // The exam's lockdown while one is in progress (step 5), and the SEB header for an exam imported from SEB.
   let lockdown: Lockdown | undefined;
+  let stopSebHeader: (() => void) | undefined;
 
   // 4. One window; IPC is accepted only from it. An exam link opens the app on its policy, at launch or later
   //    (macOS sends open-url; Windows and Linux start a second instance whose arguments carry the link).
@@ -80,22 +86,30 @@ export async function compose(options: CompositionOptions): Promise<void> {
 
   // 5. When the candidate's exam starts, the lockdown starts with it: kiosk, keyboard lock, OS signals into the
   //    session; when the exam ends, every step is reverted and quitting is allowed again.
-  const unroute = routeIpc(engine, () => window?.webContents, (channel, payload, outcome) => {
+  const unroute = routeIpc(engine, () => window?.webContents, (channel, _payload, outcome) => {
     if (!outcome.ok || !window) return;
     if (channel === 'session.start') {
       const sessionId = (outcome.result as { sessionId: string }).sessionId;
-      const policy = parsePolicy((payload as { policy: unknown }).policy, 'exam policy');
-      allowNavigation = createNavigationAllowList(APP_ORIGIN, policy.allowedOrigins);
-      void beginExam(window, sessionId, policy).then((started) => (lockdown = started), (error: unknown) => log(`lockdown did not start: ${(error as Error).message}`));
+      const exam = window;
+      // The policy comes from the engine, which verified it; never from the page's request.
+      void (engine.call('exam.current', {}) as Promise<{ policy: ExamPolicy }>)
+        .then(({ policy }) => {
+          allowNavigation = createNavigationAllowList(APP_ORIGIN, policy.allowedOrigins);
+          if (policy.sebConfigKey) stopSebHeader = installSebHeader(exam.webContents.session, { configKey: policy.sebConfigKey, allowedOrigins: policy.allowedOrigins });
+          return beginExam(exam, sessionId, policy);
+        })
+        .then((started) => (lockdown = started), (error: unknown) => log(`lockdown did not start: ${(error as Error).message}`));
     } else if (channel === 'session.finish' && lockdown) {
       lockdown.examEnded();
       void lockdown.revert();
       lockdown = undefined;
+      stopSebHeader?.();
+      stopSebHeader = undefined;
       allowNavigation = isAppUrl;
     }
   });
 
-  function beginExam(exam: BrowserWindow, sessionId: string, policy: ReturnType<typeof parsePolicy>): Promise<Lockdown> {
+  function beginExam(exam: BrowserWindow, sessionId: string, policy: ExamPolicy): Promise<Lockdown> {
     return startLockdown({
       app, window: exam, appOrigin: APP_ORIGIN, development: options.development, os: policy.os, allowedOrigins: policy.allowedOrigins,
       quitPasswordHash: policy.quitPasswordHash, clock: createSessionClock(), sink: signalSink(engine, sessionId),

@@ -8,8 +8,10 @@ import { registerBenchAnalyze } from './commands/bench-analyze';
 import { registerBenchAudio } from './commands/bench-audio';
 import { registerBenchLive } from './commands/bench-live';
 import { registerBenchVision } from './commands/bench-vision';
+import { registerConfig } from './commands/config';
 import { registerDoctor } from './commands/doctor';
 import { registerEvalAudio } from './commands/eval-audio';
+import { registerEvalSeb } from './commands/eval-seb';
 import { registerEvalVision } from './commands/eval-vision';
 import { registerReports } from './commands/reports';
 import { registerTrain } from './commands/train';
@@ -26,12 +28,14 @@ export function buildProgram(): Command {
   registerAnalyze(program);
   registerEvalAudio(program);
   registerEvalVision(program);
+  registerEvalSeb(program);
   registerBenchAudio(program);
   registerBenchVision(program);
   registerBenchAnalyze(program);
   registerBenchLive(program);
   registerReports(program);
   registerTrain(program);
+  registerConfig(program);
   return program;
 }
 

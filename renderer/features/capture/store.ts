@@ -178,7 +178,7 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
     async startSession(policy) {
       await stopCapture();
       await get().openStream();
-      const session = await invoke('session.start', { policy });
+      const session = await invoke('session.start', {});
       // The session binds to a freshly opened camera: the device it records as the exam's, and the moment its
       // first frame is captured is the session's t = 0 (a file fed as a camera starts over at that moment too).
       // The microphone stays open as it is.
