@@ -11,7 +11,7 @@ import { VisionPipeline } from '../vision/pipeline';
 
 export interface FrameAnalyzer {
   /** Features of one frame; `t` and `frame_index` are the session's, taken from the frame. */
-  analyze(frame: RgbFrame, onFacePath?: (faceCount: number) => void): Promise<FrameFeatures>;
+  analyze(frame: RgbFrame): Promise<FrameFeatures>;
   /** Stores the face in `frame` as the enrolled identity; false when there is no face. */
   enroll(frame: RgbFrame): Promise<boolean>;
   /** Forgets tracked faces (a new session starts); keeps the enrolled identity. */
@@ -29,7 +29,7 @@ async function openPipeline(): Promise<AnalyzerAvailability> {
     return {
       available: true,
       analyzer: {
-        analyze: async (frame, onFacePath) => (await pipeline.process(frame, onFacePath)).features,
+        analyze: async (frame) => (await pipeline.process(frame)).features,
         enroll: (frame) => pipeline.enroll(frame),
         reset: () => pipeline.reset(),
       },

@@ -54,12 +54,6 @@ export interface LiveSessionOptions {
   audio?: LiveAudio;
 }
 
-/**
- * How far (capture seconds) the rules may be behind the newest frame before answers wait for them too: the
- * once-a-second models finish behind the face path, and a live warning may be this late, no later.
- */
-export const RULES_BEHIND_SEC = 1;
-
 /** Segments the candidate app records; the rolling window holds the pre-roll plus two of them. */
 export const EVIDENCE_SEGMENT_SEC = 4;
 
@@ -87,12 +81,6 @@ export class LiveSession {
   /** Frames are analysed concurrently but reach the rules in the order they arrived (capture order). */
   private ruleTail: Promise<unknown> = Promise.resolve();
   private lastFrameT = -Infinity;
-  /** Capture time of the last frame the rules took. */
-  private rulesAtT = 0;
-  /** Alerts opened since the last answer to the camera: they go back with the next one. */
-  private readonly notices: LiveAlertNotice[] = [];
-  private analysisFailures = 0;
-  private lastAnalysisError = '';
   private captureStats: CaptureStats | undefined;
   private readonly events: { t: number; type: string; payload: unknown }[] = [];
 
@@ -125,52 +113,29 @@ export class LiveSession {
     this.framesReceived += 1;
     this.lastT = Math.max(this.lastT, frame.t);
     const integrity = this.feed.push(frame.t, frameFingerprint(frame.data));
-    const { analyzer } = this.options;
-    if (!analyzer.available) {
+    if (!this.options.analyzer.available) {
       const opened = integrity.map((a) => this.notice(a));
       return { analysed: false, faceCount: null, opened, flagged: opened.length > 0 ? this.updateKeepRanges() : false };
     }
-    // The answer goes back once the face path is through; the rules take the frame when its slower models are
-    // done too, in arrival order, and what they open goes back with the next answer. When the rules are more than
-    // RULES_BEHIND_SEC behind, answers wait for them as well, so a starved background worker slows the camera
-    // (frames dropped in the page, counted) instead of piling up here.
-    let faceCount: number | undefined;
-    const facePath = new Promise<void>((resolve) => {
-      const analysed = analyzer.analyzer.analyze(frame, (count) => {
-        faceCount = count;
-        resolve();
-      });
-      const previous = this.ruleTail;
-      const applied = (async () => {
-        try {
-          const raw = await analysed;
-          await previous;
-          if (this.finished) return;
-          const features = { ...raw, t: frame.t, frame_index: this.frames.length };
-          faceCount = features.face_count;
-          this.rulesAtT = frame.t;
-          this.frames.push(features);
-          const before = new Set(this.open.keys());
-          for (const alert of this.rules.push(features)) {
-            this.open.delete(alert.type);
-            this.closed.push(alert);
-          }
-          const opened = [...this.open.entries()].filter(([type]) => !before.has(type)).map(([type, o]) => ({ type, severity: o.severity, start: o.start, why: explainAlert(type, this.options.policy) }));
-          this.notices.push(...opened);
-        } catch (error) {
-          this.analysisFailures += 1;
-          this.lastAnalysisError = (error as Error).message;
-        } finally {
-          resolve();
-        }
-      })();
-      this.ruleTail = applied;
-    });
-    await facePath;
-    if (frame.t - this.rulesAtT > RULES_BEHIND_SEC) await this.ruleTail;
-    this.notices.push(...integrity.map((a) => this.notice(a)));
-    const opened = this.notices.splice(0);
-    return { analysed: faceCount !== undefined, faceCount: faceCount ?? null, opened, flagged: this.updateKeepRanges() };
+    const analysed = this.options.analyzer.analyzer.analyze(frame);
+    const previous = this.ruleTail;
+    const applied = (async () => {
+      const raw = await analysed;
+      await previous;
+      this.assertOpen();
+      const features = { ...raw, t: frame.t, frame_index: this.frames.length };
+      this.frames.push(features);
+      const before = new Set(this.open.keys());
+      for (const alert of this.rules.push(features)) {
+        this.open.delete(alert.type);
+        this.closed.push(alert);
+      }
+      const opened = [...this.open.entries()].filter(([type]) => !before.has(type)).map(([type, o]) => ({ type, severity: o.severity, start: o.start, why: explainAlert(type, this.options.policy) }));
+      opened.push(...integrity.map((a) => this.notice(a)));
+      return { analysed: true, faceCount: features.face_count, opened, flagged: this.updateKeepRanges() };
+    })();
+    this.ruleTail = applied.catch(() => undefined);
+    return applied;
   }
 
   /** Counts a refused frame by its reason and returns the error to throw. */
@@ -301,7 +266,6 @@ export class LiveSession {
     notes.push(...(this.options.notes ?? []));
     notes.push(this.rateNote());
     const refused = [...this.refused.entries()];
-    if (this.analysisFailures > 0) notes.push(`Frames the face pipeline failed on: ${this.analysisFailures} (last: ${this.lastAnalysisError}).`);
     if (refused.length > 0) notes.push(`Frames refused by the engine: ${refused.map(([code, n]) => `${n} ${code}`).join(', ')}; the session went on.`);
     const frames = analyzer.available ? this.frames : [];
     const audio = this.options.audio;

@@ -161,18 +161,15 @@ export class VisionPipeline {
 
   /**
    * Analyses one frame. May be called again before the returned promise settles: frames go through the face path
-   * in call order while earlier frames' slower models finish in the worker. `onFacePath` is told the face count
-   * once the face path is through (before the slower models), for a live caller that answers the camera then.
+   * in call order while earlier frames' slower models finish in the worker.
    */
-  process(frame: RgbFrame, onFacePath?: (faceCount: number) => void): Promise<VisionResult> {
+  process(frame: RgbFrame): Promise<VisionResult> {
     try {
       checkFrame(frame);
     } catch (error) {
       return Promise.reject(error);
     }
     const face = this.inOrder(() => this.facePath(frame));
-    // A live caller answers the camera as soon as the face path is through; the frame's pixels are no longer needed.
-    if (onFacePath) void face.then(({ result }) => onFacePath(result.features.face_count), () => undefined);
     const previous = this.answered;
     const done = face.then(async ({ result, later }) => {
       await Promise.all(later);

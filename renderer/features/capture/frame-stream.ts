@@ -9,10 +9,13 @@
 import { FRAME_HEADER_BYTES, allocateFrame, type CaptureStats, type FrameBytesAnswer, type FrameFormat, type FrameOutcome } from '../../../app/ipc/contract';
 
 /**
- * Frames sent and not yet answered: a third of a second at 12 fps. The engine answers once a frame's face path is
- * through (its slower, once-a-second models finish behind it), so more would only queue.
+ * Frames sent and not yet answered: a second at 12 fps, as many as the file path keeps in flight. Once a second a
+ * frame waits for the slower models in the engine's background worker (objects, text, liveness) and the frames
+ * after it wait for its answer; with fewer in flight the camera's frames were dropped for that wait alone (measured
+ * on this shared machine: 4 in flight, answers in bursts every ~2 s). The engine's face path holds each frame
+ * (1.4 MB at 640x480 with its RGB) only until it has run, so a second of them is bounded memory.
  */
-export const MAX_IN_FLIGHT = 4;
+export const MAX_IN_FLIGHT = 12;
 
 export interface FrameStreamOptions {
   readonly track: MediaStreamTrack;
