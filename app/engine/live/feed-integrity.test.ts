@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sourcePackageDir } from '../../../models/convert/build-models';
-import { FeedIntegrity, frameFingerprint } from './feed-integrity';
+import { FeedIntegrity, frameFingerprint, loopPeriod } from './feed-integrity';
 
 const W = 160;
 const H = 120;
@@ -64,6 +64,12 @@ describe('feed integrity', () => {
     const integrity = new FeedIntegrity();
     for (const s of sampled) integrity.push(s.t, frameFingerprint(s.f));
     expect(integrity.all()[0]?.evidence).toMatchObject({ kind: 'looped_feed', periodSec: 4 });
+  });
+
+  it('gives the clip\'s length when some twins are two passes apart', () => {
+    expect(loopPeriod([8.16, 4.05, 8.1])).toBeCloseTo(4.05, 5);
+    expect(loopPeriod([8.16, 8.1, 8.05])).toBeCloseTo(8.1, 5);
+    expect(loopPeriod([4, 5.5])).toBeUndefined();
   });
 
   it('sees the loop when the page samples a 15 fps clip at 12 fps (different frames each pass)', () => {

@@ -29,6 +29,21 @@ export function frameFingerprint(rgb: Uint8Array): number {
   return h >>> 0;
 }
 
+/**
+ * The clip's length: the shortest time between a frame and its twin that LOOP_MIN_REPEATS repeats are whole
+ * multiples of (a page that missed a frame in one pass sees its twin two passes later), or undefined.
+ */
+export function loopPeriod(periods: readonly number[]): number | undefined {
+  for (const candidate of [...periods].sort((a, b) => a - b)) {
+    const fitting = periods.filter((p) => {
+      const k = Math.round(p / candidate);
+      return k >= 1 && Math.abs(p - k * candidate) <= LOOP_PERIOD_TOLERANCE_SEC * k;
+    });
+    if (fitting.length >= LOOP_MIN_REPEATS) return candidate;
+  }
+  return undefined;
+}
+
 export class FeedIntegrity {
   private readonly seen = new Map<number, number>();
   private frozen: { start: number; end: number; frames: number; fingerprint: number } | undefined;
@@ -52,12 +67,10 @@ export class FeedIntegrity {
         this.loop ??= { start: t, end: t, repeats: 0, periods: [] };
         this.loop.end = t;
         this.loop.repeats += 1;
-        const period = t - earlier;
-        this.loop.periods.push(period);
-        const samePeriod = this.loop.periods.filter((p) => Math.abs(p - period) <= LOOP_PERIOD_TOLERANCE_SEC);
-        if (samePeriod.length >= LOOP_MIN_REPEATS && !this.alerts.some((a) => a.evidence.kind === 'looped_feed')) {
-          const median = samePeriod.sort((a, b) => a - b)[samePeriod.length >> 1]!;
-          opened.push(this.raise({ kind: 'looped_feed', start: this.loop.start, end: t, evidence: { repeatedFrames: this.loop.repeats, periodSec: Math.round(median * 100) / 100, rule: `${LOOP_MIN_REPEATS}+ frames identical to frames seen the same ${MIN_LOOP_PERIOD_SEC}+ s earlier (a clip played again)` } }));
+        this.loop.periods.push(t - earlier);
+        const period = loopPeriod(this.loop.periods);
+        if (period !== undefined && !this.alerts.some((a) => a.evidence.kind === 'looped_feed')) {
+          opened.push(this.raise({ kind: 'looped_feed', start: this.loop.start, end: t, evidence: { repeatedFrames: this.loop.repeats, periodSec: Math.round(period * 100) / 100, rule: `${LOOP_MIN_REPEATS}+ frames identical to frames seen a whole number of the same ${MIN_LOOP_PERIOD_SEC}+ s periods earlier (a clip played again)` } }));
         }
       }
       this.seen.set(fingerprint, t);
