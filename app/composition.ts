@@ -7,7 +7,7 @@ import { delimiter, join } from 'node:path';
 import { startEngineUtilityProcess } from './adapters/engine-utility-process';
 import type { ExamPolicy } from './engine/policy/policy';
 import { createRpcClient, type RpcClient } from './engine/rpc/client';
-import { createSessionClock } from './engine/signals/session-clock';
+import { createSessionClock, type SessionClock } from './engine/signals/session-clock';
 import { EVENT_CHANNEL, routeIpc } from './ipc/electron-router';
 import { startLockdown, type Lockdown } from './lockdown/lockdown';
 import { createNavigationAllowList, type NavigationAllowList } from './lockdown/navigation';
@@ -89,16 +89,28 @@ export async function compose(options: CompositionOptions): Promise<void> {
   const unroute = routeIpc(engine, () => window?.webContents, (channel, _payload, outcome) => {
     if (!outcome.ok || !window) return;
     if (channel === 'session.start') {
-      const sessionId = (outcome.result as { sessionId: string }).sessionId;
+      const { sessionId, clockOriginNs } = outcome.result as { sessionId: string; clockOriginNs: string };
       const exam = window;
+      // The lockdown times its signals on the session's own monotonic clock, the engine's axis.
+      const clock = createSessionClock({ originNs: BigInt(clockOriginNs) });
       // The policy comes from the engine, which verified it; never from the page's request.
       void (engine.call('exam.current', {}) as Promise<{ policy: ExamPolicy }>)
         .then(({ policy }) => {
           allowNavigation = createNavigationAllowList(APP_ORIGIN, policy.allowedOrigins);
           if (policy.sebConfigKey) stopSebHeader = installSebHeader(exam.webContents.session, { configKey: policy.sebConfigKey, allowedOrigins: policy.allowedOrigins });
-          return beginExam(exam, sessionId, policy);
+          return beginExam(exam, sessionId, policy, clock);
         })
-        .then((started) => (lockdown = started), (error: unknown) => log(`lockdown did not start: ${(error as Error).message}`));
+        .then(
+          (started) => {
+            lockdown = started;
+            const lockdownState = { state: 'on', mayStart: started.mayStart, preflight: started.preflight };
+            void engine.call('session.context', { sessionId, lockdown: lockdownState }).catch((error: unknown) => log(`lockdown state not recorded: ${(error as Error).message}`));
+          },
+          (error: unknown) => {
+            log(`lockdown did not start: ${(error as Error).message}`);
+            void engine.call('session.context', { sessionId, lockdown: { state: 'failed', error: (error as Error).message } }).catch(() => undefined);
+          },
+        );
     } else if (channel === 'session.finish' && lockdown) {
       lockdown.examEnded();
       void lockdown.revert();
@@ -109,17 +121,21 @@ export async function compose(options: CompositionOptions): Promise<void> {
     }
   });
 
-  function beginExam(exam: BrowserWindow, sessionId: string, policy: ExamPolicy): Promise<Lockdown> {
+  function beginExam(exam: BrowserWindow, sessionId: string, policy: ExamPolicy, clock: SessionClock): Promise<Lockdown> {
     return startLockdown({
       app, window: exam, appOrigin: APP_ORIGIN, development: options.development, os: policy.os, allowedOrigins: policy.allowedOrigins,
-      quitPasswordHash: policy.quitPasswordHash, clock: createSessionClock(), sink: signalSink(engine, sessionId),
+      quitPasswordHash: policy.quitPasswordHash, clock, sink: signalSink(engine, sessionId),
       // Closing the window mid-exam opens the page's quit prompt, where the engine checks the password
       // (session.quit) and an accepted quit hands the session in (session.finish) before the window closes.
       askQuitPassword: async () => {
         exam.webContents.send(EVENT_CHANNEL, 'quit.requested', {});
         return null;
       },
-      onNotice: (notice) => log(`lockdown: ${notice.kind}: ${notice.detail}`),
+      // Refused shortcuts, navigations and quit attempts go into the session's record as well as the log.
+      onNotice: (notice) => {
+        log(`lockdown: ${notice.kind}: ${notice.detail}`);
+        void engine.call('session.context', { sessionId, lockdown: { lastNotice: notice } }).catch(() => undefined);
+      },
     });
   }
 

@@ -8,6 +8,7 @@ import { registerBenchAnalyze } from './commands/bench-analyze';
 import { registerBenchAudio } from './commands/bench-audio';
 import { registerBenchLive } from './commands/bench-live';
 import { registerBenchVision } from './commands/bench-vision';
+import { registerCalibrateObjects } from './commands/calibrate-objects';
 import { registerConfig } from './commands/config';
 import { registerDoctor } from './commands/doctor';
 import { registerEvalAudio } from './commands/eval-audio';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerBenchVision(program);
   registerBenchAnalyze(program);
   registerBenchLive(program);
+  registerCalibrateObjects(program);
   registerReports(program);
   registerTrain(program);
   registerConfig(program);

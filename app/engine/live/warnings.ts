@@ -21,6 +21,8 @@ const WHY: Record<AlertType, string> = {
   vm_detected: 'This computer appears to be a virtual machine.',
   temporal_pattern: 'A repeated pattern of looking away was noticed.',
   camera_integrity: 'The camera picture may not be live (a virtual camera, a changed device, or a frozen or repeating picture). Use your real camera.',
+  clock_changed: "The computer's clock was changed during the exam.",
+  session_interrupted: 'Vigil stopped during the exam and has started again; the gap is recorded.',
 };
 
 /** The message, naming the policy's weight so the candidate sees the warning is a rule, not a verdict. */

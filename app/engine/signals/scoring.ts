@@ -91,6 +91,9 @@ export function signalAlerts(events: readonly SignalEvent[]): Alert[] {
       case 'vm_detected':
         if (e.score >= VM_SCORE_THRESHOLD) alerts.push(point('vm_detected', e.t, 'warning', e.score, { score: e.score, ...e.evidence }));
         break;
+      case 'clock_changed':
+        alerts.push(point('clock_changed', e.t, 'warning', 1, { jumpSec: e.jumpSec, ...e.evidence }));
+        break;
       case 'key_combo':
       case 'remote_session':
         break; // key combos are placed below, once their effects have claimed them; remote sessions have no alert type yet

@@ -8,7 +8,7 @@ import { invoke, sendFrame } from '../../lib/ipc-client';
 import { openCamera, reopenVideo } from './camera';
 import { canReadTrackFrames, startFrameStream, percentile } from './frame-stream';
 import { startAudioSender } from './audio-sender';
-import { startEvidenceRecorder, type RecorderHandle, type SegmentInfo } from './evidence-recorder';
+import { blobToBase64, startEvidenceRecorder, type RecorderHandle, type SegmentInfo } from './evidence-recorder';
 import { startFrameSender } from './frame-sender';
 
 /** `?frames=json` selects the previous transport (base64 JSON, 320x240) for `vigil bench live --transport json`. */
@@ -43,11 +43,11 @@ async function evidenceStream(stream: MediaStream): Promise<MediaStream> {
  * Tells the engine which camera and microphone the session opened (their names reveal virtual cameras), and
  * when one ends (unplugged, taken by another program) or the system's devices change under the session.
  */
-function watchDevices(stream: MediaStream, sessionId: string, clock: () => number, onOpened: (opened: FrameOutcome['opened']) => void, onError: (e: Error) => void): { stop(): void; lost(): void } {
+function watchCamera(stream: MediaStream, sessionId: string, clock: () => number, onOpened: (opened: FrameOutcome['opened']) => void, onError: (e: Error) => void): { stop(): void; lost(): void } {
   const camera = stream.getVideoTracks()[0];
   const microphone = stream.getAudioTracks()[0];
   const report = (kind: DeviceReport['kind']) =>
-    void invoke('session.device', { sessionId, report: { t: clock(), kind, camera: deviceInfo(camera), microphone: deviceInfo(microphone) } }).then((o) => onOpened(o.opened), onError);
+    void invoke('session.camera', { sessionId, report: { t: clock(), kind, camera: deviceInfo(camera), microphone: deviceInfo(microphone) } }).then((o) => onOpened(o.opened), onError);
   report('start');
   let ended = false;
   const onEnded = () => {
@@ -122,6 +122,58 @@ let sender: { stop(): void | Promise<void>; stats(): CaptureStats } | undefined;
 let deviceWatch: { stop(): void; lost(): void } | undefined;
 /** The scaled clone of the camera the evidence recorder uses; stopped with the recorder so the camera can close. */
 let evidenceTrack: MediaStreamTrack | undefined;
+let stopDeviceWatch: (() => void) | undefined;
+
+/** Capture devices plugged in or out, and a camera or microphone track that ends, go into the session's record. */
+function watchDevices(stream: MediaStream, sessionId: string): () => void {
+  const report = (change: 'devices_changed' | 'track_ended', kind: 'camera' | 'microphone' | 'other', labels: string[]) =>
+    void invoke('session.device', { sessionId, change, kind, labels: labels.slice(0, 32).map((l) => l.slice(0, 200)) }).catch(() => undefined);
+  const onChange = () =>
+    void navigator.mediaDevices.enumerateDevices().then((devices) =>
+      report('devices_changed', 'other', devices.filter((d) => d.kind !== 'audiooutput').map((d) => `${d.kind}: ${d.label || '(no label)'}`)),
+    );
+  navigator.mediaDevices.addEventListener('devicechange', onChange);
+  const ended = stream.getTracks().map((track) => {
+    const onEnded = () => report('track_ended', track.kind === 'video' ? 'camera' : 'microphone', [track.label]);
+    track.addEventListener('ended', onEnded);
+    return () => track.removeEventListener('ended', onEnded);
+  });
+  return () => {
+    navigator.mediaDevices.removeEventListener('devicechange', onChange);
+    for (const off of ended) off();
+  };
+}
+/** How long the page waits for a stopped engine to come back before the exam stops. */
+const ENGINE_BACK_MS = 15_000;
+
+async function waitForEngine(): Promise<void> {
+  const until = performance.now() + ENGINE_BACK_MS;
+  while (performance.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    try {
+      await invoke('engine.ping', { nonce: 'back' });
+      return;
+    } catch {
+      // still down
+    }
+  }
+  throw new Error('the engine did not come back');
+}
+
+/** Candidate and exam ids from the exam link (`?student=…&exam=…`), for the record and the report. */
+function candidateFromLink(): { studentId?: string; examId?: string } {
+  const query = new URLSearchParams(location.search);
+  const pick = (key: string) => query.get(key)?.slice(0, 200) || undefined;
+  const studentId = pick('student');
+  const examId = pick('exam');
+  return { ...(studentId ? { studentId } : {}), ...(examId ? { examId } : {}) };
+}
+
+function deviceLabels(stream: MediaStream): { camera?: string; microphone?: string } {
+  const camera = stream.getVideoTracks()[0]?.label.slice(0, 200);
+  const microphone = stream.getAudioTracks()[0]?.label.slice(0, 200);
+  return { ...(camera ? { camera } : {}), ...(microphone ? { microphone } : {}) };
+}
 let audioSender: { stop(): Promise<void> } | undefined;
 let recorder: RecorderHandle | undefined;
 let nextWarning = 0;
@@ -142,6 +194,8 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
   const stopCapture = async (): Promise<CaptureStats | undefined> => {
     deviceWatch?.stop();
     deviceWatch = undefined;
+    stopDeviceWatch?.();
+    stopDeviceWatch = undefined;
     const s = sender;
     sender = undefined;
     await s?.stop();
@@ -155,10 +209,39 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
     evidenceTrack = undefined;
     return s?.stats();
   };
-  /** An engine that is gone stops the exam on a screen that says so; other errors show on the status light. */
+  /**
+   * An engine that stopped is usually started again by the shell, and the session goes on where its record
+   * stops: wait for it (ENGINE_BACK_MS, 15 s), then send the recording it missed. One that stays gone stops the exam on
+   * a screen that says so; other errors show on the status light.
+   */
+  let recovering: Promise<void> | undefined;
   const engineFailed = (error: Error) => {
     set({ engineError: error.message });
-    if (/^engine_down/.test(error.message)) useFlowStore.getState().fail(problemFrom(error, 'The exam'));
+    if (!/^engine_down/.test(error.message)) return;
+    recovering ??= waitForEngine().then(
+      async () => {
+        recovering = undefined;
+        set({ engineError: undefined });
+        await resendUnsent();
+      },
+      () => {
+        recovering = undefined;
+        useFlowStore.getState().fail(problemFrom(error, 'The exam'));
+      },
+    );
+  };
+  const resendUnsent = async () => {
+    const session = get().session;
+    if (!session) return;
+    for (const segment of get().unsent) {
+      try {
+        await invoke('session.evidence', { sessionId: session.sessionId, start: segment.start, end: segment.end, mime: segment.blob.type.split(';')[0] ?? 'video/webm', data: await blobToBase64(segment.blob) });
+        URL.revokeObjectURL(segment.url);
+        set((s) => ({ unsent: s.unsent.filter((u) => u !== segment), segmentsSent: s.segmentsSent + 1 }));
+      } catch {
+        return;
+      }
+    }
   };
   const keepUnsent = (segment: SegmentInfo) => set((s) => ({ unsent: [...s.unsent, { ...segment, url: URL.createObjectURL(segment.blob) }] }));
 
@@ -178,7 +261,7 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
     async startSession(policy) {
       await stopCapture();
       await get().openStream();
-      const session = await invoke('session.start', {});
+      const session = await invoke('session.start', { ...candidateFromLink(), devices: deviceLabels(get().stream!) });
       // The session binds to a freshly opened camera: the device it records as the exam's, and the moment its
       // first frame is captured is the session's t = 0 (a file fed as a camera starts over at that moment too).
       // The microphone stays open as it is.
@@ -186,6 +269,7 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
       for (const track of before.getVideoTracks()) track.stop();
       const stream = new MediaStream([await reopenVideo(), ...before.getAudioTracks()]);
       set({ stream });
+      stopDeviceWatch = watchDevices(stream, session.sessionId);
       set({ session, last: undefined, framesSent: 0, framesRefused: 0, segmentsSent: 0, warnings: [], engineError: undefined });
       const addWarnings = (opened: FrameOutcome['opened']) => set((s) => ({ warnings: [...s.warnings, ...opened.map((o) => ({ id: nextWarning++, type: o.type, severity: o.severity, at: o.start, why: o.why }))] }));
       const track = stream.getVideoTracks()[0];
@@ -219,7 +303,7 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
         origin = frames.originMs;
         sender = frames;
       }
-      deviceWatch = watchDevices(stream, session.sessionId, get().clock, addWarnings, engineFailed);
+      deviceWatch = watchCamera(stream, session.sessionId, get().clock, addWarnings, engineFailed);
       if (policy.detectors.audio) {
         audioSender = startAudioSender({ stream, sessionId: session.sessionId, clock: get().clock, onOutcome: (o) => addWarnings(o.opened), onError: engineFailed });
       }
