@@ -2,7 +2,7 @@
  * The composition root: the one place that wires the Electron shell together. Read top to bottom, it is the
  * start-up specification of the desktop app.
  */
-import { app, type BrowserWindow } from 'electron';
+import { MessageChannelMain, app, type BrowserWindow } from 'electron';
 import { delimiter, join } from 'node:path';
 import { startEngineUtilityProcess } from './adapters/engine-utility-process';
 import type { ExamPolicy } from './engine/policy/policy';
@@ -60,6 +60,15 @@ export async function compose(options: CompositionOptions): Promise<void> {
   //    (macOS sends open-url; Windows and Linux start a second instance whose arguments carry the link).
   let window: BrowserWindow | undefined = createMainWindow({ preload: join(options.distDir, 'preload.cjs'), devTools: options.development });
   window.on('closed', () => (window = undefined));
+  // Camera frames skip the main process: each page of ours gets a MessagePort whose other end is in the engine
+  // process, and transfers each frame's buffer over it (a new pair per load; the old ports close with the page).
+  window.webContents.on('did-finish-load', () => {
+    const contents = window?.webContents;
+    if (!contents || !isAppUrl(contents.getURL())) return;
+    const { port1, port2 } = new MessageChannelMain();
+    transport.attachFramePort(port2);
+    contents.postMessage('vigil:frame-port', null, [port1]);
+  });
   const openLink = (link: string | undefined) => {
     if (!link || !window) return;
     const parsed = parseExamLink(link);

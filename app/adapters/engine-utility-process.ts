@@ -1,8 +1,14 @@
 /** Runs the engine in an Electron utilityProcess and gives the shell a Transport to it. */
-import { utilityProcess } from 'electron';
+import { utilityProcess, type MessagePortMain } from 'electron';
 import type { RpcMessage, Transport } from '../engine/rpc/protocol';
 
-export function startEngineUtilityProcess(entry: string, env: NodeJS.ProcessEnv): Transport {
+/** The engine's transport, and a way to hand it the engine's end of a window's frame channel. */
+export interface EngineUtilityProcess extends Transport {
+  /** Gives the engine `port`: camera frames arrive on it as transferred ArrayBuffers (app/engine/live/frame-wire.ts). */
+  attachFramePort(port: MessagePortMain): void;
+}
+
+export function startEngineUtilityProcess(entry: string, env: NodeJS.ProcessEnv): EngineUtilityProcess {
   const child = utilityProcess.fork(entry, [], { serviceName: 'Vigil engine', env, stdio: 'inherit' });
   const closeListeners = new Set<(reason: string) => void>();
   child.on('exit', (code) => {
@@ -13,5 +19,6 @@ export function startEngineUtilityProcess(entry: string, env: NodeJS.ProcessEnv)
     onMessage: (listener) => void child.on('message', listener),
     onClose: (listener) => void closeListeners.add(listener),
     close: () => void child.kill(),
+    attachFramePort: (port) => child.postMessage({ kind: 'frame-port' }, [port]),
   };
 }

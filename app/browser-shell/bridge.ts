@@ -2,7 +2,7 @@
  * Runs in the page before the renderer, as Electron's preload does, and defines the same `window.vigil` API
  * over the browser shell's WebSocket. The renderer cannot tell which shell it is in.
  */
-import type { Channel, EventName, EventOf, RequestOf, ResponseOf, VigilApi } from '../ipc/contract';
+import type { Channel, EventName, EventOf, FrameBytesAnswer, RequestOf, ResponseOf, VigilApi } from '../ipc/contract';
 
 const SOCKET_PATH = '/__vigil/ipc';
 
@@ -10,16 +10,27 @@ type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => vo
 
 function createBridge(): VigilApi {
   const pending = new Map<number, Pending>();
+  /** Frames awaiting the engine's answer, by their sequence number (-1: too short to carry one). */
+  const frames = new Map<number, Pending[]>();
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   let nextId = 0;
   let closedReason: string | undefined;
   const socket = new WebSocket(`ws://${location.host}${SOCKET_PATH}`);
+  socket.binaryType = 'arraybuffer';
   const opened = new Promise<void>((resolve, reject) => {
     socket.addEventListener('open', () => resolve(), { once: true });
     socket.addEventListener('error', () => reject(new Error('engine_down: cannot reach the Vigil engine')), { once: true });
   });
   socket.addEventListener('message', (event) => {
-    const message = JSON.parse(String(event.data)) as { kind: string; id?: number; ok?: boolean; result?: unknown; error?: { code: string; message: string }; event?: string; payload?: unknown };
+    const message = JSON.parse(String(event.data)) as { kind: string; id?: number; seq?: number | null; ok?: boolean; result?: unknown; error?: { code: string; message: string }; event?: string; payload?: unknown };
+    if (message.kind === 'frame') {
+      const waiting = frames.get(message.seq ?? -1);
+      const entry = waiting?.shift();
+      if (waiting?.length === 0) frames.delete(message.seq ?? -1);
+      const { kind: _kind, ...answer } = message;
+      entry?.resolve(answer);
+      return;
+    }
     if (message.kind === 'response' && message.id !== undefined) {
       const entry = pending.get(message.id);
       pending.delete(message.id);
@@ -34,6 +45,8 @@ function createBridge(): VigilApi {
     closedReason = event.reason || 'connection to the Vigil engine closed';
     for (const entry of pending.values()) entry.reject(new Error(`engine_down: ${closedReason}`));
     pending.clear();
+    for (const waiting of frames.values()) for (const entry of waiting) entry.reject(new Error(`engine_down: ${closedReason}`));
+    frames.clear();
     for (const listener of listeners.get('engine.status') ?? []) listener({ status: 'down', detail: closedReason });
   });
 
@@ -45,6 +58,17 @@ function createBridge(): VigilApi {
       return new Promise<ResponseOf<C>>((resolve, reject) => {
         pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
         socket.send(JSON.stringify({ kind: 'request', id, channel, payload: request }));
+      });
+    },
+    async sendFrame(frame: ArrayBuffer): Promise<FrameBytesAnswer> {
+      await opened;
+      if (closedReason) throw new Error(`engine_down: ${closedReason}`);
+      const seq = frame.byteLength >= 12 ? new DataView(frame).getUint32(8, true) : -1;
+      return new Promise<FrameBytesAnswer>((resolve, reject) => {
+        const waiting = frames.get(seq) ?? [];
+        waiting.push({ resolve: resolve as (value: unknown) => void, reject });
+        frames.set(seq, waiting);
+        socket.send(frame);
       });
     },
     on<E extends EventName>(event: E, listener: (payload: EventOf<E>) => void) {

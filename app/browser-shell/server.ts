@@ -7,7 +7,8 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import { createDispatcher } from '../ipc/dispatch';
+import { createDispatcher, createFrameDispatcher } from '../ipc/dispatch';
+import { peekFrameSeq } from '../engine/live/frame-wire';
 import type { RpcClient } from '../engine/rpc/client';
 import { contentSecurityPolicy, securityHeaders } from '../shell/csp';
 import { readStatic } from './static-files';
@@ -33,6 +34,7 @@ export interface BrowserShell {
 export async function startBrowserShell(options: BrowserShellOptions): Promise<BrowserShell> {
   const log = options.log ?? (() => {});
   const dispatch = createDispatcher(options.engine);
+  const dispatchFrame = createFrameDispatcher(options.engine);
   let origin = '';
 
   const server = createServer((req, res) => {
@@ -68,7 +70,16 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
   });
 
   sockets.on('connection', (ws: WebSocket) => {
-    ws.on('message', (data) => {
+    ws.on('message', (data, isBinary) => {
+      // A binary message is one camera frame (contract: FrameHeader, then pixels), carried to the engine as bytes.
+      if (isBinary) {
+        const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+        void dispatchFrame(bytes).then(
+          (answer) => ws.send(JSON.stringify({ kind: 'frame', ...answer })),
+          (error: Error & { code?: string }) => ws.send(JSON.stringify({ kind: 'frame', seq: peekFrameSeq(bytes), ok: false, error: { code: error.code ?? 'engine_error', message: error.message }, refused: 0 })),
+        );
+        return;
+      }
       let parsed;
       try {
         parsed = BridgeRequest.safeParse(JSON.parse(data.toString()));

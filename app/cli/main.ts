@@ -6,6 +6,7 @@ import { engineVersion } from '../engine/paths';
 import { registerAnalyze } from './commands/analyze';
 import { registerBenchAnalyze } from './commands/bench-analyze';
 import { registerBenchAudio } from './commands/bench-audio';
+import { registerBenchLive } from './commands/bench-live';
 import { registerBenchVision } from './commands/bench-vision';
 import { registerCalibrateObjects } from './commands/calibrate-objects';
 import { registerConfig } from './commands/config';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerBenchAudio(program);
   registerBenchVision(program);
   registerBenchAnalyze(program);
+  registerBenchLive(program);
   registerCalibrateObjects(program);
   registerReports(program);
   registerTrain(program);

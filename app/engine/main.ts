@@ -10,16 +10,27 @@ import { parentPortOfForkedProcess } from './rpc/node-process';
 import { serveRpc, type Handlers } from './rpc/server';
 import { openStore } from './storage/store';
 
-/** Electron's utilityProcess port, seen structurally so the engine never imports electron. */
-interface UtilityParentPort {
+/** Electron's MessagePortMain, seen structurally so the engine never imports electron. */
+interface UtilityMessagePort {
   postMessage(message: unknown): void;
-  on(event: 'message', listener: (event: { data: unknown }) => void): void;
+  on(event: 'message', listener: (event: { data: unknown; ports?: UtilityMessagePort[] }) => void): void;
+  start?(): void;
 }
+/** Electron's utilityProcess parent port: messages from the main process, with any ports it hands over. */
+type UtilityParentPort = UtilityMessagePort;
+
+/** Frame ports the main process hands over (one per page load of the candidate app); frames answered on them. */
+let onFramePort: (port: UtilityMessagePort) => void = () => {};
 
 function utilityTransport(port: UtilityParentPort): Transport {
   return {
     send: (message: RpcMessage) => port.postMessage(message),
-    onMessage: (listener) => port.on('message', (event) => listener(event.data)),
+    onMessage: (listener) =>
+      port.on('message', (event) => {
+        const framePort = event.ports?.[0];
+        if (framePort && (event.data as { kind?: unknown } | null)?.kind === 'frame-port') return onFramePort(framePort);
+        listener(event.data);
+      }),
     onClose: () => {},
     close: () => process.exit(0),
   };
@@ -41,6 +52,17 @@ const { api, recover } = createEngine({ store, host, startedAt, env: process.env
 // (VIGIL_ENGINE_RESTART) has a page going on with its session, otherwise each is reported now.
 // Marking is synchronous and comes first; reporting abandoned sessions may take a while and runs alongside.
 const recovered = recover({ restarted: process.env.VIGIL_ENGINE_RESTART === '1' });
+onFramePort = (port) => {
+  port.on('message', (event) => {
+    const data = event.data;
+    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(0);
+    void api['session.frameBytes']({ bytes }).then(
+      (answer) => port.postMessage(answer),
+      (error: Error) => port.postMessage({ seq: null, ok: false, error: { code: 'engine_error', message: error.message }, refused: 0 }),
+    );
+  });
+  port.start?.();
+};
 const server = serveRpc(transport, api as unknown as Handlers, (line) => process.stderr.write(`${line}\n`));
 transport.onClose(() => {
   store.close();

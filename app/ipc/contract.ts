@@ -5,6 +5,15 @@
  * every answer, so no side trusts the other's shape.
  */
 import { z } from 'zod';
+import { CaptureStats, DeviceReport } from '../engine/live/frame-wire';
+
+/**
+ * Camera frames travel as bytes, never as JSON: a 40-byte header (session, capture time, size, format, sequence
+ * number) checked with the FrameHeader schema, then the pixels as the camera gave them. The renderer encodes with
+ * these; the engine decodes with the same module, whichever shell carried the bytes.
+ */
+export { FRAME_FORMATS, FRAME_HEADER_BYTES, FrameHeader, allocateFrame, frameBytes, isVirtualDeviceName, writeFrameHeader, type FrameFormat } from '../engine/live/frame-wire';
+export { CaptureStats, DeviceReport };
 
 export const CONTRACT_VERSION = 1;
 
@@ -30,7 +39,7 @@ export type EngineHealth = z.infer<typeof EngineHealth>;
 const ALERT_TYPE = z.enum([
   'no_face', 'multiple_faces', 'head_turned', 'gaze_away', 'low_engagement', 'speech', 'multiple_voices', 'prohibited_object',
   'visible_text', 'spoof_suspected', 'identity_mismatch', 'focus_lost', 'clipboard', 'key_combo', 'prohibited_process',
-  'display_change', 'vm_detected', 'temporal_pattern', 'clock_changed', 'session_interrupted',
+  'display_change', 'vm_detected', 'temporal_pattern', 'clock_changed', 'session_interrupted', 'camera_integrity',
 ]);
 const SEVERITY = z.enum(['info', 'warning', 'critical']);
 
@@ -127,6 +136,13 @@ export const FrameOutcome = z.object({
 });
 export type FrameOutcome = z.infer<typeof FrameOutcome>;
 
+/** The engine's answer to one frame sent as bytes (VigilApi.sendFrame): its outcome, or why it was refused. */
+export const FrameBytesAnswer = z.discriminatedUnion('ok', [
+  z.object({ seq: z.number().int(), ok: z.literal(true), outcome: FrameOutcome }),
+  z.object({ seq: z.number().int().nullable(), ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }), refused: z.number().int() }),
+]);
+export type FrameBytesAnswer = z.infer<typeof FrameBytesAnswer>;
+
 export const FinishedSession = z.object({
   sessionId: z.string(),
   durationSec: z.number(),
@@ -218,7 +234,13 @@ export const channels = {
     request: z.object({ sessionId: SessionId }).strict(),
     response: z.object({ status: z.enum(['SUCCESS', 'FAILED', 'SKIPPED']), reasons: z.array(z.string()), framesSeen: z.number().int(), framesAccepted: z.number().int(), minFrames: z.number().int(), analysed: z.boolean(), framesReceived: z.number().int() }),
   },
-  'session.finish': { request: z.object({ sessionId: SessionId }).strict(), response: FinishedSession },
+  /** The camera and microphone the session opened, and any that ended or changed during the exam. */
+  'session.camera': {
+    request: z.object({ sessionId: SessionId, report: DeviceReport }).strict(),
+    response: z.object({ opened: FrameOutcome.shape.opened, flagged: z.boolean() }),
+  },
+  /** `capture`: the app's account of the frames it sent and dropped, and their latency, for the report. */
+  'session.finish': { request: z.object({ sessionId: SessionId, capture: CaptureStats.optional() }).strict(), response: FinishedSession },
   /**
    * A capture device changed during the exam (one plugged in or out, the camera or microphone track ended): the
    * page reports what it saw; the engine records it in the session's chain, timed on the session clock.
@@ -269,6 +291,11 @@ export type EventOf<E extends EventName> = z.infer<(typeof events)[E]>;
 /** The one API both shells expose to the renderer as `window.vigil`. */
 export interface VigilApi {
   invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
+  /**
+   * Sends one camera frame (FrameHeader, then pixels) as bytes and resolves with the engine's answer. The buffer
+   * is transferred where the shell can (Electron's MessagePort), so the caller must not touch it afterwards.
+   */
+  sendFrame(frame: ArrayBuffer): Promise<FrameBytesAnswer>;
   on<E extends EventName>(event: E, listener: (payload: EventOf<E>) => void): () => void;
 }
 

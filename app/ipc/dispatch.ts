@@ -6,7 +6,7 @@
 import type { EngineApi } from '../engine/api';
 import type { RpcClient } from '../engine/rpc/client';
 import { RpcFailure } from '../engine/rpc/protocol';
-import { ContractError, channels, isChannel, parseRequest, parseResponse, type Channel, type RequestOf, type ResponseOf } from './contract';
+import { ContractError, FrameBytesAnswer, channels, isChannel, parseRequest, parseResponse, type Channel, type RequestOf, type ResponseOf } from './contract';
 
 /**
  * Channels that may take longer than the RPC client's 30 s: finishing re-encodes the kept evidence clips with
@@ -38,6 +38,7 @@ const _engineFitsContract: { [C in Channel]: Fits<C> } = {
   'session.audio': true,
   'session.evidence': true,
   'session.calibrate': true,
+  'session.camera': true,
   'session.finish': true,
   'session.device': true,
   'session.quit': true,
@@ -62,6 +63,19 @@ export function createDispatcher(engine: RpcClient) {
       if (error instanceof ContractError || error instanceof RpcFailure) return { ok: false, error: { code: error.code, message: error.message } };
       return { ok: false, error: { code: 'internal', message: (error as Error).message } };
     }
+  };
+}
+
+/**
+ * Carries one frame's bytes to the engine unchanged (the engine decodes and checks them: one place for every
+ * shell) and parses its answer. A frame the engine refuses is an answer, not an error: the session goes on.
+ */
+export function createFrameDispatcher(engine: RpcClient) {
+  return async function dispatchFrame(bytes: Uint8Array): Promise<FrameBytesAnswer> {
+    const raw = await engine.call('session.frameBytes', { bytes }, 10_000);
+    const parsed = FrameBytesAnswer.safeParse(raw);
+    if (!parsed.success) throw new ContractError('bad_response', 'session.frameBytes: the engine answered with something that is not a frame answer');
+    return parsed.data;
   };
 }
 

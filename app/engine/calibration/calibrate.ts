@@ -68,14 +68,20 @@ function stat(values: readonly number[]): Stat {
 }
 
 /**
- * Calibrates on the frames with t < seconds. Minimum accepted frames scale with the processing rate:
- * minAcceptedShare of the frames the window should hold.
+ * Calibrates on the frames with t < seconds. Minimum accepted frames scale with the rate the window was analysed
+ * at: minAcceptedShare of the frames it holds at the policy's rate, or at the rate achieved where that was lower
+ * (a live session on a busy computer drops frames while the engine is late; the rest still judge the pose), but
+ * never below 2 frames a second (the floor the live path always met).
  */
+/** The lowest analysed rate a calibration window is judged at (below it, too few frames fail it). */
+export const MIN_CALIBRATION_FPS = 2;
+
 export function calibrate(frames: readonly FrameFeatures[], policy: ExamPolicy, seconds = policy.calibration.seconds): Calibration {
   const cfg = policy.calibration;
   if (seconds <= 0) return skippedCalibration(policy, 'calibration disabled (0 seconds)');
   const window = frames.filter((f) => f.t < seconds);
-  const minFrames = Math.max(3, Math.ceil(seconds * policy.processingFps * cfg.minAcceptedShare));
+  const achievedFps = Math.max(MIN_CALIBRATION_FPS, Math.min(policy.processingFps, window.length / seconds));
+  const minFrames = Math.max(3, Math.ceil(seconds * achievedFps * cfg.minAcceptedShare));
   const rejected = { noFace: 0, multipleFaces: 0, unstable: 0, noPose: 0 };
   const accepted: FrameFeatures[] = [];
   let previous: FrameFeatures | undefined;

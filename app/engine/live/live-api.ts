@@ -17,7 +17,9 @@ import { analyzerFor, loadFrameAnalyzer } from './frame-analyzer';
 import { LiveAudio } from './live-audio';
 import { IdentityChallenge, type IdentityProgress } from './identity-challenge';
 import { openLivenessMonitor, type LivenessMonitor } from '../liveness/monitor';
-import { EVIDENCE_SEGMENT_SEC, LiveSession, type FrameOutcome } from './live-session';
+import { EVIDENCE_SEGMENT_SEC, FrameRefusal, LiveSession, type FrameOutcome } from './live-session';
+import { CaptureStats, DeviceReport, osVirtualCameraAlert, osVirtualCameras } from './capture-integrity';
+import { FrameRefused, decodeFrame, peekFrameSeq, toRgb } from './frame-wire';
 import { hashPassword, verifyPassword } from './password';
 import { QuitRequests, type QuitVerdict } from './quit-request';
 import { examSystemCheck, type ExamCheck } from './system-check';
@@ -53,10 +55,18 @@ export interface LiveApi {
   'voice.skip'(params: Record<string, never>): Promise<{ enrolled: false; reason: string }>;
   'session.start'(params: { studentId?: string; examId?: string; devices?: { camera?: string; microphone?: string } }): Promise<{ sessionId: string; vision: { available: boolean; reason: string | null }; processingFps: number; segmentSec: number; calibrationSeconds: number; clockOriginNs: string }>;
   'session.frame'(params: { sessionId: string; t: number; width: number; height: number; rgb: string }): Promise<FrameOutcome>;
+  /**
+   * One camera frame as bytes (frame-wire.ts: header, then the pixels as captured), from the browser shell's
+   * binary WebSocket message or Electron's MessagePort. Refusals (bad header or size, another session, a finished
+   * one) are counted and answered with their code; the session goes on.
+   */
+  'session.frameBytes'(params: { bytes: Uint8Array }): Promise<FrameBytesAnswer>;
+  /** The devices the candidate app opened at the start, and any that ended or changed during the exam. */
+  'session.camera'(params: { sessionId: string; report: unknown }): Promise<{ opened: FrameOutcome['opened']; flagged: boolean }>;
   'session.audio'(params: { sessionId: string; t: number; samples: string }): Promise<{ opened: FrameOutcome['opened']; flagged: boolean }>;
   'session.evidence'(params: { sessionId: string; start: number; end: number; mime: string; data: string }): Promise<{ held: number }>;
   'session.calibrate'(params: { sessionId: string }): Promise<{ status: 'SUCCESS' | 'FAILED' | 'SKIPPED'; reasons: string[]; framesSeen: number; framesAccepted: number; minFrames: number; analysed: boolean; framesReceived: number }>;
-  'session.finish'(params: { sessionId: string }): Promise<FinishedSession>;
+  'session.finish'(params: { sessionId: string; capture?: unknown }): Promise<FinishedSession>;
   /** The candidate asks to leave: the quit password is checked here; once accepted the app finishes the session. */
   'session.quit'(params: { sessionId: string; password: string }): Promise<QuitVerdict>;
   /**
@@ -69,6 +79,9 @@ export interface LiveApi {
   /** The shell's lockdown state once it started (main process only, like session.signal): into the record. */
   'session.context'(params: { sessionId: string; lockdown: Record<string, unknown> }): Promise<{ ok: true }>;
 }
+
+/** The answer to a frame sent as bytes: its outcome, or why it was refused; `seq` is the frame's own number. */
+export type FrameBytesAnswer = { seq: number; ok: true; outcome: FrameOutcome } | { seq: number | null; ok: false; error: { code: string; message: string }; refused: number };
 
 export interface FinishedSession {
   sessionId: string;
@@ -160,6 +173,10 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
   let identity: { challenge: IdentityChallenge; frames: number; liveness: LivenessMonitor | null } | undefined;
   let identityNote: string | undefined;
   const voice = new VoiceEnrolment();
+  /** Sessions that finished: a frame for one is refused as late, not as unknown. */
+  const finishedIds = new Set<string>();
+  /** Frames refused by this engine since it started, whatever session they named. */
+  let refusedFrames = 0;
 
   /** Every quit attempt is an event in the session's chain (live-session.ts recordEvent). */
   const quitRequests = (live: LiveSession) => new QuitRequests(live.policy.quitPasswordHash, { now: deps.now, onAttempt: (attempt) => live.recordEvent('quit.attempt', attempt) });
@@ -308,6 +325,9 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
       const context: LiveContext = { shell: deps.shell ?? 'browser', preflight, devices: { camera: devices?.camera ?? null, microphone: devices?.microphone ?? null }, lockdown: deps.shell === 'electron' ? { state: 'not reported yet' } : { state: 'none', why: 'the browser shell has no OS lockdown' } };
       const live = new LiveSession({ policy: parsed.policy, analyzer, store: deps.store, workDir: join(home, 'live'), studentId: studentId ?? null, examId: exam.examId ?? examId ?? null, notes, audio, context, clock: createSessionClock({ wall, monotonic: deps.monotonic }) });
       sessions.set(live.id, live);
+      // What the OS tells of virtual cameras, as the session starts (the system check warned before).
+      const os = osVirtualCameraAlert(osVirtualCameras(), 0);
+      if (os) live.addIntegrityAlert(os);
       quits.set(live.id, quitRequests(live));
       return {
         sessionId: live.id,
@@ -322,6 +342,43 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
     async 'session.frame'({ sessionId, t, width, height, rgb }) {
       const s = await session(sessionId);
       return s.pushFrame({ width, height, data: rgbBytes(rgb, width, height), t, index: 0 });
+    },
+    async 'session.frameBytes'({ bytes }) {
+      const refuse = (seq: number | null, code: string, message: string): FrameBytesAnswer => {
+        refusedFrames += 1;
+        return { seq, ok: false, error: { code, message }, refused: refusedFrames };
+      };
+      if (!(bytes instanceof Uint8Array)) return refuse(null, 'bad_frame', 'a frame must be bytes');
+      let decoded: ReturnType<typeof decodeFrame>;
+      try {
+        decoded = decodeFrame(bytes);
+      } catch (error) {
+        if (!(error instanceof FrameRefused)) throw error;
+        // Counted on the running session too, so its report says frames were refused.
+        for (const s of sessions.values()) s.refuse(error.code, error.message);
+        return refuse(peekFrameSeq(bytes), error.code, error.message);
+      }
+      const { header, pixels } = decoded;
+      const s = sessions.get(header.sessionId);
+      if (!s) {
+        const late = finishedIds.has(header.sessionId);
+        const code = late ? 'session_finished' : 'no_session';
+        const message = late ? `frame ${header.seq} is for session ${header.sessionId}, which has finished` : `frame ${header.seq} is for session ${header.sessionId}, which is not running here`;
+        for (const running of sessions.values()) running.refuse(code, message);
+        return refuse(header.seq, code, message);
+      }
+      try {
+        const outcome = await s.pushFrame({ width: header.width, height: header.height, data: toRgb(header, pixels), t: header.t, index: header.seq });
+        return { seq: header.seq, ok: true, outcome };
+      } catch (error) {
+        if (error instanceof FrameRefusal) return refuse(header.seq, error.code, error.message);
+        throw error;
+      }
+    },
+    async 'session.camera'({ sessionId, report }) {
+      const parsed = DeviceReport.safeParse(report);
+      if (!parsed.success) throw new RpcFailure('bad_device_report', `device report: ${parsed.error.issues[0]?.path.join('.') || '(root)'}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      return (await session(sessionId)).reportDevice(parsed.data);
     },
     async 'session.audio'({ sessionId, t, samples }) {
       return (await session(sessionId)).pushAudio(t, pcm16FromBase64(samples));
@@ -353,7 +410,7 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
       return { ok: true };
     },
     async 'session.calibrate'({ sessionId }) {
-      const c = (await session(sessionId)).calibrate();
+      const c = await (await session(sessionId)).calibrate();
       return { status: c.status, reasons: c.reasons, framesSeen: c.framesSeen, framesAccepted: c.framesAccepted, minFrames: c.minFrames, analysed: c.analysed, framesReceived: c.framesReceived };
     },
     async 'session.quit'({ sessionId, password }) {
@@ -362,14 +419,20 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
       quits.set(sessionId, quit);
       return quit.check(password);
     },
-    async 'session.finish'({ sessionId }) {
+    async 'session.finish'({ sessionId, capture }) {
       const s = await session(sessionId);
+      if (capture !== undefined) {
+        const stats = CaptureStats.safeParse(capture);
+        if (!stats.success) throw new RpcFailure('bad_capture_stats', `capture: ${stats.error.issues[0]?.path.join('.') || '(root)'}: ${stats.error.issues[0]?.message ?? 'invalid'}`);
+        s.setCaptureStats(stats.data);
+      }
       // Noted once: a finish that fails and is retried keeps the line in the session's notes.
       const quitNote = quits.get(sessionId)?.note();
       quits.delete(sessionId);
       if (quitNote) s.addNote(quitNote);
       const report = await s.finish();
       sessions.delete(sessionId);
+      finishedIds.add(sessionId);
       return {
         sessionId: report.sessionId,
         durationSec: report.durationSec,

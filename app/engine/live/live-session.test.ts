@@ -26,8 +26,18 @@ function facePhotoRgb(): Uint8Array {
 const face = facePhotoRgb();
 /** The same camera with the candidate gone: an empty grey picture. */
 const empty = new Uint8Array(320 * 240 * 3).fill(150);
+/**
+ * A camera's sensor noise: no two frames of a live camera are the same picture (the same pixels again would be a
+ * frozen or looping feed, feed-integrity.ts). One sampled byte nudged per frame stands for it.
+ */
+const noisy = (picture: Uint8Array, t: number): Uint8Array => {
+  const frame = picture.slice();
+  const at = (Math.round(t * 1000) % Math.floor(frame.length / 7)) * 7;
+  frame[at] = frame[at]! ^ 1;
+  return frame;
+};
 /** The candidate sits still, and is away between 40 and 46 s. */
-const camera = (t: number): RgbFrame => ({ width: 320, height: 240, data: t >= 40 && t < 46 ? empty : face, t, index: 0 });
+const camera = (t: number): RgbFrame => ({ width: 320, height: 240, data: noisy(t >= 40 && t < 46 ? empty : face, t), t, index: 0 });
 
 /** Real, self-contained WebM segments from ffmpeg, as the candidate app's MediaRecorder sends them. */
 function segment(start: number): Uint8Array {
@@ -43,7 +53,7 @@ function drivenClock() {
   return { clock, at: (sec: number) => (state.sec = Math.max(state.sec, sec)) };
 }
 
-const blank = (t: number): RgbFrame => ({ width: 16, height: 16, data: new Uint8Array(16 * 16 * 3), t, index: 0 });
+const blank = (t: number): RgbFrame => ({ width: 16, height: 16, data: noisy(new Uint8Array(16 * 16 * 3), t), t, index: 0 });
 
 describe('live session', () => {
   it('flags the interval where the face leaves at once, and keeps video only around it', async () => {
@@ -62,7 +72,7 @@ describe('live session', () => {
       opened.push(...outcome.opened.map((o) => `${o.type}@${o.start}: ${o.why}`));
       if (outcome.flagged && flaggedAt === undefined) flaggedAt = t;
       if ((i + 1) % (EVIDENCE_SEGMENT_SEC * FPS) === 0) live.addEvidence({ start: t + 1 / FPS - EVIDENCE_SEGMENT_SEC, end: t + 1 / FPS, mime: 'video/webm', bytes: clip });
-      if (t === 10) expect(live.calibrate()).toMatchObject({ status: 'SUCCESS', analysed: true, framesAccepted: 16 });
+      if (t === 10) expect(await live.calibrate()).toMatchObject({ status: 'SUCCESS', analysed: true, framesAccepted: 16 });
     }
     // Raised while the face was still away, not at the end of the session.
     expect(flaggedAt).toBeGreaterThanOrEqual(40);
@@ -95,7 +105,7 @@ describe('live session', () => {
     const time = drivenClock();
     const live = new LiveSession({ policy, analyzer: { available: false, reason }, store, workDir: dir, clock: time.clock, watchWallClock: false });
     for (let i = 0; i < 20; i += 1) expect(await live.pushFrame(blank(time.at(i / FPS)))).toEqual({ analysed: false, faceCount: null, opened: [], flagged: false });
-    expect(live.calibrate()).toMatchObject({ status: 'SKIPPED', reasons: [reason], analysed: false, framesReceived: 20 });
+    expect(await live.calibrate()).toMatchObject({ status: 'SKIPPED', reasons: [reason], analysed: false, framesReceived: 20 });
     const report = await live.finish();
     expect(report.media).toMatchObject({ video: false, framesAnalysed: 0 });
     expect(report.notes[0]).toBe(`Video was not analysed: ${reason}.`);

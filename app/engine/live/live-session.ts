@@ -25,6 +25,8 @@ import { createWallClockWatch } from '../signals/wall-clock-watch';
 import { analyzeRecording } from '../session/analyze-recording';
 import type { Store } from '../storage/store';
 import { LiveEvidenceBuffer, type EvidenceSegment } from './evidence-buffer';
+import { FeedIntegrity, frameFingerprint } from './feed-integrity';
+import { deviceAlert, type CaptureStats, type DeviceReport } from './capture-integrity';
 import { HEARTBEAT_SEC, LiveRecord, SEGMENT_MAX_BYTES, SEGMENT_MAX_SEC, bootId, readRecordedSession, type LiveContext, type RecordedSession } from './live-record';
 import { placeOnSessionClock } from './session-time';
 import type { LiveAudio } from './live-audio';
@@ -94,6 +96,17 @@ export class LiveSession {
   /** Temporal liveness (undefined until the first evidence frame opens it; null when off or unavailable). */
   private liveness: LivenessMonitor | null | undefined;
   private livenessAlertsSeen = 0;
+  /** Fingerprints of the frames, for a frozen or looping feed. */
+  private readonly feed = new FeedIntegrity();
+  /** Camera and microphone integrity from the candidate app (virtual camera, device changed or gone). */
+  private readonly deviceAlerts: Alert[] = [];
+  private readonly devices: DeviceReport[] = [];
+  /** Frames refused by the engine (wrong size or header, another session), counted for the report. */
+  private readonly refused = new Map<string, number>();
+  /** Frames are analysed concurrently but reach the rules in the order they arrived (capture order). */
+  private ruleTail: Promise<unknown> = Promise.resolve();
+  private captureStats: CaptureStats | undefined;
+  private readonly events: { t: number; type: string; payload: unknown }[] = [];
   private readonly timers: (() => Promise<void> | void)[] = [];
 
   constructor(
@@ -223,25 +236,87 @@ export class LiveSession {
     return opened;
   }
 
+  /**
+   * One camera frame at its capture time `frame.t` (session seconds). Frames are analysed as they come, several
+   * at once, and pass the rules in arrival order; a frame older than one already taken is refused (the rules'
+   * consecutive-frame counts assume time goes forward).
+   */
   async pushFrame(frame: RgbFrame): Promise<FrameOutcome> {
     this.assertOpen();
+    if (frame.t < this.lastFrameT) throw this.refuse('bad_frame', `frame captured at ${frame.t.toFixed(3)} s arrived after one captured at ${this.lastFrameT.toFixed(3)} s`);
+    // Placed on the session's clock (never later than now); the same time for rules, record and integrity.
     const t = this.time(frame.t, this.lastFrameT);
+    frame = { ...frame, t };
     this.lastFrameT = t;
     this.framesReceived += 1;
     this.lastT = Math.max(this.lastT, t);
-    if (!this.options.analyzer.available) return { analysed: false, faceCount: null, opened: [], flagged: false };
-    const features = { ...(await this.options.analyzer.analyzer.analyze({ ...frame, t })), t, frame_index: this.frames.length };
-    this.assertOpen();
-    this.frames.push(features);
-    this.record.frame(features);
-    const before = new Set(this.open.keys());
-    for (const alert of this.rules.push(features)) {
-      this.open.delete(alert.type);
-      this.closeAlert(alert);
+    const integrity = this.feed.push(t, frameFingerprint(frame.data));
+    if (!this.options.analyzer.available) {
+      const opened = integrity.map((a) => this.notice(a));
+      return { analysed: false, faceCount: null, opened, flagged: opened.length > 0 ? this.updateKeepRanges() : false };
     }
-    const opened = [...this.open.entries()].filter(([type]) => !before.has(type)).map(([type, o]) => ({ type, severity: o.severity, start: o.start, why: explainAlert(type, this.options.policy) }));
-    opened.push(...(await this.pushLiveness(t)));
-    return { analysed: true, faceCount: features.face_count, opened: this.shown(opened), flagged: this.updateKeepRanges() };
+    const analysed = this.options.analyzer.analyzer.analyze(frame);
+    const previous = this.ruleTail;
+    const applied = (async () => {
+      const raw = await analysed;
+      await previous;
+      this.assertOpen();
+      const features = { ...raw, t: frame.t, frame_index: this.frames.length };
+      this.frames.push(features);
+      this.record.frame(features);
+      const before = new Set(this.open.keys());
+      for (const alert of this.rules.push(features)) {
+        this.open.delete(alert.type);
+        this.closeAlert(alert);
+      }
+      const opened = [...this.open.entries()].filter(([type]) => !before.has(type)).map(([type, o]) => ({ type, severity: o.severity, start: o.start, why: explainAlert(type, this.options.policy) }));
+      opened.push(...integrity.map((a) => this.notice(a)));
+      opened.push(...(await this.pushLiveness(t)));
+      return { analysed: true, faceCount: features.face_count, opened: this.shown(opened), flagged: this.updateKeepRanges() };
+    })();
+    this.ruleTail = applied.catch(() => undefined);
+    return applied;
+  }
+
+  /** Counts a refused frame by its reason and returns the error to throw. */
+  refuse(code: string, message: string): FrameRefusal {
+    const count = (this.refused.get(code) ?? 0) + 1;
+    this.refused.set(code, count);
+    return new FrameRefusal(code, `${message} (refused frames in this session: ${[...this.refused.values()].reduce((a, b) => a + b, 0)})`);
+  }
+
+  /** Refused frames by reason. */
+  get refusedFrames(): Record<string, number> {
+    return Object.fromEntries(this.refused);
+  }
+
+  /**
+   * What the candidate app knows of its devices: the camera and microphone at the start (names checked for
+   * virtual cameras) and any change or loss during the exam. Each finding is an alert with the device's names.
+   */
+  reportDevice(report: DeviceReport): { opened: LiveAlertNotice[]; flagged: boolean } {
+    this.assertOpen();
+    this.lastT = Math.max(this.lastT, report.t);
+    const alert = deviceAlert(report, this.devices);
+    this.devices.push(report);
+    if (!alert) return { opened: [], flagged: false };
+    this.deviceAlerts.push(alert);
+    return { opened: [this.notice(alert)], flagged: this.updateKeepRanges() };
+  }
+
+  /** An integrity finding from outside the page (the OS's virtual cameras). */
+  addIntegrityAlert(alert: Alert): void {
+    this.assertOpen();
+    this.deviceAlerts.push(alert);
+  }
+
+  /** The candidate app's own account of the frames it captured, sent, and dropped while the engine was late. */
+  setCaptureStats(stats: CaptureStats): void {
+    this.captureStats = stats;
+  }
+
+  private notice(a: Alert): LiveAlertNotice {
+    return { type: a.type, severity: a.severity, start: a.start, why: explainAlert(a.type, this.options.policy) };
   }
 
   /** The frame's liveness evidence into the streaming mode; a new spoof_suspected alert comes back at once. */
@@ -305,7 +380,7 @@ export class LiveSession {
   private updateKeepRanges(): boolean {
     const { policy } = this.options;
     const now = this.lastT;
-    const current: Alert[] = [...this.closed, ...this.signalAlertList, ...(this.liveness?.alerts() ?? []), ...[...this.open.entries()].map(([type, o]) => ({ type, severity: o.severity, start: o.start, end: now, confidence: 1, evidence: {} }))];
+    const current: Alert[] = [...this.closed, ...this.signalAlertList, ...this.feed.all(), ...this.deviceAlerts, ...(this.liveness?.alerts() ?? []), ...[...this.open.entries()].map(([type, o]) => ({ type, severity: o.severity, start: o.start, end: now, confidence: 1, evidence: {} }))];
     const { preRollSec, postRollSec } = policy.evidence;
     let flagged = false;
     for (const iv of scoreIntervals(current, Math.max(now, 0.001), policy)) {
@@ -322,8 +397,10 @@ export class LiveSession {
   }
 
   /** The engine's calibration verdict on the frames so far (the session's first policy.calibration.seconds). */
-  calibrate(): Calibration & { analysed: boolean; framesReceived: number } {
+  async calibrate(): Promise<Calibration & { analysed: boolean; framesReceived: number }> {
     this.assertOpen();
+    // The frames already received are part of the window even if the face pipeline is still on them.
+    await this.ruleTail;
     const { policy, analyzer } = this.options;
     if (!analyzer.available) {
       return { ...calibrate([], policy, policy.calibration.seconds), status: 'SKIPPED', reasons: [analyzer.reason], analysed: false, framesReceived: this.framesReceived };
@@ -361,6 +438,8 @@ export class LiveSession {
 
   async finish(): Promise<Report> {
     this.assertOpen();
+    // Frames still in the face pipeline belong to the session.
+    await this.ruleTail;
     const { policy, analyzer, store } = this.options;
     // Alerts still open close now; the record then ends here.
     const now = Math.max(this.lastT, this.clock.now());
@@ -370,7 +449,9 @@ export class LiveSession {
     const video = analyzer.available || this.frames.length > 0;
     const notes = video ? [] : [`Video was not analysed: ${analyzer.available ? 'no frame was analysed' : analyzer.reason}.`];
     notes.push(...(this.options.notes ?? []));
-    notes.push(`Live session: ${this.framesReceived} camera frames received at ${policy.processingFps} fps.`);
+    notes.push(this.rateNote());
+    const refused = [...this.refused.entries()];
+    if (refused.length > 0) notes.push(`Frames refused by the engine: ${refused.map(([code, n]) => `${n} ${code}`).join(', ')}; the session went on.`);
     const frames = video ? this.frames : [];
     // Audio alerts from before a restart come from the record (the microphone pipeline started again with it);
     // frame alerts are found again from the stored frames; gaps are alerts of their own.
@@ -380,7 +461,7 @@ export class LiveSession {
     if (audio) notes.push(`Microphone: ${Math.round(audio.received)} s of audio analysed on this computer.`);
     try {
       const report = await analyzeRecording(
-        { source: 'live', durationSec: this.lastT, hasVideo: video, hasAudio: audio !== undefined && audio.received > 0, frames, extraAlerts: () => [...kept, ...audioAlerts.filter((a) => a.start >= this.resumedAt), ...signalAlerts(this.signals), ...(this.liveness?.alerts() ?? [])], livenessScores: () => this.liveness?.timeline() ?? [], liveness: () => this.liveness?.report() ?? null },
+        { source: 'live', durationSec: this.lastT, hasVideo: video, hasAudio: audio !== undefined && audio.received > 0, frames, extraAlerts: () => [...kept, ...audioAlerts.filter((a) => a.start >= this.resumedAt), ...signalAlerts(this.signals), ...this.feed.all(), ...this.deviceAlerts, ...(this.liveness?.alerts() ?? [])], livenessScores: () => this.liveness?.timeline() ?? [], liveness: () => this.liveness?.report() ?? null },
         { policy, store, evidence: this.evidence, studentId: this.options.studentId ?? null, examId: this.options.examId ?? null, notes, storedSessionId: this.id, record: () => this.record.summary() },
       );
       // Only a stored report ends the session: after a failure the candidate app may try again, and the
@@ -394,8 +475,33 @@ export class LiveSession {
     }
   }
 
+  /** The rate the session achieved, in the report: what the engine analysed, and what the app says it dropped. */
+  private rateNote(): string {
+    const { policy } = this.options;
+    const seconds = Math.max(this.lastFrameT, 0.001);
+    const rate = this.framesReceived > 1 ? (this.framesReceived - 1) / seconds : 0;
+    let note = `Live session: ${this.framesReceived} camera frames received at ${rate.toFixed(1)} fps (policy ${policy.processingFps} fps).`;
+    const s = this.captureStats;
+    if (s) {
+      const asked = s.sent + s.dropped;
+      note += ` The candidate app sent ${s.sent} of ${asked} frames at ${s.width}x${s.height} (${s.transport}); ${s.dropped} dropped while the engine was late (${asked ? ((100 * s.dropped) / asked).toFixed(1) : '0.0'} %); capture to result p50 ${Math.round(s.latencyP50Ms)} ms, p95 ${Math.round(s.latencyP95Ms)} ms.`;
+    }
+    return note;
+  }
+
   private assertOpen(): void {
-    if (this.finished) throw new Error(`session ${this.id} is already finished`);
+    if (this.finished) throw new FrameRefusal('session_finished', `session ${this.id} is already finished`);
+  }
+}
+
+/** A frame or call the session refuses; the code crosses the wire (live-api turns it into an RpcFailure). */
+export class FrameRefusal extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'FrameRefusal';
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import { runChecks, type CheckResult } from '../doctor/checks';
 import { loadFrameAnalyzer } from './frame-analyzer';
+import { osVirtualCameras, type OsVirtualCameras } from './capture-integrity';
 
 export interface ExamCheck extends CheckResult {
   readonly label: string;
@@ -17,6 +18,15 @@ export async function faceAnalysisCheck(): Promise<ExamCheck> {
   return availability.available
     ? { id: 'face_analysis', label: 'Face analysis', status: 'ok', summary: 'The on-device face pipeline is ready', evidence: { available: true } }
     : { id: 'face_analysis', label: 'Face analysis', status: 'warn', summary: `Not available: ${availability.reason}`, evidence: { available: false, reason: availability.reason }, fix: 'Identity checks, calibration and video alerts are off for this exam; the report says so.' };
+}
+
+/** Virtual cameras the OS lists (device names, kernel modules): a warning before the exam, an alert in it. */
+export function virtualCameraCheck(found: OsVirtualCameras = osVirtualCameras()): ExamCheck {
+  const names = [...found.devices.map((d) => `${d.name} (${d.node})`), ...found.modules.map((m) => `kernel module ${m}`)];
+  if (found.sources.length === 0) return { id: 'camera_integrity', label: 'Virtual cameras', status: 'ok', summary: 'This system does not list camera drivers; the app checks the device names', evidence: { sources: [] } };
+  return names.length > 0
+    ? { id: 'camera_integrity', label: 'Virtual cameras', status: 'warn', summary: `A virtual camera is installed: ${names.join(', ')}`, evidence: { ...found }, fix: 'Remove the virtual camera (unload its module) before the exam; the exam records it as an alert.' }
+    : { id: 'camera_integrity', label: 'Virtual cameras', status: 'ok', summary: 'No virtual camera device or module', evidence: { ...found } };
 }
 
 const LABELS: Record<string, string> = {
@@ -42,5 +52,5 @@ export async function examSystemCheck(env: NodeJS.ProcessEnv): Promise<ExamCheck
   const [face, doctor] = await Promise.all([faceAnalysisCheck(), runChecks(undefined, env)]);
   const rank = (id: string) => (FIRST.includes(id) ? FIRST.indexOf(id) : FIRST.length);
   const exam = doctor.filter((c) => !NOT_HERE.has(c.id)).sort((a, b) => rank(a.id) - rank(b.id));
-  return [face, ...exam.map((c) => ({ ...c, label: LABELS[c.id] ?? c.id.replace(/_/g, ' ') }))];
+  return [face, virtualCameraCheck(), ...exam.map((c) => ({ ...c, label: LABELS[c.id] ?? c.id.replace(/_/g, ' ') }))];
 }

@@ -20,6 +20,7 @@ const WHY: Record<AlertType, string> = {
   display_change: 'A display was connected or disconnected.',
   vm_detected: 'This computer appears to be a virtual machine.',
   temporal_pattern: 'A repeated pattern of looking away was noticed.',
+  camera_integrity: 'The camera picture may not be live (a virtual camera, a changed device, or a frozen or repeating picture). Use your real camera.',
   clock_changed: "The computer's clock was changed during the exam.",
   session_interrupted: 'Vigil stopped during the exam and has started again; the gap is recorded.',
 };

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { shellKind, snap, test } from './fixtures';
-import { attentiveFaceY4m, faceLeavesY4m, speechThenSilenceWav, speechWav } from './media';
+import { attentiveFaceVideo, faceLeavesVideo, speechThenSilenceWav, speechWav } from './media';
 import { FLOW_TIMEOUT, killEngineForGood, loadPolicy, shortExamPolicy, startExamSite, storedReport, throughSystemCheck, throughVoice, writeStoredSegment } from './steps';
 
 let examSite: Awaited<ReturnType<typeof startExamSite>>;
@@ -18,7 +18,7 @@ const examPolicy = () => shortExamPolicy(examSite.origin);
 describe('candidate exam flow', () => {
   test('an attentive candidate sits the whole exam and it finishes with a clean report', async ({ launch }) => {
     // The candidate speaks for the microphone check, then sits the exam in silence.
-    const app = await launch({ capture: { video: attentiveFaceY4m(), audio: speechThenSilenceWav() } });
+    const app = await launch({ capture: { video: attentiveFaceVideo(), audio: speechThenSilenceWav() } });
     const { page } = app;
     const checks = await throughSystemCheck(page, 'flow', examPolicy());
     expect(checks.camera).toBe('ok');
@@ -83,17 +83,20 @@ describe('candidate exam flow', () => {
       expect(report.notes).toContain('Identity not confirmed by the challenge: 0 of 2 blinks, no turn to the left, no turn to the right.');
       expect(report.media).toMatchObject({ video: true, audio: true });
       expect(report.notes.find((n) => n.startsWith('Microphone: '))).toMatch(/^Microphone: \d+ s of audio analysed/);
+      // The rate achieved, at the camera's full size, as bytes.
+      expect(report.notes.find((n) => n.startsWith('Live session: '))).toMatch(/^Live session: \d+ camera frames received at \d+\.\d fps \(policy 12 fps\)\. The candidate app sent \d+ of \d+ frames at 640x480 \(bytes, VideoFrame\.copyTo\); \d+ dropped/);
     } else {
       // Honest about what was not done: no frame counted as analysed, and the report says why.
       expect(report.media).toMatchObject({ video: false, framesAnalysed: 0 });
       expect(report.notes[0]).toMatch(/^Video was not analysed: /);
-      expect(report.notes.at(-1)).toMatch(/camera frames received at 2 fps/);
+      expect(report.notes.find((n) => n.startsWith('Live session: '))).toMatch(/camera frames received at [\d.]+ fps \(policy 12 fps\)/);
     }
   }, FLOW_TIMEOUT);
 
   test('a face that leaves the picture is reported as no_face, and speech as speech', async ({ launch, skip }) => {
-    // Present for 40 s: the voice step comes before calibration, which must see the face.
-    const app = await launch({ capture: { video: faceLeavesY4m(40, 10), audio: speechWav() } });
+    // Present for the first 12 s of the session (the session opens the camera afresh, so the file starts over):
+    // calibration sees the face, then it leaves for 20 s.
+    const app = await launch({ capture: { video: faceLeavesVideo(12, 20), audio: speechWav() } });
     const { page } = app;
     // One no-face episode (9 points) flags its interval at this threshold, so its video must be kept.
     const checks = await throughSystemCheck(page, 'face-leaves', { ...examPolicy(), detectors: { identity: false }, intervals: { flagThreshold: 9 } });
@@ -153,7 +156,7 @@ describe('candidate exam flow', () => {
 
   test('an engine that keeps dying mid-exam stops the exam on a screen that says so and keeps the recording in the window', async ({ launch, skip }) => {
     skip(shellKind !== 'browser', 'only the browser shell supervises a Node engine process the spec can SIGKILL');
-    const { page } = await launch({ capture: { video: attentiveFaceY4m(), audio: speechWav() } });
+    const { page } = await launch({ capture: { video: attentiveFaceVideo(), audio: speechWav() } });
     await throughSystemCheck(page, 'engine-dies', { ...examPolicy(), detectors: { identity: false } });
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('button', { name: 'Continue' }).click();

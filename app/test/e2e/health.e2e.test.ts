@@ -46,6 +46,41 @@ describe('engine health and the contract, end to end', () => {
     expect(message).toMatch(/^bad_request: engine\.ping: nonce: /);
   });
 
+  test('refuses camera frames sent as bytes with a wrong header, a wrong size or another session, each with its reason, counted', async ({ app: { page } }) => {
+    // Attacks from the page, through the shell's real frame path (binary WebSocket, or Electron's MessagePort).
+    const answers = await page.evaluate(async () => {
+      const frame = (seq: number, width: number, height: number, pixelBytes: number, magic = 0x31464756) => {
+        const buffer = new ArrayBuffer(40 + pixelBytes);
+        const view = new DataView(buffer);
+        view.setUint32(0, magic, true);
+        view.setUint32(8, seq, true);
+        view.setUint16(12, width, true);
+        view.setUint16(14, height, true);
+        view.setFloat64(16, 1.5, true);
+        const id = crypto.getRandomValues(new Uint8Array(16));
+        id[6] = (id[6]! & 0x0f) | 0x40;
+        id[8] = (id[8]! & 0x3f) | 0x80;
+        new Uint8Array(buffer, 24, 16).set(id);
+        return buffer;
+      };
+      const send = (b: ArrayBuffer) => window.vigil!.sendFrame(b);
+      return [
+        await send(frame(1, 640, 480, 640 * 480 * 1.5, 0x12345678)),
+        await send(frame(2, 640, 480, 1000)),
+        await send(frame(3, 641, 480, 641 * 480 * 1.5)),
+        await send(frame(4, 640, 480, 640 * 480 * 1.5)),
+      ];
+    });
+    expect(answers).toEqual([
+      { seq: 1, ok: false, error: { code: 'bad_frame', message: 'frame message does not start with VGF1 (not a Vigil frame, or another version)' }, refused: 1 },
+      { seq: 2, ok: false, error: { code: 'bad_frame', message: 'frame is 1000 bytes of pixels; 640x480 i420 needs 460800' }, refused: 2 },
+      { seq: 3, ok: false, error: { code: 'bad_frame', message: expect.stringMatching(/^frame header: width: /) }, refused: 3 },
+      { seq: 4, ok: false, error: { code: 'no_session', message: expect.stringMatching(/^frame 4 is for session [0-9a-f-]{36}, which is not running here$/) }, refused: 4 },
+    ]);
+    // The connection is still good for everything else.
+    expect(await page.evaluate(async () => (await window.vigil!.invoke('engine.ping', { nonce: 'after' })).nonce)).toBe('after');
+  });
+
   test('refuses a WebSocket from another origin', async ({ launch, skip }) => {
     skip(shellKind !== 'browser', 'only the browser shell carries the contract over a WebSocket; Electron uses IPC, whose sender check is app/ipc/electron-router.ts');
     const app = await launch();

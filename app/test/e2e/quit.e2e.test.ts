@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { hashPassword } from '../../engine/live/password';
 import { projectRoot, snap, test, type RunningApp } from './fixtures';
-import { attentiveFaceY4m, speechThenSilenceWav } from './media';
+import { attentiveFaceVideo, speechThenSilenceWav } from './media';
 import { FLOW_TIMEOUT, shortExamPolicy, startExamSite, throughSystemCheck, throughVoice, type StoredReport } from './steps';
 import { join } from 'node:path';
 
@@ -23,7 +23,7 @@ function onlyStoredReport(app: RunningApp): StoredReport {
 
 describe('quitting the exam with the quit password', () => {
   test('a wrong quit password is refused and the exam goes on; the right one stores the session and closes Vigil', async ({ launch }) => {
-    const app = await launch({ capture: { video: attentiveFaceY4m(), audio: speechThenSilenceWav() } });
+    const app = await launch({ capture: { video: attentiveFaceVideo(), audio: speechThenSilenceWav() } });
     const { page } = app;
     const policy = { ...shortExamPolicy(examSite.origin), detectors: { identity: false }, quitPasswordHash: await hashPassword('invigilator-lets-you-go') };
     await throughSystemCheck(page, 'quit', policy);

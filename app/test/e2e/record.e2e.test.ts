@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
 import { shellKind, snap, test, type RunningApp } from './fixtures';
-import { attentiveFaceY4m, speechThenSilenceWav } from './media';
+import { attentiveFaceVideo, speechThenSilenceWav } from './media';
 import { FLOW_TIMEOUT, shortExamPolicy, startExamSite, storedRecord, storedReport, throughSystemCheck, throughVoice, type StoredRecord } from './steps';
 
 let examSite: Awaited<ReturnType<typeof startExamSite>>;
@@ -93,7 +93,7 @@ const storedSignals = (app: RunningApp, sessionId: string, n: number) => expect.
 describe('the record of a live session', () => {
   test('an engine killed mid-exam is started again by the shell, the exam goes on, and the store and report keep everything with the gap', async ({ launch, skip }) => {
     skip(shellKind !== 'browser', 'only the browser shell supervises a Node engine process the spec can SIGKILL');
-    const app = await launch({ capture: { video: attentiveFaceY4m(), audio: speechThenSilenceWav() } });
+    const app = await launch({ capture: { video: attentiveFaceVideo(), audio: speechThenSilenceWav() } });
     const page = await intoExam(app, 'record-kill', skip);
     const sessionId = await sessionIdOf(page);
     startImpostor(ours);
@@ -141,7 +141,7 @@ describe('the record of a live session', () => {
 
   test('the whole app killed mid-exam: the next start marks the session interrupted and reports it with the gap', async ({ launch, skip }) => {
     skip(shellKind !== 'browser', 'only the browser shell runs as a process the spec can SIGKILL with its engine');
-    const app = await launch({ capture: { video: attentiveFaceY4m(), audio: speechThenSilenceWav() } });
+    const app = await launch({ capture: { video: attentiveFaceVideo(), audio: speechThenSilenceWav() } });
     const page = await intoExam(app, 'record-crash', skip);
     const sessionId = await sessionIdOf(page);
     startImpostor(ours);
@@ -171,7 +171,7 @@ describe('the record of a live session', () => {
     skip(shellKind !== 'browser', "the spec moves the engine's wall clock through the browser shell's environment");
     const offsetFile = join(mkdtempSync(join(tmpdir(), 'vigil-clock-')), 'offset-ms');
     writeFileSync(offsetFile, '0');
-    const app = await launch({ capture: { video: attentiveFaceY4m(), audio: speechThenSilenceWav() }, env: { VIGIL_WALL_CLOCK_OFFSET_FILE: offsetFile } });
+    const app = await launch({ capture: { video: attentiveFaceVideo(), audio: speechThenSilenceWav() }, env: { VIGIL_WALL_CLOCK_OFFSET_FILE: offsetFile } });
     const page = await intoExam(app, 'record-clock', skip);
     const sessionId = await sessionIdOf(page);
     const startedAt = performance.now();

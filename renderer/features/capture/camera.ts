@@ -30,12 +30,25 @@ export function classifyMediaError(error: unknown): CaptureError {
   return new CaptureError('unknown', detail);
 }
 
+const VIDEO: MediaTrackConstraints = { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 15 } };
+
 export async function openCamera(): Promise<MediaStream> {
   if (!navigator.mediaDevices?.getUserMedia) throw new CaptureError('unsupported', 'navigator.mediaDevices is missing');
   try {
-    return await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 15 } }, audio: { echoCancellation: false, noiseSuppression: false } });
+    return await navigator.mediaDevices.getUserMedia({ video: VIDEO, audio: { echoCancellation: false, noiseSuppression: false } });
   } catch (error) {
     throw classifyMediaError(error);
+  }
+}
+
+/** The camera alone, opened afresh (the microphone already open stays as it is). */
+export async function reopenVideo(): Promise<MediaStreamTrack> {
+  try {
+    const track = (await navigator.mediaDevices.getUserMedia({ video: VIDEO })).getVideoTracks()[0];
+    if (!track) throw new CaptureError('absent', 'the camera opened without a video track');
+    return track;
+  } catch (error) {
+    throw error instanceof CaptureError ? error : classifyMediaError(error);
   }
 }
 

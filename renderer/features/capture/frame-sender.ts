@@ -29,11 +29,13 @@ export function grabFrame(video: HTMLVideoElement, canvas: HTMLCanvasElement = d
 export interface FrameSenderStats {
   sent: number;
   skipped: number;
+  width: number;
+  height: number;
 }
 
-export function startFrameSender<T>(options: { video: HTMLVideoElement; fps: number; clock: () => number; send: (frame: RgbFrame & { t: number }) => Promise<T>; onOutcome: (o: T) => void; onError: (e: Error) => void }): { stop(): void; stats: FrameSenderStats } {
+export function startFrameSender<T>(options: { video: HTMLVideoElement; fps: number; clock: () => number; send: (frame: RgbFrame & { t: number }) => Promise<T>; onOutcome: (o: T) => void; onError: (e: Error) => void; latencies?: number[] }): { stop(): void; stats: FrameSenderStats } {
   const canvas = document.createElement('canvas');
-  const stats: FrameSenderStats = { sent: 0, skipped: 0 };
+  const stats: FrameSenderStats = { sent: 0, skipped: 0, width: 0, height: 0 };
   let busy = false;
   let stopped = false;
   const tick = () => {
@@ -46,10 +48,14 @@ export function startFrameSender<T>(options: { video: HTMLVideoElement; fps: num
     const frame = grabFrame(options.video, canvas);
     if (!frame) return;
     busy = true;
+    stats.width = frame.width;
+    stats.height = frame.height;
+    const takenAt = performance.now();
     options
       .send({ ...frame, t })
       .then((outcome) => {
         stats.sent += 1;
+        options.latencies?.push(performance.now() - takenAt);
         if (!stopped) options.onOutcome(outcome);
       })
       .catch((error: Error) => {

@@ -3,12 +3,76 @@
  * latest frame, the warnings shown to the candidate, and any recording the engine could not take yet.
  */
 import { create } from 'zustand';
-import type { FinishedSession, FrameOutcome, PolicyView, ResponseOf } from '../../../app/ipc/contract';
-import { invoke } from '../../lib/ipc-client';
-import { openCamera } from './camera';
+import type { CaptureStats, DeviceReport, FinishedSession, FrameOutcome, PolicyView, ResponseOf } from '../../../app/ipc/contract';
+import { invoke, sendFrame } from '../../lib/ipc-client';
+import { openCamera, reopenVideo } from './camera';
+import { canReadTrackFrames, startFrameStream, percentile } from './frame-stream';
 import { startAudioSender } from './audio-sender';
 import { blobToBase64, startEvidenceRecorder, type RecorderHandle, type SegmentInfo } from './evidence-recorder';
 import { startFrameSender } from './frame-sender';
+
+/** `?frames=json` selects the previous transport (base64 JSON, 320x240) for `vigil bench live --transport json`. */
+function frameTransport(): 'bytes' | 'json' {
+  return new URLSearchParams(location.search).get('frames') === 'json' ? 'json' : 'bytes';
+}
+
+const deviceInfo = (track: MediaStreamTrack | undefined) => (track ? { label: track.label.slice(0, 300), deviceId: (track.getSettings().deviceId ?? '').slice(0, 300) } : null);
+
+/** Evidence clips' size and rate: enough to review, and a quarter of the encoding work of the camera's 640x480. */
+const EVIDENCE_VIDEO = { width: 320, height: 240, frameRate: 15 };
+
+/**
+ * The stream the evidence recorder encodes: the camera scaled down on a clone of its track (the frames for
+ * analysis keep the full size) and the microphone as it is. If the browser cannot scale, the camera as it is.
+ */
+async function evidenceStream(stream: MediaStream): Promise<MediaStream> {
+  const camera = stream.getVideoTracks()[0];
+  if (!camera) return stream;
+  const small = camera.clone();
+  try {
+    await small.applyConstraints({ width: { ideal: EVIDENCE_VIDEO.width }, height: { ideal: EVIDENCE_VIDEO.height }, frameRate: { max: EVIDENCE_VIDEO.frameRate }, resizeMode: 'crop-and-scale' } as MediaTrackConstraints);
+  } catch {
+    small.stop();
+    return stream;
+  }
+  evidenceTrack = small;
+  return new MediaStream([small, ...stream.getAudioTracks()]);
+}
+
+/**
+ * Tells the engine which camera and microphone the session opened (their names reveal virtual cameras), and
+ * when one ends (unplugged, taken by another program) or the system's devices change under the session.
+ */
+function watchCamera(stream: MediaStream, sessionId: string, clock: () => number, onOpened: (opened: FrameOutcome['opened']) => void, onError: (e: Error) => void): { stop(): void; lost(): void } {
+  const camera = stream.getVideoTracks()[0];
+  const microphone = stream.getAudioTracks()[0];
+  const report = (kind: DeviceReport['kind']) =>
+    void invoke('session.camera', { sessionId, report: { t: clock(), kind, camera: deviceInfo(camera), microphone: deviceInfo(microphone) } }).then((o) => onOpened(o.opened), onError);
+  report('start');
+  let ended = false;
+  const onEnded = () => {
+    if (ended) return;
+    ended = true;
+    report('ended');
+  };
+  const onDeviceChange = () =>
+    void navigator.mediaDevices.enumerateDevices().then((devices) => {
+      const ids = new Set(devices.map((d) => d.deviceId));
+      const lost = [camera, microphone].some((t) => t && t.getSettings().deviceId && !ids.has(t.getSettings().deviceId!));
+      if (lost) onEnded();
+    });
+  camera?.addEventListener('ended', onEnded);
+  microphone?.addEventListener('ended', onEnded);
+  navigator.mediaDevices.addEventListener('devicechange', onDeviceChange);
+  return {
+    lost: onEnded,
+    stop() {
+      camera?.removeEventListener('ended', onEnded);
+      microphone?.removeEventListener('ended', onEnded);
+      navigator.mediaDevices.removeEventListener('devicechange', onDeviceChange);
+    },
+  };
+}
 import { problemFrom } from '../flow/problems';
 import { useFlowStore } from '../flow/store';
 
@@ -34,6 +98,8 @@ export interface CaptureState {
   readonly session?: Session;
   readonly last?: FrameOutcome;
   readonly framesSent: number;
+  /** Frames the engine refused (wrong size or header, another session); the exam goes on. */
+  readonly framesRefused: number;
   readonly segmentsSent: number;
   readonly warnings: readonly Warning[];
   readonly unsent: readonly UnsentSegment[];
@@ -52,6 +118,10 @@ export interface CaptureState {
 }
 
 let origin = 0;
+let sender: { stop(): void | Promise<void>; stats(): CaptureStats } | undefined;
+let deviceWatch: { stop(): void; lost(): void } | undefined;
+/** The scaled clone of the camera the evidence recorder uses; stopped with the recorder so the camera can close. */
+let evidenceTrack: MediaStreamTrack | undefined;
 let stopDeviceWatch: (() => void) | undefined;
 
 /** Capture devices plugged in or out, and a camera or microphone track that ends, go into the session's record. */
@@ -104,7 +174,6 @@ function deviceLabels(stream: MediaStream): { camera?: string; microphone?: stri
   const microphone = stream.getAudioTracks()[0]?.label.slice(0, 200);
   return { ...(camera ? { camera } : {}), ...(microphone ? { microphone } : {}) };
 }
-let sender: { stop(): void } | undefined;
 let audioSender: { stop(): Promise<void> } | undefined;
 let recorder: RecorderHandle | undefined;
 let nextWarning = 0;
@@ -122,17 +191,23 @@ async function hiddenVideo(stream: MediaStream): Promise<HTMLVideoElement> {
 }
 
 export const useCaptureStore = create<CaptureState>((set, get) => {
-  const stopCapture = async () => {
+  const stopCapture = async (): Promise<CaptureStats | undefined> => {
+    deviceWatch?.stop();
+    deviceWatch = undefined;
     stopDeviceWatch?.();
     stopDeviceWatch = undefined;
-    sender?.stop();
+    const s = sender;
     sender = undefined;
+    await s?.stop();
     const a = audioSender;
     audioSender = undefined;
     await a?.stop();
     const r = recorder;
     recorder = undefined;
     await r?.stop();
+    evidenceTrack?.stop();
+    evidenceTrack = undefined;
+    return s?.stats();
   };
   /**
    * An engine that stopped is usually started again by the shell, and the session goes on where its record
@@ -172,6 +247,7 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
 
   return {
     framesSent: 0,
+    framesRefused: 0,
     segmentsSent: 0,
     warnings: [],
     unsent: [],
@@ -184,31 +260,55 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
     },
     async startSession(policy) {
       await stopCapture();
-      const stream = await get().openStream();
-      const session = await invoke('session.start', { ...candidateFromLink(), devices: deviceLabels(stream) });
-      origin = performance.now();
+      await get().openStream();
+      const session = await invoke('session.start', { ...candidateFromLink(), devices: deviceLabels(get().stream!) });
+      // The session binds to a freshly opened camera: the device it records as the exam's, and the moment its
+      // first frame is captured is the session's t = 0 (a file fed as a camera starts over at that moment too).
+      // The microphone stays open as it is.
+      const before = get().stream!;
+      for (const track of before.getVideoTracks()) track.stop();
+      const stream = new MediaStream([await reopenVideo(), ...before.getAudioTracks()]);
+      set({ stream });
       stopDeviceWatch = watchDevices(stream, session.sessionId);
-      set({ session, last: undefined, framesSent: 0, segmentsSent: 0, warnings: [], engineError: undefined });
-      const video = await get().video();
-      sender = startFrameSender({
-        video,
-        fps: session.processingFps,
-        clock: get().clock,
-        send: (frame) => invoke('session.frame', { sessionId: session.sessionId, ...frame }),
-        onOutcome: (last) =>
-          set((s) => ({
-            last,
-            framesSent: s.framesSent + 1,
-            warnings: [...s.warnings, ...last.opened.map((o) => ({ id: nextWarning++, type: o.type, severity: o.severity, at: o.start, why: o.why }))],
-          })),
-        onError: engineFailed,
-      });
+      set({ session, last: undefined, framesSent: 0, framesRefused: 0, segmentsSent: 0, warnings: [], engineError: undefined });
       const addWarnings = (opened: FrameOutcome['opened']) => set((s) => ({ warnings: [...s.warnings, ...opened.map((o) => ({ id: nextWarning++, type: o.type, severity: o.severity, at: o.start, why: o.why }))] }));
+      const track = stream.getVideoTracks()[0];
+      if (!track) throw new Error('camera_lost: the camera stream has no video');
+      const onOutcome = (last: FrameOutcome) =>
+        set((s) => ({
+          last,
+          framesSent: s.framesSent + 1,
+          warnings: [...s.warnings, ...last.opened.map((o) => ({ id: nextWarning++, type: o.type, severity: o.severity, at: o.start, why: o.why }))],
+        }));
+      if (frameTransport() === 'json') {
+        // The transport before frames went as bytes (base64 in JSON, 320x240, one in flight), kept to measure against.
+        origin = performance.now();
+        const video = await get().video();
+        const latencies: number[] = [];
+        const old = startFrameSender({ video, fps: session.processingFps, clock: get().clock, send: (frame) => invoke('session.frame', { sessionId: session.sessionId, ...frame }), onOutcome, onError: engineFailed, latencies });
+        sender = { stop: () => old.stop(), stats: () => ({ transport: 'json-base64', width: old.stats.width, height: old.stats.height, sent: old.stats.sent, dropped: old.stats.skipped, latencyP50Ms: percentile(latencies, 50), latencyP95Ms: percentile(latencies, 95) }) };
+      } else {
+        const frames = await startFrameStream({
+          track,
+          sessionId: session.sessionId,
+          fps: session.processingFps,
+          send: sendFrame,
+          onOutcome,
+          // Counted (and in the report); the exam goes on, so the status light does not say Vigil stopped.
+          onRefused: () => set((s) => ({ framesRefused: s.framesRefused + 1 })),
+          onError: engineFailed,
+          onCameraLost: () => deviceWatch?.lost(),
+          video: canReadTrackFrames() ? undefined : await get().video(),
+        });
+        origin = frames.originMs;
+        sender = frames;
+      }
+      deviceWatch = watchCamera(stream, session.sessionId, get().clock, addWarnings, engineFailed);
       if (policy.detectors.audio) {
         audioSender = startAudioSender({ stream, sessionId: session.sessionId, clock: get().clock, onOutcome: (o) => addWarnings(o.opened), onError: engineFailed });
       }
       recorder = startEvidenceRecorder({
-        stream,
+        stream: await evidenceStream(stream),
         sessionId: session.sessionId,
         segmentSec: session.segmentSec,
         clock: get().clock,
@@ -230,13 +330,15 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
     async finish() {
       const session = get().session;
       if (!session) throw new Error('no exam session is running');
-      await stopCapture();
-      const finished = await invoke('session.finish', { sessionId: session.sessionId });
+      const capture = await stopCapture();
+      const finished = await invoke('session.finish', { sessionId: session.sessionId, ...(capture ? { capture } : {}) });
       get().release();
       return finished;
     },
     release() {
-      sender?.stop();
+      void sender?.stop();
+      evidenceTrack?.stop();
+      evidenceTrack = undefined;
       for (const track of get().stream?.getTracks() ?? []) track.stop();
       set({ stream: undefined });
     },

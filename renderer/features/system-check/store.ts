@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { ExamCheck, PolicyView } from '../../../app/ipc/contract';
+import { isVirtualDeviceName, type ExamCheck, type PolicyView } from '../../../app/ipc/contract';
 import { invoke } from '../../lib/ipc-client';
 import { CaptureError, microphoneLevel } from '../capture/camera';
 import { useCaptureStore } from '../capture/store';
@@ -21,13 +21,19 @@ async function deviceChecks(): Promise<ExamCheck[]> {
     ? { id: 'camera', label: 'Camera', status: 'ok', summary: `${video.label || 'Camera'} is on (${settings.width ?? '?'}x${settings.height ?? '?'})`, evidence: { label: video.label, width: settings.width, height: settings.height, frameRate: settings.frameRate } }
     : { id: 'camera', label: 'Camera', status: 'fail', summary: 'No video track', evidence: {}, fix: 'Connect a camera.' };
   const audio = stream.getAudioTracks()[0];
-  if (!audio) return [camera, { id: 'microphone', label: 'Microphone', status: 'fail', summary: 'No microphone found', evidence: {}, fix: 'Connect a microphone, then check again.' }];
+  // A virtual camera or microphone feeds whatever a program gives it (a recording): warned now, an alert in the exam.
+  const virtual = [video, audio].filter((t): t is MediaStreamTrack => t !== undefined && isVirtualDeviceName(t.label));
+  const integrity: ExamCheck =
+    virtual.length > 0
+      ? { id: 'camera_integrity_app', label: 'Real camera', status: 'warn', summary: `${virtual.map((t) => t.label).join(', ')} is a virtual device: the exam records it as an alert`, evidence: { devices: virtual.map((t) => t.label) }, fix: 'Choose your real camera and microphone in your system settings, then check again.' }
+      : { id: 'camera_integrity_app', label: 'Real camera', status: 'ok', summary: 'The camera and microphone are not known virtual devices', evidence: { camera: video?.label ?? null, microphone: audio?.label ?? null } };
+  if (!audio) return [camera, integrity, { id: 'microphone', label: 'Microphone', status: 'fail', summary: 'No microphone found', evidence: {}, fix: 'Connect a microphone, then check again.' }];
   const level = await microphoneLevel(stream);
   const microphone: ExamCheck =
     level > 0.01
       ? { id: 'microphone', label: 'Microphone', status: 'ok', summary: `${audio.label || 'Microphone'} hears sound`, evidence: { label: audio.label, peakLevel: Number(level.toFixed(3)) } }
       : { id: 'microphone', label: 'Microphone', status: 'warn', summary: `${audio.label || 'Microphone'} is on but heard nothing`, evidence: { label: audio.label, peakLevel: Number(level.toFixed(3)) }, fix: 'Check the microphone is not muted; say a few words and check again.' };
-  return [camera, microphone];
+  return [camera, integrity, microphone];
 }
 
 /**

@@ -1,0 +1,77 @@
+/**
+ * Frames as bytes into a live session (`session.frameBytes`), the way both shells deliver them: a real face
+ * photo (@vladmandic/human's FaceID screenshot) as 640x480 I420 from ffmpeg, the engine's real face pipeline
+ * and store. Attacks tried, and what each got back: a frame cut short, a header that is not Vigil's, a size that
+ * does not match the pixels, a frame naming another session, frames after the session finished, time running
+ * backwards. Each is refused with its code and a message naming the problem, counted, and the session goes on.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sourcePackageDir } from '../../../models/convert/build-models';
+import { openStore } from '../storage/store';
+import { FRAME_HEADER_BYTES, allocateFrame, type FrameHeader } from './frame-wire';
+import { createLiveApi } from './live-api';
+
+const dir = mkdtempSync(join(tmpdir(), 'vigil-frame-bytes-'));
+
+/** The face panel of the screenshot as one 640x480 I420 picture, as a camera's VideoFrame.copyTo gives it. */
+function faceI420(): Uint8Array {
+  const photo = join(sourcePackageDir(), 'assets', 'screenshot-faceid.jpg');
+  return new Uint8Array(execFileSync('ffmpeg', ['-v', 'error', '-i', photo, '-vf', 'crop=170:128:15:140,scale=640:480', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1']));
+}
+
+function frame(header: Omit<FrameHeader, 'format' | 'width' | 'height'>, pixels: Uint8Array): Uint8Array {
+  const bytes = allocateFrame({ ...header, format: 'i420', width: 640, height: 480 });
+  bytes.set(pixels, FRAME_HEADER_BYTES);
+  // A camera's noise: no two frames of a live camera are the same picture.
+  bytes[FRAME_HEADER_BYTES + (header.seq % 1000)]! ^= 1;
+  return bytes;
+}
+
+describe('camera frames as bytes', () => {
+  it('analyses frames at their capture times and refuses bad ones, counting each, while the session goes on', async () => {
+    // An unsigned policy with the developer flag: this is about frames, not configs (app/engine/config).
+    const api = createLiveApi({ store: openStore(join(dir, 'frames.db')), env: { ...process.env, VIGIL_ALLOW_UNSIGNED: '1', VIGIL_HOME: join(dir, 'home') } });
+    await api['policy.parse']({ text: JSON.stringify({ detectors: { identity: false, audio: false } }), source: 'exam.json' });
+    const { sessionId } = await api['session.start']({});
+    const pixels = faceI420();
+    let seq = 0;
+    const good = (t: number) => api['session.frameBytes']({ bytes: frame({ sessionId, seq: seq++, t }, pixels) });
+
+    const first = await good(0);
+    expect(first).toMatchObject({ seq: 0, ok: true, outcome: { analysed: true, faceCount: 1 } });
+
+    const refusals = [
+      await api['session.frameBytes']({ bytes: frame({ sessionId, seq: 90, t: 0.1 }, pixels).subarray(0, 30) }),
+      await api['session.frameBytes']({ bytes: (() => { const b = frame({ sessionId, seq: 91, t: 0.1 }, pixels); b[0] = 0x47; return b; })() }),
+      await api['session.frameBytes']({ bytes: frame({ sessionId, seq: 92, t: 0.1 }, pixels).subarray(0, FRAME_HEADER_BYTES + 1000) }),
+      await api['session.frameBytes']({ bytes: frame({ sessionId: randomUUID(), seq: 93, t: 0.1 }, pixels) }),
+      await api['session.frameBytes']({ bytes: 'not bytes' as unknown as Uint8Array }),
+    ];
+    expect(refusals).toEqual([
+      { seq: 90, ok: false, error: { code: 'bad_frame', message: 'frame message is 30 bytes, shorter than its 40-byte header' }, refused: 1 },
+      { seq: 91, ok: false, error: { code: 'bad_frame', message: 'frame message does not start with VGF1 (not a Vigil frame, or another version)' }, refused: 2 },
+      { seq: 92, ok: false, error: { code: 'bad_frame', message: 'frame is 1000 bytes of pixels; 640x480 i420 needs 460800' }, refused: 3 },
+      { seq: 93, ok: false, error: { code: 'no_session', message: expect.stringMatching(/^frame 93 is for session [0-9a-f-]{36}, which is not running here$/) }, refused: 4 },
+      { seq: null, ok: false, error: { code: 'bad_frame', message: 'a frame must be bytes' }, refused: 5 },
+    ]);
+
+    // The session goes on: later frames are analysed at their own capture times (12 fps).
+    for (let i = 1; i <= 24; i += 1) expect(await good(i / 12)).toMatchObject({ ok: true, outcome: { analysed: true } });
+    // A frame captured before the last one taken would break the rules' count of consecutive frames.
+    expect(await api['session.frameBytes']({ bytes: frame({ sessionId, seq: 94, t: 1 }, pixels) })).toMatchObject({ seq: 94, ok: false, error: { code: 'bad_frame', message: expect.stringMatching(/^frame captured at 1\.000 s arrived after one captured at 2\.000 s/) } });
+
+    const finished = await api['session.finish']({ sessionId, capture: { transport: 'bytes, VideoFrame.copyTo', width: 640, height: 480, sent: 26, dropped: 1, latencyP50Ms: 40, latencyP95Ms: 80 } });
+    expect(finished.framesAnalysed).toBe(25);
+    expect(finished.alerts).toEqual([]);
+    expect(finished.notes).toContain('Live session: 25 camera frames received at 12.0 fps (policy 12 fps). The candidate app sent 26 of 27 frames at 640x480 (bytes, VideoFrame.copyTo); 1 dropped while the engine was late (3.7 %); capture to result p50 40 ms, p95 80 ms.');
+    expect(finished.notes).toContain('Frames refused by the engine: 4 bad_frame, 1 no_session; the session went on.');
+
+    // After the session: refused as finished, not as unknown, and still counted.
+    expect(await good(3)).toMatchObject({ ok: false, error: { code: 'session_finished', message: expect.stringMatching(/which has finished$/) }, refused: 7 });
+  }, 60_000);
+});
