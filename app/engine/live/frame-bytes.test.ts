@@ -61,7 +61,14 @@ describe('camera frames as bytes', () => {
     ]);
 
     // The session goes on: later frames are analysed at their own capture times (12 fps).
-    for (let i = 1; i <= 24; i += 1) expect(await good(i / 12)).toMatchObject({ ok: true, outcome: { analysed: true } });
+    // Sent no faster than real time, as a camera would: the engine places a frame no later than half a second past
+    // its own session clock (live/session-time.ts), so frames sent ahead of time would be moved, not kept.
+    const started = performance.now();
+    for (let i = 1; i <= 24; i += 1) {
+      const ahead = (i / 12) * 1000 - (performance.now() - started) - 250;
+      if (ahead > 0) await new Promise((resolve) => setTimeout(resolve, ahead));
+      expect(await good(i / 12)).toMatchObject({ ok: true, outcome: { analysed: true } });
+    }
     // A frame captured before the last one taken would break the rules' count of consecutive frames.
     expect(await api['session.frameBytes']({ bytes: frame({ sessionId, seq: 94, t: 1 }, pixels) })).toMatchObject({ seq: 94, ok: false, error: { code: 'bad_frame', message: expect.stringMatching(/^frame captured at 1\.000 s arrived after one captured at 2\.000 s/) } });
 
