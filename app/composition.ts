@@ -5,8 +5,10 @@
 import { app, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { startEngineUtilityProcess } from './adapters/engine-utility-process';
-import { parsePolicy } from './engine/policy/policy';
+import { parsePolicy, type ExamPolicy } from './engine/policy/policy';
 import { createRpcClient, type RpcClient } from './engine/rpc/client';
+import type { SignalEvent } from './engine/signals/events';
+import { refusalReason } from './engine/signals/preflight';
 import { createSessionClock } from './engine/signals/session-clock';
 import { EVENT_CHANNEL, routeIpc } from './ipc/electron-router';
 import { startLockdown, type Lockdown } from './lockdown/lockdown';
@@ -69,27 +71,62 @@ export async function compose(options: CompositionOptions): Promise<void> {
   });
   app.on('second-instance', (_event, argv) => openLink(examLinkInArgs(argv)));
 
-  // 5. When the candidate's exam starts, the lockdown starts with it: kiosk, keyboard lock, OS signals into the
-  //    session; when the exam ends, every step is reverted and quitting is allowed again.
-  const unroute = routeIpc(engine, () => window?.webContents, (channel, payload, outcome) => {
-    if (!outcome.ok || !window) return;
-    if (channel === 'session.start') {
-      const sessionId = (outcome.result as { sessionId: string }).sessionId;
-      const policy = parsePolicy((payload as { policy: unknown }).policy, 'exam policy');
+  // 5. When the candidate's exam starts, the lockdown starts first: kiosk, keyboard lock, OS signals. If what
+  //    it could bring up does not meet the exam's policy (a required keyboard lock that cannot hold), the start is
+  //    refused before the engine opens a session; the engine then applies its own start checks (programs, VM,
+  //    remote session, displays). When the exam ends, every step is reverted and quitting is allowed again.
+  let starting: { lockdown: Lockdown; signals: DeferredSink } | undefined;
+  const unroute = routeIpc(engine, () => window?.webContents, {
+    before: async (channel, payload) => {
+      if (channel !== 'session.start' || !window) return undefined;
+      if (lockdown || starting) return { ok: false, error: { code: 'session_running', message: 'an exam is already in progress in this window' } };
+      let policy: ExamPolicy;
+      try {
+        policy = parsePolicy((payload as { policy?: unknown } | null)?.policy, 'exam policy');
+      } catch {
+        return undefined; // the engine answers a policy that does not parse, with the field and the rule
+      }
       allowNavigation = createNavigationAllowList(APP_ORIGIN, policy.allowedOrigins);
-      void beginExam(window, sessionId, policy).then((started) => (lockdown = started), (error: unknown) => log(`lockdown did not start: ${(error as Error).message}`));
-    } else if (channel === 'session.finish' && lockdown) {
-      lockdown.examEnded();
-      void lockdown.revert();
-      lockdown = undefined;
-      allowNavigation = isAppUrl;
-    }
+      const signals = deferredSink(engine);
+      let started: Lockdown;
+      try {
+        started = await beginExam(window, policy, signals.sink);
+      } catch (error) {
+        allowNavigation = isAppUrl;
+        return { ok: false, error: { code: 'start_refused', message: `the exam lockdown did not start: ${(error as Error).message}` } };
+      }
+      if (!started.mayStart) {
+        await started.revert();
+        allowNavigation = isAppUrl;
+        return { ok: false, error: { code: 'start_refused', message: `this exam may not start on this computer: ${refusalReason(started.preflight)}` } };
+      }
+      starting = { lockdown: started, signals };
+      return undefined;
+    },
+    after: (channel, _payload, outcome) => {
+      if (channel === 'session.start' && starting) {
+        const { lockdown: started, signals } = starting;
+        starting = undefined;
+        if (outcome.ok) {
+          signals.attach((outcome.result as { sessionId: string }).sessionId);
+          lockdown = started;
+        } else {
+          void started.revert();
+          allowNavigation = isAppUrl;
+        }
+      } else if (channel === 'session.finish' && outcome.ok && lockdown) {
+        lockdown.examEnded();
+        void lockdown.revert();
+        lockdown = undefined;
+        allowNavigation = isAppUrl;
+      }
+    },
   });
 
-  function beginExam(exam: BrowserWindow, sessionId: string, policy: ReturnType<typeof parsePolicy>): Promise<Lockdown> {
+  function beginExam(exam: BrowserWindow, policy: ExamPolicy, sink: (event: SignalEvent) => void): Promise<Lockdown> {
     return startLockdown({
       app, window: exam, appOrigin: APP_ORIGIN, development: options.development, os: policy.os, allowedOrigins: policy.allowedOrigins,
-      quitPasswordHash: policy.quitPasswordHash, clock: createSessionClock(), sink: signalSink(engine, sessionId),
+      quitPasswordHash: policy.quitPasswordHash, clock: createSessionClock(), sink,
       // Closing the window mid-exam opens the page's quit prompt, where the engine checks the password
       // (session.quit) and an accepted quit hands the session in (session.finish) before the window closes.
       askQuitPassword: async () => {
@@ -108,9 +145,27 @@ export async function compose(options: CompositionOptions): Promise<void> {
   });
 }
 
-/** OS signals go to the engine's live session; one that cannot be delivered is logged, never thrown at the OS hook. */
-function signalSink(engine: RpcClient, sessionId: string) {
-  return (event: unknown) => void engine.call('session.signal', { sessionId, event }).catch((error: unknown) => log(`signal not recorded: ${(error as Error).message}`));
+interface DeferredSink {
+  readonly sink: (event: SignalEvent) => void;
+  /** The session the signals belong to: those held so far are sent now, later ones as they come. */
+  attach(sessionId: string): void;
+}
+
+/**
+ * OS signals go to the engine's live session; the lockdown starts before the session exists, so its first
+ * signals wait for the id. One that cannot be delivered is logged, never thrown at the OS hook.
+ */
+function deferredSink(engine: RpcClient): DeferredSink {
+  let sessionId: string | undefined;
+  const held: SignalEvent[] = [];
+  const send = (event: SignalEvent) => void engine.call('session.signal', { sessionId, event }).catch((error: unknown) => log(`signal not recorded: ${(error as Error).message}`));
+  return {
+    sink: (event) => (sessionId ? send(event) : held.push(event)),
+    attach(id) {
+      sessionId = id;
+      for (const event of held.splice(0)) send(event);
+    },
+  };
 }
 
 function log(line: string): void {

@@ -38,7 +38,7 @@ export interface EngineDeps {
 export function createEngineApi(deps: EngineDeps): EngineApi {
   const version = engineVersion();
   return {
-    ...createLiveApi({ store: deps.store, env: deps.env }),
+    ...createLiveApi({ store: deps.store, env: deps.env, host: deps.host }),
     async 'engine.health'() {
       const checks: CheckResult[] = await runChecks(undefined, deps.env);
       const worst = checks.some((c) => c.status === 'fail') ? 'degraded' : 'ok';

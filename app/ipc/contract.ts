@@ -30,7 +30,7 @@ export type EngineHealth = z.infer<typeof EngineHealth>;
 const ALERT_TYPE = z.enum([
   'no_face', 'multiple_faces', 'head_turned', 'gaze_away', 'low_engagement', 'speech', 'multiple_voices', 'prohibited_object',
   'visible_text', 'spoof_suspected', 'identity_mismatch', 'focus_lost', 'clipboard', 'key_combo', 'prohibited_process',
-  'display_change', 'vm_detected', 'temporal_pattern',
+  'display_change', 'vm_detected', 'temporal_pattern', 'remote_session',
 ]);
 const SEVERITY = z.enum(['info', 'warning', 'critical']);
 
@@ -115,7 +115,12 @@ export const channels = {
   },
   /** Checks the invigilator's password; on a computer that has none yet, this sets it. */
   'invigilator.unlock': { request: z.object({ password: z.string().min(8).max(200) }).strict(), response: z.object({ ok: z.boolean(), firstUse: z.boolean() }) },
-  'system.check': { request: z.object({}).strict(), response: z.object({ checks: z.array(ExamCheck) }) },
+  /**
+   * The exam's system check. With the exam's policy, the OS checks are judged by it as session.start will judge
+   * them: `fail` is a start condition the policy refuses (the engine refuses session.start too), `warn` one it
+   * lets through with a warning in the report.
+   */
+  'system.check': { request: z.object({ policy: z.record(z.string(), z.unknown()).optional() }).strict(), response: z.object({ checks: z.array(ExamCheck) }) },
   /** Enrols the candidate's face from one photo (a camera frame). */
   'identity.enroll': {
     request: z.object({ policy: z.record(z.string(), z.unknown()), width: z.number().int().min(16).max(640), height: z.number().int().min(16).max(480), rgb: z.string().max(FRAME_MAX_BASE64) }).strict(),

@@ -16,9 +16,14 @@ import { IdentityChallenge, type IdentityProgress } from './identity-challenge';
 import { EVIDENCE_SEGMENT_SEC, LiveSession, type FrameOutcome } from './live-session';
 import { hashPassword, verifyPassword } from './password';
 import { QuitRequests, type QuitVerdict } from './quit-request';
-import { examSystemCheck, type ExamCheck } from './system-check';
+import { examSystemCheck, judgedByPolicy, type ExamCheck } from './system-check';
 import { VoiceEnrolment, pcm16FromBase64, type EnrolAnswer } from './voice-enrolment';
 import { SignalEvent } from '../signals/events';
+import { refusalReason } from '../signals/preflight';
+import type { ProcessLister } from '../signals/process-list';
+import { createSessionClock } from '../signals/session-clock';
+import type { EngineHost } from '../api';
+import { checkStartGate, startExamWatch } from './exam-gates';
 
 export type PolicyCheck = { ok: true; policy: ExamPolicy } | { ok: false; field: string; rule: string; message: string };
 
@@ -27,7 +32,7 @@ export interface LiveApi {
   'policy.load'(params: { name: string }): Promise<PolicyCheck>;
   'policy.save'(params: { name: string; policy: Record<string, unknown>; quitPassword?: string; invigilatorPassword: string }): Promise<{ ok: true; path: string } | { ok: false; field: string; rule: string; message: string }>;
   'invigilator.unlock'(params: { password: string }): Promise<{ ok: boolean; firstUse: boolean }>;
-  'system.check'(params: Record<string, never>): Promise<{ checks: ExamCheck[] }>;
+  'system.check'(params: { policy?: Record<string, unknown> }): Promise<{ checks: ExamCheck[] }>;
   'identity.enroll'(params: { policy: Record<string, unknown>; width: number; height: number; rgb: string }): Promise<{ enrolled: boolean; reason: string | null }>;
   'identity.frame'(params: { t: number; width: number; height: number; rgb: string }): Promise<IdentityProgress>;
   /** A sentence read aloud (16 kHz mono 16-bit PCM, base64): the candidate's voice for the sessions after it. */
@@ -91,13 +96,16 @@ function rgbBytes(rgb: string, width: number, height: number): Uint8Array {
   return data;
 }
 
-export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): LiveApi {
+export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv; host?: EngineHost; listProcesses?: ProcessLister }): LiveApi {
+  const host = deps.host ?? 'node';
   const home = vigilHome(deps.env);
   const policiesDir = join(home, 'policies');
   const invigilatorFile = join(home, 'invigilator.json');
   const sessions = new Map<string, LiveSession>();
   /** Quit-password attempts per live session, noted in its report when it finishes. */
   const quits = new Map<string, QuitRequests>();
+  /** The start checks repeated while each session runs (exam-gates.ts). */
+  const watches = new Map<string, { revert(): Promise<void> }>();
   /** The identity step before the session: enrolment, then the challenge; its outcome goes into the report. */
   let identity: { challenge: IdentityChallenge; frames: number } | undefined;
   let identityNote: string | undefined;
@@ -149,8 +157,13 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
     async 'invigilator.unlock'({ password }) {
       return unlock(password);
     },
-    async 'system.check'() {
-      return { checks: await examSystemCheck(deps.env) };
+    async 'system.check'({ policy }) {
+      const checks = await examSystemCheck(deps.env);
+      if (policy === undefined) return { checks };
+      const parsed = check(policy, 'policy');
+      if (!parsed.ok) throw new RpcFailure('bad_policy', parsed.message);
+      const gate = await checkStartGate({ policy: parsed.policy, host, env: deps.env, clock: createSessionClock(), ...(deps.listProcesses ? { listProcesses: deps.listProcesses } : {}) });
+      return { checks: judgedByPolicy(checks, gate.preflight) };
     },
     async 'identity.enroll'({ policy, width, height, rgb }) {
       const parsed = check(policy, 'policy');
@@ -181,20 +194,34 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
     async 'session.start'({ policy, studentId, examId }) {
       const parsed = check(policy, 'policy');
       if (!parsed.ok) throw new RpcFailure('bad_policy', parsed.message);
-      // One candidate, one session: a restart (a failed calibration, a reload) replaces the unfinished one.
-      for (const [id, old] of sessions) {
-        old.evidence.dispose();
-        sessions.delete(id);
-        quits.delete(id);
-      }
+      // One candidate, one session at a time: a second start is refused, never a silent discard of the first
+      // (the candidate app finishes a session before it starts another, e.g. to calibrate again).
+      const running = [...sessions.keys()];
+      if (running.length) throw new RpcFailure('session_running', `session ${running[0]} is still running: finish it before starting another`);
+      // The exam's start conditions (policy.os): refused here, in the engine, whatever the page did before.
+      const clock = createSessionClock();
+      const gate = await checkStartGate({ policy: parsed.policy, host, env: deps.env, clock, ...(deps.listProcesses ? { listProcesses: deps.listProcesses } : {}) });
+      if (!gate.preflight.mayStart) throw new RpcFailure('start_refused', `this exam may not start on this computer: ${refusalReason(gate.preflight)}`);
+      if (sessions.size) throw new RpcFailure('session_running', 'another session started meanwhile');
       const analyzer = await analyzerFor(parsed.policy);
       if (analyzer.available) analyzer.analyzer.reset();
-      const notes = [identityNote ?? (parsed.policy.detectors.identity ? 'Identity: not checked by Vigil (no face enrolled).' : 'Identity: not checked (off in this exam policy).')];
+      const notes = [...gate.warnings, identityNote ?? (parsed.policy.detectors.identity ? 'Identity: not checked by Vigil (no face enrolled).' : 'Identity: not checked (off in this exam policy).')];
       const audio = parsed.policy.detectors.audio ? await LiveAudio.open(voice.current) : undefined;
       if (audio) notes.push(audio.voiceNote);
       const live = new LiveSession({ policy: parsed.policy, analyzer, store: deps.store, workDir: join(home, 'live'), studentId: studentId ?? null, examId: examId ?? null, notes, audio });
       sessions.set(live.id, live);
       quits.set(live.id, new QuitRequests(parsed.policy.quitPasswordHash));
+      const record = (event: SignalEvent) => {
+        try {
+          live.pushSignal(event);
+        } catch {
+          // the session finished between a check and its report
+        }
+      };
+      if (parsed.policy.detectors.os) {
+        for (const event of gate.signals) record(event);
+        watches.set(live.id, startExamWatch({ policy: parsed.policy, host, env: deps.env, clock, sink: record, alreadyReported: gate.signals, ...(deps.listProcesses ? { listProcesses: deps.listProcesses } : {}) }));
+      }
       return {
         sessionId: live.id,
         vision: analyzer.available ? { available: true, reason: null } : { available: false, reason: analyzer.reason },
@@ -239,6 +266,9 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv }): L
       const quitNote = quits.get(sessionId)?.note();
       quits.delete(sessionId);
       if (quitNote) s.addNote(quitNote);
+      const watch = watches.get(sessionId);
+      watches.delete(sessionId);
+      await watch?.revert();
       const report = await s.finish();
       sessions.delete(sessionId);
       return {

@@ -20,6 +20,7 @@ const WHY: Record<AlertType, string> = {
   display_change: 'A display was connected or disconnected.',
   vm_detected: 'This computer appears to be a virtual machine.',
   temporal_pattern: 'A repeated pattern of looking away was noticed.',
+  remote_session: 'This computer seems to be used or watched from elsewhere (SSH, remote desktop, screen sharing). Sit the exam at the computer itself.',
 };
 
 /** The message, naming the policy's weight so the candidate sees the warning is a rule, not a verdict. */

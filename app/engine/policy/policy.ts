@@ -10,7 +10,7 @@ import { OsPolicy } from '../signals/os-policy';
 export const ALERT_TYPES = [
   'no_face', 'multiple_faces', 'head_turned', 'gaze_away', 'low_engagement', 'speech', 'multiple_voices', 'prohibited_object',
   'visible_text', 'spoof_suspected', 'identity_mismatch', 'focus_lost', 'clipboard', 'key_combo', 'prohibited_process',
-  'display_change', 'vm_detected', 'temporal_pattern',
+  'display_change', 'vm_detected', 'temporal_pattern', 'remote_session',
 ] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
 
@@ -63,6 +63,7 @@ export const ExamPolicy = z
             display_change: weight.default(4),
             vm_detected: weight.default(0),
             temporal_pattern: weight.default(3),
+            remote_session: weight.default(10),
           })
           .strict()
           .prefault({}),
@@ -148,7 +149,7 @@ export type ExamPolicy = z.infer<typeof ExamPolicy>;
 export const DEFAULT_DETECTOR_WEIGHTS: Record<AlertType, number> = {
   multiple_faces: 0.6, identity_mismatch: 0.7, spoof_suspected: 0.6, multiple_voices: 0.5, prohibited_object: 0.5, prohibited_process: 0.5,
   no_face: 0.3, clipboard: 0.3, focus_lost: 0.25, key_combo: 0.2, head_turned: 0.15, speech: 0.15, gaze_away: 0.1, visible_text: 0.1,
-  display_change: 0.2, vm_detected: 0.3, temporal_pattern: 0.2, low_engagement: 0.05,
+  display_change: 0.2, vm_detected: 0.3, temporal_pattern: 0.2, low_engagement: 0.05, remote_session: 0.6,
 };
 
 export function defaultPolicy(): ExamPolicy {

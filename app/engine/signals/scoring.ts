@@ -91,9 +91,12 @@ export function signalAlerts(events: readonly SignalEvent[]): Alert[] {
       case 'vm_detected':
         if (e.score >= VM_SCORE_THRESHOLD) alerts.push(point('vm_detected', e.t, 'warning', e.score, { score: e.score, ...e.evidence }));
         break;
-      case 'key_combo':
       case 'remote_session':
-        break; // key combos are placed below, once their effects have claimed them; remote sessions have no alert type yet
+        // Someone else may be driving or watching this computer: as grave as a remote-access program.
+        alerts.push(point('remote_session', e.t, 'critical', 1, { kinds: e.kinds, ...e.evidence }));
+        break;
+      case 'key_combo':
+        break; // placed below, once their effects have claimed them
     }
   }
 

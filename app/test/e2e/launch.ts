@@ -28,6 +28,8 @@ export interface LaunchOptions {
   readonly capture?: { readonly video: string; readonly audio: string } | 'synthetic';
   /** Whether the page may use camera and microphone; false refuses them as a candidate or the OS would. */
   readonly mediaAllowed?: boolean;
+  /** Extra environment for the app and its engine (e.g. SSH_CONNECTION, as an SSH login would set it). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface RunningApp {
@@ -61,7 +63,7 @@ export function launchApp(options: LaunchOptions = {}): Promise<RunningApp> {
 }
 
 async function launchBrowserShell(options: LaunchOptions): Promise<RunningApp> {
-  const shell = await startShell();
+  const shell = await startShell(options.env);
   const allowed = options.mediaAllowed ?? true;
   let browser: Browser | undefined;
   try {
@@ -71,7 +73,7 @@ async function launchBrowserShell(options: LaunchOptions): Promise<RunningApp> {
     // Opened by script, as a kiosk launcher opens it, so that the app's own window.close() (quitting) closes it:
     // Chromium ignores window.close() in a tab the user opened.
     const launcher = await context.newPage();
-    const [page] = await Promise.all([context.waitForEvent('page'), launcher.evaluate((url) => void window.open(url, '_blank'), shell.url)]);
+    const [page] = await Promise.all([context.waitForEvent('page'), launcher.evaluate((url) => void window.open(url, '_blank'), shell.launchUrl)]);
     await page.waitForLoadState('domcontentloaded');
     const opened = browser;
     return {
@@ -99,7 +101,7 @@ async function launchElectron(options: LaunchOptions): Promise<RunningApp> {
   const main = join(projectRoot, 'dist', 'main.mjs');
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` before the end-to-end specs`);
   const home = mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
-  const env = { ...stringEnv(process.env), VIGIL_HOME: home };
+  const env = { ...stringEnv(process.env), ...options.env, VIGIL_HOME: home };
   // Chromium will not start as root with its sandbox (a container); the page's own sandbox is unaffected.
   const root = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
   const app: ElectronApplication = await _electron.launch({ executablePath: binary.path, args: [...root, '--disable-gpu', ...captureSwitches(options.capture), projectRoot], env, cwd: projectRoot });
@@ -143,20 +145,23 @@ function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
 }
 
 export interface RunningShell {
+  /** The app's origin, ending in `/`. */
   readonly url: string;
+  /** The address with this launch's secret, which only the launcher gets (app/browser-shell/server.ts). */
+  readonly launchUrl: string;
   readonly home: string;
   readonly process: ChildProcess;
 }
 
-/** Starts `dist/browser-shell.mjs` on a free port with its own VIGIL_HOME. */
-async function startShell(): Promise<RunningShell> {
+/** Starts `dist/browser-shell.mjs` on a free port with its own VIGIL_HOME (and `env` added to ours). */
+export async function startShell(env: Readonly<Record<string, string>> = {}): Promise<RunningShell> {
   const entry = join(projectRoot, 'dist', 'browser-shell.mjs');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` before the end-to-end specs`);
   const home = mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
-  const child = spawn(process.execPath, [entry, '--port', '0'], { env: { ...process.env, VIGIL_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [entry, '--port', '0'], { env: { ...process.env, ...env, VIGIL_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const url = await new Promise<string>((resolve, reject) => {
+  const launchUrl = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`browser shell did not start in 20 s: ${stderr}`)), 20_000);
     child.stdout?.setEncoding('utf8').on('data', (d: string) => {
@@ -169,7 +174,7 @@ async function startShell(): Promise<RunningShell> {
     });
     child.on('exit', (code) => reject(new Error(`browser shell exited with code ${code}: ${stderr}`)));
   });
-  return { url, home, process: child };
+  return { url: `${new URL(launchUrl).origin}/`, launchUrl, home, process: child };
 }
 
 /** Headless Debian Chromium; `extraArgs` add flags such as the fake capture devices. */

@@ -85,6 +85,8 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
     set({ engineError: error.message });
     if (/^engine_down/.test(error.message)) useFlowStore.getState().fail(problemFrom(error, 'The exam'));
   };
+  /** Sessions already handed in (session.finish answered). */
+  const handedIn = new Set<string>();
   const keepUnsent = (segment: SegmentInfo) => set((s) => ({ unsent: [...s.unsent, { ...segment, url: URL.createObjectURL(segment.blob) }] }));
 
   return {
@@ -101,6 +103,13 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
     },
     async startSession(policy) {
       await stopCapture();
+      // The engine runs one session at a time and refuses a second start: an earlier attempt (calibrating again)
+      // is handed in first, so its record is kept rather than discarded.
+      const previous = get().session;
+      if (previous && !handedIn.has(previous.sessionId)) {
+        await invoke('session.finish', { sessionId: previous.sessionId }).catch(() => undefined);
+        handedIn.add(previous.sessionId);
+      }
       const stream = await get().openStream();
       const session = await invoke('session.start', { policy });
       origin = performance.now();
@@ -148,6 +157,7 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
       if (!session) throw new Error('no exam session is running');
       await stopCapture();
       const finished = await invoke('session.finish', { sessionId: session.sessionId });
+      handedIn.add(session.sessionId);
       get().release();
       return finished;
     },

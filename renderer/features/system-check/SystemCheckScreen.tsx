@@ -12,12 +12,12 @@ export function SystemCheckScreen({ policy }: { policy: PolicyView }) {
   const { phase, checks, cameraFailure, error, run } = useSystemCheckStore();
   const go = useFlowStore((s) => s.go);
   useEffect(() => {
-    if (phase === 'idle') void run();
-  }, [phase, run]);
+    if (phase === 'idle') void run(policy);
+  }, [phase, run, policy]);
 
-  if (phase === 'error') return <ProblemScreen problem={problemFrom(cameraFailure ?? new Error(error ?? 'unknown error'), 'The system check')} onRetry={() => void run()} />;
+  if (phase === 'error') return <ProblemScreen problem={problemFrom(cameraFailure ?? new Error(error ?? 'unknown error'), 'The system check')} onRetry={() => void run(policy)} />;
 
-  const blocking = checks.filter((c) => blocks(c, policy));
+  const blocking = checks.filter(blocks);
   return (
     <section className="panel" aria-labelledby="system-heading" aria-busy={phase === 'checking'}>
       <h2 id="system-heading">System check</h2>
@@ -35,7 +35,6 @@ export function SystemCheckScreen({ policy }: { policy: PolicyView }) {
                   </span>
                 </span>{' '}
                 {check.summary}
-                {check.status !== 'ok' && !blocks(check, policy) && check.status === 'fail' && <em> (this exam allows it)</em>}
                 {check.fix && check.status !== 'ok' && <p className="fix">{check.fix}</p>}
                 <details>
                   <summary>Evidence</summary>
@@ -46,11 +45,11 @@ export function SystemCheckScreen({ policy }: { policy: PolicyView }) {
           </ul>
           {blocking.length > 0 && (
             <p className="notice fail" role="alert">
-              Fix {blocking.map((c) => c.label.toLowerCase()).join(', ')} before the exam can start, then check again.
+              This exam cannot start on this computer until you fix: {blocking.map((c) => c.label.toLowerCase()).join(', ')}. What to do is written under each; then check again.
             </p>
           )}
           <div className="actions">
-            <button type="button" className="secondary" onClick={() => void run()}>
+            <button type="button" className="secondary" onClick={() => void run(policy)}>
               Check again
             </button>
             <button type="button" disabled={blocking.length > 0} onClick={() => go('identity')}>

@@ -9,7 +9,7 @@ export interface SystemCheckState {
   readonly checks: readonly ExamCheck[];
   readonly cameraFailure?: CaptureError;
   readonly error?: string;
-  run(): Promise<void>;
+  run(policy: PolicyView): Promise<void>;
 }
 
 /** Camera and microphone are checked here, where the devices are; the rest by the engine. */
@@ -31,22 +31,20 @@ async function deviceChecks(): Promise<ExamCheck[]> {
 }
 
 /**
- * Whether a failed check stops the exam. A failure the policy gives no weight (a virtual machine, when the exam
- * counts it as 0) is shown but does not stop the candidate.
+ * Whether a check stops the exam: a failure. The engine judges the OS checks by the exam's policy (a start
+ * condition it refuses is `fail`, one it lets through `warn`) and refuses session.start on the same grounds.
  */
-export function blocks(check: ExamCheck, policy: PolicyView): boolean {
-  if (check.status !== 'fail') return false;
-  if (check.id === 'vm') return (policy.intervals.weights.vm_detected ?? 0) > 0;
-  return true;
+export function blocks(check: ExamCheck): boolean {
+  return check.status === 'fail';
 }
 
 export const useSystemCheckStore = create<SystemCheckState>((set) => ({
   phase: 'idle',
   checks: [],
-  async run() {
+  async run(policy) {
     set({ phase: 'checking', checks: [], cameraFailure: undefined, error: undefined });
     try {
-      const [devices, engine] = await Promise.all([deviceChecks(), invoke('system.check', {})]);
+      const [devices, engine] = await Promise.all([deviceChecks(), invoke('system.check', { policy })]);
       set({ phase: 'done', checks: [...devices, ...engine.checks] });
     } catch (error) {
       if (error instanceof CaptureError) set({ phase: 'error', cameraFailure: error });
