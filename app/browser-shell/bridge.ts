@@ -5,9 +5,10 @@
 import type { Channel, EventName, EventOf, RequestOf, ResponseOf, VigilApi } from '../ipc/contract';
 
 const SOCKET_PATH = '/__vigil/ipc';
-/** server.ts: LAUNCH_PARAM and SECRET_PARAM (not imported, so the bridge bundle stays free of Node code). */
+/** server.ts: LAUNCH_PARAM, SOCKET_PROTOCOL, SECRET_PROTOCOL (not imported: the bridge bundle stays free of Node code). */
 const LAUNCH_PARAM = 'vigil-launch';
-const SECRET_PARAM = 'secret';
+const SOCKET_PROTOCOL = 'vigil.v1';
+const SECRET_PROTOCOL = 'vigil.secret.';
 
 /**
  * This launch's secret: handed over once in the launch URL, then kept in this tab's sessionStorage (per origin,
@@ -32,7 +33,7 @@ function createBridge(): VigilApi {
   let nextId = 0;
   let closedReason: string | undefined;
   const secret = launchSecret();
-  const socket = new WebSocket(`ws://${location.host}${SOCKET_PATH}?${SECRET_PARAM}=${encodeURIComponent(secret ?? '')}`);
+  const socket = new WebSocket(`ws://${location.host}${SOCKET_PATH}`, secret ? [SOCKET_PROTOCOL, `${SECRET_PROTOCOL}${secret}`] : [SOCKET_PROTOCOL]);
   const opened = new Promise<void>((resolve, reject) => {
     socket.addEventListener('open', () => resolve(), { once: true });
     socket.addEventListener('error', () => reject(new Error(secret ? 'engine_down: cannot reach the Vigil engine' : "engine_down: this page was not opened from Vigil's launch address, so it may not reach the engine")), { once: true });

@@ -19,8 +19,12 @@ export const BRIDGE_PATH = '/__vigil/bridge.js';
 export const SOCKET_PATH = '/__vigil/ipc';
 /** The launch URL's query parameter that hands the page this launch's secret (bridge.ts keeps it for the tab). */
 export const LAUNCH_PARAM = 'vigil-launch';
-/** The socket URL's query parameter that carries the secret back. */
-export const SECRET_PARAM = 'secret';
+/**
+ * The page offers two WebSocket subprotocols: SOCKET_PROTOCOL, which the shell selects, and SECRET_PROTOCOL
+ * followed by the secret, which it checks. A header rather than the URL keeps the secret out of the address.
+ */
+export const SOCKET_PROTOCOL = 'vigil.v1';
+export const SECRET_PROTOCOL = 'vigil.secret.';
 
 const BridgeRequest = z.object({ kind: z.literal('request'), id: z.number().int().nonnegative(), channel: z.unknown(), payload: z.unknown() }).strict();
 
@@ -86,7 +90,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     else socket.destroy();
   });
 
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024, handleProtocols: () => SOCKET_PROTOCOL });
   server.on('upgrade', (req, socket, head) => {
     // Only our own page may connect: it alone holds this launch's secret. The Origin and Host checks stop web
     // pages elsewhere in the user's browser (and DNS rebinding); the secret stops local programs, which can send
@@ -142,15 +146,10 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
 
 /** Why an upgrade request may not have the socket, or null when it is our page: path, Origin, Host, secret. */
 export function socketRefusal(req: IncomingMessage, origin: string, secret: string): string | null {
-  let target: URL;
-  try {
-    target = new URL(req.url ?? '', 'http://127.0.0.1');
-  } catch {
-    return 'malformed target';
-  }
-  if (target.pathname !== SOCKET_PATH) return 'wrong path';
+  if (decodeRequestPath(req.url ?? '') !== SOCKET_PATH || (req.url ?? '').includes('?')) return 'wrong path';
   if (req.headers.origin !== origin || !hostIsOurs(req, origin)) return 'wrong origin or host';
-  const given = Buffer.from(target.searchParams.get(SECRET_PARAM) ?? '');
+  const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+  const given = Buffer.from(offered.find((p) => p.startsWith(SECRET_PROTOCOL))?.slice(SECRET_PROTOCOL.length) ?? '');
   const expected = Buffer.from(secret);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'no launch secret';
   return null;

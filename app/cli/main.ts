@@ -10,6 +10,7 @@ import { registerBenchVision } from './commands/bench-vision';
 import { registerDoctor } from './commands/doctor';
 import { registerEvalAudio } from './commands/eval-audio';
 import { registerEvalVision } from './commands/eval-vision';
+import { registerInvigilator } from './commands/invigilator';
 import { registerReports } from './commands/reports';
 import { registerTrain } from './commands/train';
 import { reportError } from './errors';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerBenchAnalyze(program);
   registerReports(program);
   registerTrain(program);
+  registerInvigilator(program);
   return program;
 }
 

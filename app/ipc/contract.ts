@@ -113,7 +113,10 @@ export const channels = {
     request: z.object({ name: z.string().max(200), policy: z.record(z.string(), z.unknown()), quitPassword: z.string().min(1).max(200).optional(), invigilatorPassword: z.string().max(200) }).strict(),
     response: z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), path: z.string() }), PolicyProblem]),
   },
-  /** Checks the invigilator's password; on a computer that has none yet, this sets it. */
+  /**
+   * Checks the invigilator's password. `firstUse` true: this computer has none yet, and the app cannot set one
+   * (an administrator runs `vigil invigilator password`).
+   */
   'invigilator.unlock': { request: z.object({ password: z.string().min(8).max(200) }).strict(), response: z.object({ ok: z.boolean(), firstUse: z.boolean() }) },
   /**
    * The exam's system check. With the exam's policy, the OS checks are judged by it as session.start will judge

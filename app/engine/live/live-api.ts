@@ -14,7 +14,8 @@ import { analyzerFor, loadFrameAnalyzer } from './frame-analyzer';
 import { LiveAudio } from './live-audio';
 import { IdentityChallenge, type IdentityProgress } from './identity-challenge';
 import { EVIDENCE_SEGMENT_SEC, LiveSession, type FrameOutcome } from './live-session';
-import { hashPassword, verifyPassword } from './password';
+import { checkInvigilatorPassword } from './invigilator-password';
+import { hashPassword } from './password';
 import { QuitRequests, type QuitVerdict } from './quit-request';
 import { examSystemCheck, judgedByPolicy, type ExamCheck } from './system-check';
 import { VoiceEnrolment, pcm16FromBase64, type EnrolAnswer } from './voice-enrolment';
@@ -100,7 +101,6 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv; host
   const host = deps.host ?? 'node';
   const home = vigilHome(deps.env);
   const policiesDir = join(home, 'policies');
-  const invigilatorFile = join(home, 'invigilator.json');
   const sessions = new Map<string, LiveSession>();
   /** Quit-password attempts per live session, noted in its report when it finishes. */
   const quits = new Map<string, QuitRequests>();
@@ -116,19 +116,10 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv; host
     if (!s) throw new RpcFailure('no_session', `no live session ${id} (it finished, or the engine restarted)`);
     return s;
   };
-  const storedInvigilatorHash = (): string | undefined => {
-    if (!existsSync(invigilatorFile)) return undefined;
-    return z.object({ passwordHash: z.string() }).parse(JSON.parse(readFileSync(invigilatorFile, 'utf8'))).passwordHash;
-  };
+  /** The invigilator's password, checked; this computer's first one is set with `vigil invigilator password`. */
   const unlock = async (password: string) => {
-    const stored = storedInvigilatorHash();
-    if (stored === undefined) {
-      // The first invigilator to open the settings on this computer sets the password.
-      mkdirSync(home, { recursive: true });
-      writeFileSync(invigilatorFile, JSON.stringify({ passwordHash: await hashPassword(password) }), { mode: 0o600 });
-      return { ok: true, firstUse: true };
-    }
-    return { ok: await verifyPassword(password, stored), firstUse: false };
+    const verdict = await checkInvigilatorPassword(home, password);
+    return verdict === 'not_set' ? { ok: false, firstUse: true } : { ok: verdict, firstUse: false };
   };
 
   return {
@@ -143,7 +134,8 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv; host
       return checkText(readFileSync(path, 'utf8'), `${name}.json`);
     },
     async 'policy.save'({ name, policy, quitPassword, invigilatorPassword }) {
-      if (!(await unlock(invigilatorPassword)).ok) throw new RpcFailure('forbidden', 'the invigilator password is wrong');
+      const unlocked = await unlock(invigilatorPassword);
+      if (!unlocked.ok) throw new RpcFailure('forbidden', unlocked.firstUse ? 'no invigilator password is set on this computer' : 'the invigilator password is wrong');
       const parsedName = PolicyName.safeParse(name);
       if (!parsedName.success) return { ok: false, field: 'name', rule: parsedName.error.issues[0]!.message, message: `name: ${parsedName.error.issues[0]!.message}` };
       const withHash = quitPassword ? { ...policy, quitPasswordHash: await hashPassword(quitPassword) } : policy;

@@ -103,7 +103,6 @@ export function SettingsScreen() {
       }}
     >
       <h2 id="settings-heading">Exam policy</h2>
-      {s.firstUse && <p className="notice ok">The invigilator password for this computer is now set.</p>}
       <label className="field">
         <span>Policy name (a link opens it as vigil://exam/name)</span>
         <input value={s.name} onChange={(e) => s.setName(e.target.value)} data-testid="policy-name" />

@@ -8,7 +8,6 @@ type Problem = Extract<PolicyCheck, { ok: false }>;
 export interface SettingsState {
   readonly phase: 'locked' | 'unlocking' | 'unlocked';
   readonly lockMessage?: string;
-  readonly firstUse: boolean;
   readonly draft?: Draft;
   readonly name: string;
   readonly quitPassword: string;
@@ -44,7 +43,6 @@ function setPath(draft: Draft, path: string, value: unknown): Draft {
 
 export const useSettingsStore = create<SettingsState>((set, get) => ({
   phase: 'locked',
-  firstUse: false,
   name: 'exam',
   quitPassword: '',
   saving: false,
@@ -53,10 +51,11 @@ export const useSettingsStore = create<SettingsState>((set, get) => ({
     set({ phase: 'unlocking', lockMessage: undefined });
     try {
       const result = await invoke('invigilator.unlock', { password: typed });
+      if (!result.ok && result.firstUse) return set({ phase: 'locked', lockMessage: 'No invigilator password is set on this computer yet. Whoever administers it sets one with `vigil invigilator password`.' });
       if (!result.ok) return set({ phase: 'locked', lockMessage: 'That password is not right.' });
       password = typed;
       const defaults = await invoke('policy.parse', { text: '{}', source: 'defaults' });
-      set({ phase: 'unlocked', firstUse: result.firstUse, draft: defaults.ok ? (defaults.policy as Draft) : {} });
+      set({ phase: 'unlocked', draft: defaults.ok ? (defaults.policy as Draft) : {} });
     } catch (error) {
       const message = (error as Error).message;
       set({ phase: 'locked', lockMessage: /password: /.test(message) ? 'The password must be at least 8 characters.' : message });
