@@ -3,7 +3,7 @@
 // worker threads do not inherit the TypeScript loader, and the bundle copies this file beside the engine as is.
 // Messages are the host's own (worker-models.ts), never untrusted input.
 import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 
@@ -32,7 +32,10 @@ try {
 function lowerThisThreadsPriority() {
   if (process.platform !== 'linux') return;
   try {
-    setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), 10);
+    // Ten steps below the thread's own priority, not nice 10: a process already started niced (a CI job, `nice npm
+    // test`) would otherwise have this thread raised above the face path instead of lowered beneath it.
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    setPriority(tid, Math.min(19, getPriority(tid) + 10));
   } catch {
     // A container may forbid it; running at normal priority is still correct.
   }

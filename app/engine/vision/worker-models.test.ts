@@ -43,15 +43,19 @@ describe('models in a worker thread', () => {
           return []; // a thread that ended while we looked
         }
       });
-    const before = niceOfThreads().filter((n) => n > 0).length;
+    // Relative to the process's own nice value, so the spec holds when the tests themselves run niced.
+    const base = Number(readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ')[16]);
+    const lowered = Math.min(19, base + 10);
+    const others = () => niceOfThreads().filter((n) => n !== base).length;
+    const before = others();
     const foreground = await openModelsInWorker(['liveness']);
     workers.push(foreground);
-    expect(niceOfThreads().filter((n) => n > 0).length).toBe(before);
+    expect(others()).toBe(before);
     const background = await openModelsInWorker(['liveness'], { background: true });
-    expect(niceOfThreads().filter((n) => n === 10).length).toBe(before + 1);
-    expect(niceOfThreads().filter((n) => n > 0).length).toBe(before + 1);
+    expect(niceOfThreads().filter((n) => n === lowered).length).toBeGreaterThanOrEqual(1);
+    expect(others()).toBe(before + 1);
     await background.release();
-    expect(niceOfThreads().filter((n) => n > 0).length).toBe(before);
+    expect(others()).toBe(before);
   });
 
   it('refuses a run after release with an error naming the worker', async () => {
