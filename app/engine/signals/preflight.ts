@@ -85,7 +85,8 @@ export async function runPreflight(options: PreflightOptions): Promise<Preflight
   const displays = await listDisplays(env);
   if (displays.ok) {
     const many = displays.displays.length > 1;
-    findings.push({ id: 'displays', verdict: gate(policy.multipleDisplays, many), summary: `${displays.displays.length} display(s)`, evidence: { ...displays, policy: policy.multipleDisplays }, ...(many ? { fix: 'disconnect every screen but one' } : {}) });
+    if (displays.displays.length === 0) findings.push({ id: 'displays', verdict: 'warn', summary: 'no display found (headless machine or no X display)', evidence: { ...displays, policy: policy.multipleDisplays }, fix: 'run Vigil in a desktop session with one screen' });
+    else findings.push({ id: 'displays', verdict: gate(policy.multipleDisplays, many), summary: `${displays.displays.length} display(s)`, evidence: { ...displays, policy: policy.multipleDisplays }, ...(many ? { fix: 'disconnect every screen but one' } : {}) });
   } else {
     findings.push({ id: 'displays', verdict: 'warn', summary: `displays could not be listed: ${displays.error}`, evidence: displays, fix: displays.fix });
   }
