@@ -3,7 +3,8 @@
  * from /proc/<pid>/exe, which a renamed copy cannot hide) and fresh on every call. Elsewhere from
  * systeminformation, whose listing is reused for 500 ms — shorter than the 2 s poll, so it does not matter there.
  */
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readFileSync, readSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import si from 'systeminformation';
 
@@ -52,4 +53,39 @@ export const listProcesses: ProcessLister = async () => {
     exe: p.path ? join(p.path, basename(p.command)) : null,
     command: [p.command, p.params].filter(Boolean).join(' ').slice(0, 300),
   }));
+};
+
+/** The SHA-256 of a process's executable file, or null when the OS does not let us read it. */
+export type ExecutableHasher = (p: ProcessInfo) => string | null;
+
+const hashes = new Map<string, string>();
+
+/**
+ * Reads the executable through /proc/<pid>/exe on Linux (the file the process really runs, even renamed or
+ * deleted since), else the path the OS reported. Cached by device, inode, size and modification time, so each
+ * program is read once however often the watch scans.
+ */
+export const hashExecutable: ExecutableHasher = (p) => {
+  const file = process.platform === 'linux' ? `/proc/${p.pid}/exe` : p.exe;
+  if (!file) return null;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) return null;
+    const key = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
+    const known = hashes.get(key);
+    if (known) return known;
+    const hash = createHash('sha256');
+    const fd = openSync(file, 'r');
+    try {
+      const chunk = Buffer.allocUnsafe(1 << 20);
+      for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk)) hash.update(chunk.subarray(0, n));
+    } finally {
+      closeSync(fd);
+    }
+    const digest = hash.digest('hex');
+    hashes.set(key, digest);
+    return digest;
+  } catch {
+    return null; // another user's process, or it exited
+  }
 };
