@@ -116,11 +116,13 @@ export async function startLockdown(options: LockdownOptions): Promise<Lockdown>
   const findings = hostFindings(os, host);
   const preflight: Preflight = { mayStart: findings.every((f) => f.verdict !== 'refuse'), findings };
 
-  // 5. While it runs: the clipboard cleared now and watched.
-  const clipboard = createClipboardGuard({ clipboard: createElectronClipboard(), clock, sink });
-  await clipboard.perform();
-  clipboard.repeat();
-  reverts.push(clipboard.revert);
+  // 5. While it runs: the clipboard cleared now and watched; on Linux the PRIMARY selection (middle-click paste) too.
+  for (const selection of process.platform === 'linux' ? (['clipboard', 'primary'] as const) : (['clipboard'] as const)) {
+    const guard = createClipboardGuard({ clipboard: createElectronClipboard(selection), clock, sink });
+    await guard.perform();
+    guard.repeat();
+    reverts.push(guard.revert);
+  }
 
   return {
     preflight,

@@ -74,6 +74,8 @@ export function signalAlerts(events: readonly SignalEvent[]): Alert[] {
       }
       case 'clipboard': {
         if (e.action !== 'changed') break; // Vigil's own clearing is not the candidate's act
+        // PRIMARY changes whenever text is selected, in the exam page too: kept in the record, not scored as a copy.
+        if (e.evidence.selection === 'primary') break;
         const cause = causeOf(COPY_COMBOS, e.t);
         alerts.push(point(ACT_ALERT_TYPE.copy_paste, cause?.t ?? e.t, 'warning', 1, { act: 'copy_paste', action: cause?.combo ?? 'copy', formats: e.formats, ...(cause ? { combo: cause.keys } : { combo: null }), ...e.evidence }));
         break;
