@@ -18,7 +18,7 @@ export const ACT_ALERT_TYPE: Record<SignalAct, AlertType> = { window_switch: 'fo
 /** A combo and the effect it causes are one act when the effect follows within this many seconds. */
 export const SAME_ACT_WITHIN_SEC = 2;
 
-const SWITCH_COMBOS: ReadonlySet<ComboId> = new Set(['alt_tab', 'cmd_tab', 'alt_esc', 'ctrl_esc', 'super']);
+const SWITCH_COMBOS: ReadonlySet<ComboId> = new Set(['alt_tab', 'cmd_tab', 'alt_esc', 'ctrl_esc', 'super', 'console_switch']);
 const COPY_COMBOS: ReadonlySet<ComboId> = new Set(['copy', 'cut']);
 
 const COMBO_SEVERITY: Partial<Record<ComboId, Severity>> = { print_screen: 'warning', alt_f4: 'warning', function_key: 'info' };
