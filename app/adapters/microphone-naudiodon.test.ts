@@ -15,20 +15,38 @@ import { CaptureSession } from '../engine/audio/capture/capture-session';
 import type { AudioDeviceEvent } from '../engine/audio/capture/source';
 import { SpeechFixtures, TEXT, VOICE_A } from '../engine/audio/testing/speech-fixtures';
 import { SileroVad } from '../engine/audio/vad';
+import { requireTool } from '../engine/signals/testing/x-server';
 import { NaudiodonMicrophone } from './microphone-naudiodon';
 
-const hasPulse = spawnSync('pulseaudio', ['--version']).status === 0 && spawnSync('paplay', ['--version']).status === 0;
 const runtime = mkdtempSync(join(tmpdir(), 'vigil-pulse-'));
 const env = { ...process.env, XDG_RUNTIME_DIR: runtime, PULSE_SERVER: `unix:${join(runtime, 'pulse', 'native')}` };
 let server: ChildProcess | null = null;
 
+/**
+ * Starts the private PulseAudio server and waits until it answers. Missing test infrastructure is a failure that
+ * says what is missing (signals/testing/x-server.ts), never a skipped test: a machine without PulseAudio would
+ * otherwise report the microphone path as passing without having run it.
+ */
 async function startPulse(): Promise<void> {
-  server = spawn('pulseaudio', ['-n', '--daemonize=no', '--exit-idle-time=-1', '--disallow-exit', '--load=module-native-protocol-unix', '--load=module-null-sink sink_name=vigil_null', '--log-target=stderr', '--log-level=error'], { env, stdio: 'ignore' });
+  for (const tool of ['pulseaudio', 'pactl', 'paplay']) requireTool(tool);
+  const child = spawn('pulseaudio', ['-n', '--daemonize=no', '--exit-idle-time=-1', '--disallow-exit', '--load=module-native-protocol-unix', '--load=module-null-sink sink_name=vigil_null', '--log-target=stderr', '--log-level=error'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  server = child;
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let failed: string | null = null;
+  child.once('error', (e) => (failed = e.message));
   for (let i = 0; i < 50; i++) {
-    if (spawnSync('pactl', ['info'], { env }).status === 0) break;
+    if (failed !== null || child.exitCode !== null) break;
+    if (spawnSync('pactl', ['info'], { env }).status === 0) {
+      const source = spawnSync('pactl', ['set-default-source', 'vigil_null.monitor'], { env, encoding: 'utf8' });
+      if (source.status !== 0) throw new Error(`PulseAudio started, but its null sink's monitor cannot be the default source: ${source.stderr.trim()}`);
+      return;
+    }
     await sleep(100);
   }
-  spawnSync('pactl', ['set-default-source', 'vigil_null.monitor'], { env });
+  await stopPulse();
+  const why = failed ?? (child.exitCode !== null ? `it exited with code ${child.exitCode}` : 'it did not answer `pactl info` within 5 s');
+  throw new Error(`PulseAudio could not be started for the microphone tests (${why})${stderr.trim() ? `: ${stderr.trim()}` : ''}; it is in .ci/run's packages (pulseaudio, pulseaudio-utils, libasound2-plugins)`);
 }
 
 async function stopPulse(): Promise<void> {
@@ -40,7 +58,7 @@ async function stopPulse(): Promise<void> {
   await exited;
 }
 
-describe.skipIf(!hasPulse)('the naudiodon microphone (PulseAudio null sink)', () => {
+describe('the naudiodon microphone (PulseAudio null sink)', () => {
   const fx = new SpeechFixtures();
   let vad: SileroVad;
   let speech: string;
@@ -105,8 +123,10 @@ describe.skipIf(!hasPulse)('the naudiodon microphone (PulseAudio null sink)', ()
   });
 });
 
-describe.skipIf(!existsSync('/usr/share/alsa/alsa.conf') || existsSync('/proc/asound/card0'))('the naudiodon microphone without any input device', () => {
+// Where a sound card exists its device stays in ALSA whatever the configuration: there is no "no device" to test.
+describe.skipIf(existsSync('/proc/asound/card0'))('the naudiodon microphone without any input device', () => {
   it('fails to start with one clear line, and does not crash', () => {
+    if (!existsSync('/usr/share/alsa/alsa.conf')) throw new Error("/usr/share/alsa/alsa.conf is missing: apt-get install libasound2-data (naudiodon's ALSA needs it)");
     // ALSA's own configuration without the system and user additions (the PulseAudio plugin among them):
     // on a machine without a sound card, as CI is, that leaves no input device at all.
     const dir = mkdtempSync(join(tmpdir(), 'vigil-noalsa-'));

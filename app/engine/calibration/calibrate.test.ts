@@ -75,6 +75,22 @@ describe('calibration', () => {
     expect(wide.thresholds.yawDeg).toBeLessThanOrEqual(40);
   });
 
+  it('caps the widened thresholds at 10 degrees (and 0.1 of the iris offsets) beyond the policy, however much the candidate sways', () => {
+    // A sway of +-24 deg yaw and +-20 deg pitch (std about 17 and 14: 3 sigma 51 and 42) and of +-0.3 in both iris
+    // offsets, slow enough that no frame counts as unstable: uncapped, the thresholds would be 51 / 42 deg.
+    const swaying = steady(8, { yaw: 0, pitch: 0, roll: 0 }).map((f, i) => ({ ...f, yaw: 24 * Math.sin(i / 6), pitch: 20 * Math.cos(i / 6), gaze_h: 0.3 * Math.sin(i / 5), gaze_v: 0.3 * Math.cos(i / 5) }));
+    const lenient = { ...policy, calibration: { ...policy.calibration, maxAbsPitch: 20, maxPoseStdDeg: 30, maxGazeStd: 1 } };
+    const result = calibrate(swaying, lenient);
+    expect(result.status).toBe('SUCCESS');
+    expect(result.framesRejected.unstable).toBe(0);
+    expect(3 * Math.sqrt(result.baseline!.yaw.variance)).toBeGreaterThan(policy.rules.lookAwayYawDeg + 15);
+    expect(3 * Math.sqrt(result.baseline!.pitch.variance)).toBeGreaterThan(policy.rules.lookAwayPitchDeg + 15);
+    expect(result.thresholds.yawDeg).toBe(policy.rules.lookAwayYawDeg + 10);
+    expect(result.thresholds.pitchDeg).toBe(policy.rules.lookAwayPitchDeg + 10);
+    expect(result.thresholds.gazeH).toBeCloseTo(GAZE_AWAY_OFFSET.h + 0.1, 10);
+    expect(result.thresholds.gazeV).toBeCloseTo(GAZE_AWAY_OFFSET.v + 0.1, 10);
+  });
+
   it('is skipped when asked for 0 seconds', () => {
     expect(calibrate([], policy, 0)).toMatchObject({ status: 'SKIPPED', baseline: null });
   });

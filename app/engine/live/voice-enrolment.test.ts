@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudioFile } from '../audio';
 import { SpeechFixtures, TEXT } from '../audio/testing/speech-fixtures';
+import { DEFAULT_VOICE_THRESHOLDS } from '../audio/thresholds';
 import { openStore } from '../storage/store';
 import { createLiveApi } from './live-api';
 import { LiveAudio } from './live-audio';
@@ -36,6 +37,11 @@ async function listen(audio: LiveAudio, samples: Float32Array, t0: number): Prom
 
 function reasonsOf(alerts: { type: string; evidence: Record<string, unknown> }[]): string[] {
   return alerts.filter((a) => a.type === 'multiple_voices').flatMap((a) => a.evidence.reasons as string[]);
+}
+
+/** The voice windows behind the multiple_voices alerts, as their evidence lists them. */
+function flaggedWindows(alerts: { type: string; evidence: Record<string, unknown> }[]): { start: number; end: number; foreignScore: number | null }[] {
+  return alerts.filter((a) => a.type === 'multiple_voices').flatMap((a) => a.evidence.windows as { start: number; end: number; foreignScore: number | null }[]);
 }
 
 describe('enrolling the candidate voice before the session', () => {
@@ -80,11 +86,23 @@ describe('the live microphone with and without the enrolled voice', () => {
     const otherFrom = 10 + speech.candidate.length / 16_000;
     await listen(audio, speech.other, otherFrom);
     const alerts = await audio.finish();
-    const voices = alerts.filter((a) => a.type === 'multiple_voices');
-    expect(voices.length).toBeGreaterThan(0);
+    const otherTo = otherFrom + speech.other.length / 16_000;
+    const flagged = flaggedWindows(alerts);
+    // Someone else is flagged: judged foreign in windows wholly inside their speech, over most of it.
+    const foreign = flagged.filter((w) => w.start >= otherFrom && w.end <= otherTo && w.foreignScore !== null && w.foreignScore > DEFAULT_VOICE_THRESHOLDS.foreign);
+    expect(foreign.reduce((sum, w) => sum + (w.end - w.start), 0)).toBeGreaterThanOrEqual((otherTo - otherFrom) / 2);
     expect(reasonsOf(alerts)).toContain('foreign_voice');
-    // Nothing is flagged while only the candidate was speaking.
-    expect(voices.every((a) => a.end > otherFrom)).toBe(true);
+    // Nothing is flagged while only the candidate was speaking: every flagged window reaches into the other voice.
+    expect(flagged.filter((w) => w.end <= otherFrom)).toEqual([]);
+  });
+
+  it('leaves the enrolled candidate alone while only they speak', async () => {
+    const voice = new VoiceEnrolment();
+    await voice.enrol(speech.enrol);
+    const audio = await LiveAudio.open(voice.current);
+    await listen(audio, speech.candidate, 10);
+    const alerts = await audio.finish();
+    expect(alerts.map((a) => a.type)).toEqual(['speech']);
   });
 
   it('without an enrolment cannot tell that a lone voice is not the candidate, and the note says so', async () => {

@@ -93,9 +93,16 @@ describe('openFrames', () => {
     const cut = join(dir, 'cut.mp4');
     const bytes = readFileSync(clip);
     writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
-    const frames = await collect(cut, 12).catch((e: Error) => e);
-    if (frames instanceof Error) expect(frames.message).toMatch(/cut\.mp4: /);
-    else expect(frames.length).toBeGreaterThan(0);
+    // ffmpeg reports the damage on stderr ("partial file", "Invalid NAL unit size") and still decodes what came before.
+    const whole = await collect(clip, 12);
+    const frames = await collect(cut, 12);
+    // 60 % of the bytes hold about half of the 4 s at 12 fps (24 of 48 frames with today's ffmpeg).
+    expect(whole).toHaveLength(48);
+    expect(frames.length).toBeGreaterThanOrEqual(12);
+    expect(frames.length).toBeLessThan(whole.length);
+    expect(frames.map((f) => f.index)).toEqual(frames.map((_, i) => i));
+    // They are the clip's own first frames, pixel for pixel, not something decoded from the damage.
+    for (const [i, f] of frames.entries()) expect(Buffer.from(f.data).equals(Buffer.from(whole[i]!.data)), `frame ${i}`).toBe(true);
   });
 
   it('names the file and the problem for a missing or non-media file', async () => {

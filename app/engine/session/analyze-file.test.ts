@@ -90,6 +90,39 @@ describe('analyzeFile on real media', () => {
     expect(rows.every((v) => v === null)).toBe(true);
   });
 
+  it("raises gaze_away while the eyes are turned with the head still, and not before; gaze_h follows the eyes' side", async () => {
+    // The face-id portrait looking at the camera 0-8 s (the calibration window), then a face from the
+    // screenshot-facematch.jpg grid (row 3, column 6: facing the camera, eyes well to the image's right, as
+    // pipeline.test.ts checks) 8-11 s, its mirror image (eyes to the left) 11-14 s, the portrait again 14-15 s.
+    const eyes = join(dir, 'eyes-turned.mp4');
+    const portrait = ['-loop', '1', '-i', samplePath('screenshot-faceid.jpg')];
+    const grid = ['-loop', '1', '-i', samplePath('screenshot-facematch.jpg')];
+    ffmpeg(...portrait, ...grid, ...grid, ...portrait,
+      '-filter_complex',
+      '[0]trim=duration=8,crop=140:142:16:140,scale=420:426,setsar=1[a];[1]trim=duration=3,crop=105:106:641:620,scale=420:426,setsar=1[b];' +
+        '[2]trim=duration=3,crop=105:106:641:620,scale=420:426,hflip,setsar=1[c];[3]trim=duration=1,crop=140:142:16:140,scale=420:426,setsar=1[d];' +
+        '[a][b][c][d]concat=n=4:v=1,pad=840:426:210:0[v]',
+      '-map', '[v]', '-r', '12', '-pix_fmt', 'yuv420p', eyes);
+    const rows: { t: number; gazeH: number | null; zone: string }[] = [];
+    const report = await analyzeFile(eyes, { policy: defaultPolicy(), onRow: (r) => void rows.push({ t: r.t, gazeH: r.gaze_h, zone: r.gaze_zone }) });
+    expect(report.calibration.status).toBe('SUCCESS');
+    const away = report.alerts.filter((a) => a.type === 'gaze_away');
+    expect(away.length, JSON.stringify(report.alerts.map((a) => [a.type, a.start, a.end]))).toBeGreaterThanOrEqual(1);
+    expect(Math.min(...away.map((a) => a.start))).toBeGreaterThanOrEqual(8);
+    expect(Math.min(...away.map((a) => a.start))).toBeLessThan(9);
+    expect(Math.max(...away.map((a) => a.end))).toBeGreaterThan(13);
+    expect(Math.max(...away.map((a) => a.end))).toBeLessThan(14.6);
+    const mean = (from: number, to: number) => {
+      const values = rows.filter((r) => r.t >= from && r.t < to && r.gazeH !== null).map((r) => r.gazeH!);
+      return values.reduce((a, b) => a + b, 0) / values.length;
+    };
+    // Eyes to the candidate's left (image right) give gaze_h > 0, the mirror image < 0 (README "Conventions").
+    expect(mean(8.5, 11)).toBeGreaterThan(0.25);
+    expect(mean(11.5, 14)).toBeLessThan(-0.25);
+    expect(rows.filter((r) => r.t >= 8.5 && r.t < 11).every((r) => r.zone === 'left')).toBe(true);
+    expect(rows.filter((r) => r.t >= 11.5 && r.t < 14).every((r) => r.zone === 'right')).toBe(true);
+  });
+
   it('fails cleanly on a file that is not media, storing nothing', async () => {
     const store = openStore(join(dir, 'bad.db'));
     const bogus = join(dir, 'exam-notes.mp4');

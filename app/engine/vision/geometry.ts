@@ -1,7 +1,7 @@
 /**
  * Measures from the 478-point mesh: head pose, gaze offsets and zone, eye aspect ratios, mouth opening.
- * Sign conventions are fixed in README.md ("Conventions") and checked by geometry.test.ts on mirrored and
- * rotated photos.
+ * Sign conventions are fixed in README.md ("Conventions") and checked by pipeline.test.ts on mirrored and
+ * rotated photos and on faces with the eyes turned or the head pitched.
  */
 import type { GazeZone } from '../features/schema';
 import type { Point3 } from './face-mesh';

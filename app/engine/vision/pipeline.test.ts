@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RgbFrame } from '../media/frames';
 import { VisionPipeline } from './pipeline';
-import { editedSample, sample } from './test-images';
+import { editedSample, faceMatchCell, sample } from './test-images';
 
 let vision: VisionPipeline;
 beforeAll(async () => {
@@ -69,6 +69,47 @@ describe('head pose and gaze sign conventions (README.md "Conventions")', () => 
     expect(f.ear_right!).toBeGreaterThan(0.2);
     expect(f.blink).toBe(false);
     expect(f.mouth_open!).toBeLessThan(0.1);
+  });
+});
+
+describe('gaze and pitch on real faces with the eyes turned or the head pitched (screenshot-facematch.jpg)', () => {
+  // Each face was looked at by eye before its figures were written down; the measures quoted are this code's.
+  it("eyes turned to the candidate's left with the head nearly still: gaze_h > 0 and the zone is left; mirrored, both flip", async () => {
+    // Row 3, column 6: a woman facing the camera (yaw about -9) with her eyes well to the image's right: gaze_h 0.39.
+    const f = (await analyse(await faceMatchCell(3, 6))).features;
+    const m = (await analyse(await faceMatchCell(3, 6, 'hflip'))).features;
+    expect(Math.abs(f.yaw!)).toBeLessThan(15);
+    expect(f.gaze_h!).toBeGreaterThan(0.25);
+    expect(m.gaze_h!).toBeLessThan(-0.25);
+    // The head alone is well inside the centre zone (|yaw| / 30 < 0.5): only the eyes can take the zone out of it.
+    expect(f.gaze_zone).toBe('left');
+    expect(m.gaze_zone).toBe('right');
+  });
+
+  it("eyes turned to the candidate's right, head facing the camera: gaze_h < 0 and the eyes alone make the zone right", async () => {
+    // Row 5, column 16: a woman facing the camera (yaw about 0) looking to the image's left: gaze_h -0.25.
+    const f = (await analyse(await faceMatchCell(5, 16))).features;
+    expect(Math.abs(f.yaw!)).toBeLessThan(5);
+    expect(f.gaze_h!).toBeLessThan(-0.15);
+    expect(f.gaze_zone).toBe('right');
+    expect(f.engagement!).toBeLessThan(50);
+  });
+
+  it('eyes looking down: gaze_v < 0, mirrored too (mirroring never changes up and down)', async () => {
+    // Row 4, column 14: a woman with her eyes lowered well below the line of her eye corners: gaze_v -0.40.
+    const f = (await analyse(await faceMatchCell(4, 14))).features;
+    const m = (await analyse(await faceMatchCell(4, 14, 'hflip'))).features;
+    expect(f.gaze_v!).toBeLessThan(-0.25);
+    expect(m.gaze_v!).toBeLessThan(-0.25);
+  });
+
+  it('pitch is negative for a head bowed down and positive for a head tilted back, mirrored or not', async () => {
+    // Row 3, column 9: a woman looking down at her lap (pitch -33); row 1, column 2: a man with his chin up (+15).
+    const down = [(await analyse(await faceMatchCell(3, 9))).features, (await analyse(await faceMatchCell(3, 9, 'hflip'))).features];
+    const up = [(await analyse(await faceMatchCell(1, 2))).features, (await analyse(await faceMatchCell(1, 2, 'hflip'))).features];
+    for (const f of down) expect(f.pitch!).toBeLessThan(-25);
+    for (const f of down) expect(f.gaze_zone).toBe('down');
+    for (const f of up) expect(f.pitch!).toBeGreaterThan(8);
   });
 });
 

@@ -19,3 +19,15 @@ export async function editedSample(name: string, filter: string): Promise<RgbFra
 }
 
 export const sample = (name: string) => readImage(samplePath(name));
+
+/** Top edges of the six rows of extracted faces in screenshot-facematch.jpg; columns are 106.5 pixels apart. */
+const FACEMATCH_ROWS = [283, 395, 508, 620, 733, 845];
+
+/**
+ * One face of the "extracted faces" grid in screenshot-facematch.jpg (row and column from 0), scaled up three times:
+ * real faces with the head pitched and the eyes turned, which the package's larger photos lack.
+ */
+export function faceMatchCell(row: number, col: number, then?: 'hflip'): Promise<RgbFrame> {
+  const crop = `crop=105:106:${Math.round(2 + 106.5 * col)}:${FACEMATCH_ROWS[row]},scale=315:318`;
+  return editedSample('screenshot-facematch.jpg', then ? `${crop},${then}` : crop);
+}

@@ -178,7 +178,7 @@ export async function startShell(env: Readonly<Record<string, string>> = {}): Pr
 }
 
 /** Headless Debian Chromium; `extraArgs` add flags such as the fake capture devices. */
-async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install it with \`apt-get install chromium\` (or set CHROMIUM_PATH)`);
   return chromium.launch({
     executablePath: CHROMIUM,
