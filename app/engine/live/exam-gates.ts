@@ -11,7 +11,7 @@ import { x11LockUnreachable } from '../signals/display-server';
 import type { SignalEvent, SignalSink } from '../signals/events';
 import { prohibitedRules } from '../signals/os-policy';
 import { runPreflight, type HostCapabilities, type Preflight } from '../signals/preflight';
-import type { ProcessLister } from '../signals/process-list';
+import { listProcesses, sharedLister, type ProcessLister } from '../signals/process-list';
 import { createProhibitedProcessWatch, DEFAULT_PROHIBITED } from '../signals/prohibited-processes';
 import { createRemoteSessionWatch } from '../signals/remote-session';
 import type { SessionClock } from '../signals/session-clock';
@@ -70,11 +70,14 @@ export function startExamWatch(options: GateOptions & { sink: SignalSink; onErro
   const before = options.alreadyReported ?? [];
   const ignorePids = before.flatMap((e) => (e.type === 'prohibited_process' ? [e.pid] : []));
   const knownKinds = before.flatMap((e) => (e.type === 'remote_session' ? e.kinds : []));
-  const list = options.listProcesses ? { list: options.listProcesses } : {};
+  // Both checks of a pass read one listing of the processes.
+  const list = { list: sharedLister(options.listProcesses ?? listProcesses, 1000) };
   const operations: SessionOperation<unknown>[] = [
     createProhibitedProcessWatch({ policy: policy.os.prohibitedProcesses === 'refuse_to_start' ? 'warn' : policy.os.prohibitedProcesses, clock, sink, rules: prohibitedRules(policy.os, DEFAULT_PROHIBITED), ignorePids, onScanError: onError, ...list }),
     createRemoteSessionWatch({ clock, sink, env, onError, alreadyReported: knownKinds, ...list }),
-    createDisplayWatch({ clock, sink, env: () => env }),
+    // Linux without an X display has no screen to count (the start check said so); asking systeminformation
+    // instead every 2 s would run lspci and friends for nothing.
+    ...(process.platform !== 'linux' || env.DISPLAY ? [createDisplayWatch({ clock, sink, env: () => env })] : []),
   ];
   for (const op of operations) op.repeat();
   return {

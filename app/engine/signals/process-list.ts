@@ -38,10 +38,27 @@ function linuxProcesses(): ProcessInfo[] {
     } catch {
       // kernel threads and other users' processes: name only
     }
-    const command = (read(`/proc/${entry}/cmdline`) ?? '').split('\0').filter(Boolean).join(' ').slice(0, 300);
-    out.push({ pid: Number(entry), name: comm.trim(), exe, command });
+    // The command line only when asked (commandOf): reading it takes the process's memory lock, which a busy
+    // process holds long enough to stall a scan of every process, and so the frames the engine is analysing.
+    out.push({ pid: Number(entry), name: comm.trim(), exe, command: '' });
   }
   return out;
+}
+
+/** A process's command line (at most 300 characters), for the evidence of a finding; '' when it cannot be read. */
+export function commandOf(p: ProcessInfo): string {
+  if (p.command || process.platform !== 'linux') return p.command;
+  return (read(`/proc/${p.pid}/cmdline`) ?? '').split('\0').filter(Boolean).join(' ').slice(0, 300);
+}
+
+/** One listing shared by the checks of one pass (programs and remote sessions) instead of one each. */
+export function sharedLister(list: ProcessLister, reuseMs: number): ProcessLister {
+  let last: { at: number; listing: Promise<ProcessInfo[]> } | undefined;
+  return () => {
+    const now = Date.now();
+    if (!last || now - last.at > reuseMs) last = { at: now, listing: list() };
+    return last.listing;
+  };
 }
 
 export const listProcesses: ProcessLister = async () => {

@@ -55,8 +55,10 @@ describe('the prohibited process watch, on this machine', () => {
     await once(child, 'spawn');
     watch.repeat();
     try {
-      for (let i = 0; i < 400 && events.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-      const event = events.find((e) => e.type === 'prohibited_process' && e.pid === child.pid);
+      // Wait for this process's event: other tests on the machine may run stand-ins of their own.
+      const ours = () => events.find((e) => e.type === 'prohibited_process' && e.pid === child.pid);
+      for (let i = 0; i < 400 && !ours(); i++) await new Promise((r) => setTimeout(r, 50));
+      const event = ours();
       if (event?.type !== 'prohibited_process') throw new Error(`anydesk (pid ${child.pid}) not reported; got ${JSON.stringify(events)}`);
       // Found by the first scan that began after the process started: so within one poll interval plus one scan.
       expect(event.evidence.scan).toBe(first.scan + 1);

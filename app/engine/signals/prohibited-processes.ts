@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import type { ProcessPolicy, ProhibitedCategory, SignalSink, SignalOf } from './events';
 import { ProhibitedCategory as Category } from './events';
-import { hashExecutable, listProcesses, type ExecutableHasher, type ProcessInfo, type ProcessLister } from './process-list';
+import { commandOf, hashExecutable, listProcesses, type ExecutableHasher, type ProcessInfo, type ProcessLister } from './process-list';
 import type { SessionClock } from './session-clock';
 import { repeatingOperation, type SessionOperation } from './session-operation';
 
@@ -166,7 +166,7 @@ export function createProhibitedProcessWatch(options: ProhibitedProcessWatchOpti
       const { process: p, rule, matchedOn, sha256 } = finding;
       if (reported.has(p.pid)) continue;
       reported.add(p.pid);
-      const evidence: Record<string, unknown> = { exe: p.exe, command: p.command, rule: ruleLabel(rule), matchedOn, ...(sha256 ? { sha256 } : {}), scan, scanMs: durationMs, policy: options.policy };
+      const evidence: Record<string, unknown> = { exe: p.exe, command: commandOf(p), rule: ruleLabel(rule), matchedOn, ...(sha256 ? { sha256 } : {}), scan, scanMs: durationMs, policy: options.policy };
       let action: SignalOf<'prohibited_process'>['action'] = options.policy === 'refuse_to_start' && scan === 1 ? 'refused' : 'warned';
       if (options.policy === 'terminate') {
         const outcome = await terminate(p.pid);

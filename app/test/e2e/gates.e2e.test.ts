@@ -34,7 +34,8 @@ describe('start gates', () => {
           return (error as Error).message;
         }
       }, policy);
-      expect(refusal).toMatch(/^start_refused: this exam may not start on this computer: remote session: ssh \(what to do: sit the exam at the computer itself/);
+      // (other kinds may follow ssh: tests elsewhere on this machine run stand-ins of remote-access tools)
+      expect(refusal).toMatch(/^start_refused: this exam may not start on this computer: remote session: ssh[^(]* \(what to do: sit the exam at the computer itself/);
       expect(JSON.parse(app.node(['app/cli/vigil.mjs', 'reports', 'list', '--json']))).toEqual([]);
     } finally {
       await site.close();
@@ -59,7 +60,7 @@ describe('start gates', () => {
       expect(finished.alerts).toContainEqual(expect.objectContaining({ type: 'remote_session', severity: 'critical' }));
       const report = storedReport(app, finished.sessionId);
       expect(report.alerts.map((a) => a.type)).toContain('remote_session');
-      expect(report.notes).toContainEqual(expect.stringMatching(/^Start check \(remote_session\): remote session: ssh; the exam policy lets the exam start with a warning\.$/));
+      expect(report.notes).toContainEqual(expect.stringMatching(/^Start check \(remote_session\): remote session: ssh[^;]*; the exam policy lets the exam start with a warning\.$/));
     } finally {
       await site.close();
     }

@@ -22,8 +22,12 @@ export async function startExamSite(): Promise<{ origin: string; close(): Promis
   };
 }
 
-/** A short exam: calibration at its minimum, 2 frames a second so the face pipeline keeps up on two shared cores. */
-export const shortExamPolicy = (examOrigin: string) => ({ processingFps: 2, calibration: { seconds: 6 }, allowedOrigins: [examOrigin] });
+/**
+ * A short exam: calibration at its minimum, 2 frames a second so the face pipeline keeps up on two shared cores.
+ * A remote session warns instead of refusing the start: the machine running the specs may be running other tests'
+ * stand-ins of remote-access tools (copies of sleep named anydesk or teamviewer); gates.e2e.test.ts sets its own.
+ */
+export const shortExamPolicy = (examOrigin: string) => ({ processingFps: 2, calibration: { seconds: 6 }, allowedOrigins: [examOrigin], os: { remoteSession: 'warn' } });
 
 export async function loadPolicy(page: Page, policy: unknown, name = 'exam.json'): Promise<void> {
   await page.getByTestId('policy-file').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(policy)) });
