@@ -3,9 +3,9 @@
  * start-up specification of the desktop app.
  */
 import { app, type BrowserWindow } from 'electron';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { startEngineUtilityProcess } from './adapters/engine-utility-process';
-import { parsePolicy, type ExamPolicy } from './engine/policy/policy';
+import type { ExamPolicy } from './engine/policy/policy';
 import { createRpcClient, type RpcClient } from './engine/rpc/client';
 import type { SignalEvent } from './engine/signals/events';
 import { refusalReason } from './engine/signals/preflight';
@@ -16,6 +16,7 @@ import { createNavigationAllowList, type NavigationAllowList } from './lockdown/
 import { LINK_SCHEME, appUrlForLink, examLinkInArgs, parseExamLink } from './shell/exam-link';
 import { APP_ORIGIN, isAppUrl, registerAppScheme, serveRenderer } from './shell/protocol';
 import { applySecurityPolicy } from './shell/security';
+import { installSebHeader } from './shell/seb-header';
 import { createMainWindow } from './shell/window';
 import { engineProcessEnv } from './engine/memory-env.mjs';
 
@@ -46,11 +47,16 @@ export async function compose(options: CompositionOptions): Promise<void> {
   serveRenderer(join(options.distDir, 'renderer'));
 
   // 3. The engine runs out of the main process, in a utilityProcess; the shell only routes to it.
-  const transport = startEngineUtilityProcess(join(options.distDir, 'engine.mjs'), engineProcessEnv({ ...process.env, VIGIL_HOME: process.env.VIGIL_HOME ?? app.getPath('userData') }));
+  //    `--allow-unsigned` is the developer flag: unsigned policies open, marked as such on screen and in the report.
+  const developerFlag = process.argv.includes('--allow-unsigned') ? { VIGIL_ALLOW_UNSIGNED: '1' } : {};
+  //    A packaged app carries its own ffmpeg and ffprobe (electron-builder.yml, extraResources), found first on PATH.
+  const bundledTools = app.isPackaged ? { PATH: [join(process.resourcesPath, 'ffmpeg'), process.env.PATH].filter(Boolean).join(delimiter) } : {};
+  const transport = startEngineUtilityProcess(join(options.distDir, 'engine.mjs'), engineProcessEnv({ ...process.env, ...developerFlag, ...bundledTools, VIGIL_HOME: process.env.VIGIL_HOME ?? app.getPath('userData') }));
   const engine = createRpcClient(transport);
 
-  // The exam's lockdown while one is in progress (step 5).
+  // The exam's lockdown while one is in progress (step 5), and the SEB header for an exam imported from SEB.
   let lockdown: Lockdown | undefined;
+  let stopSebHeader: (() => void) | undefined;
 
   // 4. One window; IPC is accepted only from it. An exam link opens the app on its policy, at launch or later
   //    (macOS sends open-url; Windows and Linux start a second instance whose arguments carry the link).
@@ -75,16 +81,17 @@ export async function compose(options: CompositionOptions): Promise<void> {
   //    it could bring up does not meet the exam's policy (a required keyboard lock that cannot hold), the start is
   //    refused before the engine opens a session; the engine then applies its own start checks (programs, VM,
   //    remote session, displays). When the exam ends, every step is reverted and quitting is allowed again.
-  let starting: { lockdown: Lockdown; signals: DeferredSink } | undefined;
+  let starting: { lockdown: Lockdown; signals: DeferredSink; policy: ExamPolicy } | undefined;
   const unroute = routeIpc(engine, () => window?.webContents, {
-    before: async (channel, payload) => {
+    before: async (channel) => {
       if (channel !== 'session.start' || !window) return undefined;
       if (lockdown || starting) return { ok: false, error: { code: 'session_running', message: 'an exam is already in progress in this window' } };
       let policy: ExamPolicy;
       try {
-        policy = parsePolicy((payload as { policy?: unknown } | null)?.policy, 'exam policy');
+        // The policy comes from the engine, which verified it; never from the page's request.
+        policy = ((await engine.call('exam.current', {})) as { policy: ExamPolicy }).policy;
       } catch {
-        return undefined; // the engine answers a policy that does not parse, with the field and the rule
+        return undefined; // no exam open: the engine answers session.start with why
       }
       allowNavigation = createNavigationAllowList(APP_ORIGIN, policy.allowedOrigins);
       const signals = deferredSink(engine);
@@ -100,16 +107,17 @@ export async function compose(options: CompositionOptions): Promise<void> {
         allowNavigation = isAppUrl;
         return { ok: false, error: { code: 'start_refused', message: `this exam may not start on this computer: ${refusalReason(started.preflight)}` } };
       }
-      starting = { lockdown: started, signals };
+      starting = { lockdown: started, signals, policy };
       return undefined;
     },
     after: (channel, _payload, outcome) => {
       if (channel === 'session.start' && starting) {
-        const { lockdown: started, signals } = starting;
+        const { lockdown: started, signals, policy } = starting;
         starting = undefined;
-        if (outcome.ok) {
+        if (outcome.ok && window) {
           signals.attach((outcome.result as { sessionId: string }).sessionId);
           lockdown = started;
+          if (policy.sebConfigKey) stopSebHeader = installSebHeader(window.webContents.session, { configKey: policy.sebConfigKey, allowedOrigins: policy.allowedOrigins });
         } else {
           void started.revert();
           allowNavigation = isAppUrl;
@@ -118,6 +126,8 @@ export async function compose(options: CompositionOptions): Promise<void> {
         lockdown.examEnded();
         void lockdown.revert();
         lockdown = undefined;
+        stopSebHeader?.();
+        stopSebHeader = undefined;
         allowNavigation = isAppUrl;
       }
     },

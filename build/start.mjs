@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findElectronBinary } from './electron-binary.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const built = spawnSync(process.execPath, [join(root, 'build/bundle.mjs')], { stdio: 'inherit' });
@@ -12,10 +13,9 @@ if (built.status !== 0) process.exit(built.status ?? 1);
 function electronBinary() {
   if (process.env.VIGIL_SHELL === 'browser') return { reason: 'VIGIL_SHELL=browser' };
   try {
-    // require('electron') outside Electron returns the binary's path, downloading it first if needed.
-    return { path: createRequire(import.meta.url)('electron') };
-  } catch (error) {
-    return { reason: String(error.message).split('\n')[0] };
+    return findElectronBinary(dirname(createRequire(import.meta.url).resolve('electron/package.json')));
+  } catch {
+    return { reason: 'the electron package is not installed (npm ci)' };
   }
 }
 

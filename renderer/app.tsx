@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react';
 import { ExamFlow } from './features/flow/ExamFlow';
 import { useFlowStore } from './features/flow/store';
 import { HealthScreen } from './features/health/HealthScreen';
+import { ExamBanner } from './features/policy/ExamBanner';
+import { usePolicyStore } from './features/policy/store';
 import { SettingsScreen } from './features/settings/SettingsScreen';
 
 type View = 'exam' | 'health' | 'settings';
@@ -14,6 +16,9 @@ function viewOf(hash: string): View {
 export function App() {
   const [view, setView] = useState<View>(() => viewOf(location.hash));
   const step = useFlowStore((s) => s.step);
+  // The exam being opened (policy screen) or in progress: the banner shows from the moment it is opened.
+  const opened = usePolicyStore((s) => s.result?.exam);
+  const exam = useFlowStore((s) => s.exam) ?? opened;
   useEffect(() => {
     const onHash = () => setView(viewOf(location.hash));
     window.addEventListener('hashchange', onHash);
@@ -24,6 +29,7 @@ export function App() {
   return (
     <main className={view === 'exam' && step === 'exam' ? 'wide' : undefined}>
       <h1>Vigil</h1>
+      <ExamBanner exam={exam} />
       {view === 'settings' ? <SettingsScreen /> : <ExamFlow />}
       {!examRunning && (
         <footer>

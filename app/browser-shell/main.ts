@@ -1,6 +1,7 @@
 /**
  * `npm run start:browser`: starts the engine as a Node process and the browser shell in front of it, then
- * prints the address. Options: --port N (default 5178; 0 picks a free one), VIGIL_HOME for the data folder.
+ * prints the address. Options: --port N (default 5178; 0 picks a free one), --allow-unsigned (the developer flag:
+ * unsigned exam policies open, marked "unsigned exam: for testing only"), VIGIL_HOME for the data folder.
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +17,8 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
+// The engine reads the developer flag from its environment (app/engine/config/open-config.ts).
+if (process.argv.includes('--allow-unsigned')) process.env.VIGIL_ALLOW_UNSIGNED = '1';
 const transport = forkEngine(join(distDir, 'engine.mjs'));
 const engine = createRpcClient(transport);
 transport.onClose((reason) => {

@@ -7,8 +7,10 @@ import { registerAnalyze } from './commands/analyze';
 import { registerBenchAnalyze } from './commands/bench-analyze';
 import { registerBenchAudio } from './commands/bench-audio';
 import { registerBenchVision } from './commands/bench-vision';
+import { registerConfig } from './commands/config';
 import { registerDoctor } from './commands/doctor';
 import { registerEvalAudio } from './commands/eval-audio';
+import { registerEvalSeb } from './commands/eval-seb';
 import { registerEvalVision } from './commands/eval-vision';
 import { registerInvigilator } from './commands/invigilator';
 import { registerReports } from './commands/reports';
@@ -26,11 +28,13 @@ export function buildProgram(): Command {
   registerAnalyze(program);
   registerEvalAudio(program);
   registerEvalVision(program);
+  registerEvalSeb(program);
   registerBenchAudio(program);
   registerBenchVision(program);
   registerBenchAnalyze(program);
   registerReports(program);
   registerTrain(program);
+  registerConfig(program);
   registerInvigilator(program);
   return program;
 }

@@ -35,8 +35,31 @@ const ALERT_TYPE = z.enum([
 const SEVERITY = z.enum(['info', 'warning', 'critical']);
 
 /**
+ * Fields that never cross to the renderer: the quit password's hash (it could be attacked offline), the enrolment
+ * token (it lets its holder report as the candidate) and SEB's Config Key (it would let any browser pass as this
+ * exam's client). The engine keeps them; a response that carries one anywhere fails this contract.
+ */
+export const SECRET_FIELDS = ['quitPasswordHash', 'enrolmentToken', 'sebConfigKey'] as const;
+
+/** The first secret field found at any depth of `value`, or undefined. */
+export function secretFieldIn(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    if ((SECRET_FIELDS as readonly string[]).includes(key)) return key;
+    const inner = secretFieldIn(child);
+    if (inner) return `${key}.${inner}`;
+  }
+  return undefined;
+}
+const withoutSecrets = <T extends z.ZodType>(schema: T) =>
+  schema.superRefine((value, ctx) => {
+    const field = secretFieldIn(value);
+    if (field) ctx.addIssue({ code: 'custom', path: field.split('.'), message: 'is a secret the engine keeps; the renderer may not receive it' });
+  });
+
+/**
  * An exam policy as the renderer sees it: the engine has already parsed it with the policy schema, so here only
- * the fields the flow reads are typed and the rest passes through unchanged (the engine checks it again).
+ * the fields the flow reads are typed and the rest passes through unchanged; never a secret (SECRET_FIELDS).
  */
 export const PolicyView = z
   .object({
@@ -49,14 +72,34 @@ export const PolicyView = z
     intervals: z.object({ seconds: z.number(), flagThreshold: z.number(), weights: z.record(z.string(), z.number()) }).loose(),
     rules: z.record(z.string(), z.number()),
     evidence: z.object({ preRollSec: z.number(), postRollSec: z.number() }),
-    quitPasswordHash: z.string().optional(),
+    /** Whether the invigilator can end the exam early with a quit password (the hash stays in the engine). */
+    hasQuitPassword: z.boolean(),
   })
   .loose();
 export type PolicyView = z.infer<typeof PolicyView>;
 
-/** A policy that failed its schema: the field and the rule it breaks, in words. */
-const PolicyProblem = z.object({ ok: z.literal(false), field: z.string(), rule: z.string(), message: z.string() });
-export const PolicyCheck = z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), policy: PolicyView }), PolicyProblem]);
+/**
+ * What kind of exam is open: signed by the institution (`exam`), the built-in practice exam, or an unsigned policy
+ * opened with the developer flag (the app then shows "unsigned exam: for testing only" throughout).
+ */
+export const ExamView = z
+  .object({
+    mode: z.enum(['exam', 'practice', 'unsigned']),
+    examId: z.string().nullable(),
+    signer: z.string().nullable(),
+    expiresAt: z.string().nullable(),
+    serverUrl: z.string().nullable(),
+  })
+  .strict();
+export type ExamView = z.infer<typeof ExamView>;
+
+/**
+ * A config that was refused or failed its schema: the field and the rule it breaks, in words. `reason` names a
+ * refusal: bad_signature, unpinned_key, expired, server_mismatch, practice_only, unsigned, not_a_config,
+ * trust_file, bad_policy.
+ */
+const PolicyProblem = z.object({ ok: z.literal(false), field: z.string(), rule: z.string(), message: z.string(), reason: z.string().optional() });
+export const PolicyCheck = withoutSecrets(z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), policy: PolicyView, exam: ExamView }).strict(), PolicyProblem]));
 export type PolicyCheck = z.infer<typeof PolicyCheck>;
 
 export const ExamCheck = z.object({
@@ -108,6 +151,16 @@ export const channels = {
   'policy.parse': { request: z.object({ text: z.string().max(1024 * 1024), source: z.string().max(200) }).strict(), response: PolicyCheck },
   /** Loads a policy saved on this computer by name (a `vigil://exam?policy=<name>` link). */
   'policy.load': { request: z.object({ name: z.string().max(200) }).strict(), response: PolicyCheck },
+  /**
+   * Checks a policy the invigilator is editing against the engine's schema, without opening it as an exam
+   * (the answer is the same secret-free view).
+   */
+  'policy.check': {
+    request: z.object({ text: z.string().max(1024 * 1024), source: z.string().max(200) }).strict(),
+    response: withoutSecrets(z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), policy: PolicyView }).strict(), PolicyProblem])),
+  },
+  /** Opens the built-in practice exam, offered on the first screen. */
+  'exam.practice': { request: z.object({}).strict(), response: PolicyCheck },
   /** Saves a policy edited by the invigilator; the quit password is hashed by the engine, never stored as typed. */
   'policy.save': {
     request: z.object({ name: z.string().max(200), policy: z.record(z.string(), z.unknown()), quitPassword: z.string().min(1).max(200).optional(), invigilatorPassword: z.string().max(200) }).strict(),
@@ -119,14 +172,14 @@ export const channels = {
    */
   'invigilator.unlock': { request: z.object({ password: z.string().min(8).max(200) }).strict(), response: z.object({ ok: z.boolean(), firstUse: z.boolean() }) },
   /**
-   * The exam's system check. With the exam's policy, the OS checks are judged by it as session.start will judge
-   * them: `fail` is a start condition the policy refuses (the engine refuses session.start too), `warn` one it
-   * lets through with a warning in the report.
+   * The exam's system check. With an exam open, its policy judges the OS checks as session.start will: `fail` is
+   * a start condition the policy refuses (the engine refuses session.start too), `warn` one it lets through with a
+   * warning in the report.
    */
-  'system.check': { request: z.object({ policy: z.record(z.string(), z.unknown()).optional() }).strict(), response: z.object({ checks: z.array(ExamCheck) }) },
+  'system.check': { request: z.object({}).strict(), response: z.object({ checks: z.array(ExamCheck) }) },
   /** Enrols the candidate's face from one photo (a camera frame). */
   'identity.enroll': {
-    request: z.object({ policy: z.record(z.string(), z.unknown()), width: z.number().int().min(16).max(640), height: z.number().int().min(16).max(480), rgb: z.string().max(FRAME_MAX_BASE64) }).strict(),
+    request: z.object({ width: z.number().int().min(16).max(640), height: z.number().int().min(16).max(480), rgb: z.string().max(FRAME_MAX_BASE64) }).strict(),
     response: z.object({ enrolled: z.boolean(), reason: z.string().nullable() }),
   },
   /** One frame of the blink and head-turn challenge; the engine judges, the app shows progress. */
@@ -145,7 +198,8 @@ export const channels = {
   /** The candidate goes on without an enrolled voice; the answer is the reason the report will give. */
   'voice.skip': { request: z.object({}).strict(), response: z.object({ enrolled: z.literal(false), reason: z.string() }) },
   'session.start': {
-    request: z.object({ policy: z.record(z.string(), z.unknown()), studentId: z.string().max(200).optional(), examId: z.string().max(200).optional() }).strict(),
+    // No policy here: the engine starts the session on the exam it verified (policy.parse, policy.load, exam.practice).
+    request: z.object({ studentId: z.string().max(200).optional(), examId: z.string().max(200).optional() }).strict(),
     response: z.object({ sessionId: z.string(), vision: z.object({ available: z.boolean(), reason: z.string().nullable() }), processingFps: z.number(), segmentSec: z.number(), calibrationSeconds: z.number() }),
   },
   'session.frame': {
@@ -173,7 +227,11 @@ export const channels = {
    */
   'session.quit': {
     request: z.object({ sessionId: SessionId, password: z.string().min(1).max(200) }).strict(),
-    response: z.discriminatedUnion('ok', [z.object({ ok: z.literal(true) }), z.object({ ok: z.literal(false), reason: z.enum(['wrong_password', 'no_quit_password']), refused: z.number().int() })]),
+    response: z.discriminatedUnion('ok', [
+      z.object({ ok: z.literal(true) }),
+      // locked: too many wrong passwords; the prompt opens again after retryAfterSec (each attempt is in the chain).
+      z.object({ ok: z.literal(false), reason: z.enum(['wrong_password', 'no_quit_password', 'locked']), refused: z.number().int(), retryAfterSec: z.number().int().nonnegative() }),
+    ]),
   },
 } as const;
 

@@ -18,6 +18,8 @@ const _engineFitsContract: { [C in Channel]: Fits<C> } = {
   'engine.ping': true,
   'policy.parse': true,
   'policy.load': true,
+  'exam.practice': true,
+  'policy.check': true,
   'policy.save': true,
   'invigilator.unlock': true,
   'system.check': true,

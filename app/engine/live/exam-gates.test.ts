@@ -9,6 +9,7 @@ import { createSessionClock } from '../signals/session-clock';
 import { openStore } from '../storage/store';
 import { checkStartGate, engineHostCapabilities } from './exam-gates';
 import { createLiveApi } from './live-api';
+import { processesOfThisTest } from '../signals/testing/own-processes';
 
 const SSH = { SSH_CONNECTION: '203.0.113.7 52011 192.0.2.10 22' };
 /** Sessions that start without the camera and microphone models: the gates are what is tested. */
@@ -18,7 +19,7 @@ afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
-const gate = (policy: unknown, env: NodeJS.ProcessEnv, host: 'node' | 'electron-utility' = 'node') => checkStartGate({ policy: parsePolicy(policy), host, env, clock: createSessionClock() });
+const gate = (policy: unknown, env: NodeJS.ProcessEnv, host: 'node' | 'electron-utility' = 'node') => checkStartGate({ policy: parsePolicy(policy), host, env, clock: createSessionClock(), listProcesses: processesOfThisTest });
 
 describe('the start gate', () => {
   it('refuses a remote session when the policy says refuse_to_start, and says what to do', async () => {
@@ -54,8 +55,9 @@ describe('the gates during the exam', () => {
     cleanups.push(() => rmSync(home, { recursive: true, force: true }));
     const store = openStore(join(home, 'vigil.db'));
     cleanups.push(() => store.close());
-    const api = createLiveApi({ store, env: { VIGIL_HOME: home } });
-    const { sessionId } = await api['session.start']({ policy: LIGHT });
+    const api = createLiveApi({ store, env: { VIGIL_HOME: home, VIGIL_ALLOW_UNSIGNED: '1' } , listProcesses: processesOfThisTest });
+    expect(await api['policy.parse']({ text: JSON.stringify(LIGHT), source: 'light.json' })).toMatchObject({ ok: true });
+    const { sessionId } = await api['session.start']({});
 
     // A copy of sleep named x11vnc, as a candidate might start a VNC server to let someone watch.
     const exe = join(home, 'x11vnc');
@@ -75,11 +77,12 @@ describe('the gates during the exam', () => {
     cleanups.push(() => rmSync(home, { recursive: true, force: true }));
     const store = openStore(join(home, 'vigil.db'));
     cleanups.push(() => store.close());
-    const api = createLiveApi({ store, env: { VIGIL_HOME: home } });
-    const { sessionId } = await api['session.start']({ policy: LIGHT });
-    await expect(api['session.start']({ policy: LIGHT })).rejects.toMatchObject({ code: 'session_running' });
+    const api = createLiveApi({ store, env: { VIGIL_HOME: home, VIGIL_ALLOW_UNSIGNED: '1' } , listProcesses: processesOfThisTest });
+    expect(await api['policy.parse']({ text: JSON.stringify(LIGHT), source: 'light.json' })).toMatchObject({ ok: true });
+    const { sessionId } = await api['session.start']({});
+    await expect(api['session.start']({})).rejects.toMatchObject({ code: 'session_running' });
     await expect(api['session.calibrate']({ sessionId })).resolves.toMatchObject({ status: 'SKIPPED' });
     await api['session.finish']({ sessionId });
-    await expect(api['session.start']({ policy: LIGHT })).resolves.toMatchObject({ sessionId: expect.any(String) });
+    await expect(api['session.start']({})).resolves.toMatchObject({ sessionId: expect.any(String) });
   });
 });

@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { RpcFailure } from '../rpc/protocol';
 import { parsePolicy, PolicyError, type AlertType, type ExamPolicy } from '../policy/policy';
-import { vigilHome } from '../paths';
+import { projectRoot, vigilHome } from '../paths';
+import { examView, openExamConfig, UNSIGNED_BANNER, type OpenedExam, type TrustSources } from '../config/open-config';
+import { PRACTICE_EXAM } from '../config/practice';
+import { machineTrustFile } from '../config/trust';
 import type { Store } from '../storage/store';
 import type { Severity } from '../rules/alert';
 import { analyzerFor, loadFrameAnalyzer } from './frame-analyzer';
@@ -26,21 +29,32 @@ import { createSessionClock } from '../signals/session-clock';
 import type { EngineHost } from '../api';
 import { checkStartGate, startExamWatch } from './exam-gates';
 
-export type PolicyCheck = { ok: true; policy: ExamPolicy } | { ok: false; field: string; rule: string; message: string };
+/** An opened exam as the renderer sees it (examView): no quit password hash, enrolment token or SEB key. */
+export type ExamOpened = { ok: true } & ReturnType<typeof examView>;
+export type PolicyCheck = ExamOpened | { ok: false; field: string; rule: string; message: string; reason?: string };
 
 export interface LiveApi {
   'policy.parse'(params: { text: string; source: string }): Promise<PolicyCheck>;
   'policy.load'(params: { name: string }): Promise<PolicyCheck>;
+  /** The invigilator's editor: a policy checked against the schema, not opened as an exam. */
+  'policy.check'(params: { text: string; source: string }): Promise<{ ok: true; policy: ExamOpened['policy'] } | { ok: false; field: string; rule: string; message: string }>;
+  /** Opens the built-in practice exam (signed with the practice key; its report says practice). */
+  'exam.practice'(params: Record<string, never>): Promise<PolicyCheck>;
+  /**
+   * The opened exam's whole policy, secrets included, for the main process (lockdown, quit gate, SEB header).
+   * Deliberately not in the IPC contract: the page never gets it.
+   */
+  'exam.current'(params: Record<string, never>): Promise<{ mode: OpenedExam['mode']; examId: string | null; policy: ExamPolicy }>;
   'policy.save'(params: { name: string; policy: Record<string, unknown>; quitPassword?: string; invigilatorPassword: string }): Promise<{ ok: true; path: string } | { ok: false; field: string; rule: string; message: string }>;
   'invigilator.unlock'(params: { password: string }): Promise<{ ok: boolean; firstUse: boolean }>;
-  'system.check'(params: { policy?: Record<string, unknown> }): Promise<{ checks: ExamCheck[] }>;
-  'identity.enroll'(params: { policy: Record<string, unknown>; width: number; height: number; rgb: string }): Promise<{ enrolled: boolean; reason: string | null }>;
+  'system.check'(params: Record<string, never>): Promise<{ checks: ExamCheck[] }>;
+  'identity.enroll'(params: { width: number; height: number; rgb: string }): Promise<{ enrolled: boolean; reason: string | null }>;
   'identity.frame'(params: { t: number; width: number; height: number; rgb: string }): Promise<IdentityProgress>;
   /** A sentence read aloud (16 kHz mono 16-bit PCM, base64): the candidate's voice for the sessions after it. */
   'voice.enrol'(params: { samples: string }): Promise<EnrolAnswer>;
   /** The candidate goes on without an enrolled voice; the report says why. */
   'voice.skip'(params: Record<string, never>): Promise<{ enrolled: false; reason: string }>;
-  'session.start'(params: { policy: Record<string, unknown>; studentId?: string; examId?: string }): Promise<{ sessionId: string; vision: { available: boolean; reason: string | null }; processingFps: number; segmentSec: number; calibrationSeconds: number }>;
+  'session.start'(params: { studentId?: string; examId?: string }): Promise<{ sessionId: string; vision: { available: boolean; reason: string | null }; processingFps: number; segmentSec: number; calibrationSeconds: number }>;
   'session.frame'(params: { sessionId: string; t: number; width: number; height: number; rgb: string }): Promise<FrameOutcome>;
   'session.audio'(params: { sessionId: string; t: number; samples: string }): Promise<{ opened: FrameOutcome['opened']; flagged: boolean }>;
   'session.evidence'(params: { sessionId: string; start: number; end: number; mime: string; data: string }): Promise<{ held: number }>;
@@ -69,7 +83,7 @@ export interface FinishedSession {
 
 const PolicyName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'use letters, digits, dot, dash or underscore (at most 64)');
 
-function check(value: unknown, source: string): PolicyCheck {
+function check(value: unknown, source: string): { ok: true; policy: ExamPolicy } | { ok: false; field: string; rule: string; message: string } {
   try {
     return { ok: true, policy: parsePolicy(value, source) };
   } catch (error) {
@@ -80,15 +94,6 @@ function check(value: unknown, source: string): PolicyCheck {
   }
 }
 
-function checkText(text: string, source: string): PolicyCheck {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, field: '(file)', rule: `not valid JSON (${(error as Error).message})`, message: `${source}: not valid JSON (${(error as Error).message})` };
-  }
-  return check(json, source);
-}
 
 /** A frame's RGB bytes from base64, refused unless they are exactly width x height x 3. */
 function rgbBytes(rgb: string, width: number, height: number): Uint8Array {
@@ -97,9 +102,42 @@ function rgbBytes(rgb: string, width: number, height: number): Uint8Array {
   return data;
 }
 
-export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv; host?: EngineHost; listProcesses?: ProcessLister }): LiveApi {
+export interface LiveApiDeps {
+  store: Store;
+  env: NodeJS.ProcessEnv;
+  /** Where the trusted keys are; default: this app's resources/trust.json and the machine-wide file. */
+  trust?: TrustSources;
+  /** Milliseconds since 1970, for expiry (tests move it). */
+  now?: () => number;
+  /** Which shell hosts the engine: the browser shell holds no keyboard lock (exam-gates.ts). Default node. */
+  host?: EngineHost;
+  /** The process listing the exam's gates read (tests give their own); default the OS's. */
+  listProcesses?: ProcessLister;
+}
+
+export function createLiveApi(deps: LiveApiDeps): LiveApi {
   const host = deps.host ?? 'node';
   const home = vigilHome(deps.env);
+  const trust = deps.trust ?? { installerFile: join(projectRoot(), 'resources', 'trust.json'), machineFile: machineTrustFile() };
+  // The developer flag: unsigned policies open, and say so on screen and in the report.
+  const allowUnsigned = deps.env.VIGIL_ALLOW_UNSIGNED === '1';
+  /** The verified exam the candidate opened; the engine keeps it, the renderer only ever gets examView. */
+  let opened: OpenedExam | undefined;
+  const open = async (text: string, source: string): Promise<PolicyCheck> => {
+    const result = await openExamConfig(text, source, { trust, allowUnsigned, now: (deps.now ?? Date.now)() });
+    if (!result.ok) {
+      // A refused config replaces nothing stored, and closes what was open: the candidate must not sit it.
+      opened = undefined;
+      return { ok: false, field: result.field, rule: result.rule, message: result.message, reason: result.reason };
+    }
+    const { ok: _ok, ...exam } = result;
+    opened = exam;
+    return { ok: true, ...examView(exam) };
+  };
+  const openedExam = (): OpenedExam => {
+    if (!opened) throw new RpcFailure('no_exam', 'no exam is open: open a signed exam config (or the practice exam) first');
+    return opened;
+  };
   const policiesDir = join(home, 'policies');
   const sessions = new Map<string, LiveSession>();
   /** Quit-password attempts per live session, noted in its report when it finishes. */
@@ -111,6 +149,8 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv; host
   let identityNote: string | undefined;
   const voice = new VoiceEnrolment();
 
+  /** Every quit attempt is an event in the session's chain (live-session.ts recordEvent). */
+  const quitRequests = (live: LiveSession) => new QuitRequests(live.policy.quitPasswordHash, { now: deps.now, onAttempt: (attempt) => live.recordEvent('quit.attempt', attempt) });
   const session = (id: string): LiveSession => {
     const s = sessions.get(id);
     if (!s) throw new RpcFailure('no_session', `no live session ${id} (it finished, or the engine restarted)`);
@@ -124,42 +164,61 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv; host
 
   return {
     async 'policy.parse'({ text, source }) {
-      return checkText(text, source);
+      return open(text, source);
+    },
+    async 'policy.check'({ text, source }) {
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (error) {
+        return { ok: false, field: '(file)', rule: `not valid JSON (${(error as Error).message})`, message: `${source}: not valid JSON` };
+      }
+      const result = check(json, source);
+      return result.ok ? { ok: true, policy: examView({ mode: 'unsigned', examId: null, policy: result.policy }).policy } : result;
+    },
+    async 'exam.practice'() {
+      return open(PRACTICE_EXAM, 'practice exam');
+    },
+    async 'exam.current'() {
+      const exam = openedExam();
+      return { mode: exam.mode, examId: exam.examId, policy: exam.policy };
     },
     async 'policy.load'({ name }) {
       const parsed = PolicyName.safeParse(name);
       if (!parsed.success) return { ok: false, field: '(link)', rule: `policy name ${parsed.error.issues[0]!.message}`, message: `${name}: not a policy name` };
-      const path = join(policiesDir, `${parsed.data}.json`);
-      if (!existsSync(path)) return { ok: false, field: '(link)', rule: `no saved exam policy named "${name}" on this computer`, message: `${path}: missing` };
-      return checkText(readFileSync(path, 'utf8'), `${name}.json`);
+      // A saved exam is a signed config (<name>.vigil-exam) or, for developers, an unsigned policy (<name>.json).
+      const path = [join(policiesDir, `${parsed.data}.vigil-exam`), join(policiesDir, `${parsed.data}.json`)].find((p) => existsSync(p));
+      if (!path) return { ok: false, field: '(link)', rule: `no saved exam named "${name}" on this computer`, message: `${join(policiesDir, parsed.data)}: missing` };
+      return open(readFileSync(path, 'utf8'), path.slice(policiesDir.length + 1));
     },
     async 'policy.save'({ name, policy, quitPassword, invigilatorPassword }) {
       const unlocked = await unlock(invigilatorPassword);
       if (!unlocked.ok) throw new RpcFailure('forbidden', unlocked.firstUse ? 'no invigilator password is set on this computer' : 'the invigilator password is wrong');
       const parsedName = PolicyName.safeParse(name);
       if (!parsedName.success) return { ok: false, field: 'name', rule: parsedName.error.issues[0]!.message, message: `name: ${parsedName.error.issues[0]!.message}` };
-      const withHash = quitPassword ? { ...policy, quitPasswordHash: await hashPassword(quitPassword) } : policy;
+      // The editor only ever sees whether there is a quit password; without a new one the saved hash is kept.
+      const { hasQuitPassword: _shown, ...edited } = policy;
+      const path = join(policiesDir, `${parsedName.data}.json`);
+      const keptHash = !quitPassword && existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as { quitPasswordHash?: string }).quitPasswordHash : undefined;
+      const withHash = quitPassword ? { ...edited, quitPasswordHash: await hashPassword(quitPassword) } : keptHash ? { ...edited, quitPasswordHash: keptHash } : edited;
       const result = check(withHash, name);
       if (!result.ok) return result;
       mkdirSync(policiesDir, { recursive: true });
-      const path = join(policiesDir, `${parsedName.data}.json`);
       writeFileSync(path, `${JSON.stringify(result.policy, null, 2)}\n`);
       return { ok: true, path };
     },
     async 'invigilator.unlock'({ password }) {
       return unlock(password);
     },
-    async 'system.check'({ policy }) {
+    async 'system.check'() {
       const checks = await examSystemCheck(deps.env);
-      if (policy === undefined) return { checks };
-      const parsed = check(policy, 'policy');
-      if (!parsed.ok) throw new RpcFailure('bad_policy', parsed.message);
-      const gate = await checkStartGate({ policy: parsed.policy, host, env: deps.env, clock: createSessionClock(), ...(deps.listProcesses ? { listProcesses: deps.listProcesses } : {}) });
+      // With an exam open, its policy judges the OS checks as session.start will (exam-gates.ts).
+      if (!opened) return { checks };
+      const gate = await checkStartGate({ policy: opened.policy, host, env: deps.env, clock: createSessionClock(), ...(deps.listProcesses ? { listProcesses: deps.listProcesses } : {}) });
       return { checks: judgedByPolicy(checks, gate.preflight) };
     },
-    async 'identity.enroll'({ policy, width, height, rgb }) {
-      const parsed = check(policy, 'policy');
-      if (!parsed.ok) throw new RpcFailure('bad_policy', parsed.message);
+    async 'identity.enroll'({ width, height, rgb }) {
+      const parsed = { policy: openedExam().policy };
       if (!parsed.policy.detectors.identity) return { enrolled: false, reason: 'this exam policy turns identity checking off' };
       const analyzer = await analyzerFor(parsed.policy);
       if (!analyzer.available) return { enrolled: false, reason: analyzer.reason };
@@ -183,9 +242,9 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv; host
     async 'voice.skip'() {
       return voice.skip();
     },
-    async 'session.start'({ policy, studentId, examId }) {
-      const parsed = check(policy, 'policy');
-      if (!parsed.ok) throw new RpcFailure('bad_policy', parsed.message);
+    async 'session.start'({ studentId, examId }) {
+      const exam = openedExam();
+      const parsed = { policy: exam.policy };
       // One candidate, one session at a time: a second start is refused, never a silent discard of the first
       // (the candidate app finishes a session before it starts another, e.g. to calibrate again).
       const running = [...sessions.keys()];
@@ -197,12 +256,12 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv; host
       if (sessions.size) throw new RpcFailure('session_running', 'another session started meanwhile');
       const analyzer = await analyzerFor(parsed.policy);
       if (analyzer.available) analyzer.analyzer.reset();
-      const notes = [...gate.warnings, identityNote ?? (parsed.policy.detectors.identity ? 'Identity: not checked by Vigil (no face enrolled).' : 'Identity: not checked (off in this exam policy).')];
+      const notes = [examNote(exam), ...gate.warnings, identityNote ?? (parsed.policy.detectors.identity ? 'Identity: not checked by Vigil (no face enrolled).' : 'Identity: not checked (off in this exam policy).')];
       const audio = parsed.policy.detectors.audio ? await LiveAudio.open(voice.current) : undefined;
       if (audio) notes.push(audio.voiceNote);
-      const live = new LiveSession({ policy: parsed.policy, analyzer, store: deps.store, workDir: join(home, 'live'), studentId: studentId ?? null, examId: examId ?? null, notes, audio });
+      const live = new LiveSession({ policy: parsed.policy, analyzer, store: deps.store, workDir: join(home, 'live'), studentId: studentId ?? null, examId: exam.examId ?? examId ?? null, notes, audio });
       sessions.set(live.id, live);
-      quits.set(live.id, new QuitRequests(parsed.policy.quitPasswordHash));
+      quits.set(live.id, quitRequests(live));
       const record = (event: SignalEvent) => {
         try {
           live.pushSignal(event);
@@ -248,7 +307,7 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv; host
     },
     async 'session.quit'({ sessionId, password }) {
       const s = session(sessionId);
-      const quit = quits.get(sessionId) ?? new QuitRequests(s.policy.quitPasswordHash);
+      const quit = quits.get(sessionId) ?? quitRequests(s);
       quits.set(sessionId, quit);
       return quit.check(password);
     },
@@ -276,4 +335,11 @@ export function createLiveApi(deps: { store: Store; env: NodeJS.ProcessEnv; host
       };
     },
   };
+}
+
+/** The report's first line: what kind of exam this was, so an unsigned or practice run can never pass for a real one. */
+function examNote(exam: OpenedExam): string {
+  if (exam.mode === 'unsigned') return `Exam config: ${UNSIGNED_BANNER} (opened with the developer flag; its policy was not signed by anyone).`;
+  if (exam.mode === 'practice') return 'Exam config: practice (the built-in practice exam; nothing is sent to an institution).';
+  return `Exam config: ${exam.examId}, signed by "${exam.signer}", valid until ${exam.expiresAt}.`;
 }

@@ -11,6 +11,8 @@ import { sourcePackageDir } from '../../../models/convert/build-models';
 import { createLiveApi } from './live-api';
 import { EVIDENCE_SEGMENT_SEC, LiveSession } from './live-session';
 import { hashPassword, verifyPassword } from './password';
+import { processesOfThisTest } from '../signals/testing/own-processes';
+import { setInvigilatorPassword } from './invigilator-password';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-live-'));
 const FPS = 2;
@@ -93,16 +95,20 @@ describe('live session', () => {
 });
 
 describe('policy channels', () => {
-  const api = createLiveApi({ store: openStore(join(dir, 'api.db')), env: { ...process.env, VIGIL_HOME: join(dir, 'home') } });
+  // Unsigned policies with the developer flag; signed configs are tested in app/engine/config/open-config.test.ts.
+  const api = createLiveApi({ store: openStore(join(dir, 'api.db')), env: { ...process.env, VIGIL_ALLOW_UNSIGNED: '1', VIGIL_HOME: join(dir, 'home') }, listProcesses: processesOfThisTest });
 
   it('name the field and the rule a policy breaks', async () => {
     expect(await api['policy.parse']({ text: '{"processingFps": 90}', source: 'exam.json' })).toMatchObject({ ok: false, field: 'processingFps', rule: expect.stringMatching(/30/) });
-    expect(await api['policy.parse']({ text: '{"processingFps": ', source: 'exam.json' })).toMatchObject({ ok: false, field: '(file)', rule: expect.stringMatching(/^not valid JSON/) });
+    expect(await api['policy.parse']({ text: '{"processingFps": ', source: 'exam.json' })).toMatchObject({ ok: false, field: '(file)', rule: expect.stringMatching(/^neither a signed exam config nor JSON/) });
     expect(await api['policy.parse']({ text: '{}', source: 'exam.json' })).toMatchObject({ ok: true, policy: { processingFps: 12 } });
   });
 
   it('save a policy only with the invigilator password, storing the quit password as a salted hash', async () => {
-    expect(await api['invigilator.unlock']({ password: 'first-invigilator' })).toEqual({ ok: true, firstUse: true });
+    // The app cannot set the first password; the administrator's command does (vigil invigilator password).
+    expect(await api['invigilator.unlock']({ password: 'first-invigilator' })).toEqual({ ok: false, firstUse: true });
+    await setInvigilatorPassword(join(dir, 'home'), 'first-invigilator');
+    expect(await api['invigilator.unlock']({ password: 'first-invigilator' })).toEqual({ ok: true, firstUse: false });
     expect(await api['invigilator.unlock']({ password: 'someone-else' })).toEqual({ ok: false, firstUse: false });
     await expect(api['policy.save']({ name: 'maths', policy: {}, invigilatorPassword: 'someone-else' })).rejects.toThrow(/password is wrong/);
     const saved = await api['policy.save']({ name: 'maths', policy: { processingFps: 6 }, quitPassword: 'let-me-out', invigilatorPassword: 'first-invigilator' });
@@ -111,8 +117,15 @@ describe('policy channels', () => {
     if (!loaded.ok) throw new Error(loaded.message);
     expect(loaded.policy.processingFps).toBe(6);
     expect(readFileSync(join(dir, 'home', 'policies', 'maths.json'), 'utf8')).not.toContain('let-me-out');
-    expect(await verifyPassword('let-me-out', loaded.policy.quitPasswordHash!)).toBe(true);
-    expect(await api['policy.load']({ name: 'history' })).toMatchObject({ ok: false, rule: 'no saved exam policy named "history" on this computer' });
+    expect(loaded.policy).toMatchObject({ hasQuitPassword: true });
+    expect(JSON.stringify(loaded)).not.toContain('scrypt$');
+    const onDisk = JSON.parse(readFileSync(join(dir, 'home', 'policies', 'maths.json'), 'utf8')) as { quitPasswordHash: string };
+    expect(await verifyPassword('let-me-out', onDisk.quitPasswordHash)).toBe(true);
+    // Saved again from the editor's view (which only knows there is a quit password): the hash is kept.
+    expect((await api['policy.save']({ name: 'maths', policy: { ...loaded.policy, processingFps: 8 }, invigilatorPassword: 'first-invigilator' })).ok).toBe(true);
+    const again = JSON.parse(readFileSync(join(dir, 'home', 'policies', 'maths.json'), 'utf8')) as { quitPasswordHash: string; processingFps: number };
+    expect(again).toMatchObject({ quitPasswordHash: onDisk.quitPasswordHash, processingFps: 8 });
+    expect(await api['policy.load']({ name: 'history' })).toMatchObject({ ok: false, rule: 'no saved exam named "history" on this computer' });
   });
 
   it('refuse a policy the schema refuses, before saving anything', async () => {

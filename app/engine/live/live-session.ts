@@ -69,6 +69,7 @@ export class LiveSession {
   private lastT = 0;
   private framesReceived = 0;
   private finished = false;
+  private readonly events: { t: number; type: string; payload: unknown }[] = [];
 
   constructor(private readonly options: LiveSessionOptions) {
     const { policy } = options;
@@ -164,6 +165,15 @@ export class LiveSession {
     return { ...this.calibration, analysed: true, framesReceived: this.framesReceived };
   }
 
+  /**
+   * An event from outside the frames (a quit-password attempt) at the session's current time. Kept in order and
+   * appended to the session's hash chain with the report (the session's row is written then).
+   */
+  recordEvent(type: string, payload: unknown): void {
+    this.assertOpen();
+    this.events.push({ t: this.lastT, type, payload });
+  }
+
   /** A line for the report from outside the frames (quit-password attempts). */
   addNote(line: string): void {
     this.assertOpen();
@@ -183,7 +193,7 @@ export class LiveSession {
     try {
       const report = await analyzeRecording(
         { source: 'live', durationSec: this.lastT, hasVideo: analyzer.available, hasAudio: audio !== undefined && audio.received > 0, frames, extraAlerts: () => [...audioAlerts, ...signalAlerts(this.signals)] },
-        { policy, store, evidence: this.evidence, studentId: this.options.studentId ?? null, examId: this.options.examId ?? null, notes },
+        { policy, store, evidence: this.evidence, studentId: this.options.studentId ?? null, examId: this.options.examId ?? null, notes, events: this.events },
       );
       // Only a stored report ends the session: after a failure the candidate app may try again, and the
       // segments stay on disk meanwhile.

@@ -4,14 +4,17 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../storage/store';
 import { createLiveApi } from './live-api';
+import { processesOfThisTest } from '../signals/testing/own-processes';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-live-signals-'));
 
 describe('OS signals in a live session', () => {
   it('score a window switch and a paste in the live interval, flag it, and put them in the report', async () => {
     const store = openStore(join(dir, 'signals.db'));
-    const api = createLiveApi({ store, env: { ...process.env, VIGIL_HOME: join(dir, 'home') } });
-    const { sessionId } = await api['session.start']({ policy: { detectors: { face: false, gaze: false, objects: false, liveness: false, identity: false, audio: false } } });
+    const api = createLiveApi({ store, env: { ...process.env, VIGIL_ALLOW_UNSIGNED: '1', VIGIL_HOME: join(dir, 'home') }, listProcesses: processesOfThisTest });
+    // An unsigned policy, opened with the developer flag: this is about signals, not configs (app/engine/config).
+    await api['policy.parse']({ text: JSON.stringify({ detectors: { face: false, gaze: false, objects: false, liveness: false, identity: false, audio: false }, os: { virtualMachine: 'allow' } }), source: 'exam.json' });
+    const { sessionId } = await api['session.start']({});
     // Alt+Tab away for 6 s (+4), then a paste on return (+5): 9 points, under the flag.
     await api['session.signal']({ sessionId, event: { type: 'key_combo', t: 10, combo: 'alt_tab', keys: 'Alt+Tab', windowFocused: true, blocked: false, evidence: {} } });
     const away = await api['session.signal']({ sessionId, event: { type: 'focus_lost', t: 10.2, end: 16, source: 'os', evidence: { window: 'Firefox' } } });
@@ -27,8 +30,9 @@ describe('OS signals in a live session', () => {
   });
 
   it('refuse a malformed signal, naming the field', async () => {
-    const api = createLiveApi({ store: openStore(join(dir, 'bad.db')), env: { ...process.env, VIGIL_HOME: join(dir, 'home2') } });
-    const { sessionId } = await api['session.start']({ policy: {} });
+    const api = createLiveApi({ store: openStore(join(dir, 'bad.db')), env: { ...process.env, VIGIL_ALLOW_UNSIGNED: '1', VIGIL_HOME: join(dir, 'home2') }, listProcesses: processesOfThisTest });
+    await api['policy.parse']({ text: '{}', source: 'exam.json' });
+    const { sessionId } = await api['session.start']({});
     await expect(api['session.signal']({ sessionId, event: { type: 'focus_lost', t: -1, end: null, source: 'os', evidence: {} } })).rejects.toThrow(/bad_signal|signal: t: /);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * Passwords (the invigilator's and an exam's quit password) as salted, slow hashes: scrypt with a random salt,
  * stored as `scrypt$N$r$p$salt$hash` (base64), so the parameters can be raised later without breaking old hashes.
+ * Quit passwords imported from SEB configs stay in SEB's weaker form, `sha256$<hex>`, since the password is unknown.
  */
-import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 const N = 2 ** 15;
 const R = 8;
@@ -20,6 +21,9 @@ export async function hashPassword(password: string): Promise<string> {
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  // `sha256$<hex>`: a quit password imported from a SEB config, which SEB keeps as unsalted SHA-256 hex.
+  const seb = /^sha256\$([0-9a-f]{64})$/.exec(stored);
+  if (seb) return timingSafeEqual(createHash('sha256').update(password, 'utf8').digest(), Buffer.from(seb[1]!, 'hex'));
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [n, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];

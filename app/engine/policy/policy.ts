@@ -132,6 +132,10 @@ export const ExamPolicy = z
     /** Which live warnings the candidate sees (everything is recorded either way): all, only critical, or none. */
     candidateWarnings: z.enum(['all', 'critical', 'none']).default('all'),
     quitPasswordHash: z.string().optional(),
+    /** Reaching this page ends the exam (SEB's quitURL, carried by `vigil config import`). */
+    quitUrl: z.string().url().optional(),
+    /** SEB's Config Key of the imported .seb: the shell sends X-SafeExamBrowser-ConfigKeyHash to allowedOrigins. */
+    sebConfigKey: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits (SHA-256)').optional(),
   })
   .strict()
   .superRefine((p, ctx) => {

@@ -41,6 +41,8 @@ export interface AnalyzeOptions {
   store?: Store;
   evidence?: EvidenceRecorder;
   notes?: string[];
+  /** Events from outside the analysis (a live session's quit attempts), appended to the chain after the alerts. */
+  events?: readonly { t: number; type: string; payload: unknown }[];
   /** Called as frames arrive, for progress bars. */
   onFrame?: (frame: FrameFeatures) => void;
 }
@@ -86,6 +88,7 @@ export async function analyzeRecording(input: RecordingInput, options: AnalyzeOp
 
     const segments = store && session && options.evidence ? await keepEvidence(store, session.id, alerts, intervals, policy, options.evidence, input.durationSec) : [];
     if (store && session) for (const a of alerts) store.events.append(session.id, a.start, `alert.${a.type}`, a);
+    if (store && session) for (const e of options.events ?? []) store.events.append(session.id, e.t, e.type, e.payload);
 
     const report: Report = {
       version: REPORT_VERSION,

@@ -69,14 +69,15 @@ export async function runPreflight(options: PreflightOptions): Promise<Preflight
 
   const vm = await detectVm();
   const isVm = vm.score >= VM_SCORE_THRESHOLD;
-  if (isVm) options.sink({ type: 'vm_detected', t: options.clock.now(), score: vm.score, evidence: { vendor: vm.vendor, indicators: vm.indicators.filter((i) => i.found) } });
+  // What the policy allows is not recorded as an event (it would become an alert the exam does not count).
+  if (isVm && policy.virtualMachine !== 'allow') options.sink({ type: 'vm_detected', t: options.clock.now(), score: vm.score, evidence: { vendor: vm.vendor, indicators: vm.indicators.filter((i) => i.found) } });
   findings.push({
     id: 'vm', verdict: gate(policy.virtualMachine, isVm), summary: isVm ? `virtual machine (score ${vm.score}${vm.vendor ? `, ${vm.vendor}` : ''})` : `not a virtual machine (score ${vm.score})`, evidence: { ...vm, threshold: VM_SCORE_THRESHOLD, policy: policy.virtualMachine },
     ...(isVm ? { fix: 'sit the exam on a physical computer, not in a virtual machine' } : {}),
   });
 
   const remote = await detectRemoteSession(env, options.listProcesses);
-  if (remote.remote) options.sink({ type: 'remote_session', t: options.clock.now(), kinds: [...remote.kinds], evidence: remote.evidence });
+  if (remote.remote && policy.remoteSession !== 'allow') options.sink({ type: 'remote_session', t: options.clock.now(), kinds: [...remote.kinds], evidence: remote.evidence });
   findings.push({
     id: 'remote_session', verdict: gate(policy.remoteSession, remote.remote), summary: remote.remote ? `remote session: ${remote.kinds.join(', ')}` : 'local session', evidence: { ...remote, policy: policy.remoteSession },
     ...(remote.remote ? { fix: 'sit the exam at the computer itself (not over SSH, RDP or VNC), with no remote-desktop or screen-sharing program running' } : {}),

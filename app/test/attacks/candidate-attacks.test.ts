@@ -13,8 +13,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exchange, openSocket, pageSocket, request, startHarness, type Harness } from './harness';
 
-/** A policy whose session starts without the camera and microphone models (the attacks are not about them). */
-const LIGHT_POLICY = { detectors: { face: false, audio: false, identity: false } };
+/**
+ * A policy whose session starts without the camera and microphone models (the attacks are not about them), and
+ * that warns about remote sessions: other tests on the machine may run stand-ins of remote-access programs.
+ */
+const LIGHT_POLICY = { detectors: { face: false, audio: false, identity: false }, os: { remoteSession: 'warn' } };
 
 describe('attacks on the browser shell and its engine', () => {
   let h: Harness;
@@ -99,10 +102,11 @@ describe('attacks on the browser shell and its engine', () => {
 
   it('session.start while a session runs: refused (session_running), the running session goes on', async () => {
     const ws = await pageSocket(h);
-    const first = await request(ws, 'session.start', { policy: LIGHT_POLICY }, 60_000);
+    await request(ws, 'policy.parse', { text: JSON.stringify(LIGHT_POLICY), source: 'exam.json' });
+    const first = await request(ws, 'session.start', {}, 60_000);
     expect(first).toMatchObject({ ok: true });
     const firstId = (first as { result: { sessionId: string } }).result.sessionId;
-    const second = await request(ws, 'session.start', { policy: LIGHT_POLICY }, 60_000);
+    const second = await request(ws, 'session.start', {}, 60_000);
     expect(second).toMatchObject({ ok: false, error: { code: 'session_running' } });
     expect(await request(ws, 'session.calibrate', { sessionId: firstId })).toMatchObject({ ok: true, result: { status: 'SKIPPED' } });
     expect(await request(ws, 'session.finish', { sessionId: firstId }, 60_000)).toMatchObject({ ok: true });
@@ -116,13 +120,14 @@ describe('attacks on the exam gates', () => {
     try {
       const [{ createLiveApi }, { openStore }] = await Promise.all([import('../../engine/live/live-api'), import('../../engine/storage/store')]);
       const store = openStore(join(home, 'vigil.db'));
-      const api = createLiveApi({ store, env: { VIGIL_HOME: home, SSH_CONNECTION: '203.0.113.7 52011 192.0.2.10 22' } });
-      const outcome = await api['session.start']({ policy: { ...LIGHT_POLICY, os: { remoteSession: 'refuse_to_start' } } }).then(
+      const api = createLiveApi({ store, env: { VIGIL_HOME: home, VIGIL_ALLOW_UNSIGNED: '1', SSH_CONNECTION: '203.0.113.7 52011 192.0.2.10 22' }, listProcesses: async () => [] });
+      await api['policy.parse']({ text: JSON.stringify({ ...LIGHT_POLICY, os: { remoteSession: 'refuse_to_start' } }), source: 'exam.json' });
+      const outcome = await api['session.start']({}).then(
         (started) => ({ started }),
         (error: Error & { code?: string }) => ({ code: error.code, message: error.message }),
       );
       store.close();
-      expect(outcome).toMatchObject({ code: 'start_refused', message: expect.stringMatching(/remote session: ssh.*what to do: sit the exam at the computer itself/) });
+      expect(outcome).toMatchObject({ code: 'start_refused', message: expect.stringMatching(/remote session: ssh .*what to do: sit the exam at the computer itself/) });
     } finally {
       rmSync(home, { recursive: true, force: true });
     }

@@ -33,7 +33,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   mkdirSync(web);
   writeFileSync(join(web, 'index.html'), '<!doctype html><html><head></head><body>Vigil</body></html>');
   writeFileSync(join(web, 'bridge.js'), '// bridge stand-in: the tests drive the socket directly\n');
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, VIGIL_HOME: home };
+  // Unsigned plain-JSON policies, as the e2e specs open them (signed configs are tested in app/engine/config).
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, VIGIL_ALLOW_UNSIGNED: '1', ...env, VIGIL_HOME: home };
   for (const name of REMOTE_VARIABLES) if (!(name in env)) delete childEnv[name];
   const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'shell-process.ts'), web], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';

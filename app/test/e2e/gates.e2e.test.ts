@@ -26,14 +26,14 @@ describe('start gates', () => {
       await snap(page, 'gate-refused-04-system-check');
 
       // A page that skips the check (or a candidate at the console) meets the engine's own refusal.
-      const refusal = await page.evaluate(async (p) => {
+      const refusal = await page.evaluate(async () => {
         try {
-          await window.vigil!.invoke('session.start', { policy: p });
+          await window.vigil!.invoke('session.start', {});
           return 'started';
         } catch (error) {
           return (error as Error).message;
         }
-      }, policy);
+      });
       // (other kinds may follow ssh: tests elsewhere on this machine run stand-ins of remote-access tools)
       expect(refusal).toMatch(/^start_refused: this exam may not start on this computer: remote session: ssh[^(]* \(what to do: sit the exam at the computer itself/);
       expect(JSON.parse(app.node(['app/cli/vigil.mjs', 'reports', 'list', '--json']))).toEqual([]);
@@ -53,10 +53,10 @@ describe('start gates', () => {
       expect(await page.locator('[data-check="remote_session"]').textContent()).toMatch(/remote session: ssh/);
       expect(await page.getByRole('button', { name: 'Continue' }).isDisabled()).toBe(false);
 
-      const finished = await page.evaluate(async (p) => {
-        const session = await window.vigil!.invoke('session.start', { policy: p });
+      const finished = await page.evaluate(async () => {
+        const session = await window.vigil!.invoke('session.start', {});
         return window.vigil!.invoke('session.finish', { sessionId: session.sessionId });
-      }, policy);
+      });
       expect(finished.alerts).toContainEqual(expect.objectContaining({ type: 'remote_session', severity: 'critical' }));
       const report = storedReport(app, finished.sessionId);
       expect(report.alerts.map((a) => a.type)).toContain('remote_session');

@@ -104,7 +104,7 @@ async function launchElectron(options: LaunchOptions): Promise<RunningApp> {
   const env = { ...stringEnv(process.env), ...options.env, VIGIL_HOME: home };
   // Chromium will not start as root with its sandbox (a container); the page's own sandbox is unaffected.
   const root = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
-  const app: ElectronApplication = await _electron.launch({ executablePath: binary.path, args: [...root, '--disable-gpu', ...captureSwitches(options.capture), projectRoot], env, cwd: projectRoot });
+  const app: ElectronApplication = await _electron.launch({ executablePath: binary.path, args: [...root, '--disable-gpu', ...captureSwitches(options.capture), projectRoot, '--allow-unsigned'], env, cwd: projectRoot });
   let closed = false;
   app.on('close', () => (closed = true));
   try {
@@ -158,7 +158,8 @@ export async function startShell(env: Readonly<Record<string, string>> = {}): Pr
   const entry = join(projectRoot, 'dist', 'browser-shell.mjs');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` before the end-to-end specs`);
   const home = mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
-  const child = spawn(process.execPath, [entry, '--port', '0'], { env: { ...process.env, ...env, VIGIL_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // --allow-unsigned: the specs open plain JSON policies (signed configs: app/engine/config/*.test.ts).
+  const child = spawn(process.execPath, [entry, '--port', '0', '--allow-unsigned'], { env: { ...process.env, ...env, VIGIL_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const launchUrl = await new Promise<string>((resolve, reject) => {

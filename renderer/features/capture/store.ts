@@ -111,7 +111,7 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
         handedIn.add(previous.sessionId);
       }
       const stream = await get().openStream();
-      const session = await invoke('session.start', { policy });
+      const session = await invoke('session.start', {});
       origin = performance.now();
       set({ session, last: undefined, framesSent: 0, segmentsSent: 0, warnings: [], engineError: undefined });
       const video = await get().video();

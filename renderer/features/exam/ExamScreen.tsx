@@ -15,6 +15,7 @@ export function ExamScreen({ policy }: { policy: PolicyView }) {
   const { confirmingFinish, askToFinish, cancelFinish } = useExamStore();
   const go = useFlowStore((s) => s.go);
   const url = examStartUrl(policy);
+  const practice = useFlowStore((s) => s.exam?.mode === 'practice');
   return (
     <section className="exam" aria-labelledby="exam-heading">
       <header className="exam-bar">
@@ -52,8 +53,10 @@ export function ExamScreen({ policy }: { policy: PolicyView }) {
       {url ? (
         <iframe className="exam-frame" title="Exam" src={url} sandbox="allow-scripts allow-forms allow-same-origin" referrerPolicy="no-referrer" data-testid="exam-frame" />
       ) : (
-        <p className="notice warn" data-testid="no-exam-site">
-          This exam policy names no exam site, so there is no exam page to show. Tell your invigilator.
+        <p className={`notice ${practice ? 'ok' : 'warn'}`} data-testid="no-exam-site">
+          {practice
+            ? 'Practice exam: there are no questions. Sit as you would in a real exam; the warnings show what Vigil notices. Finish the exam when you are ready.'
+            : 'This exam policy names no exam site, so there is no exam page to show. Tell your invigilator.'}
         </p>
       )}
     </section>

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { PolicyView } from '../../../app/ipc/contract';
+import type { ExamView, PolicyView } from '../../../app/ipc/contract';
 
 /** The candidate's path through the exam, in order. */
 export const STEPS = ['policy', 'consent', 'system', 'identity', 'voice', 'calibration', 'exam', 'finish'] as const;
@@ -27,8 +27,10 @@ export interface FlowState {
   readonly step: Step;
   readonly policy?: PolicyView;
   readonly policySource?: string;
+  /** What kind of exam is open (signed, practice, or unsigned with the developer flag): the banner reads it. */
+  readonly exam?: ExamView;
   readonly problem?: Problem;
-  setPolicy(policy: PolicyView, source: string): void;
+  setPolicy(policy: PolicyView, source: string, exam: ExamView): void;
   go(step: Step): void;
   fail(problem: Problem): void;
   clearProblem(): void;
@@ -36,7 +38,7 @@ export interface FlowState {
 
 export const useFlowStore = create<FlowState>((set) => ({
   step: 'policy',
-  setPolicy: (policy, policySource) => set({ policy, policySource }),
+  setPolicy: (policy, policySource, exam) => set({ policy, policySource, exam }),
   go: (step) => set({ step }),
   fail: (problem) => set({ problem }),
   clearProblem: () => set({ problem: undefined }),

@@ -31,7 +31,7 @@ export function IdentityScreen({ policy }: { policy: PolicyView }) {
       </StepNotUsed>
     );
   }
-  if (phase === 'error' && problem) return <ProblemScreen problem={problem} onRetry={() => void enroll(policy)} />;
+  if (phase === 'error' && problem) return <ProblemScreen problem={problem} onRetry={() => void enroll()} />;
   return (
     <section className="panel" aria-labelledby="identity-heading" data-testid="identity" data-phase={phase}>
       <h2 id="identity-heading">Identity</h2>
@@ -41,7 +41,7 @@ export function IdentityScreen({ policy }: { policy: PolicyView }) {
           <p>Vigil takes one photo of your face to check, during the exam, that the same person stays in front of the camera. The photo stays on this computer.</p>
           <p>Then you will be asked to blink twice and turn your head to each side, so Vigil can tell a live person from a picture.</p>
           <div className="actions">
-            <button type="button" onClick={() => void enroll(policy)}>
+            <button type="button" onClick={() => void enroll()}>
               Take the photo
             </button>
           </div>
@@ -79,7 +79,7 @@ export function IdentityScreen({ policy }: { policy: PolicyView }) {
       {(phase === 'unavailable' || phase === 'passed' || phase === 'not-passed') && (
         <div className="actions">
           {phase === 'not-passed' && (
-            <button type="button" className="secondary" onClick={() => void enroll(policy)}>
+            <button type="button" className="secondary" onClick={() => void enroll()}>
               Try again
             </button>
           )}

@@ -4,7 +4,7 @@
  * says why; a pass is only ever the engine's.
  */
 import { create } from 'zustand';
-import type { PolicyView, ResponseOf } from '../../../app/ipc/contract';
+import type { ResponseOf } from '../../../app/ipc/contract';
 import { invoke } from '../../lib/ipc-client';
 import { useCaptureStore } from '../capture/store';
 import { grabFrame, startFrameSender } from '../capture/frame-sender';
@@ -24,7 +24,7 @@ export interface IdentityState {
   readonly secondsLeft: number;
   readonly problem?: Problem;
   /** Takes the photo and enrols it; on success starts the challenge. */
-  enroll(policy: PolicyView): Promise<void>;
+  enroll(): Promise<void>;
   stop(): void;
 }
 
@@ -34,7 +34,7 @@ let countdown: ReturnType<typeof setInterval> | undefined;
 export const useIdentityStore = create<IdentityState>((set, get) => ({
   phase: 'idle',
   secondsLeft: CHALLENGE_SECONDS,
-  async enroll(policy) {
+  async enroll() {
     get().stop();
     set({ phase: 'enrolling', progress: undefined, reason: undefined, problem: undefined });
     try {
@@ -44,7 +44,7 @@ export const useIdentityStore = create<IdentityState>((set, get) => ({
       for (let attempt = 0; attempt < 4 && !result.enrolled; attempt += 1) {
         if (attempt > 0) await new Promise((r) => setTimeout(r, 500));
         const frame = grabFrame(video);
-        if (frame) result = await invoke('identity.enroll', { policy, ...frame });
+        if (frame) result = await invoke('identity.enroll', { ...frame });
         if (result.reason && result.reason !== 'no face was found in the photo' && result.reason !== 'the camera has not delivered a picture yet') break;
       }
       if (!result.enrolled) return set({ phase: 'unavailable', reason: result.reason ?? 'unknown reason' });

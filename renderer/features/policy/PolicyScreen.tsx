@@ -9,7 +9,7 @@ function linkedPolicyName(): string | undefined {
 
 /** Step 0: the exam's policy, from a file (picked or dropped) or a vigil:// link; an invalid one is named, field and rule. */
 export function PolicyScreen() {
-  const { phase, source, problem, result, fromFile, fromLink, reset } = usePolicyStore();
+  const { phase, source, problem, result, fromFile, fromLink, practice, reset } = usePolicyStore();
   const { setPolicy, go } = useFlowStore();
   const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLInputElement>(null);
@@ -33,7 +33,10 @@ export function PolicyScreen() {
   return (
     <section className="panel" aria-labelledby="policy-heading">
       <h2 id="policy-heading">Open your exam</h2>
-      <p>Your invigilator gives you an exam file (ending in <code>.json</code>) or a Vigil link. Open it here.</p>
+      <p>
+        Your institution gives you an exam file (ending in <code>.vigil-exam</code>) or a Vigil link. Open it here. Only exams signed by your
+        institution open.
+      </p>
       <div
         className={`dropzone${dragging ? ' dragging' : ''}`}
         onDragOver={(e) => {
@@ -52,7 +55,7 @@ export function PolicyScreen() {
           ref={input}
           className="visually-hidden"
           type="file"
-          accept=".json,application/json"
+          accept=".vigil-exam,.json,application/json"
           data-testid="policy-file"
           onChange={(e) => {
             const file = e.target.files?.[0];
@@ -61,6 +64,12 @@ export function PolicyScreen() {
           }}
         />
       </div>
+      <p>
+        No exam yet?{' '}
+        <button type="button" className="secondary" data-testid="practice-exam" onClick={() => void practice()}>
+          Try a practice exam
+        </button>
+      </p>
       <div aria-live="polite">
         {phase === 'reading' && <p>Reading {source}…</p>}
         {phase === 'invalid' && problem && (
@@ -79,11 +88,12 @@ export function PolicyScreen() {
           <div className="notice ok" data-testid="policy-loaded">
             <p>
               <strong>{source}</strong> is ready: camera analysed {result.policy.processingFps} times a second; {result.policy.allowedOrigins.length} exam site(s) allowed.
+              {result.exam.signer && result.exam.mode === 'exam' ? ` Signed by ${result.exam.signer}.` : ''}
             </p>
             <button
               type="button"
               onClick={() => {
-                setPolicy(result.policy, source ?? 'policy');
+                setPolicy(result.policy, source ?? 'policy', result.exam);
                 go('consent');
               }}
             >

@@ -13,6 +13,8 @@ export interface PolicyState {
   fromFile(file: File): Promise<void>;
   /** Loads a policy saved on this computer, named by a vigil:// link (`?policy=<name>`). */
   fromLink(name: string): Promise<void>;
+  /** Opens the built-in practice exam. */
+  practice(): Promise<void>;
   reset(): void;
 }
 
@@ -25,7 +27,7 @@ export const usePolicyStore = create<PolicyState>((set) => {
     phase: 'idle',
     async fromFile(file) {
       set({ phase: 'reading', source: file.name });
-      if (file.size > MAX_BYTES) return settle(file.name, { ok: false, field: '(file)', rule: `larger than 1 MB (${file.size} bytes); an exam policy is a small JSON file`, message: `${file.name}: too large` });
+      if (file.size > MAX_BYTES) return settle(file.name, { ok: false, field: '(file)', rule: `larger than 1 MB (${file.size} bytes); an exam config is a small file`, message: `${file.name}: too large` });
       try {
         settle(file.name, await invoke('policy.parse', { text: await file.text(), source: file.name }));
       } catch (error) {
@@ -38,6 +40,15 @@ export const usePolicyStore = create<PolicyState>((set) => {
         settle(name, await invoke('policy.load', { name }));
       } catch (error) {
         failed(name, error as Error);
+      }
+    },
+    async practice() {
+      const source = 'Practice exam';
+      set({ phase: 'reading', source });
+      try {
+        settle(source, await invoke('exam.practice', {}));
+      } catch (error) {
+        failed(source, error as Error);
       }
     },
     reset: () => set({ phase: 'idle', source: undefined, problem: undefined, result: undefined }),

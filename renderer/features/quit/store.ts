@@ -26,8 +26,14 @@ export interface QuitState {
 /** What the prompt says when the engine says no. */
 export function refusalMessage(refusal: Refusal): string {
   if (refusal.reason === 'no_quit_password') return 'This exam has no quit password, so it can only end by handing it in (Finish exam…).';
+  const wait = refusal.retryAfterSec > 0 ? ` The prompt is locked for ${waitText(refusal.retryAfterSec)}.` : '';
+  if (refusal.reason === 'locked') return `Too many wrong quit passwords.${wait} The exam goes on; this attempt is recorded in the exam report.`;
   const times = refusal.refused === 1 ? 'once' : `${refusal.refused} times`;
-  return `That quit password is not right. The exam goes on. A wrong password has been typed ${times}; each attempt is recorded in the exam report.`;
+  return `That quit password is not right. The exam goes on. A wrong password has been typed ${times}; each attempt is recorded in the exam report.${wait}`;
+}
+
+function waitText(seconds: number): string {
+  return seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
 }
 
 export const useQuitStore = create<QuitState>((set, get) => ({

@@ -54,7 +54,7 @@ export const useSettingsStore = create<SettingsState>((set, get) => ({
       if (!result.ok && result.firstUse) return set({ phase: 'locked', lockMessage: 'No invigilator password is set on this computer yet. Whoever administers it sets one with `vigil invigilator password`.' });
       if (!result.ok) return set({ phase: 'locked', lockMessage: 'That password is not right.' });
       password = typed;
-      const defaults = await invoke('policy.parse', { text: '{}', source: 'defaults' });
+      const defaults = await invoke('policy.check', { text: '{}', source: 'defaults' });
       set({ phase: 'unlocked', draft: defaults.ok ? (defaults.policy as Draft) : {} });
     } catch (error) {
       const message = (error as Error).message;
@@ -68,7 +68,8 @@ export const useSettingsStore = create<SettingsState>((set, get) => ({
   async edit(path, value) {
     const draft = setPath(get().draft ?? {}, path, value);
     set({ draft, saved: undefined });
-    const check = await invoke('policy.parse', { text: JSON.stringify(draft), source: get().name });
+    const { hasQuitPassword: _shown, ...edited } = draft as Draft & { hasQuitPassword?: boolean };
+    const check = await invoke('policy.check', { text: JSON.stringify(edited), source: get().name });
     set({ problem: check.ok ? undefined : check });
   },
   async open() {

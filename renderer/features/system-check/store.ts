@@ -44,7 +44,7 @@ export const useSystemCheckStore = create<SystemCheckState>((set) => ({
   async run(policy) {
     set({ phase: 'checking', checks: [], cameraFailure: undefined, error: undefined });
     try {
-      const [devices, engine] = await Promise.all([deviceChecks(), invoke('system.check', { policy })]);
+      const [devices, engine] = await Promise.all([deviceChecks(), invoke('system.check', {})]);
       set({ phase: 'done', checks: [...devices, ...engine.checks] });
     } catch (error) {
       if (error instanceof CaptureError) set({ phase: 'error', cameraFailure: error });
