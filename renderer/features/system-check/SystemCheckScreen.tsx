@@ -1,5 +1,4 @@
 import { useEffect } from 'react';
-import type { PolicyView } from '../../../app/ipc/contract';
 import { problemFrom } from '../flow/problems';
 import { ProblemScreen } from '../flow/ProblemScreen';
 import { useFlowStore } from '../flow/store';
@@ -8,14 +7,15 @@ import { blocks, useSystemCheckStore } from './store';
 const STATUS_WORDS = { ok: 'Ready', warn: 'Check', fail: 'Problem' } as const;
 
 /** Step 2: camera, microphone, displays, programs, virtual machine and the engine itself, each with its evidence. */
-export function SystemCheckScreen({ policy }: { policy: PolicyView }) {
+/** The engine judges the OS checks by the exam it has open (system.check). */
+export function SystemCheckScreen() {
   const { phase, checks, cameraFailure, error, run } = useSystemCheckStore();
   const go = useFlowStore((s) => s.go);
   useEffect(() => {
-    if (phase === 'idle') void run(policy);
-  }, [phase, run, policy]);
+    if (phase === 'idle') void run();
+  }, [phase, run]);
 
-  if (phase === 'error') return <ProblemScreen problem={problemFrom(cameraFailure ?? new Error(error ?? 'unknown error'), 'The system check')} onRetry={() => void run(policy)} />;
+  if (phase === 'error') return <ProblemScreen problem={problemFrom(cameraFailure ?? new Error(error ?? 'unknown error'), 'The system check')} onRetry={() => void run()} />;
 
   const blocking = checks.filter(blocks);
   return (
@@ -49,7 +49,7 @@ export function SystemCheckScreen({ policy }: { policy: PolicyView }) {
             </p>
           )}
           <div className="actions">
-            <button type="button" className="secondary" onClick={() => void run(policy)}>
+            <button type="button" className="secondary" onClick={() => void run()}>
               Check again
             </button>
             <button type="button" disabled={blocking.length > 0} onClick={() => go('identity')}>

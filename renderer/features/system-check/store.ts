@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { ExamCheck, PolicyView } from '../../../app/ipc/contract';
+import type { ExamCheck } from '../../../app/ipc/contract';
 import { invoke } from '../../lib/ipc-client';
 import { CaptureError, microphoneLevel } from '../capture/camera';
 import { useCaptureStore } from '../capture/store';
@@ -9,7 +9,7 @@ export interface SystemCheckState {
   readonly checks: readonly ExamCheck[];
   readonly cameraFailure?: CaptureError;
   readonly error?: string;
-  run(policy: PolicyView): Promise<void>;
+  run(): Promise<void>;
 }
 
 /** Camera and microphone are checked here, where the devices are; the rest by the engine. */
@@ -41,7 +41,7 @@ export function blocks(check: ExamCheck): boolean {
 export const useSystemCheckStore = create<SystemCheckState>((set) => ({
   phase: 'idle',
   checks: [],
-  async run(policy) {
+  async run() {
     set({ phase: 'checking', checks: [], cameraFailure: undefined, error: undefined });
     try {
       const [devices, engine] = await Promise.all([deviceChecks(), invoke('system.check', {})]);
