@@ -70,7 +70,7 @@ function Unlock() {
       }}
     >
       <h2 id="unlock-heading">Invigilator settings</h2>
-      <p>For invigilators only. On a computer without an invigilator password, the password you enter now becomes it.</p>
+      <p>For invigilators only. The invigilator password of this computer is set with `vigil invigilator password`.</p>
       <label className="field">
         <span>Invigilator password</span>
         <input type="password" autoComplete="current-password" value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="invigilator-password" />
