@@ -97,7 +97,7 @@ export async function compose(options: CompositionOptions): Promise<void> {
       const signals = deferredSink(engine);
       let started: Lockdown;
       try {
-        started = await beginExam(window, policy, signals.sink);
+        started = await beginExam(window, policy, signals);
       } catch (error) {
         allowNavigation = isAppUrl;
         return { ok: false, error: { code: 'start_refused', message: `the exam lockdown did not start: ${(error as Error).message}` } };
@@ -115,8 +115,11 @@ export async function compose(options: CompositionOptions): Promise<void> {
         const { lockdown: started, signals, policy } = starting;
         starting = undefined;
         if (outcome.ok && window) {
-          signals.attach((outcome.result as { sessionId: string }).sessionId);
+          const { sessionId } = outcome.result as { sessionId: string };
+          signals.attach(sessionId);
           lockdown = started;
+          const lockdownState = { state: 'on', mayStart: started.mayStart, preflight: started.preflight };
+          void engine.call('session.context', { sessionId, lockdown: lockdownState }).catch((error: unknown) => log(`lockdown state not recorded: ${(error as Error).message}`));
           if (policy.sebConfigKey) stopSebHeader = installSebHeader(window.webContents.session, { configKey: policy.sebConfigKey, allowedOrigins: policy.allowedOrigins });
         } else {
           void started.revert();
@@ -133,17 +136,23 @@ export async function compose(options: CompositionOptions): Promise<void> {
     },
   });
 
-  function beginExam(exam: BrowserWindow, policy: ExamPolicy, sink: (event: SignalEvent) => void): Promise<Lockdown> {
+  function beginExam(exam: BrowserWindow, policy: ExamPolicy, signals: DeferredSink): Promise<Lockdown> {
     return startLockdown({
       app, window: exam, appOrigin: APP_ORIGIN, development: options.development, os: policy.os, allowedOrigins: policy.allowedOrigins,
-      quitPasswordHash: policy.quitPasswordHash, clock: createSessionClock(), sink,
+      // Started just before the session, so its clock starts a moment before the engine's (the start checks' time).
+      quitPasswordHash: policy.quitPasswordHash, clock: createSessionClock(), sink: signals.sink,
       // Closing the window mid-exam opens the page's quit prompt, where the engine checks the password
       // (session.quit) and an accepted quit hands the session in (session.finish) before the window closes.
       askQuitPassword: async () => {
         exam.webContents.send(EVENT_CHANNEL, 'quit.requested', {});
         return null;
       },
-      onNotice: (notice) => log(`lockdown: ${notice.kind}: ${notice.detail}`),
+      // Refused shortcuts, navigations and quit attempts go into the session's record as well as the log.
+      onNotice: (notice) => {
+        log(`lockdown: ${notice.kind}: ${notice.detail}`);
+        const sessionId = signals.sessionId();
+        if (sessionId) void engine.call('session.context', { sessionId, lockdown: { lastNotice: notice } }).catch(() => undefined);
+      },
     });
   }
 
@@ -159,6 +168,7 @@ interface DeferredSink {
   readonly sink: (event: SignalEvent) => void;
   /** The session the signals belong to: those held so far are sent now, later ones as they come. */
   attach(sessionId: string): void;
+  sessionId(): string | undefined;
 }
 
 /**
@@ -175,6 +185,7 @@ function deferredSink(engine: RpcClient): DeferredSink {
       sessionId = id;
       for (const event of held.splice(0)) send(event);
     },
+    sessionId: () => sessionId,
   };
 }
 

@@ -7,7 +7,9 @@ import { startKeyComboMonitor } from '../engine/signals/key-combo-monitor';
 import { createSessionClock } from '../engine/signals/session-clock';
 import { createUiohookInputSource } from './uiohook-input-source';
 
-const clock = createSessionClock(Number(process.env.VIGIL_TEST_CLOCK_START ?? Date.now()));
+// The parent's origin on the machine's monotonic clock: both processes then stand on one session axis.
+const origin = process.env.VIGIL_TEST_CLOCK_ORIGIN_NS;
+const clock = createSessionClock(origin ? { originNs: BigInt(origin) } : {});
 const write = (line: unknown) => process.stdout.write(`${JSON.stringify(line)}\n`);
 const monitor = await startKeyComboMonitor({ input: createUiohookInputSource(), clock, sink: (event) => write({ event }), windowFocused: () => true });
 write(monitor.ok ? { started: true } : { started: false, reason: monitor.reason, fix: monitor.fix });

@@ -34,10 +34,9 @@ describe('uiohook-napi as the OS input source, under Xvfb', () => {
   });
 
   it('turns Ctrl+C and Alt+Tab typed by xdotool into key_combo events on the session clock', async () => {
-    const clockStart = Date.now() - 5000;
-    const clock = createSessionClock(clockStart);
+    const clock = createSessionClock({ originNs: process.hrtime.bigint() - 5_000_000_000n });
     child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./uiohook-input-source.child.ts', import.meta.url))], {
-      env: { ...server.env, VIGIL_TEST_CLOCK_START: String(clockStart) },
+      env: { ...server.env, VIGIL_TEST_CLOCK_ORIGIN_NS: String(clock.originNs) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const events: SignalEvent[] = [];

@@ -5,8 +5,9 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRpcClient } from '../engine/rpc/client';
 import { forkEngine } from '../engine/rpc/node-process';
+import { superviseEngine } from './engine-supervisor';
+import { watchExamSignals } from './exam-signals';
 import { startBrowserShell } from './server';
 
 const distDir = dirname(fileURLToPath(import.meta.url));
@@ -19,24 +20,25 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 
 // The engine reads the developer flag from its environment (app/engine/config/open-config.ts).
 if (process.argv.includes('--allow-unsigned')) process.env.VIGIL_ALLOW_UNSIGNED = '1';
-const transport = forkEngine(join(distDir, 'engine.mjs'));
-const engine = createRpcClient(transport);
-transport.onClose((reason) => {
-  process.stderr.write(`vigil: engine process stopped (${reason}); the browser shell keeps serving and reports it down\n`);
-});
+const log = (line: string) => process.stderr.write(`${line}\n`);
+// An engine that stops mid-exam is started again, and the session goes on (engine-supervisor.ts).
+const supervised = superviseEngine((restarted) => forkEngine(join(distDir, 'engine.mjs'), { env: restarted ? { ...process.env, VIGIL_ENGINE_RESTART: '1' } : process.env }), log);
+const signals = watchExamSignals(supervised, log);
+const engine = signals.engine;
 
 try {
   const shell = await startBrowserShell({ rendererDir: join(distDir, 'renderer'), bridgeFile: join(distDir, 'browser-bridge.js'), engine, port, log: (l) => process.stderr.write(`${l}\n`) });
   // The launch address carries this launch's secret: only whoever started the shell reads it.
   process.stdout.write(`Vigil browser shell: ${shell.launchUrl}\n`);
   const stop = () => {
-    transport.close();
+    void signals.stop();
+    supervised.close();
     void shell.close().then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 } catch (error) {
   process.stderr.write(`vigil: browser shell: cannot listen on 127.0.0.1:${port} (${(error as Error).message})\n`);
-  transport.close();
+  supervised.close();
   process.exit(1);
 }

@@ -7,6 +7,7 @@ import { registerAnalyze } from './commands/analyze';
 import { registerBenchAnalyze } from './commands/bench-analyze';
 import { registerBenchAudio } from './commands/bench-audio';
 import { registerBenchVision } from './commands/bench-vision';
+import { registerCalibrateObjects } from './commands/calibrate-objects';
 import { registerConfig } from './commands/config';
 import { registerDoctor } from './commands/doctor';
 import { registerEvalAudio } from './commands/eval-audio';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerBenchAudio(program);
   registerBenchVision(program);
   registerBenchAnalyze(program);
+  registerCalibrateObjects(program);
   registerReports(program);
   registerTrain(program);
   registerConfig(program);

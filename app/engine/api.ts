@@ -3,7 +3,7 @@
  * checks at compile time that each result fits the contract's schema.
  */
 import { runChecks, type CheckResult } from './doctor/checks';
-import { createLiveApi, type LiveApi } from './live/live-api';
+import { createLiveEngine, type LiveApi } from './live/live-api';
 import { engineVersion } from './paths';
 import type { Store } from './storage/store';
 
@@ -35,10 +35,16 @@ export interface EngineDeps {
   readonly env: NodeJS.ProcessEnv;
 }
 
-export function createEngineApi(deps: EngineDeps): EngineApi {
+/** The API, and the engine's start-up work on live sessions a stopped engine left open (live-api.ts). */
+export function createEngine(deps: EngineDeps): { api: EngineApi; recover(options: { restarted: boolean }): Promise<string[]> } {
+  const live = createLiveEngine({ store: deps.store, env: deps.env, shell: deps.host === 'electron-utility' ? 'electron' : 'browser', host: deps.host });
+  return { api: createEngineApi(deps, live.api), recover: live.recover };
+}
+
+export function createEngineApi(deps: EngineDeps, live: LiveApi): EngineApi {
   const version = engineVersion();
   return {
-    ...createLiveApi({ store: deps.store, env: deps.env, host: deps.host }),
+    ...live,
     async 'engine.health'() {
       const checks: CheckResult[] = await runChecks(undefined, deps.env);
       const worst = checks.some((c) => c.status === 'fail') ? 'degraded' : 'ok';

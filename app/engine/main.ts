@@ -3,7 +3,7 @@
  * browser shell and tests it is a forked Node process (messages on Node's IPC channel). Either way it opens
  * storage, serves the engine API, and exits when its parent goes away.
  */
-import { createEngineApi, type EngineHost } from './api';
+import { createEngine, type EngineHost } from './api';
 import { databasePath } from './paths';
 import type { RpcMessage, Transport } from './rpc/protocol';
 import { parentPortOfForkedProcess } from './rpc/node-process';
@@ -36,7 +36,11 @@ function connect(): { transport: Transport; host: EngineHost } {
 const startedAt = Date.now();
 const { transport, host } = connect();
 const store = openStore(databasePath());
-const api = createEngineApi({ store, host, startedAt, env: process.env });
+const { api, recover } = createEngine({ store, host, startedAt, env: process.env });
+// Live sessions a stopped engine left open are marked interrupted first; a shell that restarted this engine
+// (VIGIL_ENGINE_RESTART) has a page going on with its session, otherwise each is reported now.
+// Marking is synchronous and comes first; reporting abandoned sessions may take a while and runs alongside.
+const recovered = recover({ restarted: process.env.VIGIL_ENGINE_RESTART === '1' });
 const server = serveRpc(transport, api as unknown as Handlers, (line) => process.stderr.write(`${line}\n`));
 transport.onClose(() => {
   store.close();
@@ -47,3 +51,4 @@ process.on('SIGTERM', () => {
   process.exit(0);
 });
 server.emit('engine.status', { status: 'ready' });
+await recovered;

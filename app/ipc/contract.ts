@@ -30,7 +30,7 @@ export type EngineHealth = z.infer<typeof EngineHealth>;
 const ALERT_TYPE = z.enum([
   'no_face', 'multiple_faces', 'head_turned', 'gaze_away', 'low_engagement', 'speech', 'multiple_voices', 'prohibited_object',
   'visible_text', 'spoof_suspected', 'identity_mismatch', 'focus_lost', 'clipboard', 'key_combo', 'prohibited_process',
-  'display_change', 'vm_detected', 'temporal_pattern', 'remote_session',
+  'display_change', 'vm_detected', 'temporal_pattern', 'clock_changed', 'session_interrupted', 'remote_session',
 ]);
 const SEVERITY = z.enum(['info', 'warning', 'critical']);
 
@@ -199,7 +199,14 @@ export const channels = {
   'voice.skip': { request: z.object({}).strict(), response: z.object({ enrolled: z.literal(false), reason: z.string() }) },
   'session.start': {
     // No policy here: the engine starts the session on the exam it verified (policy.parse, policy.load, exam.practice).
-    request: z.object({ studentId: z.string().max(200).optional(), examId: z.string().max(200).optional() }).strict(),
+    request: z
+      .object({
+        studentId: z.string().max(200).optional(),
+        examId: z.string().max(200).optional(),
+        /** The labels of the camera and microphone the page opened, for the record. */
+        devices: z.object({ camera: z.string().max(200).optional(), microphone: z.string().max(200).optional() }).strict().optional(),
+      })
+      .strict(),
     response: z.object({ sessionId: z.string(), vision: z.object({ available: z.boolean(), reason: z.string().nullable() }), processingFps: z.number(), segmentSec: z.number(), calibrationSeconds: z.number() }),
   },
   'session.frame': {
@@ -220,6 +227,21 @@ export const channels = {
     response: z.object({ status: z.enum(['SUCCESS', 'FAILED', 'SKIPPED']), reasons: z.array(z.string()), framesSeen: z.number().int(), framesAccepted: z.number().int(), minFrames: z.number().int(), analysed: z.boolean(), framesReceived: z.number().int() }),
   },
   'session.finish': { request: z.object({ sessionId: SessionId }).strict(), response: FinishedSession },
+  /**
+   * A capture device changed during the exam (one plugged in or out, the camera or microphone track ended): the
+   * page reports what it saw; the engine records it in the session's chain, timed on the session clock.
+   */
+  'session.device': {
+    request: z
+      .object({
+        sessionId: SessionId,
+        change: z.enum(['devices_changed', 'track_ended']),
+        kind: z.enum(['camera', 'microphone', 'other']),
+        labels: z.array(z.string().max(200)).max(32),
+      })
+      .strict(),
+    response: z.object({ recorded: z.literal(true) }),
+  },
   /**
    * The candidate asks to leave during the exam and the invigilator types the quit password. The engine checks
    * it against the session's policy, so the page learns only yes or no; on yes the app hands the session in

@@ -9,6 +9,12 @@ import { RpcFailure } from '../engine/rpc/protocol';
 import { ContractError, channels, isChannel, parseRequest, parseResponse, type Channel, type RequestOf, type ResponseOf } from './contract';
 
 /**
+ * Channels that may take longer than the RPC client's 30 s: finishing re-encodes the kept evidence clips with
+ * ffmpeg, which on a busy machine, with a long flagged stretch, takes minutes.
+ */
+const CALL_TIMEOUT_MS: Partial<Record<Channel, number>> = { 'session.finish': 300_000 };
+
+/**
  * Compile-time proof that the engine's API fits the contract: every channel has an engine method whose
  * parameters accept the contract's request and whose result fits the contract's response.
  */
@@ -33,6 +39,7 @@ const _engineFitsContract: { [C in Channel]: Fits<C> } = {
   'session.evidence': true,
   'session.calibrate': true,
   'session.finish': true,
+  'session.device': true,
   'session.quit': true,
 };
 void _engineFitsContract;
@@ -49,7 +56,7 @@ export function createDispatcher(engine: RpcClient) {
     try {
       if (!isChannel(channel)) throw new ContractError('unknown_channel', `unknown channel ${JSON.stringify(channel)?.slice(0, 80)}`);
       const request = parseRequest(channel, payload);
-      const raw = await engine.call(channel, request);
+      const raw = await engine.call(channel, request, CALL_TIMEOUT_MS[channel]);
       return { ok: true, result: parseResponse(channel, raw) };
     } catch (error) {
       if (error instanceof ContractError || error instanceof RpcFailure) return { ok: false, error: { code: error.code, message: error.message } };

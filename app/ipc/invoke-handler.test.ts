@@ -28,6 +28,7 @@ const VALID: { [C in Channel]: RequestOf<C> } = {
   'session.evidence': { sessionId: uuid, start: 0, end: 4, mime: 'video/webm', data: '' },
   'session.calibrate': { sessionId: uuid },
   'session.finish': { sessionId: uuid },
+  'session.device': { sessionId: uuid, change: 'track_ended', kind: 'camera', labels: [] },
   'session.quit': { sessionId: uuid, password: 'p' },
 };
 

@@ -9,7 +9,9 @@ import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { loadVerifiedModel, sileroManifestEntry } from '../../app/engine/audio/vad-model';
 import { loadVerifiedTextModel, textManifestEntry } from '../../app/engine/vision/text-model';
+import { readObjectCalibration } from '../../app/engine/vision/score-calibration';
 import { CATALOG, SOURCE_PACKAGE, type CatalogEntry } from './catalog';
+import { HUMAN_MODELS, requireHumanModels } from './human-models';
 import { Manifest, type ManifestEntry } from './manifest';
 import { readTfjsGraph } from './tfjs-graph';
 import { CONVERTER_VERSION, OPSET, convertGraph } from './to-onnx';
@@ -30,13 +32,21 @@ export function sourcePackageDir(): string {
 const PackageJson = z.object({ version: z.string(), license: z.string() });
 
 const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
-const recipeOf = (entry: CatalogEntry) => sha256(JSON.stringify({ entry, converter: CONVERTER_VERSION, opset: OPSET }));
+// The committed calibration is part of the recipe: a refitted calibration rewrites the manifest entry.
+const recipeOf = (entry: CatalogEntry) => sha256(JSON.stringify({ entry, converter: CONVERTER_VERSION, opset: OPSET, calibration: readObjectCalibration(entry.name) }));
 
-export function buildModel(entry: CatalogEntry, outDir: string): ManifestEntry {
+/** The model.json of a catalog entry, and the package and version it came from. */
+export function sourceOf(entry: CatalogEntry): { jsonPath: string; package: string; version: string; licence: string } {
+  if (entry.from === 'human-models') return { jsonPath: join(requireHumanModels(), entry.source), package: HUMAN_MODELS.package, version: HUMAN_MODELS.version, licence: HUMAN_MODELS.licence };
   const pkgDir = sourcePackageDir();
   const pkg = PackageJson.parse(JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')));
-  const jsonPath = join(pkgDir, entry.source);
-  const converted = convertGraph(readTfjsGraph(jsonPath), { name: entry.name, outputs: entry.outputs });
+  return { jsonPath: join(pkgDir, entry.source), package: SOURCE_PACKAGE, version: pkg.version, licence: pkg.license };
+}
+
+export function buildModel(entry: CatalogEntry, outDir: string): ManifestEntry {
+  const { jsonPath, ...pkg } = sourceOf(entry);
+  const calibration = readObjectCalibration(entry.name);
+  const converted = convertGraph(readTfjsGraph(jsonPath), { name: entry.name, outputs: entry.outputs, nchwInput: entry.nchwInput });
   const file = `${entry.name}.onnx`;
   // Write then rename, so a reader never sees half a model.
   const tmp = join(outDir, `.${file}.tmp`);
@@ -47,12 +57,13 @@ export function buildModel(entry: CatalogEntry, outDir: string): ManifestEntry {
     file,
     purpose: entry.purpose,
     recipe: recipeOf(entry),
-    source: { package: SOURCE_PACKAGE, version: pkg.version, path: entry.source, sha256: sha256(readFileSync(jsonPath)) },
-    licence: pkg.license,
+    source: { package: pkg.package, version: pkg.version, path: entry.source, sha256: sha256(readFileSync(jsonPath)) },
+    licence: pkg.licence,
     sha256: sha256(converted.bytes),
     bytes: converted.bytes.length,
     inputs: converted.inputs,
     outputs: converted.outputs,
+    ...(calibration ? { calibration } : {}),
   };
 }
 

@@ -13,6 +13,10 @@ export interface CatalogEntry {
   purpose: string;
   /** Cut points; default is the graph's own outputs. */
   outputs?: string[];
+  /** Which package holds the graph: `@vladmandic/human` (a dependency) unless it is `human-models` (human-models.ts). */
+  from?: 'human-models';
+  /** The graph's input is NCHW already (converted to TensorFlow from ONNX). */
+  nchwInput?: boolean;
 }
 
 export const CATALOG: readonly CatalogEntry[] = [
@@ -45,5 +49,35 @@ export const CATALOG: readonly CatalogEntry[] = [
     source: 'models/faceres.json',
     purpose: 'face descriptor (1024-d), age and gender (224x224)',
     outputs: ['global_pooling/Mean', 'gender_pred/Sigmoid', 'age_pred/Softmax'],
+  },
+  {
+    name: 'nanodet',
+    source: 'models/nanodet.json',
+    from: 'human-models',
+    nchwInput: true,
+    purpose: 'COCO objects (NanoDet-m, 416x416); cut at the three heads (80 class logits + 4x11 GFL bins per cell, strides 8/16/32), decoded in TypeScript',
+    // Why cut before the split, sigmoid and reshape: those are shape arithmetic (SparseToDense over constants) that
+    // the decode does for free while reading the cells it needs.
+    outputs: ['PartitionedCall/Add_29', 'PartitionedCall/Add_33', 'PartitionedCall/Add_37'],
+  },
+  {
+    name: 'mobilefacenet',
+    source: 'models/mobilefacenet.json',
+    from: 'human-models',
+    purpose: 'face descriptor (MobileFaceNet, 192-d, 112x112), cut before its L2 normalisation (cosine similarity ignores the length)',
+    outputs: ['MobileFaceNet/Logits/LinearConv1x1/BatchNorm/FusedBatchNorm'],
+  },
+  {
+    name: 'mobileface',
+    source: 'models/mobileface.json',
+    from: 'human-models',
+    purpose: 'face descriptor (MobileFace, 256-d, 112x112), measured against faceres for identity',
+  },
+  {
+    name: 'faceres-deep',
+    source: 'models/faceres-deep.json',
+    from: 'human-models',
+    purpose: 'face descriptor (FaceRes deep, 1024-d, 224x224), measured against faceres for identity',
+    outputs: ['global_pooling/Mean'],
   },
 ];

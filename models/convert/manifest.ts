@@ -1,5 +1,6 @@
 /** models/manifest.json: what `npm run models` built, from what, and how to check it. */
 import { z } from 'zod';
+import { ObjectCalibration } from '../../app/engine/vision/score-calibration';
 
 const TensorInfo = z.object({ name: z.string(), shape: z.array(z.number().int()) });
 
@@ -15,6 +16,8 @@ export const ManifestEntry = z.object({
   bytes: z.number().int().positive(),
   inputs: z.array(TensorInfo),
   outputs: z.array(TensorInfo),
+  /** Raw score -> calibrated confidence for an object detector (models/calibration/<name>.json, `vigil calibrate objects`). */
+  calibration: ObjectCalibration.optional(),
 });
 export type ManifestEntry = z.infer<typeof ManifestEntry>;
 

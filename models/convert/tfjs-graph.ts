@@ -105,5 +105,6 @@ export const attrString = (a: Attr | undefined): string => (a?.s ? Buffer.from(a
 export const attrInts = (a: Attr | undefined): number[] => (a?.list?.i ?? []).map(Number);
 export const attrStrings = (a: Attr | undefined): string[] => (a?.list?.s ?? []).map((s) => Buffer.from(s, 'base64').toString('utf8'));
 export const attrBool = (a: Attr | undefined): boolean => a?.b === true;
+export const attrFloat = (a: Attr | undefined): number => Number(a?.f ?? 0);
 export const attrInt = (a: Attr | undefined): number => Number(a?.i ?? 0);
 export const attrShape = (a: Attr | undefined): number[] => (a?.shape?.dim ?? []).map((d) => Number(d.size));

@@ -7,7 +7,7 @@
  * in TensorFlow's logical (NHWC) order so that SAME padding becomes explicit pads and resizes become scales.
  */
 import onnxProto from 'onnx-proto';
-import { attrBool, attrInts, attrShape, attrString, attrStrings, type ConstTensor, type TfGraph, type TfNode } from './tfjs-graph';
+import { attrBool, attrFloat, attrInts, attrShape, attrString, attrStrings, type ConstTensor, type TfGraph, type TfNode } from './tfjs-graph';
 
 const { onnx } = onnxProto;
 type NodeProto = InstanceType<typeof onnx.NodeProto>;
@@ -21,6 +21,8 @@ export interface ConvertOptions {
   name: string;
   /** Output node names; default: every non-Const node nothing consumes (what tfjs `execute()` returns). */
   outputs?: string[];
+  /** The graph's input is NCHW already (graphs that came from ONNX through onnx-tf): it is taken as it is. */
+  nchwInput?: boolean;
 }
 
 interface Value {
@@ -63,11 +65,14 @@ class Converter {
   private readonly inputs: InstanceType<typeof onnx.ValueInfoProto>[] = [];
   private readonly used = new Set<string>();
 
+  private nchwInput = false;
+
   constructor(private readonly graph: TfGraph) {
     for (const n of graph.nodes) this.byName.set(n.name, n);
   }
 
   run(options: ConvertOptions): Converted {
+    this.nchwInput = options.nchwInput === true;
     const outputNames = options.outputs ?? defaultOutputs(this.graph);
     const infos: TensorInfo[] = [];
     const outputs = outputNames.map((name) => {
@@ -119,7 +124,14 @@ class Converter {
         this.inputs.push(makeValueInfo(node.name, shape));
         this.used.add(node.name);
         const value: Value = { name: node.name, shape, layout: 'plain' };
-        return shape.length === 4 ? this.toNchw(value) : value;
+        return shape.length === 4 && !this.nchwInput ? this.toNchw(value) : value;
+      }
+      case 'Transpose':
+        return this.transpose(node, ins(), out);
+      case 'LeakyRelu': {
+        const x = must(ins()[0], node);
+        this.emit('LeakyRelu', [this.nameOf(x)], [out], { alpha: { float: attrFloat(node.attr.alpha) } });
+        return { ...x, name: out, constant: undefined };
       }
       case 'Identity':
         return must(ins()[0], node);
@@ -132,6 +144,7 @@ class Converter {
       case 'AvgPool':
         return this.pool(node, must(ins()[0], node), out);
       case 'Pad':
+      case 'PadV2':
         return this.pad(node, ins(), out);
       case 'Add':
       case 'AddV2':
@@ -142,6 +155,7 @@ class Converter {
       case 'Maximum':
         return this.binary(node, ins(), out);
       case 'Relu':
+      case 'Abs':
       case 'Sigmoid':
       case 'Tanh': {
         const x = must(ins()[0], node);
@@ -272,16 +286,39 @@ class Converter {
   }
 
   private pad(node: TfNode, inputs: Value[], out: string): Value {
-    const [x, p] = inputs;
+    const [x, p, fill] = inputs;
     const paddings = Array.from(must(p, node).constant?.data ?? fail(`${node.name}: paddings must be constant`));
     const xv = must(x, node);
     const rank = xv.shape.length;
     const pairs = Array.from({ length: rank }, (_, i) => [paddings[2 * i] ?? 0, paddings[2 * i + 1] ?? 0] as const);
     const order = xv.layout === 'nchw' ? NHWC_TO_NCHW : pairs.map((_, i) => i);
     const onnxPads = [...order.map((i) => pairs[i]![0]), ...order.map((i) => pairs[i]![1])];
-    this.emit('Pad', [this.nameOf(xv), this.initializer(`${out}__pads`, int64Tensor(onnxPads))], [out], { mode: 'constant' });
+    const padInputs = [this.nameOf(xv), this.initializer(`${out}__pads`, int64Tensor(onnxPads))];
+    // PadV2 pads with a value of its own (NanoDet's max-pool pads with -inf-like values).
+    if (fill) padInputs.push(this.initializer(`${out}__value`, { dtype: 'float32', shape: [], data: Float32Array.of(fill.constant?.data[0] ?? fail(`${node.name}: pad value must be constant`)) }));
+    this.emit('Pad', padInputs, [out], { mode: 'constant' });
     const shape = xv.shape.map((d, i) => (d < 0 ? d : d + pairs[i]![0] + pairs[i]![1]));
     return { name: out, shape, layout: xv.layout };
+  }
+
+  /**
+   * A transpose that only moves between NHWC and NCHW is free: the value keeps its bytes and changes its layout tag
+   * (graphs from onnx-tf wrap every convolution in such a pair). Any other permutation is emitted as it is.
+   */
+  private transpose(node: TfNode, inputs: Value[], out: string): Value {
+    const [x0, p] = inputs;
+    const x = must(x0, node);
+    const perm = Array.from(must(p, node).constant?.data ?? fail(`${node.name}: perm must be constant`));
+    const shape = perm.map((i) => x.shape[i]!);
+    const same = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+    if (!x.constant && x.shape.length === 4) {
+      if (x.layout === 'plain' && same(perm, NCHW_TO_NHWC)) return { name: this.nameOf(x), shape, layout: 'nchw' };
+      if (x.layout === 'nchw' && same(perm, NHWC_TO_NCHW)) return { name: this.nameOf(x), shape, layout: 'plain' };
+    }
+    const plain = this.toPlain(x);
+    if (plain.constant) return { name: null, shape, layout: 'plain', constant: transposeConst(plain.constant, perm) };
+    this.emit('Transpose', [this.nameOf(plain)], [out], { perm });
+    return { name: out, shape, layout: 'plain' };
   }
 
   private binary(node: TfNode, inputs: Value[], out: string): Value {
@@ -422,7 +459,7 @@ class Converter {
     this.used.add(to);
   }
 
-  private emit(op: string, inputs: string[], outputs: string[], attrs: Record<string, number | string | number[]> = {}): void {
+  private emit(op: string, inputs: string[], outputs: string[], attrs: Record<string, AttrValue> = {}): void {
     for (const o of outputs) this.used.add(o);
     const attribute = Object.keys(attrs)
       .sort()
@@ -446,8 +483,12 @@ function sanitize(name: string): string {
   return name.replace(/[^A-Za-z0-9_./:-]/g, '_');
 }
 
-function makeAttribute(name: string, value: number | string | number[]) {
+/** A number is an INT attribute; a float one is marked as such. */
+type AttrValue = number | string | number[] | { float: number };
+
+function makeAttribute(name: string, value: AttrValue) {
   const A = onnx.AttributeProto.AttributeType;
+  if (typeof value === 'object' && !Array.isArray(value)) return onnx.AttributeProto.create({ name, type: A.FLOAT, f: value.float });
   if (typeof value === 'string') return onnx.AttributeProto.create({ name, type: A.STRING, s: Buffer.from(value, 'utf8') });
   if (Array.isArray(value)) return onnx.AttributeProto.create({ name, type: A.INTS, ints: value });
   return onnx.AttributeProto.create({ name, type: A.INT, i: value });

@@ -62,6 +62,13 @@ export const FrameFeatures = z.object({
   /** Audio on the same clock: speech probability and voices in the window containing t (null without audio). */
   speech_prob: num,
   voices: z.number().int().nonnegative().nullable(),
+  /**
+   * The boxes behind phone, book, laptop, tv and person_count on this frame, as JSON text:
+   * `{"phone":[x,y,w,h,confidence],...,"person":[[x,y,w,h,confidence],...]}`, boxes normalised to the frame, confidence
+   * calibrated (null when the object detector did not run). Added within version 1, last so that no column moves;
+   * evidence of prohibited_object and of a second person names the box from here.
+   */
+  object_boxes: z.string().nullable().default(null),
 });
 export type FrameFeatures = z.infer<typeof FrameFeatures>;
 

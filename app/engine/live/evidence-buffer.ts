@@ -1,9 +1,9 @@
 /**
  * The live session's evidence recorder: the candidate app sends short, self-contained video segments
- * (MediaRecorder restarted every few seconds); each is written to the session's folder at once, so a crash
- * loses nothing, and deleted once it is older than the rolling window unless it overlaps a range to keep
- * (a flagged interval or a critical alert, with pre- and post-roll). It fills the engine's EvidenceRecorder
- * port, so the report keeps clips only for flagged moments.
+ * (MediaRecorder restarted every few seconds); each is stored at once (in the session's store, with its
+ * sha256: live-record.ts), so a crash loses nothing, and removed once it is older than the rolling window unless
+ * it overlaps a range to keep (a flagged interval or a critical alert, with pre- and post-roll). It fills the
+ * engine's EvidenceRecorder port, so the report keeps clips only for flagged moments.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,11 +17,19 @@ export interface EvidenceSegment {
   bytes: Uint8Array;
 }
 
-interface StoredSegment {
+/** A segment where the keeper put it. */
+export interface StoredSegment {
+  id: number;
   start: number;
   end: number;
   mime: string;
-  file: string;
+}
+
+/** Where segments are kept as they arrive: the session's store (live-record.ts) in the engine. */
+export interface SegmentKeeper {
+  add(segment: EvidenceSegment): number;
+  read(id: number): Uint8Array;
+  remove(id: number): void;
 }
 
 export interface Range {
@@ -30,23 +38,26 @@ export interface Range {
 }
 
 export class LiveEvidenceBuffer implements EvidenceRecorder {
-  private readonly segments: StoredSegment[] = [];
+  private readonly segments: StoredSegment[];
   private readonly keepRanges: Range[] = [];
-  private next = 0;
 
-  /** `rollingSec`: how much unflagged video stays on disk, enough for the pre-roll of a flag raised now. */
+  /**
+   * `dir`: scratch space for joining segments into a clip; `rollingSec`: how much unflagged video is held,
+   * enough for the pre-roll of a flag raised now; `held`: segments already kept (a resumed session's).
+   */
   constructor(
     readonly dir: string,
     private readonly rollingSec: number,
+    private readonly keeper: SegmentKeeper,
+    held: readonly StoredSegment[] = [],
   ) {
-    mkdirSync(dir, { recursive: true });
+    this.segments = [...held];
   }
 
   add(segment: EvidenceSegment, now: number): void {
     if (!(segment.end > segment.start) || segment.bytes.byteLength === 0) return;
-    const file = join(this.dir, `segment-${String(this.next++).padStart(6, '0')}${extensionOf(segment.mime)}`);
-    writeFileSync(file, segment.bytes);
-    this.segments.push({ start: segment.start, end: segment.end, mime: segment.mime, file });
+    const id = this.keeper.add(segment);
+    this.segments.push({ id, start: segment.start, end: segment.end, mime: segment.mime });
     this.prune(now);
   }
 
@@ -64,7 +75,7 @@ export class LiveEvidenceBuffer implements EvidenceRecorder {
     for (let i = this.segments.length - 1; i >= 0; i -= 1) {
       const s = this.segments[i]!;
       if (s.end >= now - this.rollingSec || this.keepRanges.some((r) => overlaps(s, r))) continue;
-      rmSync(s.file, { force: true });
+      this.keeper.remove(s.id);
       this.segments.splice(i, 1);
     }
   }
@@ -74,12 +85,21 @@ export class LiveEvidenceBuffer implements EvidenceRecorder {
     if (parts.length === 0) return null;
     const first = parts[0]!;
     const last = parts.at(-1)!;
-    const bytes = parts.length === 1 ? new Uint8Array(readFileSync(first.file)) : await concatenate(parts.map((p) => p.file), this.dir);
+    if (parts.length === 1) return { bytes: this.keeper.read(first.id), mime: first.mime, start: Math.max(start, first.start), end: Math.min(end, first.end) };
+    mkdirSync(this.dir, { recursive: true });
+    const files = parts.map((p) => {
+      const file = join(this.dir, `segment-${p.id}${extensionOf(p.mime)}`);
+      writeFileSync(file, this.keeper.read(p.id));
+      return file;
+    });
+    const bytes = await concatenate(files, this.dir);
+    for (const file of files) rmSync(file, { force: true });
     return { bytes, mime: first.mime, start: Math.max(start, first.start), end: Math.min(end, last.end) };
   }
 
-  /** Deletes the session's folder: called once the report and its clips are stored. */
+  /** Removes what is still held and the scratch folder: called once the report and its clips are stored. */
   dispose(): void {
+    for (const s of this.segments.splice(0)) this.keeper.remove(s.id);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -25,9 +25,10 @@ import { VoiceEnrolment, pcm16FromBase64, type EnrolAnswer } from './voice-enrol
 import { SignalEvent } from '../signals/events';
 import { refusalReason } from '../signals/preflight';
 import type { ProcessLister } from '../signals/process-list';
-import { createSessionClock } from '../signals/session-clock';
+import { createSessionClock, wallClockFromEnv, type MonotonicClock } from '../signals/session-clock';
 import type { EngineHost } from '../api';
 import { checkStartGate, startExamWatch } from './exam-gates';
+import { interruptOpenSessions, type LiveContext } from './live-record';
 
 /** An opened exam as the renderer sees it (examView): no quit password hash, enrolment token or SEB key. */
 export type ExamOpened = { ok: true } & ReturnType<typeof examView>;
@@ -54,7 +55,7 @@ export interface LiveApi {
   'voice.enrol'(params: { samples: string }): Promise<EnrolAnswer>;
   /** The candidate goes on without an enrolled voice; the report says why. */
   'voice.skip'(params: Record<string, never>): Promise<{ enrolled: false; reason: string }>;
-  'session.start'(params: { studentId?: string; examId?: string }): Promise<{ sessionId: string; vision: { available: boolean; reason: string | null }; processingFps: number; segmentSec: number; calibrationSeconds: number }>;
+  'session.start'(params: { studentId?: string; examId?: string; devices?: { camera?: string; microphone?: string } }): Promise<{ sessionId: string; vision: { available: boolean; reason: string | null }; processingFps: number; segmentSec: number; calibrationSeconds: number; clockOriginNs: string }>;
   'session.frame'(params: { sessionId: string; t: number; width: number; height: number; rgb: string }): Promise<FrameOutcome>;
   'session.audio'(params: { sessionId: string; t: number; samples: string }): Promise<{ opened: FrameOutcome['opened']; flagged: boolean }>;
   'session.evidence'(params: { sessionId: string; start: number; end: number; mime: string; data: string }): Promise<{ held: number }>;
@@ -67,6 +68,10 @@ export interface LiveApi {
    * report what the operating system did, never the page.
    */
   'session.signal'(params: { sessionId: string; event: unknown }): Promise<{ opened: FrameOutcome['opened']; flagged: boolean }>;
+  /** A capture device changed (the page saw it): recorded in the session's chain. */
+  'session.device'(params: { sessionId: string; change: 'devices_changed' | 'track_ended'; kind: 'camera' | 'microphone' | 'other'; labels: string[] }): Promise<{ recorded: true }>;
+  /** The shell's lockdown state once it started (main process only, like session.signal): into the record. */
+  'session.context'(params: { sessionId: string; lockdown: Record<string, unknown> }): Promise<{ ok: true }>;
 }
 
 export interface FinishedSession {
@@ -113,11 +118,28 @@ export interface LiveApiDeps {
   host?: EngineHost;
   /** The process listing the exam's gates read (tests give their own); default the OS's. */
   listProcesses?: ProcessLister;
+  /** Which shell runs the engine: an Electron utility process, or a Node child of the browser shell. */
+  shell?: LiveContext['shell'];
+  /** The machine's monotonic clock; tests that send times ahead of real time drive their own. */
+  monotonic?: MonotonicClock;
+}
+
+/** The live API, and what the engine runs once at start (not an RPC method: no shell or page may call it). */
+export interface LiveEngine {
+  api: LiveApi;
+  recover(options: { restarted: boolean }): Promise<string[]>;
 }
 
 export function createLiveApi(deps: LiveApiDeps): LiveApi {
+  return createLiveEngine(deps).api;
+}
+
+export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
   const host = deps.host ?? 'node';
   const home = vigilHome(deps.env);
+  const wall = wallClockFromEnv(deps.env);
+  /** The exam system check the candidate last passed, for the record of the session started after it. */
+  let preflight: LiveContext['preflight'] = [];
   const trust = deps.trust ?? { installerFile: join(projectRoot(), 'resources', 'trust.json'), machineFile: machineTrustFile() };
   // The developer flag: unsigned policies open, and say so on screen and in the report.
   const allowUnsigned = deps.env.VIGIL_ALLOW_UNSIGNED === '1';
@@ -151,10 +173,33 @@ export function createLiveApi(deps: LiveApiDeps): LiveApi {
 
   /** Every quit attempt is an event in the session's chain (live-session.ts recordEvent). */
   const quitRequests = (live: LiveSession) => new QuitRequests(live.policy.quitPasswordHash, { now: deps.now, onAttempt: (attempt) => live.recordEvent('quit.attempt', attempt) });
-  const session = (id: string): LiveSession => {
+  /**
+   * The live session, from memory or, after the engine restarted mid-exam, from the store: a session still open
+   * there goes on where its record stops, with the gap recorded.
+   */
+  const resuming = new Map<string, Promise<LiveSession>>();
+  const session = async (id: string): Promise<LiveSession> => {
     const s = sessions.get(id);
-    if (!s) throw new RpcFailure('no_session', `no live session ${id} (it finished, or the engine restarted)`);
-    return s;
+    if (s) return s;
+    const stored = deps.store.sessions.get(id);
+    if (!stored || stored.source !== 'live' || stored.status !== 'open') throw new RpcFailure('no_session', `no live session ${id} (it finished, or was never started)`);
+    let pending = resuming.get(id);
+    if (!pending) {
+      pending = resume(id).finally(() => resuming.delete(id));
+      resuming.set(id, pending);
+    }
+    return pending;
+  };
+  /** `toReport`: only to be reported (no page is left): no models are loaded, the stored features suffice. */
+  const resume = async (id: string, toReport = false): Promise<LiveSession> => {
+    const policy = parsePolicy(deps.store.sessions.get(id)!.policy, `session ${id} policy`);
+    const analyzer = toReport ? { available: false as const, reason: 'no camera frames arrived after Vigil started again' } : await analyzerFor(policy);
+    // The voice enrolment lived in the stopped engine; the resumed microphone pipeline goes on without it.
+    const audio = policy.detectors.audio && !toReport ? await LiveAudio.open() : undefined;
+    const live = LiveSession.resume({ policy, analyzer, store: deps.store, workDir: join(home, 'live'), audio, watchWallClock: !toReport }, id, wall);
+    sessions.set(id, live);
+    quits.set(id, quitRequests(live));
+    return live;
   };
   /** The invigilator's password, checked; this computer's first one is set with `vigil invigilator password`. */
   const unlock = async (password: string) => {
@@ -162,7 +207,7 @@ export function createLiveApi(deps: LiveApiDeps): LiveApi {
     return verdict === 'not_set' ? { ok: false, firstUse: true } : { ok: verdict, firstUse: false };
   };
 
-  return {
+  const api: LiveApi = {
     async 'policy.parse'({ text, source }) {
       return open(text, source);
     },
@@ -213,9 +258,9 @@ export function createLiveApi(deps: LiveApiDeps): LiveApi {
     async 'system.check'() {
       const checks = await examSystemCheck(deps.env);
       // With an exam open, its policy judges the OS checks as session.start will (exam-gates.ts).
-      if (!opened) return { checks };
-      const gate = await checkStartGate({ policy: opened.policy, host, env: deps.env, clock: createSessionClock(), ...(deps.listProcesses ? { listProcesses: deps.listProcesses } : {}) });
-      return { checks: judgedByPolicy(checks, gate.preflight) };
+      const judged = opened ? judgedByPolicy(checks, (await checkStartGate({ policy: opened.policy, host, env: deps.env, clock: createSessionClock(), ...(deps.listProcesses ? { listProcesses: deps.listProcesses } : {}) })).preflight) : checks;
+      preflight = judged.map(({ id, status, summary }) => ({ id, status, summary }));
+      return { checks: judged };
     },
     async 'identity.enroll'({ width, height, rgb }) {
       const parsed = { policy: openedExam().policy };
@@ -242,7 +287,7 @@ export function createLiveApi(deps: LiveApiDeps): LiveApi {
     async 'voice.skip'() {
       return voice.skip();
     },
-    async 'session.start'({ studentId, examId }) {
+    async 'session.start'({ studentId, examId, devices }) {
       const exam = openedExam();
       const parsed = { policy: exam.policy };
       // One candidate, one session at a time: a second start is refused, never a silent discard of the first
@@ -259,7 +304,8 @@ export function createLiveApi(deps: LiveApiDeps): LiveApi {
       const notes = [examNote(exam), ...gate.warnings, identityNote ?? (parsed.policy.detectors.identity ? 'Identity: not checked by Vigil (no face enrolled).' : 'Identity: not checked (off in this exam policy).')];
       const audio = parsed.policy.detectors.audio ? await LiveAudio.open(voice.current) : undefined;
       if (audio) notes.push(audio.voiceNote);
-      const live = new LiveSession({ policy: parsed.policy, analyzer, store: deps.store, workDir: join(home, 'live'), studentId: studentId ?? null, examId: exam.examId ?? examId ?? null, notes, audio });
+      const context: LiveContext = { shell: deps.shell ?? 'browser', preflight, devices: { camera: devices?.camera ?? null, microphone: devices?.microphone ?? null }, lockdown: deps.shell === 'electron' ? { state: 'not reported yet' } : { state: 'none', why: 'the browser shell has no OS lockdown' } };
+      const live = new LiveSession({ policy: parsed.policy, analyzer, store: deps.store, workDir: join(home, 'live'), studentId: studentId ?? null, examId: exam.examId ?? examId ?? null, notes, audio, context, clock: createSessionClock({ wall, monotonic: deps.monotonic }) });
       sessions.set(live.id, live);
       quits.set(live.id, quitRequests(live));
       const record = (event: SignalEvent) => {
@@ -279,14 +325,16 @@ export function createLiveApi(deps: LiveApiDeps): LiveApi {
         processingFps: parsed.policy.processingFps,
         segmentSec: EVIDENCE_SEGMENT_SEC,
         calibrationSeconds: parsed.policy.calibration.seconds,
+        // The session's origin on the machine's monotonic clock: a shell times its OS signals on the same axis.
+        clockOriginNs: live.clock.originNs.toString(),
       };
     },
     async 'session.frame'({ sessionId, t, width, height, rgb }) {
-      const s = session(sessionId);
+      const s = await session(sessionId);
       return s.pushFrame({ width, height, data: rgbBytes(rgb, width, height), t, index: 0 });
     },
     async 'session.audio'({ sessionId, t, samples }) {
-      return session(sessionId).pushAudio(t, pcm16FromBase64(samples));
+      return (await session(sessionId)).pushAudio(t, pcm16FromBase64(samples));
     },
     async 'session.evidence'({ sessionId, start, end, mime, data }) {
       const bytes = new Uint8Array(Buffer.from(data, 'base64'));
@@ -294,25 +342,38 @@ export function createLiveApi(deps: LiveApiDeps): LiveApi {
       if (mime.endsWith('webm') && !(bytes[0] === 0x1a && bytes[1] === 0x45 && bytes[2] === 0xdf && bytes[3] === 0xa3)) {
         throw new RpcFailure('bad_segment', `evidence segment ${start.toFixed(1)}-${end.toFixed(1)} s is not a WebM file`);
       }
-      return session(sessionId).addEvidence({ start, end, mime, bytes });
+      const live = await session(sessionId);
+      try {
+        return live.addEvidence({ start, end, mime, bytes });
+      } catch (error) {
+        throw new RpcFailure('bad_segment', (error as Error).message);
+      }
     },
     async 'session.signal'({ sessionId, event }) {
       const parsed = SignalEvent.safeParse(event);
       if (!parsed.success) throw new RpcFailure('bad_signal', `signal: ${parsed.error.issues[0]?.path.join('.') || '(root)'}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-      return session(sessionId).pushSignal(parsed.data);
+      return (await session(sessionId)).pushSignal(parsed.data);
+    },
+    async 'session.device'({ sessionId, change, kind, labels }) {
+      (await session(sessionId)).deviceChange({ change, kind, labels });
+      return { recorded: true };
+    },
+    async 'session.context'({ sessionId, lockdown }) {
+      (await session(sessionId)).addContext(lockdown);
+      return { ok: true };
     },
     async 'session.calibrate'({ sessionId }) {
-      const c = session(sessionId).calibrate();
+      const c = (await session(sessionId)).calibrate();
       return { status: c.status, reasons: c.reasons, framesSeen: c.framesSeen, framesAccepted: c.framesAccepted, minFrames: c.minFrames, analysed: c.analysed, framesReceived: c.framesReceived };
     },
     async 'session.quit'({ sessionId, password }) {
-      const s = session(sessionId);
+      const s = await session(sessionId);
       const quit = quits.get(sessionId) ?? quitRequests(s);
       quits.set(sessionId, quit);
       return quit.check(password);
     },
     async 'session.finish'({ sessionId }) {
-      const s = session(sessionId);
+      const s = await session(sessionId);
       // Noted once: a finish that fails and is retried keeps the line in the session's notes.
       const quitNote = quits.get(sessionId)?.note();
       quits.delete(sessionId);
@@ -335,6 +396,31 @@ export function createLiveApi(deps: LiveApiDeps): LiveApi {
       };
     },
   };
+
+  /**
+   * At engine start: live sessions left open were cut off, and are marked so. After a crash the shell restarts
+   * the engine (`restarted`) and the page goes on with its session, which resumes on its next call; on a fresh
+   * start no page is left, so each is resumed and finished at once: its report shows the gap up to now.
+   */
+  const recover = async ({ restarted }: { restarted: boolean }) => {
+    const ids = interruptOpenSessions(deps.store, wall);
+    if (restarted) return ids;
+    for (const id of ids) {
+      try {
+        const live = await resume(id, true);
+        live.addNote('The exam did not go on after Vigil stopped: this report was made when Vigil started again.');
+        await live.finish();
+      } catch (error) {
+        process.stderr.write(`vigil: session ${id}: cannot report the interrupted session (${(error as Error).message})\n`);
+      } finally {
+        sessions.delete(id);
+        quits.delete(id);
+      }
+    }
+    return ids;
+  };
+
+  return { api, recover };
 }
 
 /** The report's first line: what kind of exam this was, so an unsigned or practice run can never pass for a real one. */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RgbFrame } from '../media/frames';
 import { parsePolicy } from '../policy/policy';
+import { createSessionClock } from '../signals/session-clock';
 import { openStore } from '../storage/store';
 import { loadFrameAnalyzer } from './frame-analyzer';
 import { sourcePackageDir } from '../../../models/convert/build-models';
@@ -37,6 +38,13 @@ function segment(start: number): Uint8Array {
   return new Uint8Array(readFileSync(path));
 }
 
+/** A session clock the test moves itself: frames are pushed faster than real time. */
+function drivenClock() {
+  const state = { sec: 0 };
+  const clock = createSessionClock({ originNs: 0n, monotonic: () => BigInt(Math.round(state.sec * 1e9)), wall: () => 1_700_000_000_000 + state.sec * 1000 });
+  return { clock, at: (sec: number) => (state.sec = Math.max(state.sec, sec)) };
+}
+
 const blank = (t: number): RgbFrame => ({ width: 16, height: 16, data: new Uint8Array(16 * 16 * 3), t, index: 0 });
 
 describe('live session', () => {
@@ -44,12 +52,14 @@ describe('live session', () => {
     const store = openStore(join(dir, 'flag.db'));
     const analyzer = await loadFrameAnalyzer();
     if (!analyzer.available) throw new Error(analyzer.reason);
-    const live = new LiveSession({ policy, analyzer, store, workDir: dir });
+    const time = drivenClock();
+    const live = new LiveSession({ policy, analyzer, store, workDir: dir, clock: time.clock, watchWallClock: false });
     const clip = segment(0);
     let flaggedAt: number | undefined;
     const opened: string[] = [];
     for (let i = 0; i < 60 * FPS; i += 1) {
       const t = i / FPS;
+      time.at(t + 1 / FPS);
       const outcome = await live.pushFrame(camera(t));
       opened.push(...outcome.opened.map((o) => `${o.type}@${o.start}: ${o.why}`));
       if (outcome.flagged && flaggedAt === undefined) flaggedAt = t;
@@ -84,8 +94,9 @@ describe('live session', () => {
   it('without a face pipeline, receives frames but never claims to have analysed them', async () => {
     const store = openStore(join(dir, 'none.db'));
     const reason = 'the face pipeline is missing';
-    const live = new LiveSession({ policy, analyzer: { available: false, reason }, store, workDir: dir });
-    for (let i = 0; i < 20; i += 1) expect(await live.pushFrame(blank(i / FPS))).toEqual({ analysed: false, faceCount: null, opened: [], flagged: false });
+    const time = drivenClock();
+    const live = new LiveSession({ policy, analyzer: { available: false, reason }, store, workDir: dir, clock: time.clock, watchWallClock: false });
+    for (let i = 0; i < 20; i += 1) expect(await live.pushFrame(blank(time.at(i / FPS)))).toEqual({ analysed: false, faceCount: null, opened: [], flagged: false });
     expect(live.calibrate()).toMatchObject({ status: 'SKIPPED', reasons: [reason], analysed: false, framesReceived: 20 });
     const report = await live.finish();
     expect(report.media).toMatchObject({ video: false, framesAnalysed: 0 });

@@ -1,8 +1,10 @@
 /**
  * One live exam session in the engine: frames arrive from the candidate app at the policy's rate, go through
  * the face pipeline (when this build has one) and the streaming alert rules; intervals are scored as they
- * go, so a flag is raised at once and the evidence around it is kept. Finishing runs the same analysis as a
- * recorded file (analyzeRecording) over the session's features and stores the report with its clips.
+ * go, so a flag is raised at once and the evidence around it is kept. Everything is recorded as it happens
+ * (live-record.ts): a killed engine leaves the session in the store, and `LiveSession.resume` goes on with it,
+ * recording the gap. Finishing runs the same analysis as a recorded file (analyzeRecording) over the session's
+ * features and stores the report, under the session's own id, with its clips.
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -17,9 +19,14 @@ import { FrameRules } from '../rules/frame-rules';
 import { scoreIntervals } from '../scoring/intervals';
 import { SignalEvent } from '../signals/events';
 import { signalAlerts } from '../signals/scoring';
+import { createSessionClock, type SessionClock } from '../signals/session-clock';
+import type { SessionOperation } from '../signals/session-operation';
+import { createWallClockWatch } from '../signals/wall-clock-watch';
 import { analyzeRecording } from '../session/analyze-recording';
 import type { Store } from '../storage/store';
 import { LiveEvidenceBuffer, type EvidenceSegment } from './evidence-buffer';
+import { HEARTBEAT_SEC, LiveRecord, SEGMENT_MAX_BYTES, SEGMENT_MAX_SEC, bootId, readRecordedSession, type LiveContext, type RecordedSession } from './live-record';
+import { placeOnSessionClock } from './session-time';
 import type { LiveAudio } from './live-audio';
 import type { AnalyzerAvailability } from './frame-analyzer';
 import { explainAlert } from './warnings';
@@ -50,31 +57,141 @@ export interface LiveSessionOptions {
   notes?: string[];
   /** The microphone pipeline, when the policy's audio detector is on and the candidate app sends audio. */
   audio?: LiveAudio;
+  /** The session clock; a fresh monotonic one by default (tests drive their own). */
+  clock?: SessionClock;
+  /** Where the session runs (shell, preflight, devices, lockdown), for the record and the report. */
+  context?: LiveContext;
+  /** Watch the wall clock against the session clock (on in the engine; tests that drive the clock push jumps). */
+  watchWallClock?: boolean;
 }
+
+const NO_CONTEXT: LiveContext = { shell: 'browser', preflight: [], devices: { camera: null, microphone: null }, lockdown: {} };
 
 /** Segments the candidate app records; the rolling window holds the pre-roll plus two of them. */
 export const EVIDENCE_SEGMENT_SEC = 4;
 
 export class LiveSession {
-  readonly id = randomUUID();
+  readonly id: string;
   readonly evidence: LiveEvidenceBuffer;
+  readonly clock: SessionClock;
+  readonly record: LiveRecord;
   private readonly frames: FrameFeatures[] = [];
   private readonly closed: Alert[] = [];
   /** OS signals from the main process (focus, clipboard, combos, processes, displays), scored with the rest. */
   private readonly signals: SignalEvent[] = [];
   private signalAlertList: Alert[] = [];
   private readonly open = new Map<AlertType, { severity: Severity; start: number }>();
+  private readonly flaggedIntervals = new Set<number>();
   private rules: FrameRules;
   private calibration: Calibration | undefined;
   private lastT = 0;
+  private lastFrameT = 0;
+  /** Where the session resumed after a restart (0 when it never stopped): audio before it is in the record. */
+  private resumedAt = 0;
   private framesReceived = 0;
   private finished = false;
-  private readonly events: { t: number; type: string; payload: unknown }[] = [];
+  private readonly timers: (() => Promise<void> | void)[] = [];
 
-  constructor(private readonly options: LiveSessionOptions) {
+  constructor(
+    private readonly options: LiveSessionOptions,
+    resumed?: { id: string; clock: SessionClock; recorded: RecordedSession },
+  ) {
     const { policy } = options;
-    this.evidence = new LiveEvidenceBuffer(join(options.workDir, this.id), policy.evidence.preRollSec + 2 * EVIDENCE_SEGMENT_SEC);
+    this.id = resumed?.id ?? randomUUID();
+    this.clock = resumed?.clock ?? options.clock ?? createSessionClock();
+    this.record = resumed
+      ? LiveRecord.of(options.store, this.id)
+      : LiveRecord.begin(options.store, { id: this.id, policy, clock: this.clock, studentId: options.studentId ?? null, examId: options.examId ?? null, context: options.context ?? NO_CONTEXT, notes: options.notes ?? [] });
+    const rollingSec = policy.evidence.preRollSec + 2 * EVIDENCE_SEGMENT_SEC;
+    this.evidence = new LiveEvidenceBuffer(join(options.workDir, this.id), rollingSec, this.record, resumed?.recorded.segments ?? []);
     this.rules = this.newRules(null);
+    if (resumed) this.restore(resumed.recorded);
+    this.startTimers();
+  }
+
+  /**
+   * Goes on with a session whose engine stopped: what was recorded comes back, alerts left open at the kill
+   * close where the record stops, and the gap is recorded (a chain row and a session_interrupted alert). On the
+   * same boot the monotonic clock has kept counting, so the gap's length is exact; after a reboot it can only be
+   * taken from the wall clock, and says so.
+   */
+  static resume(options: Omit<LiveSessionOptions, 'studentId' | 'examId' | 'notes' | 'clock' | 'context'>, sessionId: string, wall: () => number = Date.now): LiveSession {
+    const recorded = readRecordedSession(options.store, sessionId);
+    const started = recorded.started;
+    const originNs = BigInt(started.originNs);
+    const sameBoot = (started.bootId === null || started.bootId === bootId()) && process.hrtime.bigint() >= originNs;
+    let clock = createSessionClock({ originNs, wall });
+    let measuredBy: 'monotonic' | 'wall' = 'monotonic';
+    if (!sameBoot) {
+      const lastWallMs = Date.parse(started.wallStartedAt) + recorded.lastT * 1000;
+      const gapSec = Math.max(0, (wall() - lastWallMs) / 1000);
+      clock = createSessionClock({ originNs: process.hrtime.bigint() - BigInt(Math.round((recorded.lastT + gapSec) * 1e9)), wall });
+      measuredBy = 'wall';
+    }
+    const session = new LiveSession({ ...options, studentId: started.studentId, examId: started.examId, notes: recorded.notes, context: started.context }, { id: sessionId, clock, recorded });
+    session.recordGap(recorded, measuredBy);
+    return session;
+  }
+
+  private restore(recorded: RecordedSession): void {
+    this.frames.push(...recorded.frames);
+    this.signals.push(...recorded.signals);
+    this.signalAlertList = signalAlerts(this.signals);
+    this.closed.push(...recorded.closed);
+    this.framesReceived = recorded.framesReceived;
+    this.lastT = recorded.lastT;
+    this.lastFrameT = recorded.frames.at(-1)?.t ?? 0;
+    if (recorded.calibration) {
+      this.calibration = recorded.calibration;
+      this.rules = this.newRules(recorded.calibration);
+    }
+  }
+
+  private recordGap(recorded: RecordedSession, measuredBy: 'monotonic' | 'wall'): void {
+    const gapStart = recorded.lastT;
+    const gapEnd = Math.max(gapStart, this.clock.now());
+    // Alerts the kill left open end where the record stops: nothing after it was seen.
+    for (const o of recorded.open) this.closeAlert({ type: o.type, severity: o.severity, start: o.start, end: gapStart, confidence: 1, evidence: { closedBy: 'engine stopped' } });
+    const gap: Alert = { type: 'session_interrupted', start: gapStart, end: gapEnd, severity: 'warning', confidence: 1, evidence: { lengthSec: round(gapEnd - gapStart), measuredBy, reason: 'the engine stopped during the exam and nothing was recorded until it started again' } };
+    this.record.append(gapEnd, 'session.resumed', { gapStart: round(gapStart), gapEnd: round(gapEnd), lengthSec: round(gapEnd - gapStart), measuredBy });
+    this.closeAlert(gap);
+    this.lastT = gapEnd;
+    this.resumedAt = gapEnd;
+    this.updateKeepRanges();
+  }
+
+  /** Heartbeat rows, and the wall clock watched against the session clock, until the session finishes. */
+  private startTimers(): void {
+    const heartbeat = setInterval(() => {
+      if (this.finished) return;
+      this.record.append(this.clock.now(), 'heartbeat', { framesReceived: this.framesReceived, framesAnalysed: this.frames.length, signals: this.signals.length, segmentsHeld: this.evidence.held.segments });
+    }, HEARTBEAT_SEC * 1000);
+    heartbeat.unref();
+    this.timers.push(() => clearInterval(heartbeat));
+    if (this.options.watchWallClock === false) return;
+    const watch: SessionOperation<unknown> = createWallClockWatch({ clock: this.clock, sink: (event) => !this.finished && this.pushSignal(event) });
+    watch.repeat();
+    this.timers.push(() => watch.revert());
+  }
+
+  /** Stops the heartbeat and the clock watch (finish, or a session replaced by a new start). */
+  async stop(): Promise<void> {
+    for (const stop of this.timers.splice(0)) await stop();
+  }
+
+  /** Replaced by a new start: the record closes as aborted, saying why; its held video goes. */
+  async abandon(reason: string): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    await this.stop();
+    this.record.append(Math.max(this.lastT, this.clock.now()), 'session.abandoned', { reason });
+    this.evidence.dispose();
+    if (this.options.store.sessions.get(this.id)?.status === 'open') this.options.store.sessions.finish(this.id, 'aborted');
+  }
+
+  private closeAlert(alert: Alert): void {
+    this.closed.push(alert);
+    this.record.append(alert.end, 'alert.closed', alert);
   }
 
   get policy(): ExamPolicy {
@@ -85,23 +202,41 @@ export class LiveSession {
     const policy = this.options.policy;
     const thresholds = calibration?.thresholds ?? defaultThresholds(policy);
     const baseline = calibration?.status === 'SUCCESS' ? calibration.baseline : null;
-    return new FrameRules({ policy, thresholds, baseline }, (type, severity, start) => this.open.set(type, { severity, start }));
+    return new FrameRules({ policy, thresholds, baseline }, (type, severity, start) => {
+      this.open.set(type, { severity, start });
+      this.record.append(start, 'alert.opened', { type, severity, start });
+    });
+  }
+
+  /** Seconds of something the page timed, on the session clock (session-time.ts). */
+  time(claimed: number, floor = 0): number {
+    return placeOnSessionClock(claimed, this.clock.now(), floor);
+  }
+
+  /** What the page shows the candidate: recorded, as the candidate saw it. */
+  private shown(opened: LiveAlertNotice[]): LiveAlertNotice[] {
+    for (const o of opened) this.record.append(this.clock.now(), 'warning.shown', { type: o.type, severity: o.severity, start: o.start });
+    return opened;
   }
 
   async pushFrame(frame: RgbFrame): Promise<FrameOutcome> {
     this.assertOpen();
+    const t = this.time(frame.t, this.lastFrameT);
+    this.lastFrameT = t;
     this.framesReceived += 1;
-    this.lastT = Math.max(this.lastT, frame.t);
+    this.lastT = Math.max(this.lastT, t);
     if (!this.options.analyzer.available) return { analysed: false, faceCount: null, opened: [], flagged: false };
-    const features = { ...(await this.options.analyzer.analyzer.analyze(frame)), t: frame.t, frame_index: this.frames.length };
+    const features = { ...(await this.options.analyzer.analyzer.analyze({ ...frame, t })), t, frame_index: this.frames.length };
+    this.assertOpen();
     this.frames.push(features);
+    this.record.frame(features);
     const before = new Set(this.open.keys());
     for (const alert of this.rules.push(features)) {
       this.open.delete(alert.type);
-      this.closed.push(alert);
+      this.closeAlert(alert);
     }
     const opened = [...this.open.entries()].filter(([type]) => !before.has(type)).map(([type, o]) => ({ type, severity: o.severity, start: o.start, why: explainAlert(type, this.options.policy) }));
-    return { analysed: true, faceCount: features.face_count, opened, flagged: this.updateKeepRanges() };
+    return { analysed: true, faceCount: features.face_count, opened: this.shown(opened), flagged: this.updateKeepRanges() };
   }
 
   /** Microphone samples (16 kHz mono) from session time `t`; speech warnings come back as soon as a segment closes. */
@@ -109,11 +244,12 @@ export class LiveSession {
     this.assertOpen();
     const audio = this.options.audio;
     if (!audio) return { opened: [], flagged: false };
-    const alerts = await audio.push(t, samples);
-    this.lastT = Math.max(this.lastT, t + samples.length / 16_000);
-    this.closed.push(...alerts);
+    const at = this.time(t);
+    const alerts = await audio.push(at, samples);
+    this.lastT = Math.max(this.lastT, at + samples.length / 16_000);
+    for (const alert of alerts) this.closeAlert(alert);
     const opened = alerts.map((a) => ({ type: a.type, severity: a.severity, start: a.start, why: explainAlert(a.type, this.options.policy) }));
-    return { opened, flagged: this.updateKeepRanges() };
+    return { opened: this.shown(opened), flagged: this.updateKeepRanges() };
   }
 
   /**
@@ -122,18 +258,26 @@ export class LiveSession {
    */
   pushSignal(event: SignalEvent): { opened: LiveAlertNotice[]; flagged: boolean } {
     this.assertOpen();
-    this.signals.push(SignalEvent.parse(event));
-    this.lastT = Math.max(this.lastT, event.t);
+    // A signal timed by the shell on the session's axis; never after now on the engine's clock.
+    const parsed = { ...SignalEvent.parse(event), t: this.time(event.t) };
+    this.signals.push(parsed);
+    this.record.signal(parsed);
+    this.lastT = Math.max(this.lastT, parsed.t);
     const before = new Set(this.signalAlertList.map(alertKey));
     this.signalAlertList = signalAlerts(this.signals);
     const opened = this.signalAlertList.filter((a) => !before.has(alertKey(a))).map((a) => ({ type: a.type, severity: a.severity, start: a.start, why: explainAlert(a.type, this.options.policy) }));
-    return { opened, flagged: this.updateKeepRanges() };
+    return { opened: this.shown(opened), flagged: this.updateKeepRanges() };
   }
 
+  /** One evidence segment, stored with its sha256 as soon as it arrives; bounded in time and size. */
   addEvidence(segment: EvidenceSegment): { held: number } {
     this.assertOpen();
-    this.lastT = Math.max(this.lastT, segment.end);
-    this.evidence.add(segment, this.lastT);
+    const end = this.time(segment.end);
+    const start = Math.min(this.time(segment.start), end);
+    if (end - start > SEGMENT_MAX_SEC) throw new Error(`evidence segment ${start.toFixed(1)}-${end.toFixed(1)} s is longer than ${SEGMENT_MAX_SEC} s`);
+    if (segment.bytes.byteLength > SEGMENT_MAX_BYTES) throw new Error(`evidence segment is ${segment.bytes.byteLength} bytes; at most ${SEGMENT_MAX_BYTES}`);
+    this.lastT = Math.max(this.lastT, end);
+    this.evidence.add({ ...segment, start, end }, this.lastT);
     return { held: this.evidence.held.segments };
   }
 
@@ -147,6 +291,10 @@ export class LiveSession {
     for (const iv of scoreIntervals(current, Math.max(now, 0.001), policy)) {
       if (!iv.flagged || iv.flaggedAt === null) continue;
       flagged = true;
+      if (!this.flaggedIntervals.has(iv.index)) {
+        this.flaggedIntervals.add(iv.index);
+        this.record.append(iv.flaggedAt, 'interval.flagged', { index: iv.index, start: iv.start, flaggedAt: iv.flaggedAt, score: iv.score, contributions: iv.contributions });
+      }
       this.evidence.keep({ start: iv.flaggedAt - preRollSec, end: iv.end + postRollSec });
     }
     for (const a of current) if (a.severity === 'critical') this.evidence.keep({ start: a.start - preRollSec, end: a.end + postRollSec });
@@ -161,44 +309,65 @@ export class LiveSession {
       return { ...calibrate([], policy, policy.calibration.seconds), status: 'SKIPPED', reasons: [analyzer.reason], analysed: false, framesReceived: this.framesReceived };
     }
     this.calibration = calibrate(this.frames, policy, policy.calibration.seconds);
+    this.record.append(this.clock.now(), 'calibration', this.calibration);
     this.rules = this.newRules(this.calibration);
     return { ...this.calibration, analysed: true, framesReceived: this.framesReceived };
   }
 
-  /**
-   * An event from outside the frames (a quit-password attempt) at the session's current time. Kept in order and
-   * appended to the session's hash chain with the report (the session's row is written then).
-   */
+  /** An event from outside the frames (a quit-password attempt), appended to the session's chain at once. */
   recordEvent(type: string, payload: unknown): void {
     this.assertOpen();
-    this.events.push({ t: this.lastT, type, payload });
+    this.record.append(Math.max(this.lastT, this.clock.now()), type, payload);
   }
 
   /** A line for the report from outside the frames (quit-password attempts). */
   addNote(line: string): void {
     this.assertOpen();
     (this.options.notes ??= []).push(line);
+    this.record.append(this.clock.now(), 'note', { line });
+  }
+
+  /** A capture device changed, as the page saw it (its labels, never trusted beyond what they say). */
+  deviceChange(change: { change: string; kind: string; labels: string[] }): void {
+    this.assertOpen();
+    this.record.append(this.clock.now(), 'device.change', change);
+  }
+
+  /** What the shell reports after the session started (its lockdown's state): kept in the chain and the report. */
+  addContext(lockdown: Record<string, unknown>): void {
+    this.assertOpen();
+    this.record.append(this.clock.now(), 'session.context', { lockdown });
   }
 
   async finish(): Promise<Report> {
     this.assertOpen();
     const { policy, analyzer, store } = this.options;
-    const notes = analyzer.available ? [] : [`Video was not analysed: ${analyzer.reason}.`];
+    // Alerts still open close now; the record then ends here.
+    const now = Math.max(this.lastT, this.clock.now());
+    this.lastT = now;
+    for (const [type, o] of this.open) this.closeAlert({ type, severity: o.severity, start: o.start, end: now, confidence: 1, evidence: { closedBy: 'session finished' } });
+    this.open.clear();
+    const video = analyzer.available || this.frames.length > 0;
+    const notes = video ? [] : [`Video was not analysed: ${analyzer.available ? 'no frame was analysed' : analyzer.reason}.`];
     notes.push(...(this.options.notes ?? []));
     notes.push(`Live session: ${this.framesReceived} camera frames received at ${policy.processingFps} fps.`);
-    const frames = analyzer.available ? this.frames : [];
+    const frames = video ? this.frames : [];
+    // Audio alerts from before a restart come from the record (the microphone pipeline started again with it);
+    // frame alerts are found again from the stored frames; gaps are alerts of their own.
+    const kept = this.closed.filter((a) => a.type === 'session_interrupted' || (a.start < this.resumedAt && AUDIO_ALERTS.has(a.type)));
     const audio = this.options.audio;
     const audioAlerts = audio ? applyAudioRules(await audio.finish(), policy) : [];
     if (audio) notes.push(`Microphone: ${Math.round(audio.received)} s of audio analysed on this computer.`);
     try {
       const report = await analyzeRecording(
-        { source: 'live', durationSec: this.lastT, hasVideo: analyzer.available, hasAudio: audio !== undefined && audio.received > 0, frames, extraAlerts: () => [...audioAlerts, ...signalAlerts(this.signals)] },
-        { policy, store, evidence: this.evidence, studentId: this.options.studentId ?? null, examId: this.options.examId ?? null, notes, events: this.events },
+        { source: 'live', durationSec: this.lastT, hasVideo: video, hasAudio: audio !== undefined && audio.received > 0, frames, extraAlerts: () => [...kept, ...audioAlerts.filter((a) => a.start >= this.resumedAt), ...signalAlerts(this.signals)] },
+        { policy, store, evidence: this.evidence, studentId: this.options.studentId ?? null, examId: this.options.examId ?? null, notes, storedSessionId: this.id, record: () => this.record.summary() },
       );
       // Only a stored report ends the session: after a failure the candidate app may try again, and the
       // segments stay on disk meanwhile.
       this.finished = true;
       this.evidence.dispose();
+      await this.stop();
       return report;
     } finally {
       if (analyzer.available) analyzer.analyzer.reset();
@@ -210,4 +379,6 @@ export class LiveSession {
   }
 }
 
+const AUDIO_ALERTS: ReadonlySet<AlertType> = new Set(['speech', 'multiple_voices']);
 const alertKey = (a: Alert) => `${a.type}@${a.start}`;
+const round = (v: number) => Math.round(v * 1000) / 1000;

@@ -11,10 +11,13 @@ const dir = mkdtempSync(join(tmpdir(), 'vigil-live-signals-'));
 describe('OS signals in a live session', () => {
   it('score a window switch and a paste in the live interval, flag it, and put them in the report', async () => {
     const store = openStore(join(dir, 'signals.db'));
-    const api = createLiveApi({ store, env: { ...process.env, VIGIL_ALLOW_UNSIGNED: '1', VIGIL_HOME: join(dir, 'home') }, listProcesses: processesOfThisTest });
+    // The session clock is driven here: signals are sent at their times without waiting for them.
+    let nowSec = 0;
+    const api = createLiveApi({ store, env: { ...process.env, VIGIL_ALLOW_UNSIGNED: '1', VIGIL_HOME: join(dir, 'home') }, monotonic: () => BigInt(nowSec * 1e9), listProcesses: processesOfThisTest });
     // An unsigned policy, opened with the developer flag: this is about signals, not configs (app/engine/config).
     await api['policy.parse']({ text: JSON.stringify({ detectors: { face: false, gaze: false, objects: false, liveness: false, identity: false, audio: false }, os: { virtualMachine: 'allow' } }), source: 'exam.json' });
     const { sessionId } = await api['session.start']({});
+    nowSec = 25;
     // Alt+Tab away for 6 s (+4), then a paste on return (+5): 9 points, under the flag.
     await api['session.signal']({ sessionId, event: { type: 'key_combo', t: 10, combo: 'alt_tab', keys: 'Alt+Tab', windowFocused: true, blocked: false, evidence: {} } });
     const away = await api['session.signal']({ sessionId, event: { type: 'focus_lost', t: 10.2, end: 16, source: 'os', evidence: { window: 'Firefox' } } });

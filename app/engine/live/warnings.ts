@@ -20,6 +20,8 @@ const WHY: Record<AlertType, string> = {
   display_change: 'A display was connected or disconnected.',
   vm_detected: 'This computer appears to be a virtual machine.',
   temporal_pattern: 'A repeated pattern of looking away was noticed.',
+  clock_changed: "The computer's clock was changed during the exam.",
+  session_interrupted: 'Vigil stopped during the exam and has started again; the gap is recorded.',
   remote_session: 'This computer seems to be used or watched from elsewhere (SSH, remote desktop, screen sharing). Sit the exam at the computer itself.',
 };
 

@@ -10,7 +10,7 @@ import { OsPolicy } from '../signals/os-policy';
 export const ALERT_TYPES = [
   'no_face', 'multiple_faces', 'head_turned', 'gaze_away', 'low_engagement', 'speech', 'multiple_voices', 'prohibited_object',
   'visible_text', 'spoof_suspected', 'identity_mismatch', 'focus_lost', 'clipboard', 'key_combo', 'prohibited_process',
-  'display_change', 'vm_detected', 'temporal_pattern', 'remote_session',
+  'display_change', 'vm_detected', 'temporal_pattern', 'clock_changed', 'session_interrupted', 'remote_session',
 ] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
 
@@ -58,6 +58,9 @@ export const ExamPolicy = z
             spoof_suspected: weight.default(10),
             key_combo: weight.default(4),
             prohibited_process: weight.default(10),
+            // The record itself interfered with: the wall clock moved, or the engine stopped mid-exam.
+            clock_changed: weight.default(5),
+            session_interrupted: weight.default(10),
             visible_text: weight.default(2),
             low_engagement: weight.default(0),
             display_change: weight.default(4),
@@ -83,7 +86,12 @@ export const ExamPolicy = z
         objectConfidence: unit.default(0.7),
         textConfidence: unit.default(0.7),
         spoofBelow: unit.default(0.5),
-        identityBelow: unit.default(0.5),
+        /**
+         * Cosine similarity to the enrolled face (FaceRes-deep) below which a frame counts towards identity_mismatch:
+         * the equal-error point measured on NUAA live faces (`vigil eval vision`: 0.64-0.65, false accepts and false
+         * rejects 14-16 % a frame); the rule wants 3+ such frames, which lowers both for a whole episode.
+         */
+        identityBelow: unit.default(0.64),
         /**
          * Consecutive 3 s audio windows that must hear several voices before multiple_voices is raised: one window
          * alone is wrong about 6 % of the time on a single speaker (vigil eval audio), and the alert is critical.
@@ -153,7 +161,7 @@ export type ExamPolicy = z.infer<typeof ExamPolicy>;
 export const DEFAULT_DETECTOR_WEIGHTS: Record<AlertType, number> = {
   multiple_faces: 0.6, identity_mismatch: 0.7, spoof_suspected: 0.6, multiple_voices: 0.5, prohibited_object: 0.5, prohibited_process: 0.5,
   no_face: 0.3, clipboard: 0.3, focus_lost: 0.25, key_combo: 0.2, head_turned: 0.15, speech: 0.15, gaze_away: 0.1, visible_text: 0.1,
-  display_change: 0.2, vm_detected: 0.3, temporal_pattern: 0.2, low_engagement: 0.05, remote_session: 0.6,
+  display_change: 0.2, vm_detected: 0.3, temporal_pattern: 0.2, low_engagement: 0.05, clock_changed: 0.2, session_interrupted: 0.3, remote_session: 0.6,
 };
 
 export function defaultPolicy(): ExamPolicy {

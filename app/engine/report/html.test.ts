@@ -53,6 +53,20 @@ async function realReport(): Promise<Report> {
     segments: [{ id: 1, start: 4, end: 12, reason: 'a reason', sha256: 'a'.repeat(64), size: 2048 }],
     timeline: report.timeline.map((s, i) => (i === 3 ? { ...s, gazeZone: 'a zone' } : s)),
     summaries: { ...report.summaries, emotions: { neutral: 1 } },
+    // A live session's record: device labels, the shell's lockdown state and preflight lines come from the machine.
+    record: {
+      shell: 'browser',
+      policySha256: 'b'.repeat(64),
+      preflight: [{ id: 'check id', status: 'warn', summary: 'a summary' }],
+      lockdown: { state: 'a state', why: 'a reason' },
+      devices: { camera: 'camera label', microphone: 'microphone label' },
+      interruptions: [{ start: 10, end: 14, lengthSec: 4, measuredBy: 'monotonic' }],
+      clockChanges: [{ t: 20, jumpSec: -3600 }],
+      quitAttempts: { refused: 1, accepted: 0 },
+      deviceChanges: [{ t: 30, change: 'devices_changed', kind: 'camera', labels: ['a device label'] }],
+      refusedShortcuts: 2,
+      chain: { events: 12, head: 'c'.repeat(64) },
+    },
   });
 }
 
@@ -85,7 +99,9 @@ function fillStrings(report: Report, text: (n: number) => string): { report: Rep
         const v = record[key];
         delete record[key];
         record[renamed] = v;
-        if (valid()) paths.push(`${at} (key)`);
+        // Only where the schema keeps the new key: an optional field renamed away is merely dropped by zod.
+        const parsed = Report.safeParse(root);
+        if (parsed.success && JSON.stringify(parsed.data).includes(JSON.stringify(renamed))) paths.push(`${at} (key)`);
         else {
           delete record[renamed];
           record[key] = v;

@@ -174,8 +174,29 @@ svg .lbl{font-size:11px;fill:#57606a}svg .tick{font-size:10px;fill:#57606a}
 <section class="panel"><h2>Risk: how the score is made</h2>${riskRows ? `<table><thead><tr><th>Signal</th><th>Alerts</th><th>Evidence (0–1)</th><th>Weight</th></tr></thead><tbody>${riskRows}</tbody></table>` : '<p>No signal contributed.</p>'}
 ${r.highActivityPeriods.length ? `<p>High-activity periods: ${r.highActivityPeriods.map((p) => `${clock(p.start)}–${clock(p.end)} (${p.alerts} alerts: ${escapeHtml(p.types.join(', '))})`).join('; ')}</p>` : ''}</section>
 <section class="panel"><h2>Calibration</h2><p>${cal.status} over ${cal.seconds} s${cal.baseline ? ` · baseline yaw ${cal.baseline.yaw.mean.toFixed(1)}°, pitch ${cal.baseline.pitch.mean.toFixed(1)}°, roll ${cal.baseline.roll.mean.toFixed(1)}°` : ''} · limits yaw ±${cal.thresholds.yawDeg.toFixed(0)}°, pitch ±${cal.thresholds.pitchDeg.toFixed(0)}°</p>${cal.reasons.length ? `<ul>${cal.reasons.map((x) => `<li>${escapeHtml(x)}</li>`).join('')}</ul>` : ''}</section>
+${r.record ? recordSection(r.record) : ''}
 ${r.notes.length ? `<section class="panel"><h2>Notes</h2><ul>${r.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul></section>` : ''}
 ${r.segments.length ? `<section class="panel"><h2>Evidence kept (${r.segments.length})</h2><table><thead><tr><th>Clip</th><th>Why</th><th>Size</th><th>sha256</th></tr></thead><tbody>${r.segments.map((s) => `<tr><td>${clock(s.start)}–${clock(s.end)}</td><td>${escapeHtml(s.reason)}</td><td>${(s.size / 1024).toFixed(0)} KiB</td><td><code>${escapeHtml(s.sha256.slice(0, 16))}…</code></td></tr>`).join('')}</tbody></table></section>` : ''}
 </main></body></html>
 `;
+}
+
+/** A live session's circumstances: where it ran and what interfered with the record. Every value is escaped. */
+function recordSection(rec: NonNullable<Report['record']>): string {
+  const item = (label: string, value: string) => `<li>${label}: ${escapeHtml(value)}</li>`;
+  const gaps = rec.interruptions.map((g) => `${clock(g.start)}–${clock(g.end)} (${g.lengthSec.toFixed(1)} s, ${g.measuredBy} clock)`).join('; ');
+  return `<section class="panel"><h2>Record</h2><ul>${[
+    item('Shell', rec.shell),
+    item('Policy sha256', rec.policySha256),
+    item('Lockdown', JSON.stringify(rec.lockdown)),
+    item('Camera', rec.devices.camera ?? 'not named'),
+    item('Microphone', rec.devices.microphone ?? 'not named'),
+    item('System check', rec.preflight.map((c) => `${c.id} ${c.status}`).join(', ') || 'not run'),
+    item('Engine stopped', gaps || 'never'),
+    item('Clock changed', rec.clockChanges.map((c) => `at ${clock(c.t)} by ${c.jumpSec.toFixed(0)} s`).join('; ') || 'never'),
+    item('Device changes', rec.deviceChanges.map((d) => `at ${clock(d.t)} ${d.change} (${d.kind}): ${d.labels.join(', ')}`).join('; ') || 'none'),
+    item('Quit attempts', `${rec.quitAttempts.refused} refused, ${rec.quitAttempts.accepted} accepted`),
+    item('Refused shortcuts', String(rec.refusedShortcuts)),
+    item('Event chain', `${rec.chain.events} events, head ${rec.chain.head.slice(0, 16)}…`),
+  ].join('')}</ul></section>`;
 }

@@ -29,6 +29,28 @@ export const TimelineSecond = z.object({
 });
 export type TimelineSecond = z.infer<typeof TimelineSecond>;
 
+/** The circumstances of a live session, as recorded in its hash-chained events from its first second. */
+export const LiveRecordSummary = z.object({
+  shell: z.enum(['electron', 'browser']),
+  policySha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** The exam system check the candidate passed before the session (the doctor's checks in their words). */
+  preflight: z.array(z.object({ id: z.string(), status: z.string(), summary: z.string() })),
+  /** The OS lockdown as its shell reported it (the browser shell has none). */
+  lockdown: z.record(z.string(), z.unknown()),
+  devices: z.object({ camera: z.string().nullable(), microphone: z.string().nullable() }),
+  /** Stretches when no engine was recording (it was killed or crashed), each also an alert. */
+  interruptions: z.array(z.object({ start: z.number(), end: z.number(), lengthSec: z.number(), measuredBy: z.enum(['monotonic', 'wall']) })),
+  clockChanges: z.array(z.object({ t: z.number(), jumpSec: z.number() })),
+  quitAttempts: z.object({ refused: z.number().int(), accepted: z.number().int() }),
+  /** Capture devices plugged in or out, or a camera or microphone track that ended, as the page reported them. */
+  deviceChanges: z.array(z.object({ t: z.number(), change: z.string(), kind: z.string(), labels: z.array(z.string()) })),
+  /** Key combinations the OS lock held back (key_combo signals with blocked). */
+  refusedShortcuts: z.number().int(),
+  /** The session's event chain when the report was made: rows and head hash (it verified). */
+  chain: z.object({ events: z.number().int(), head: z.string() }),
+});
+export type LiveRecordSummary = z.infer<typeof LiveRecordSummary>;
+
 export const Report = z.object({
   version: z.literal(REPORT_VERSION),
   sessionId: z.string(),
@@ -75,5 +97,7 @@ export const Report = z.object({
   timeline: z.array(TimelineSecond),
   /** Detectors that were on in the policy but could not run, and why (e.g. models not built). */
   notes: z.array(z.string()),
+  /** A live session's record: where and how it ran, and what interfered with it (absent for a file). */
+  record: LiveRecordSummary.optional(),
 });
 export type Report = z.infer<typeof Report>;

@@ -14,6 +14,8 @@ export interface Episode {
   frames: number;
   /** The strongest signal seen, as reported by the condition (e.g. the largest yaw excess). */
   peak: number;
+  /** The frame that gave the peak (for evidence that names what was seen there, e.g. an object's box). */
+  peakFrame?: FrameFeatures;
 }
 
 /** Returns the signal strength (> 0 when the condition holds, 0 when it does not) or null when unmeasured. */
@@ -40,10 +42,13 @@ export class EpisodeDetector {
         this.run.end = frame.t;
         this.run.lastFrame = frame.frame_index;
         this.run.frames += 1;
-        this.run.peak = Math.max(this.run.peak, signal);
+        if (signal > this.run.peak) {
+          this.run.peak = signal;
+          this.run.peakFrame = frame;
+        }
       } else {
         const closed = this.closeIfOpen();
-        this.run = { start: frame.t, end: frame.t, firstFrame: frame.frame_index, lastFrame: frame.frame_index, frames: 1, peak: signal };
+        this.run = { start: frame.t, end: frame.t, firstFrame: frame.frame_index, lastFrame: frame.frame_index, frames: 1, peak: signal, peakFrame: frame };
         if (closed) {
           this.lastTrueT = frame.t;
           this.maybeOpen();

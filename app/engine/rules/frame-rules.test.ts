@@ -82,6 +82,35 @@ describe('frame alert rules', () => {
     expect(runFrameRules(weak, context)).toEqual([]);
   });
 
+  it('name the class, the calibrated confidence and the box of the strongest sighting in prohibited_object evidence', () => {
+    const boxes = (c: number) => JSON.stringify({ phone: [0.1, 0.4, 0.2, 0.5, c], person: [[0.05, 0.05, 0.7, 0.9, 0.93]] });
+    const frames = stream(5).map((f, i) =>
+      i % 12 === 0 ? { ...f, phone: i === 24 ? 0.95 : i === 36 ? 0.81 : 0.1, book: 0, laptop: 0, tv: 0, person_count: 1, object_boxes: boxes(i === 24 ? 0.95 : 0.81) } : f,
+    );
+    const [alert, ...rest] = runFrameRules(frames, context);
+    expect(rest).toEqual([]);
+    expect(alert).toMatchObject({ type: 'prohibited_object', start: 2, evidence: { object: 'phone', class: 'cell phone', confidence: 0.95, box: [0.1, 0.4, 0.2, 0.5, 0.95] } });
+  });
+
+  it('raise the person alert for a second person the object detector sees on 2+ consecutive object frames at the policy threshold', () => {
+    const people = (...confidences: number[]) => JSON.stringify({ person: confidences.map((c, k) => [0.1 + 0.5 * k, 0.1, 0.3, 0.8, c]) });
+    const at = (frames: FrameFeatures[], seconds: number[], boxes: string, count: number) =>
+      frames.map((f, i) => (i % 12 === 0 ? (seconds.includes(i / 12) ? { ...f, person_count: count, object_boxes: boxes } : { ...f, person_count: 1, object_boxes: people(0.9) }) : f));
+    const alerts = runFrameRules(at(stream(8), [3, 4, 5], people(0.9, 0.8), 2), context);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ type: 'multiple_faces', severity: 'critical', start: 3, evidence: { signal: 'person detector', maxPeople: 2 } });
+    expect((alerts[0]!.evidence.people as unknown[]).length).toBe(2);
+    // One object frame alone is not enough; a second person below the policy's confidence is not counted.
+    expect(runFrameRules(at(stream(8), [3], people(0.9, 0.8), 2), context)).toEqual([]);
+    expect(runFrameRules(at(stream(8), [3, 4, 5], people(0.9, 0.5), 1), context)).toEqual([]);
+    // A stricter policy recounts from the boxes.
+    const strict = { ...context, policy: { ...policy, rules: { ...policy.rules, objectConfidence: 0.85 } } };
+    expect(runFrameRules(at(stream(8), [3, 4, 5], people(0.9, 0.8), 2), strict)).toEqual([]);
+    // Two faces on the same frames are the face rule's: one alert, not two.
+    const both = at(stream(8, { from: 3, to: 6, set: { face_count: 2 } }), [3, 4, 5], people(0.9, 0.8), 2);
+    expect(runFrameRules(both, context).map((a) => a.evidence.signal)).toEqual(['faces']);
+  });
+
   it('raise visible_text above 0.70 on the frames the text detector ran, and nothing for faint text', () => {
     // The detector runs every 2 s at 12 fps: text on frames 24 and 48, none on 0 and 72.
     const frames = stream(8).map((f, i) => (i % 24 === 0 ? { ...f, text: i === 24 || i === 48 ? 0.92 : 0 } : f));
@@ -102,6 +131,8 @@ describe('frame alert rules', () => {
   it('raise spoof_suspected and identity_mismatch as critical', () => {
     const alerts = runFrameRules(stream(4, { from: 1, to: 2, set: { antispoof: 0.1, identity_similarity: 0.2 } }), context);
     expect(alerts.map((a) => `${a.type}:${a.severity}`).sort()).toEqual(['identity_mismatch:critical', 'spoof_suspected:critical']);
+    const identity = alerts.find((a) => a.type === 'identity_mismatch')!;
+    expect(identity.evidence).toMatchObject({ lowestSimilarity: 0.2, threshold: policy.rules.identityBelow });
   });
 
   it('switch off with their detector', () => {

@@ -50,7 +50,22 @@ export function frameRuleSpecs({ policy, thresholds, baseline }: RuleContext): R
       type: 'multiple_faces', severity: 'critical', minFrames: 2,
       condition: (f) => (f.face_count >= 2 ? f.face_count : 0),
       confidence: (e) => persistence(e, 2),
-      evidence: (e) => ({ ...frames(e), maxFaces: e.peak, rule: 'face_count >= 2 for 2+ consecutive frames' }),
+      evidence: (e) => ({ ...frames(e), maxFaces: e.peak, signal: 'faces', rule: 'face_count >= 2 for 2+ consecutive frames' }),
+    });
+  }
+  if (d.objects) {
+    // A second person the face detector cannot see (turned away, partly in frame, behind the candidate): the
+    // object detector's people at the policy's calibrated threshold, on 2+ consecutive object frames. Frames with
+    // two faces are left to the face rule above, so one moment is not raised twice.
+    specs.push({
+      type: 'multiple_faces', severity: 'critical', minFrames: 2,
+      condition: (f) => {
+        const people = peopleAt(f, r.objectConfidence);
+        if (people === null) return null;
+        return people >= 2 && f.face_count < 2 ? people : 0;
+      },
+      confidence: (e) => persistence(e, 2),
+      evidence: (e) => ({ ...frames(e), maxPeople: e.peak, signal: 'person detector', people: boxesOf(e.peakFrame, 'person')?.filter((b) => (b as number[])[4]! >= r.objectConfidence) ?? null, rule: `2+ people with calibrated confidence >= ${r.objectConfidence} on 2+ consecutive object frames` }),
     });
   }
   if (d.gaze) {
@@ -93,7 +108,7 @@ export function frameRuleSpecs({ policy, thresholds, baseline }: RuleContext): R
         type: 'prohibited_object', severity: object === 'phone' ? 'critical' : 'warning', minFrames: 1,
         condition: (f) => (f[object] === null ? null : f[object]! > r.objectConfidence ? f[object]! : 0),
         confidence: (e) => e.peak,
-        evidence: (e) => ({ ...frames(e), object, peakScore: round(e.peak), rule: `${object} score > ${r.objectConfidence}` }),
+        evidence: (e) => ({ ...frames(e), object, class: OBJECT_CLASS[object], confidence: round(e.peak), box: boxesOf(e.peakFrame, object), rule: `${object} calibrated confidence > ${r.objectConfidence}` }),
       });
     }
   }
@@ -123,13 +138,34 @@ export function frameRuleSpecs({ policy, thresholds, baseline }: RuleContext): R
       type: 'identity_mismatch', severity: 'critical', minFrames: 3,
       condition: (f) => (f.identity_similarity === null || f.face_count !== 1 ? null : f.identity_similarity < r.identityBelow ? 1 - f.identity_similarity : 0),
       confidence: (e) => Math.min(1, e.peak),
-      evidence: (e) => ({ ...frames(e), lowestSimilarity: round(1 - e.peak), rule: `similarity to the enrolled face < ${r.identityBelow} on 3+ measured frames` }),
+      evidence: (e) => ({ ...frames(e), lowestSimilarity: round(1 - e.peak), threshold: r.identityBelow, rule: `similarity to the enrolled face < ${r.identityBelow} on 3+ measured frames` }),
     });
   }
   return specs;
 }
 
 const round = (v: number) => Math.round(v * 1000) / 1000;
+
+/** COCO's name of each prohibited object column. */
+const OBJECT_CLASS: Record<(typeof PROHIBITED_OBJECTS)[number], string> = { phone: 'cell phone', book: 'book', laptop: 'laptop', tv: 'tv' };
+
+/** A frame's object box(es) of one kind from object_boxes ([x, y, w, h, confidence], normalised), or null. */
+function boxesOf(f: FrameFeatures | undefined, kind: string): unknown[] | null {
+  if (!f?.object_boxes) return null;
+  try {
+    const parsed = JSON.parse(f.object_boxes) as Record<string, unknown>;
+    return Array.isArray(parsed[kind]) ? (parsed[kind] as unknown[]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** People at a confidence threshold: recounted from the boxes where present, else the pipeline's count. */
+function peopleAt(f: FrameFeatures, threshold: number): number | null {
+  if (f.person_count === null) return null;
+  const people = boxesOf(f, 'person');
+  return people ? people.filter((b) => Array.isArray(b) && (b[4] as number) >= threshold).length : f.person_count;
+}
 
 /** Streams frames through every rule; alerts come out as their episodes close (and at flush). */
 export class FrameRules {

@@ -45,19 +45,28 @@ export interface AnalyzeOptions {
   events?: readonly { t: number; type: string; payload: unknown }[];
   /** Called as frames arrive, for progress bars. */
   onFrame?: (frame: FrameFeatures) => void;
+  /**
+   * A session already in the store (a live one, recorded as it happened): its row and id are the report's, and
+   * its frames, already stored, are not stored again.
+   */
+  storedSessionId?: string;
+  /** Made last, once the alerts are in the chain: a live session's record summary for the report. */
+  record?: () => Report['record'];
 }
 
 const BATCH = 240;
 
 export async function analyzeRecording(input: RecordingInput, options: AnalyzeOptions): Promise<Report> {
   const { policy, store } = options;
-  const session = store?.sessions.create({ source: input.source, studentId: options.studentId ?? null, examId: options.examId ?? null, policy });
+  const session = options.storedSessionId !== undefined ? store?.sessions.get(options.storedSessionId) : store?.sessions.create({ source: input.source, studentId: options.studentId ?? null, examId: options.examId ?? null, policy });
+  if (store && options.storedSessionId !== undefined && session?.status !== 'open') throw new Error(`session ${options.storedSessionId} is not open`);
+  const storeFrames = options.storedSessionId === undefined;
   const sessionId = session?.id ?? 'unsaved';
   try {
     const frames: FrameFeatures[] = [];
     let batch: FrameFeatures[] = [];
     const flush = () => {
-      if (store && session && batch.length) store.frameFeatures.insertMany(session.id, batch.map(toStored));
+      if (store && session && storeFrames && batch.length) store.frameFeatures.insertMany(session.id, batch.map(toStored));
       batch = [];
     };
     try {
@@ -109,6 +118,8 @@ export async function analyzeRecording(input: RecordingInput, options: AnalyzeOp
       timeline: buildTimeline(frames, input.durationSec, input.speechPerSecond?.() ?? [], input.temporalScores?.() ?? []),
       notes: options.notes ?? [],
     };
+    const record = options.record?.();
+    if (record) report.record = record;
     if (store && session) {
       store.reports.add(report);
       store.sessions.finish(session.id, 'finished');
@@ -145,7 +156,8 @@ async function keepEvidence(store: Store, sessionId: string, alerts: Alert[], in
   return kept;
 }
 
-function toStored(f: FrameFeatures) {
+/** A feature row as the frame_features table keeps it (the columns queried directly, and the whole row). */
+export function toStored(f: FrameFeatures) {
   return { frameIndex: f.frame_index, t: f.t, schemaVersion: FEATURE_SCHEMA_VERSION, faceCount: f.face_count, yaw: f.yaw, pitch: f.pitch, roll: f.roll, gazeH: f.gaze_h, gazeV: f.gaze_v, gazeZone: f.gaze_zone, data: f as unknown as Record<string, unknown> };
 }
 

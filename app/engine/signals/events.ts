@@ -99,6 +99,18 @@ export const RemoteSessionEvent = z.object({
   evidence,
 });
 
+/**
+ * The wall clock moved against the monotonic session clock by `jumpSec` (negative: set back). Nothing else on
+ * the session clock moves with it; the jump is recorded because a candidate may set the clock to confuse the
+ * record (wall-clock-watch.ts).
+ */
+export const ClockChangedEvent = z.object({
+  type: z.literal('clock_changed'),
+  t,
+  jumpSec: z.number().finite(),
+  evidence,
+});
+
 export const SignalEvent = z.discriminatedUnion('type', [
   FocusLostEvent,
   ClipboardEvent,
@@ -107,12 +119,13 @@ export const SignalEvent = z.discriminatedUnion('type', [
   DisplayChangeEvent,
   VmDetectedEvent,
   RemoteSessionEvent,
+  ClockChangedEvent,
 ]);
 export type SignalEvent = z.infer<typeof SignalEvent>;
 export type SignalType = SignalEvent['type'];
 export type SignalOf<T extends SignalType> = Extract<SignalEvent, { type: T }>;
 
-export const SIGNAL_TYPES: readonly SignalType[] = ['focus_lost', 'clipboard', 'key_combo', 'prohibited_process', 'display_change', 'vm_detected', 'remote_session'];
+export const SIGNAL_TYPES: readonly SignalType[] = ['focus_lost', 'clipboard', 'key_combo', 'prohibited_process', 'display_change', 'vm_detected', 'remote_session', 'clock_changed'];
 
 /** Where signals go: the session's event log in the engine, an array in tests. */
 export type SignalSink = (event: SignalEvent) => void;

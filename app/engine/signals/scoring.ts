@@ -93,6 +93,9 @@ export function signalAlerts(events: readonly SignalEvent[]): Alert[] {
       case 'vm_detected':
         if (e.score >= VM_SCORE_THRESHOLD) alerts.push(point('vm_detected', e.t, 'warning', e.score, { score: e.score, ...e.evidence }));
         break;
+      case 'clock_changed':
+        alerts.push(point('clock_changed', e.t, 'warning', 1, { jumpSec: e.jumpSec, ...e.evidence }));
+        break;
       case 'remote_session':
         // Someone else may be driving or watching this computer: as grave as a remote-access program.
         alerts.push(point('remote_session', e.t, 'critical', 1, { kinds: e.kinds, ...e.evidence }));

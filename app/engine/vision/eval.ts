@@ -2,15 +2,16 @@
  * `vigil eval vision`: what the pipeline measures on ../shared/data (layout in its README.md). Prints figures;
  * thresholds belong to the reader, not to tests. Each part is skipped with a note when its folder is missing.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameFeatures } from '../features/schema';
 import { MissingDataError } from '../data-sets';
 import { openFrames, readImage } from '../media/frames';
-import { iou, type Box } from './boxes';
-import { detectObjects, type CocoLabel } from './objects';
+import { IDENTITY_DESCRIPTOR, evaluateIdentity } from './identity-eval';
+import { OBJECTS_SPLIT, detectAll, objectFigures, openDetectors, splitImages } from './object-eval';
 import { VisionPipeline } from './pipeline';
-import { openModels } from './sessions';
+import { defaultPolicy } from '../policy/policy';
+import { readObjectCalibration } from './score-calibration';
 
 type Progress = (done: number, total: number, detail: string) => void;
 
@@ -74,7 +75,6 @@ function spoofRates(real: FrameFeatures[], attack: FrameFeatures[], key: 'antisp
   };
 }
 
-const OBJECT_CLASSES: Record<number, CocoLabel> = { 0: 'person', 63: 'laptop', 67: 'cell phone', 73: 'book' };
 
 export async function evaluateVision(dataDir: string, onProgress: Progress = () => {}) {
   if (!existsSync(dataDir)) throw new MissingDataError(`${dataDir}: missing (set VIGIL_DATA_DIR to the evaluation data)`);
@@ -87,9 +87,11 @@ export async function evaluateVision(dataDir: string, onProgress: Progress = () 
     replayReal: list(d('spoof-replay', 'real')),
     replayAttack: list(d('spoof-replay', 'replay')),
     objects: list(d('objects', 'images')),
+    identity: existsSync(d('liveness-seq', 'index.csv')) ? [d('liveness-seq', 'index.csv')] : [],
   };
   const clips = ['center_left_center.mp4', 'center_focus.mp4'].map((c) => d('gaze-video', c)).filter(existsSync);
-  const total = Object.values(sets).reduce((a, s) => a + s.length, 0) + clips.length * 180;
+  // Objects run two detectors over every image; identity reads every third frame of 16 live sequences (about 140).
+  const total = Object.values(sets).reduce((a, s) => a + s.length, 0) + sets.objects.length + (sets.identity.length ? 140 : 0) + clips.length * 180;
   let done = 0;
   const tick = (detail: string) => onProgress(++done, total, detail.replace(dataDir, ''));
   const missing: string[] = [];
@@ -130,43 +132,10 @@ export async function evaluateVision(dataDir: string, onProgress: Progress = () 
       gaze[name] = { centred: summary(outside), ...(inside.length ? { sideways: summary(inside), zoneAccuracy: round((inside.filter((r) => r.gaze_zone !== 'center').length + outside.filter((r) => r.gaze_zone === 'center').length) / (inside.length + outside.length)) } : {}) };
     }
 
-    // Objects: CenterNet on each image against its YOLO labels, for the four classes of interest.
-    const objects: Record<string, { truth: number; detected: number; matched: number; precision: number | null; recall: number | null }> = {};
-    if (sets.objects.length) {
-      const { centernet } = await openModels(['centernet']);
-      const tally = Object.fromEntries(Object.values(OBJECT_CLASSES).map((l) => [l, { truth: 0, detected: 0, matched: 0 }]));
-      for (const path of sets.objects) {
-        const frame = await readImage(path);
-        const labelPath = path.replace(/images([/\\])([^/\\]+)\.\w+$/, 'labels$1$2.txt');
-        const truth: { label: CocoLabel; box: Box }[] = existsSync(labelPath)
-          ? readFileSync(labelPath, 'utf8').trim().split('\n').filter(Boolean).flatMap((line) => {
-              const [c, cx, cy, w, h] = line.trim().split(/\s+/).map(Number) as [number, number, number, number, number];
-              const label = OBJECT_CLASSES[c];
-              return label ? [{ label, box: { x: (cx - w / 2) * frame.width, y: (cy - h / 2) * frame.height, w: w * frame.width, h: h * frame.height } }] : [];
-            })
-          : [];
-        const found = (await detectObjects(centernet, frame)).filter((o) => o.score >= 0.3 && Object.values(OBJECT_CLASSES).includes(o.label));
-        for (const label of Object.values(OBJECT_CLASSES)) {
-          const t = truth.filter((x) => x.label === label);
-          const p = found.filter((x) => x.label === label).sort((a, b) => b.score - a.score);
-          const used = new Set<number>();
-          let matched = 0;
-          for (const det of p) {
-            const best = t.map((g, i) => ({ i, v: used.has(i) ? 0 : iou(det.box, g.box) })).sort((a, b) => b.v - a.v)[0];
-            if (best && best.v >= 0.5) {
-              used.add(best.i);
-              matched++;
-            }
-          }
-          tally[label]!.truth += t.length;
-          tally[label]!.detected += p.length;
-          tally[label]!.matched += matched;
-        }
-        tick(path);
-      }
-      await centernet.release();
-      for (const [label, t] of Object.entries(tally)) objects[label] = { ...t, precision: round(t.matched / t.detected), recall: round(t.matched / t.truth) };
-    }
+    const objects = sets.objects.length ? await evaluateObjects(d('objects'), tick) : { skipped: `${d('objects')}: missing` };
+    const identity = existsSync(d('liveness-seq', 'index.csv'))
+      ? await evaluateIdentityFigures(d('liveness-seq'), vision, tick)
+      : { skipped: `${d('liveness-seq')}: missing`, eer: null, pairs: 0 };
 
     return {
       faceCount: {
@@ -187,10 +156,68 @@ export async function evaluateVision(dataDir: string, onProgress: Progress = () 
         print: spoofRates(printReal, printAttack, 'liveness', 0.5),
         replay: spoofRates(replayReal, replayAttack, 'liveness', 0.5),
       },
-      objects: { scoreThreshold: 0.3, iou: 0.5, classes: objects },
+      objects,
+      identity,
       missing,
     };
   } finally {
     await vision.release();
   }
+}
+
+/**
+ * Both detectors on the same images, at the policy's threshold: on the held-out part (the figures that count),
+ * on the development part (which CenterNet's calibration was fitted on), each with and without its calibration.
+ * A folder that is not the split's data set (other file names) is measured whole, as held-out.
+ */
+async function evaluateObjects(dir: string, tick: (detail: string) => void) {
+  const threshold = defaultPolicy().rules.objectConfidence;
+  const development = splitImages(dir, 'development');
+  const heldOut = development.length ? splitImages(dir, 'heldOut') : splitImages(dir, 'all');
+  const { detectors, release } = await openDetectors();
+  try {
+    const figures: Record<string, unknown> = {};
+    for (const model of ['centernet', 'nanodet'] as const) {
+      const calibration = readObjectCalibration(model);
+      const dev = await detectAll(dir, development, detectors[model], tick);
+      const held = await detectAll(dir, heldOut, detectors[model], tick);
+      figures[model] = {
+        calibration: calibration ? calibration.fittedOn : 'none (raw scores)',
+        heldOut: objectFigures(held, threshold, calibration),
+        development: objectFigures(dev, threshold, calibration),
+        heldOutRaw: objectFigures(held, threshold, null),
+      };
+    }
+    const live = figures.centernet as { heldOut: ReturnType<typeof objectFigures> };
+    return {
+      detector: 'centernet',
+      threshold,
+      iou: 0.5,
+      split: development.length ? `app/engine/vision/objects-split.json (${OBJECTS_SPLIT.development.length} development, ${OBJECTS_SPLIT.heldOut.length} held-out)` : 'whole folder as held-out (not the split\'s data set)',
+      perClass: live.heldOut.perClass,
+      ece: live.heldOut.ece,
+      eceRaw: live.heldOut.eceRaw,
+      eceDetections: live.heldOut.eceDetections,
+      personCount: live.heldOut.personCount,
+      detectors: figures,
+    };
+  } finally {
+    await release();
+  }
+}
+
+/** Identity figures with the chosen descriptor on top (`identity.eer`, `identity.pairs`) and every descriptor below. */
+async function evaluateIdentityFigures(dir: string, vision: VisionPipeline, tick: (detail: string) => void) {
+  const result = await evaluateIdentity(dir, vision, tick);
+  if (!result) return { skipped: `${dir}: no live sequences`, eer: null, pairs: 0 };
+  const chosen = result.descriptors.find((x) => x.descriptor === IDENTITY_DESCRIPTOR)!;
+  return {
+    descriptor: IDENTITY_DESCRIPTOR,
+    eer: chosen.eer,
+    pairs: chosen.genuinePairs + chosen.impostorPairs,
+    tarAtFar1: chosen.tarAtFar1,
+    tarAtFar01: chosen.tarAtFar01,
+    policyThreshold: defaultPolicy().rules.identityBelow,
+    ...result,
+  };
 }

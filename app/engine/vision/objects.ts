@@ -6,6 +6,7 @@
 import type { RgbFrame } from '../media/frames';
 import { nonMaxSuppression, type Box } from './boxes';
 import { RAW, cropToTensor } from './image-ops';
+import { calibrate } from './score-calibration';
 import type { Model } from './sessions';
 
 export const COCO_LABELS = [
@@ -21,7 +22,10 @@ export type CocoLabel = (typeof COCO_LABELS)[number];
 export interface DetectedObject {
   label: CocoLabel;
   classId: number;
+  /** Calibrated confidence (probability that such a detection is right) when the model has a calibration, else raw. */
   score: number;
+  /** The detector's own score. */
+  rawScore?: number;
   /** Frame pixels. */
   box: Box;
 }
@@ -90,5 +94,12 @@ export async function detectObjects(model: Model, frame: RgbFrame, options: Obje
   const out = await model.run(input);
   const heat = out[model.entry.outputs.find((o) => o.shape[3] === COCO_LABELS.length)!.name]!;
   const wh = out[model.entry.outputs.find((o) => o.shape[3] === 4)!.name]!;
-  return decodeCenternet(heat, wh, frame.width, frame.height, options);
+  return calibrated(model, decodeCenternet(heat, wh, frame.width, frame.height, options));
+}
+
+/** Scores through the model's calibration (its manifest entry), best first; unchanged when it has none. */
+export function calibrated(model: Pick<Model, 'entry'>, objects: DetectedObject[]): DetectedObject[] {
+  const c = model.entry.calibration;
+  if (!c) return objects;
+  return objects.map((o) => ({ ...o, rawScore: o.score, score: calibrate(c, o.label, o.score) })).sort((a, b) => b.score - a.score);
 }

@@ -28,7 +28,9 @@ export interface LaunchOptions {
   readonly capture?: { readonly video: string; readonly audio: string } | 'synthetic';
   /** Whether the page may use camera and microphone; false refuses them as a candidate or the OS would. */
   readonly mediaAllowed?: boolean;
-  /** Extra environment for the app and its engine (e.g. SSH_CONNECTION, as an SSH login would set it). */
+  /** An existing data folder (a second launch after a crash); a fresh one by default. */
+  readonly home?: string;
+  /** Extra environment for the app and its engine (e.g. SSH_CONNECTION, as an SSH login would set it, or VIGIL_WALL_CLOCK_OFFSET_FILE). */
   readonly env?: Readonly<Record<string, string>>;
 }
 
@@ -40,6 +42,8 @@ export interface RunningApp {
   readonly origin: string;
   /** The Vigil window, already showing the app's start screen. */
   readonly page: Page;
+  /** The browser shell's own process id (null in Electron): a spec may kill the whole app as a crash would. */
+  readonly shellPid: number | null;
   /** Opens a route of the renderer: '' (the exam flow), '#/health', '#/settings', '?policy=<name>'. */
   open(route?: string): Promise<void>;
   /**
@@ -63,7 +67,7 @@ export function launchApp(options: LaunchOptions = {}): Promise<RunningApp> {
 }
 
 async function launchBrowserShell(options: LaunchOptions): Promise<RunningApp> {
-  const shell = await startShell(options.env);
+  const shell = await startShell(options);
   const allowed = options.mediaAllowed ?? true;
   let browser: Browser | undefined;
   try {
@@ -81,6 +85,7 @@ async function launchBrowserShell(options: LaunchOptions): Promise<RunningApp> {
       home: shell.home,
       origin: shell.url,
       page,
+      shellPid: shell.process.pid ?? null,
       open: async (route = '') => void (await page.goto(`${shell.url}${route}`)),
       node: (args) => runNode(process.execPath, args, { VIGIL_HOME: shell.home }),
       async close() {
@@ -100,7 +105,7 @@ async function launchElectron(options: LaunchOptions): Promise<RunningApp> {
   if (!binary.ok) throw new Error(binary.message);
   const main = join(projectRoot, 'dist', 'main.mjs');
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` before the end-to-end specs`);
-  const home = mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
+  const home = options.home ?? mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
   const env = { ...stringEnv(process.env), ...options.env, VIGIL_HOME: home };
   // Chromium will not start as root with its sandbox (a container); the page's own sandbox is unaffected.
   const root = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
@@ -123,6 +128,7 @@ async function launchElectron(options: LaunchOptions): Promise<RunningApp> {
       home,
       origin: ELECTRON_APP_ORIGIN,
       page,
+      shellPid: null,
       open: async (route = '') => void (await page.goto(`${ELECTRON_APP_ORIGIN}${route}`)),
       // Electron's binary runs as plain Node with ELECTRON_RUN_AS_NODE, with the ABI the engine's modules need.
       node: (args) => runNode(binary.path, args, { VIGIL_HOME: home, ELECTRON_RUN_AS_NODE: '1' }),
@@ -153,13 +159,13 @@ export interface RunningShell {
   readonly process: ChildProcess;
 }
 
-/** Starts `dist/browser-shell.mjs` on a free port with its own VIGIL_HOME (and `env` added to ours). */
-export async function startShell(env: Readonly<Record<string, string>> = {}): Promise<RunningShell> {
+/** Starts `dist/browser-shell.mjs` on a free port with its own VIGIL_HOME (or the one given) and `options.env` added. */
+export async function startShell(options: LaunchOptions = {}): Promise<RunningShell> {
   const entry = join(projectRoot, 'dist', 'browser-shell.mjs');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` before the end-to-end specs`);
-  const home = mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
+  const home = options.home ?? mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
   // --allow-unsigned: the specs open plain JSON policies (signed configs: app/engine/config/*.test.ts).
-  const child = spawn(process.execPath, [entry, '--port', '0', '--allow-unsigned'], { env: { ...process.env, ...env, VIGIL_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [entry, '--port', '0', '--allow-unsigned'], { env: { ...process.env, ...options.env, VIGIL_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const launchUrl = await new Promise<string>((resolve, reject) => {

@@ -90,6 +90,40 @@ export function storedReport(app: RunningApp, sessionId: string): StoredReport {
   return JSON.parse(vigil('show', String(row.id))) as StoredReport;
 }
 
+export interface StoredRecord {
+  session: { status: string; studentId: string | null; examId: string | null; interruptions: number } | null;
+  chain: { ok: boolean; count: number };
+  frames: number;
+  byType: Record<string, number>;
+  prohibited: { t: number; name: string }[];
+  segments: { start: number; end: number }[];
+  flagged: { start: number; flaggedAt: number }[];
+}
+
+/** What the store holds of a live session (read-record.ts, on the app's runtime; the engine may be running). */
+export function storedRecord(app: RunningApp, sessionId: string): StoredRecord {
+  return JSON.parse(app.node(['--import', 'tsx', join(import.meta.dirname, 'read-record.ts'), join(app.home, 'vigil.db'), sessionId])) as StoredRecord;
+}
+
+/**
+ * Kills the engine each time the shell starts it again, until the shell gives up (a crash loop: more than
+ * MAX_RESTARTS in a minute, app/browser-shell/engine-supervisor.ts). Returns how many engines were killed.
+ */
+export async function killEngineForGood(page: Page): Promise<number> {
+  let killed = 0;
+  for (let round = 0; round < 12; round += 1) {
+    let pid: number | undefined;
+    for (let i = 0; i < 40 && pid === undefined; i += 1) {
+      pid = await page.evaluate(async () => (await window.vigil!.invoke('engine.health', {})).pid).catch(() => undefined);
+      if (pid === undefined) await page.waitForTimeout(250);
+    }
+    if (pid === undefined) return killed;
+    process.kill(pid, 'SIGKILL');
+    killed += 1;
+  }
+  throw new Error(`the shell was still restarting its engine after ${killed} kills`);
+}
+
 /** Writes a stored evidence segment to `file` (read-segment.ts, on the app's runtime). */
 export function writeStoredSegment(app: RunningApp, segmentId: number, file: string): void {
   app.node(['--import', 'tsx', join(import.meta.dirname, 'read-segment.ts'), join(app.home, 'vigil.db'), String(segmentId), file]);

@@ -72,7 +72,7 @@ export function startEvidenceRecorder(options: { stream: MediaStream; sessionId:
   };
 }
 
-function blobToBase64(blob: Blob): Promise<string> {
+export function blobToBase64(blob: Blob): Promise<string> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
     // The data URL's media type may itself hold commas (codecs=vp8,opus): the payload follows ';base64,'.

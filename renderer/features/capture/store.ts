@@ -7,7 +7,7 @@ import type { FinishedSession, FrameOutcome, PolicyView, ResponseOf } from '../.
 import { invoke } from '../../lib/ipc-client';
 import { openCamera } from './camera';
 import { startAudioSender } from './audio-sender';
-import { startEvidenceRecorder, type RecorderHandle, type SegmentInfo } from './evidence-recorder';
+import { blobToBase64, startEvidenceRecorder, type RecorderHandle, type SegmentInfo } from './evidence-recorder';
 import { startFrameSender } from './frame-sender';
 import { problemFrom } from '../flow/problems';
 import { useFlowStore } from '../flow/store';
@@ -52,6 +52,58 @@ export interface CaptureState {
 }
 
 let origin = 0;
+let stopDeviceWatch: (() => void) | undefined;
+
+/** Capture devices plugged in or out, and a camera or microphone track that ends, go into the session's record. */
+function watchDevices(stream: MediaStream, sessionId: string): () => void {
+  const report = (change: 'devices_changed' | 'track_ended', kind: 'camera' | 'microphone' | 'other', labels: string[]) =>
+    void invoke('session.device', { sessionId, change, kind, labels: labels.slice(0, 32).map((l) => l.slice(0, 200)) }).catch(() => undefined);
+  const onChange = () =>
+    void navigator.mediaDevices.enumerateDevices().then((devices) =>
+      report('devices_changed', 'other', devices.filter((d) => d.kind !== 'audiooutput').map((d) => `${d.kind}: ${d.label || '(no label)'}`)),
+    );
+  navigator.mediaDevices.addEventListener('devicechange', onChange);
+  const ended = stream.getTracks().map((track) => {
+    const onEnded = () => report('track_ended', track.kind === 'video' ? 'camera' : 'microphone', [track.label]);
+    track.addEventListener('ended', onEnded);
+    return () => track.removeEventListener('ended', onEnded);
+  });
+  return () => {
+    navigator.mediaDevices.removeEventListener('devicechange', onChange);
+    for (const off of ended) off();
+  };
+}
+/** How long the page waits for a stopped engine to come back before the exam stops. */
+const ENGINE_BACK_MS = 15_000;
+
+async function waitForEngine(): Promise<void> {
+  const until = performance.now() + ENGINE_BACK_MS;
+  while (performance.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    try {
+      await invoke('engine.ping', { nonce: 'back' });
+      return;
+    } catch {
+      // still down
+    }
+  }
+  throw new Error('the engine did not come back');
+}
+
+/** Candidate and exam ids from the exam link (`?student=…&exam=…`), for the record and the report. */
+function candidateFromLink(): { studentId?: string; examId?: string } {
+  const query = new URLSearchParams(location.search);
+  const pick = (key: string) => query.get(key)?.slice(0, 200) || undefined;
+  const studentId = pick('student');
+  const examId = pick('exam');
+  return { ...(studentId ? { studentId } : {}), ...(examId ? { examId } : {}) };
+}
+
+function deviceLabels(stream: MediaStream): { camera?: string; microphone?: string } {
+  const camera = stream.getVideoTracks()[0]?.label.slice(0, 200);
+  const microphone = stream.getAudioTracks()[0]?.label.slice(0, 200);
+  return { ...(camera ? { camera } : {}), ...(microphone ? { microphone } : {}) };
+}
 let sender: { stop(): void } | undefined;
 let audioSender: { stop(): Promise<void> } | undefined;
 let recorder: RecorderHandle | undefined;
@@ -71,6 +123,8 @@ async function hiddenVideo(stream: MediaStream): Promise<HTMLVideoElement> {
 
 export const useCaptureStore = create<CaptureState>((set, get) => {
   const stopCapture = async () => {
+    stopDeviceWatch?.();
+    stopDeviceWatch = undefined;
     sender?.stop();
     sender = undefined;
     const a = audioSender;
@@ -80,10 +134,39 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
     recorder = undefined;
     await r?.stop();
   };
-  /** An engine that is gone stops the exam on a screen that says so; other errors show on the status light. */
+  /**
+   * An engine that stopped is usually started again by the shell, and the session goes on where its record
+   * stops: wait for it (ENGINE_BACK_MS, 15 s), then send the recording it missed. One that stays gone stops the exam on
+   * a screen that says so; other errors show on the status light.
+   */
+  let recovering: Promise<void> | undefined;
   const engineFailed = (error: Error) => {
     set({ engineError: error.message });
-    if (/^engine_down/.test(error.message)) useFlowStore.getState().fail(problemFrom(error, 'The exam'));
+    if (!/^engine_down/.test(error.message)) return;
+    recovering ??= waitForEngine().then(
+      async () => {
+        recovering = undefined;
+        set({ engineError: undefined });
+        await resendUnsent();
+      },
+      () => {
+        recovering = undefined;
+        useFlowStore.getState().fail(problemFrom(error, 'The exam'));
+      },
+    );
+  };
+  const resendUnsent = async () => {
+    const session = get().session;
+    if (!session) return;
+    for (const segment of get().unsent) {
+      try {
+        await invoke('session.evidence', { sessionId: session.sessionId, start: segment.start, end: segment.end, mime: segment.blob.type.split(';')[0] ?? 'video/webm', data: await blobToBase64(segment.blob) });
+        URL.revokeObjectURL(segment.url);
+        set((s) => ({ unsent: s.unsent.filter((u) => u !== segment), segmentsSent: s.segmentsSent + 1 }));
+      } catch {
+        return;
+      }
+    }
   };
   /** Sessions already handed in (session.finish answered). */
   const handedIn = new Set<string>();
@@ -111,8 +194,9 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
         handedIn.add(previous.sessionId);
       }
       const stream = await get().openStream();
-      const session = await invoke('session.start', {});
+      const session = await invoke('session.start', { ...candidateFromLink(), devices: deviceLabels(stream) });
       origin = performance.now();
+      stopDeviceWatch = watchDevices(stream, session.sessionId);
       set({ session, last: undefined, framesSent: 0, segmentsSent: 0, warnings: [], engineError: undefined });
       const video = await get().video();
       sender = startFrameSender({

@@ -15,9 +15,10 @@ export function ExamScreen({ policy }: { policy: PolicyView }) {
   const { confirmingFinish, askToFinish, cancelFinish } = useExamStore();
   const go = useFlowStore((s) => s.go);
   const url = examStartUrl(policy);
+  const { framesSent, segmentsSent, session } = useCaptureStore();
   const practice = useFlowStore((s) => s.exam?.mode === 'practice');
   return (
-    <section className="exam" aria-labelledby="exam-heading">
+    <section className="exam" aria-labelledby="exam-heading" data-testid="exam" data-session={session?.sessionId} data-frames-sent={framesSent} data-segments-sent={segmentsSent}>
       <header className="exam-bar">
         <h2 id="exam-heading">Exam in progress</h2>
         <StatusLight />

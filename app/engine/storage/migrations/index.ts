@@ -5,6 +5,7 @@ import m0030 from './0030-segments';
 import m0040 from './0040-outbox';
 import m0050 from './0050-reports';
 import m0060 from './0060-reviewer-labels';
+import m0070 from './0070-session-interruptions';
 
 /** Every migration, in order. A new one gets the next number in tens and its own test. */
-export const migrations: readonly Migration[] = [m0010, m0020, m0030, m0040, m0050, m0060];
+export const migrations: readonly Migration[] = [m0010, m0020, m0030, m0040, m0050, m0060, m0070];

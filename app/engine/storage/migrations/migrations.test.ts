@@ -76,6 +76,16 @@ describe('migrations', () => {
     insert.run('s', 0, 10, 1);
   });
 
+  it('0070 counts a session\'s interruptions (never negative) and keeps existing sessions uninterrupted', () => {
+    const db = freshAt(60);
+    db.prepare("INSERT INTO sessions (id, source, started_at) VALUES ('before', 'live', 'now')").run();
+    migrate(db, migrations, 70);
+    expect(columns(db, 'sessions')).toEqual(expect.arrayContaining(['interruptions', 'interrupted_at']));
+    expect(db.prepare("SELECT interruptions, interrupted_at FROM sessions WHERE id = 'before'").get()).toEqual({ interruptions: 0, interrupted_at: null });
+    expect(() => db.prepare("UPDATE sessions SET interruptions = -1 WHERE id = 'before'").run()).toThrow(/CHECK/);
+    db.prepare("UPDATE sessions SET interruptions = 1, interrupted_at = 'now' WHERE id = 'before'").run();
+  });
+
   it('each migration leaves user_version at its own number', () => {
     for (const m of migrations) expect(freshAt(m.version).pragma('user_version', { simple: true })).toBe(m.version);
   });

@@ -42,6 +42,11 @@ export class SegmentsRepository {
     return this.db.prepare(`SELECT ${META_COLUMNS} FROM segments WHERE session_id = ? ORDER BY start`).all(sessionId) as SegmentMeta[];
   }
 
+  /** Removes a clip that is no longer kept (a rolling live segment outside every flagged range). */
+  delete(id: number): void {
+    this.db.prepare('DELETE FROM segments WHERE id = ?').run(id);
+  }
+
   /** The clip's bytes, refused if they no longer match the stored sha256. */
   read(id: number): Buffer {
     const row = this.db.prepare('SELECT bytes, sha256 FROM segments WHERE id = ?').get(id) as { bytes: Buffer; sha256: string } | undefined;

@@ -10,6 +10,9 @@ export interface SessionRow {
   readonly status: 'open' | 'finished' | 'aborted';
   readonly startedAt: string;
   readonly endedAt: string | null;
+  /** How often the engine found this live session cut off mid-exam, and when last. */
+  readonly interruptions: number;
+  readonly interruptedAt: string | null;
 }
 
 interface RawSession {
@@ -21,6 +24,8 @@ interface RawSession {
   status: SessionRow['status'];
   started_at: string;
   ended_at: string | null;
+  interruptions: number;
+  interrupted_at: string | null;
 }
 
 function toRow(raw: RawSession): SessionRow {
@@ -33,6 +38,8 @@ function toRow(raw: RawSession): SessionRow {
     status: raw.status,
     startedAt: raw.started_at,
     endedAt: raw.ended_at,
+    interruptions: raw.interruptions,
+    interruptedAt: raw.interrupted_at,
   };
 }
 
@@ -64,6 +71,17 @@ export class SessionsRepository {
   finish(id: string, status: 'finished' | 'aborted' = 'finished', at = new Date()): void {
     const info = this.db.prepare("UPDATE sessions SET status = ?, ended_at = ? WHERE id = ? AND status = 'open'").run(status, at.toISOString(), id);
     if (info.changes !== 1) throw new Error(`session ${id} is not open`);
+  }
+
+  /** Marks an open session as found cut off (the engine that ran it stopped without finishing it). */
+  markInterrupted(id: string, at = new Date()): void {
+    const info = this.db.prepare("UPDATE sessions SET interruptions = interruptions + 1, interrupted_at = ? WHERE id = ? AND status = 'open'").run(at.toISOString(), id);
+    if (info.changes !== 1) throw new Error(`session ${id} is not open`);
+  }
+
+  /** Live sessions no engine finished: after a crash, the ones to mark interrupted and resume or close. */
+  openLive(): SessionRow[] {
+    return (this.db.prepare("SELECT * FROM sessions WHERE status = 'open' AND source = 'live' ORDER BY started_at").all() as RawSession[]).map(toRow);
   }
 
   list(filter: { studentId?: string; examId?: string } = {}): SessionRow[] {
