@@ -50,12 +50,13 @@ describe('the start gate', () => {
 });
 
 describe('the gates during the exam', () => {
-  it('a VNC server started mid-exam becomes remote_session and prohibited_process alerts in the report', async () => {
+  it('a VNC server started mid-exam becomes remote_session and prohibited_process alerts in the report (engine in Electron)', async () => {
     const home = mkdtempSync(join(tmpdir(), 'vigil-gates-'));
     cleanups.push(() => rmSync(home, { recursive: true, force: true }));
     const store = openStore(join(home, 'vigil.db'));
     cleanups.push(() => store.close());
-    const api = createLiveApi({ store, env: { VIGIL_HOME: home, VIGIL_ALLOW_UNSIGNED: '1' } , listProcesses: processesOfThisTest });
+    // In the browser shell the shell watches programs itself (app/browser-shell/exam-signals.ts); here the engine runs in Electron.
+    const api = createLiveApi({ store, env: { VIGIL_HOME: home, VIGIL_ALLOW_UNSIGNED: '1' }, listProcesses: processesOfThisTest, host: 'electron-utility' });
     expect(await api['policy.parse']({ text: JSON.stringify(LIGHT), source: 'light.json' })).toMatchObject({ ok: true });
     const { sessionId } = await api['session.start']({});
 
@@ -77,7 +78,7 @@ describe('the gates during the exam', () => {
     cleanups.push(() => rmSync(home, { recursive: true, force: true }));
     const store = openStore(join(home, 'vigil.db'));
     cleanups.push(() => store.close());
-    const api = createLiveApi({ store, env: { VIGIL_HOME: home, VIGIL_ALLOW_UNSIGNED: '1' } , listProcesses: processesOfThisTest });
+    const api = createLiveApi({ store, env: { VIGIL_HOME: home, VIGIL_ALLOW_UNSIGNED: '1' }, listProcesses: processesOfThisTest });
     expect(await api['policy.parse']({ text: JSON.stringify(LIGHT), source: 'light.json' })).toMatchObject({ ok: true });
     const { sessionId } = await api['session.start']({});
     await expect(api['session.start']({})).rejects.toMatchObject({ code: 'session_running' });

@@ -73,7 +73,9 @@ export function startExamWatch(options: GateOptions & { sink: SignalSink; onErro
   // Both checks of a pass read one listing of the processes.
   const list = { list: sharedLister(options.listProcesses ?? listProcesses, 1000) };
   const operations: SessionOperation<unknown>[] = [
-    createProhibitedProcessWatch({ policy: policy.os.prohibitedProcesses === 'refuse_to_start' ? 'warn' : policy.os.prohibitedProcesses, clock, sink, rules: prohibitedRules(policy.os, DEFAULT_PROHIBITED), ignorePids, onScanError: onError, ...list }),
+    // The browser shell watches programs itself (app/browser-shell/exam-signals.ts, which outlives an engine
+    // restart); in Electron the engine does.
+    ...(options.host === 'node' ? [] : [createProhibitedProcessWatch({ policy: policy.os.prohibitedProcesses === 'refuse_to_start' ? 'warn' : policy.os.prohibitedProcesses, clock, sink, rules: prohibitedRules(policy.os, DEFAULT_PROHIBITED), ignorePids, onScanError: onError, ...list })]),
     createRemoteSessionWatch({ clock, sink, env, onError, alreadyReported: knownKinds, ...list }),
     // Linux without an X display has no screen to count (the start check said so); asking systeminformation
     // instead every 2 s would run lspci and friends for nothing.
