@@ -7,7 +7,9 @@ import { delimiter, join } from 'node:path';
 import { startEngineUtilityProcess } from './adapters/engine-utility-process';
 import type { ExamPolicy } from './engine/policy/policy';
 import { createRpcClient, type RpcClient } from './engine/rpc/client';
-import { createSessionClock, type SessionClock } from './engine/signals/session-clock';
+import type { SignalEvent } from './engine/signals/events';
+import { refusalReason } from './engine/signals/preflight';
+import { createSessionClock } from './engine/signals/session-clock';
 import { EVENT_CHANNEL, routeIpc } from './ipc/electron-router';
 import { startLockdown, type Lockdown } from './lockdown/lockdown';
 import { createNavigationAllowList, type NavigationAllowList } from './lockdown/navigation';
@@ -84,47 +86,70 @@ export async function compose(options: CompositionOptions): Promise<void> {
   });
   app.on('second-instance', (_event, argv) => openLink(examLinkInArgs(argv)));
 
-  // 5. When the candidate's exam starts, the lockdown starts with it: kiosk, keyboard lock, OS signals into the
-  //    session; when the exam ends, every step is reverted and quitting is allowed again.
-  const unroute = routeIpc(engine, () => window?.webContents, (channel, _payload, outcome) => {
-    if (!outcome.ok || !window) return;
-    if (channel === 'session.start') {
-      const { sessionId, clockOriginNs } = outcome.result as { sessionId: string; clockOriginNs: string };
-      const exam = window;
-      // The lockdown times its signals on the session's own monotonic clock, the engine's axis.
-      const clock = createSessionClock({ originNs: BigInt(clockOriginNs) });
-      // The policy comes from the engine, which verified it; never from the page's request.
-      void (engine.call('exam.current', {}) as Promise<{ policy: ExamPolicy }>)
-        .then(({ policy }) => {
-          allowNavigation = createNavigationAllowList(APP_ORIGIN, policy.allowedOrigins);
-          if (policy.sebConfigKey) stopSebHeader = installSebHeader(exam.webContents.session, { configKey: policy.sebConfigKey, allowedOrigins: policy.allowedOrigins });
-          return beginExam(exam, sessionId, policy, clock);
-        })
-        .then(
-          (started) => {
-            lockdown = started;
-            const lockdownState = { state: 'on', mayStart: started.mayStart, preflight: started.preflight };
-            void engine.call('session.context', { sessionId, lockdown: lockdownState }).catch((error: unknown) => log(`lockdown state not recorded: ${(error as Error).message}`));
-          },
-          (error: unknown) => {
-            log(`lockdown did not start: ${(error as Error).message}`);
-            void engine.call('session.context', { sessionId, lockdown: { state: 'failed', error: (error as Error).message } }).catch(() => undefined);
-          },
-        );
-    } else if (channel === 'session.finish' && lockdown) {
-      lockdown.examEnded();
-      void lockdown.revert();
-      lockdown = undefined;
-      stopSebHeader?.();
-      stopSebHeader = undefined;
-      allowNavigation = isAppUrl;
-    }
+  // 5. When the candidate's exam starts, the lockdown starts first: kiosk, keyboard lock, OS signals. If what
+  //    it could bring up does not meet the exam's policy (a required keyboard lock that cannot hold), the start is
+  //    refused before the engine opens a session; the engine then applies its own start checks (programs, VM,
+  //    remote session, displays). When the exam ends, every step is reverted and quitting is allowed again.
+  let starting: { lockdown: Lockdown; signals: DeferredSink; policy: ExamPolicy } | undefined;
+  const unroute = routeIpc(engine, () => window?.webContents, {
+    before: async (channel) => {
+      if (channel !== 'session.start' || !window) return undefined;
+      if (lockdown || starting) return { ok: false, error: { code: 'session_running', message: 'an exam is already in progress in this window' } };
+      let policy: ExamPolicy;
+      try {
+        // The policy comes from the engine, which verified it; never from the page's request.
+        policy = ((await engine.call('exam.current', {})) as { policy: ExamPolicy }).policy;
+      } catch {
+        return undefined; // no exam open: the engine answers session.start with why
+      }
+      allowNavigation = createNavigationAllowList(APP_ORIGIN, policy.allowedOrigins);
+      const signals = deferredSink(engine);
+      let started: Lockdown;
+      try {
+        started = await beginExam(window, policy, signals);
+      } catch (error) {
+        allowNavigation = isAppUrl;
+        return { ok: false, error: { code: 'start_refused', message: `the exam lockdown did not start: ${(error as Error).message}` } };
+      }
+      if (!started.mayStart) {
+        await started.revert();
+        allowNavigation = isAppUrl;
+        return { ok: false, error: { code: 'start_refused', message: `this exam may not start on this computer: ${refusalReason(started.preflight)}` } };
+      }
+      starting = { lockdown: started, signals, policy };
+      return undefined;
+    },
+    after: (channel, _payload, outcome) => {
+      if (channel === 'session.start' && starting) {
+        const { lockdown: started, signals, policy } = starting;
+        starting = undefined;
+        if (outcome.ok && window) {
+          const { sessionId } = outcome.result as { sessionId: string };
+          signals.attach(sessionId);
+          lockdown = started;
+          const lockdownState = { state: 'on', mayStart: started.mayStart, preflight: started.preflight };
+          void engine.call('session.context', { sessionId, lockdown: lockdownState }).catch((error: unknown) => log(`lockdown state not recorded: ${(error as Error).message}`));
+          if (policy.sebConfigKey) stopSebHeader = installSebHeader(window.webContents.session, { configKey: policy.sebConfigKey, allowedOrigins: policy.allowedOrigins });
+        } else {
+          void started.revert();
+          allowNavigation = isAppUrl;
+        }
+      } else if (channel === 'session.finish' && outcome.ok && lockdown) {
+        lockdown.examEnded();
+        void lockdown.revert();
+        lockdown = undefined;
+        stopSebHeader?.();
+        stopSebHeader = undefined;
+        allowNavigation = isAppUrl;
+      }
+    },
   });
 
-  function beginExam(exam: BrowserWindow, sessionId: string, policy: ExamPolicy, clock: SessionClock): Promise<Lockdown> {
+  function beginExam(exam: BrowserWindow, policy: ExamPolicy, signals: DeferredSink): Promise<Lockdown> {
     return startLockdown({
       app, window: exam, appOrigin: APP_ORIGIN, development: options.development, os: policy.os, allowedOrigins: policy.allowedOrigins,
-      quitPasswordHash: policy.quitPasswordHash, clock, sink: signalSink(engine, sessionId),
+      // Started just before the session, so its clock starts a moment before the engine's (the start checks' time).
+      quitPasswordHash: policy.quitPasswordHash, clock: createSessionClock(), sink: signals.sink,
       // Closing the window mid-exam opens the page's quit prompt, where the engine checks the password
       // (session.quit) and an accepted quit hands the session in (session.finish) before the window closes.
       askQuitPassword: async () => {
@@ -134,7 +159,8 @@ export async function compose(options: CompositionOptions): Promise<void> {
       // Refused shortcuts, navigations and quit attempts go into the session's record as well as the log.
       onNotice: (notice) => {
         log(`lockdown: ${notice.kind}: ${notice.detail}`);
-        void engine.call('session.context', { sessionId, lockdown: { lastNotice: notice } }).catch(() => undefined);
+        const sessionId = signals.sessionId();
+        if (sessionId) void engine.call('session.context', { sessionId, lockdown: { lastNotice: notice } }).catch(() => undefined);
       },
     });
   }
@@ -147,9 +173,29 @@ export async function compose(options: CompositionOptions): Promise<void> {
   });
 }
 
-/** OS signals go to the engine's live session; one that cannot be delivered is logged, never thrown at the OS hook. */
-function signalSink(engine: RpcClient, sessionId: string) {
-  return (event: unknown) => void engine.call('session.signal', { sessionId, event }).catch((error: unknown) => log(`signal not recorded: ${(error as Error).message}`));
+interface DeferredSink {
+  readonly sink: (event: SignalEvent) => void;
+  /** The session the signals belong to: those held so far are sent now, later ones as they come. */
+  attach(sessionId: string): void;
+  sessionId(): string | undefined;
+}
+
+/**
+ * OS signals go to the engine's live session; the lockdown starts before the session exists, so its first
+ * signals wait for the id. One that cannot be delivered is logged, never thrown at the OS hook.
+ */
+function deferredSink(engine: RpcClient): DeferredSink {
+  let sessionId: string | undefined;
+  const held: SignalEvent[] = [];
+  const send = (event: SignalEvent) => void engine.call('session.signal', { sessionId, event }).catch((error: unknown) => log(`signal not recorded: ${(error as Error).message}`));
+  return {
+    sink: (event) => (sessionId ? send(event) : held.push(event)),
+    attach(id) {
+      sessionId = id;
+      for (const event of held.splice(0)) send(event);
+    },
+    sessionId: () => sessionId,
+  };
 }
 
 function log(line: string): void {

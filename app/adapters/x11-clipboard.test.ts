@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClipboardGuard } from '../engine/signals/clipboard';
 import type { SignalEvent } from '../engine/signals/events';
+import { signalAlerts } from '../engine/signals/scoring';
 import { createSessionClock } from '../engine/signals/session-clock';
 import { requireTool, startXvfb, type XServer } from '../engine/signals/testing/x-server';
 import { createX11Clipboard } from './x11-clipboard';
@@ -48,5 +49,40 @@ describe('the clipboard guard on a real X clipboard (xclip under Xvfb)', () => {
     await guard.revert();
     expect(events.at(-1)).toMatchObject({ action: 'cleared', evidence: { reason: 'exam_end' } });
     expect((await clipboard.read()).text).toBe('');
+  });
+});
+
+describe('the PRIMARY selection (middle-click paste) on a real X server', () => {
+  let server: XServer;
+  beforeAll(async () => {
+    requireTool('xclip');
+    server = await startXvfb();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('is cleared at the start, a selection made in another client is recorded (not scored), cleared at the end', async () => {
+    const select = async (text: string) => {
+      const child = spawn('xclip', ['-selection', 'primary', '-i'], { env: server.env, stdio: ['pipe', 'ignore', 'ignore'] });
+      const exited = once(child, 'exit');
+      child.stdin.end(text);
+      await exited;
+    };
+    const primary = createX11Clipboard(server.env, 'primary');
+    await select('selected before the exam');
+    const events: SignalEvent[] = [];
+    const guard = createClipboardGuard({ clipboard: primary, clock: createSessionClock(), sink: (e) => events.push(e) });
+    await guard.perform();
+    expect((await primary.read()).text).toBe('');
+    await select('selected in another window');
+    expect((await guard.perform()).changed).toMatchObject({ action: 'changed', evidence: { selection: 'primary', length: 'selected in another window'.length, source: 'xclip' } });
+    // The CLIPBOARD selection is untouched by a PRIMARY selection, and the other way round.
+    expect((await createX11Clipboard(server.env).read()).text).not.toBe('selected in another window');
+    await guard.revert();
+    expect((await primary.read()).text).toBe('');
+    expect(events.map((e) => (e.type === 'clipboard' ? `${e.action}:${String(e.evidence.selection)}` : e.type))).toEqual(['cleared:primary', 'changed:primary', 'cleared:primary']);
+    // Selecting text happens in the exam page too: recorded, never a copy/paste alert.
+    expect(signalAlerts(events)).toEqual([]);
   });
 });

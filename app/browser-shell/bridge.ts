@@ -5,6 +5,25 @@
 import type { Channel, EventName, EventOf, FrameBytesAnswer, RequestOf, ResponseOf, VigilApi } from '../ipc/contract';
 
 const SOCKET_PATH = '/__vigil/ipc';
+/** server.ts: LAUNCH_PARAM, SOCKET_PROTOCOL, SECRET_PROTOCOL (not imported: the bridge bundle stays free of Node code). */
+const LAUNCH_PARAM = 'vigil-launch';
+const SOCKET_PROTOCOL = 'vigil.v1';
+const SECRET_PROTOCOL = 'vigil.secret.';
+
+/**
+ * This launch's secret: handed over once in the launch URL, then kept in this tab's sessionStorage (per origin,
+ * so per port) and taken out of the address, so reloads and in-app navigation keep the connection.
+ */
+function launchSecret(): string | null {
+  const url = new URL(location.href);
+  const given = url.searchParams.get(LAUNCH_PARAM);
+  if (given) {
+    sessionStorage.setItem(LAUNCH_PARAM, given);
+    url.searchParams.delete(LAUNCH_PARAM);
+    history.replaceState(history.state, '', url.pathname + url.search + url.hash);
+  }
+  return sessionStorage.getItem(LAUNCH_PARAM);
+}
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 
@@ -15,11 +34,12 @@ function createBridge(): VigilApi {
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   let nextId = 0;
   let closedReason: string | undefined;
-  const socket = new WebSocket(`ws://${location.host}${SOCKET_PATH}`);
+  const secret = launchSecret();
+  const socket = new WebSocket(`ws://${location.host}${SOCKET_PATH}`, secret ? [SOCKET_PROTOCOL, `${SECRET_PROTOCOL}${secret}`] : [SOCKET_PROTOCOL]);
   socket.binaryType = 'arraybuffer';
   const opened = new Promise<void>((resolve, reject) => {
     socket.addEventListener('open', () => resolve(), { once: true });
-    socket.addEventListener('error', () => reject(new Error('engine_down: cannot reach the Vigil engine')), { once: true });
+    socket.addEventListener('error', () => reject(new Error(secret ? 'engine_down: cannot reach the Vigil engine' : "engine_down: this page was not opened from Vigil's launch address, so it may not reach the engine")), { once: true });
   });
   socket.addEventListener('message', (event) => {
     const message = JSON.parse(String(event.data)) as { kind: string; id?: number; seq?: number | null; ok?: boolean; result?: unknown; error?: { code: string; message: string }; event?: string; payload?: unknown };

@@ -28,7 +28,8 @@ const engine = signals.engine;
 
 try {
   const shell = await startBrowserShell({ rendererDir: join(distDir, 'renderer'), bridgeFile: join(distDir, 'browser-bridge.js'), engine, port, log: (l) => process.stderr.write(`${l}\n`) });
-  process.stdout.write(`Vigil browser shell: ${shell.url}\n`);
+  // The launch address carries this launch's secret: only whoever started the shell reads it.
+  process.stdout.write(`Vigil browser shell: ${shell.launchUrl}\n`);
   const stop = () => {
     void signals.stop();
     supervised.close();

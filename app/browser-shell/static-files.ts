@@ -1,6 +1,7 @@
 /** Serves the built renderer from one folder, refusing anything outside it. */
 import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname } from 'node:path';
+import { fileUnder } from '../shell/request-path';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -13,11 +14,13 @@ const MIME: Record<string, string> = {
   '.map': 'application/json',
 };
 
-export async function readStatic(root: string, urlPath: string): Promise<{ body: Buffer; type: string } | undefined> {
-  const decoded = decodeURIComponent(urlPath.split('?')[0] ?? '/');
-  const relative = decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
-  const full = normalize(join(root, relative));
-  if (!full.startsWith(normalize(root) + sep)) return undefined;
+export type StaticFile = { body: Buffer; type: string };
+
+/** The file for a request target under `root`; 'bad_request' for a target that cannot name a file. */
+export async function readStatic(root: string, target: string): Promise<StaticFile | 'bad_request' | undefined> {
+  const full = fileUnder(root, target);
+  if (full === 'bad_request') return 'bad_request';
+  if (full === null) return undefined;
   try {
     return { body: await readFile(full), type: MIME[extname(full)] ?? 'application/octet-stream' };
   } catch {

@@ -37,7 +37,7 @@ export interface EngineDeps {
 
 /** The API, and the engine's start-up work on live sessions a stopped engine left open (live-api.ts). */
 export function createEngine(deps: EngineDeps): { api: EngineApi; recover(options: { restarted: boolean }): Promise<string[]> } {
-  const live = createLiveEngine({ store: deps.store, env: deps.env, shell: deps.host === 'electron-utility' ? 'electron' : 'browser' });
+  const live = createLiveEngine({ store: deps.store, env: deps.env, shell: deps.host === 'electron-utility' ? 'electron' : 'browser', host: deps.host });
   return { api: createEngineApi(deps, live.api), recover: live.recover };
 }
 

@@ -39,7 +39,7 @@ export type EngineHealth = z.infer<typeof EngineHealth>;
 const ALERT_TYPE = z.enum([
   'no_face', 'multiple_faces', 'head_turned', 'gaze_away', 'low_engagement', 'speech', 'multiple_voices', 'prohibited_object',
   'visible_text', 'spoof_suspected', 'identity_mismatch', 'focus_lost', 'clipboard', 'key_combo', 'prohibited_process',
-  'display_change', 'vm_detected', 'temporal_pattern', 'clock_changed', 'session_interrupted', 'camera_integrity',
+  'display_change', 'vm_detected', 'temporal_pattern', 'clock_changed', 'session_interrupted', 'camera_integrity', 'remote_session',
 ]);
 const SEVERITY = z.enum(['info', 'warning', 'critical']);
 
@@ -182,8 +182,16 @@ export const channels = {
     request: z.object({ name: z.string().max(200), policy: z.record(z.string(), z.unknown()), quitPassword: z.string().min(1).max(200).optional(), invigilatorPassword: z.string().max(200) }).strict(),
     response: z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), path: z.string() }), PolicyProblem]),
   },
-  /** Checks the invigilator's password; on a computer that has none yet, this sets it. */
+  /**
+   * Checks the invigilator's password. `firstUse` true: this computer has none yet, and the app cannot set one
+   * (an administrator runs `vigil invigilator password`).
+   */
   'invigilator.unlock': { request: z.object({ password: z.string().min(8).max(200) }).strict(), response: z.object({ ok: z.boolean(), firstUse: z.boolean() }) },
+  /**
+   * The exam's system check. With an exam open, its policy judges the OS checks as session.start will: `fail` is
+   * a start condition the policy refuses (the engine refuses session.start too), `warn` one it lets through with a
+   * warning in the report.
+   */
   'system.check': { request: z.object({}).strict(), response: z.object({ checks: z.array(ExamCheck) }) },
   /** Enrols the candidate's face from one photo (a camera frame). */
   'identity.enroll': {

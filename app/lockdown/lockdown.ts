@@ -8,14 +8,13 @@ import { createElectronClipboard } from '../adapters/electron-clipboard';
 import { createElectronFocusSource } from '../adapters/electron-focus-source';
 import { createUiohookInputSource } from '../adapters/uiohook-input-source';
 import { createClipboardGuard } from '../engine/signals/clipboard';
-import { createDisplayWatch } from '../engine/signals/displays';
+import { x11LockUnreachable } from '../engine/signals/display-server';
 import type { SignalSink } from '../engine/signals/events';
 import { createFocusTracker } from '../engine/signals/focus';
 import type { InputStartOutcome } from '../engine/signals/input-source';
 import { startKeyComboMonitor } from '../engine/signals/key-combo-monitor';
-import { prohibitedRules, type OsPolicy } from '../engine/signals/os-policy';
-import { runPreflight, type HostCapabilities, type Preflight } from '../engine/signals/preflight';
-import { createProhibitedProcessWatch, DEFAULT_PROHIBITED } from '../engine/signals/prohibited-processes';
+import type { OsPolicy } from '../engine/signals/os-policy';
+import { hostFindings, type HostCapabilities, type Preflight } from '../engine/signals/preflight';
 import type { SessionClock } from '../engine/signals/session-clock';
 import { startKeyboardLock } from './keyboard-lock';
 import { applyKiosk } from './kiosk';
@@ -68,7 +67,10 @@ export async function startLockdown(options: LockdownOptions): Promise<Lockdown>
 
   // 2. The OS keeps switch and screenshot combos from everything else (where it can).
   const host: { keyboardLock?: HostCapabilities['keyboardLock']; inputHook?: HostCapabilities['inputHook'] } = {};
-  const lock = os.keyboardLock === 'off' ? undefined : startKeyboardLock();
+  // Under Wayland the X11 grab reaches only XWayland windows: the lock is unavailable, not silently partial.
+  const unreachable = os.keyboardLock === 'off' ? null : x11LockUnreachable(process.env);
+  const lock = os.keyboardLock === 'off' || unreachable ? undefined : startKeyboardLock();
+  if (unreachable) host.keyboardLock = { ok: false, ...unreachable };
   if (lock) {
     host.keyboardLock = lock.capability;
     reverts.push(lock.revert);
@@ -108,21 +110,19 @@ export async function startLockdown(options: LockdownOptions): Promise<Lockdown>
     if (monitor.ok) reverts.push(monitor.stop);
   }
 
-  // 4. May the exam start? Processes, virtual machine, remote session, displays, and the steps above.
-  const preflight = await runPreflight({ policy: os, clock, sink, host });
+  // 4. May the exam start, as far as this host goes? The keyboard lock and the key hook above, judged by the
+  //    policy. (Programs, virtual machine, remote session and displays are the engine's start check, in both
+  //    shells, and it repeats them while the exam runs: engine/live/exam-gates.ts.)
+  const findings = hostFindings(os, host);
+  const preflight: Preflight = { mayStart: findings.every((f) => f.verdict !== 'refuse'), findings };
 
-  // 5. While it runs: processes and displays every 2 s, the clipboard cleared now and watched.
-  const processes = createProhibitedProcessWatch({ policy: os.prohibitedProcesses === 'refuse_to_start' ? 'warn' : os.prohibitedProcesses, clock, sink, rules: prohibitedRules(os, DEFAULT_PROHIBITED) });
-  processes.repeat();
-  reverts.push(processes.revert);
-  const displays = createDisplayWatch({ clock, sink });
-  await displays.perform();
-  displays.repeat();
-  reverts.push(displays.revert);
-  const clipboard = createClipboardGuard({ clipboard: createElectronClipboard(), clock, sink });
-  await clipboard.perform();
-  clipboard.repeat();
-  reverts.push(clipboard.revert);
+  // 5. While it runs: the clipboard cleared now and watched; on Linux the PRIMARY selection (middle-click paste) too.
+  for (const selection of process.platform === 'linux' ? (['clipboard', 'primary'] as const) : (['clipboard'] as const)) {
+    const guard = createClipboardGuard({ clipboard: createElectronClipboard(selection), clock, sink });
+    await guard.perform();
+    guard.repeat();
+    reverts.push(guard.revert);
+  }
 
   return {
     preflight,

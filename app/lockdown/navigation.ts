@@ -20,6 +20,8 @@ export function createNavigationAllowList(appOrigin: string, allowedOrigins: rea
   return (url) => {
     try {
       const u = new URL(url);
+      // user@host names the same origin, but nothing Vigil loads has credentials in its address
+      if (u.username || u.password) return false;
       return (u.protocol === 'https:' || u.protocol === appProtocol) && keys.has(key(u));
     } catch {
       return false;

@@ -18,11 +18,21 @@ export function parseExamLink(link: string): ExamLink {
   }
   if (url.protocol !== `${LINK_SCHEME}:`) return { ok: false, reason: `${url.protocol} links are not Vigil exam links` };
   const parts = `${url.host}${url.pathname}`.split('/').filter(Boolean);
-  const named = parts.length === 2 ? decodeURIComponent(parts[1]!) : parts.length === 1 ? url.searchParams.get('policy') : null;
+  const named = parts.length === 2 ? decodePart(parts[1]!) : parts.length === 1 ? url.searchParams.get('policy') : null;
+  if (named === undefined) return { ok: false, reason: `"${parts[1]!.slice(0, 80)}" is not percent-encoded UTF-8` };
   if (parts[0] !== 'exam' || named === null) return { ok: false, reason: 'an exam link reads vigil://exam/<policy-name>' };
   const name = named;
   if (!POLICY_NAME.test(name)) return { ok: false, reason: `"${name.slice(0, 80)}" is not a policy name (letters, digits, dot, dash, underscore; at most 64)` };
   return { ok: true, policyName: name };
+}
+
+/** A percent-encoded path part, or undefined when its escapes are not UTF-8 (`%E0%A4%A`). */
+function decodePart(part: string): string | undefined {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The first exam link among command-line arguments (Windows and Linux pass the link as an argument). */

@@ -12,7 +12,7 @@ import { dataSetDir, modelsDir, vigilHome } from '../paths';
 import { listDisplays } from '../signals/displays';
 import { detectCamera, detectMicrophone, type MediaPresence } from '../signals/media-devices';
 import { listProcesses } from '../signals/process-list';
-import { createMatcher, type ProhibitedFinding } from '../signals/prohibited-processes';
+import { createMatcher, ruleLabel, type ProhibitedFinding } from '../signals/prohibited-processes';
 import { detectRemoteSession } from '../signals/remote-session';
 import { detectVm, VM_SCORE_THRESHOLD } from '../signals/vm-detection';
 import { probeX11Display } from '../signals/x11-display';
@@ -159,7 +159,7 @@ export const prohibitedProcessesCheck: Check = {
     const evidence = {
       processesScanned: processes.length,
       scanMs: Date.now() - started,
-      found: found.map((f) => ({ pid: f.process.pid, name: f.process.name, exe: f.process.exe, category: f.rule.category, rule: f.rule.pattern, matchedOn: f.matchedOn })),
+      found: found.map((f) => ({ pid: f.process.pid, name: f.process.name, exe: f.process.exe, category: f.rule.category, rule: ruleLabel(f.rule), matchedOn: f.matchedOn })),
     };
     const names = [...new Set(found.map((f) => f.process.name))].sort();
     return found.length === 0

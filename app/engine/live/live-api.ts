@@ -20,12 +20,17 @@ import { openLivenessMonitor, type LivenessMonitor } from '../liveness/monitor';
 import { EVIDENCE_SEGMENT_SEC, FrameRefusal, LiveSession, type FrameOutcome } from './live-session';
 import { CaptureStats, DeviceReport, osVirtualCameraAlert, osVirtualCameras } from './capture-integrity';
 import { FrameRefused, decodeFrame, peekFrameSeq, toRgb } from './frame-wire';
-import { hashPassword, verifyPassword } from './password';
+import { checkInvigilatorPassword } from './invigilator-password';
+import { hashPassword } from './password';
 import { QuitRequests, type QuitVerdict } from './quit-request';
-import { examSystemCheck, type ExamCheck } from './system-check';
+import { examSystemCheck, judgedByPolicy, type ExamCheck } from './system-check';
 import { VoiceEnrolment, pcm16FromBase64, type EnrolAnswer } from './voice-enrolment';
 import { SignalEvent } from '../signals/events';
+import { refusalReason } from '../signals/preflight';
+import type { ProcessLister } from '../signals/process-list';
 import { createSessionClock, wallClockFromEnv, type MonotonicClock } from '../signals/session-clock';
+import type { EngineHost } from '../api';
+import { checkStartGate, startExamWatch } from './exam-gates';
 import { interruptOpenSessions, type LiveContext } from './live-record';
 
 /** An opened exam as the renderer sees it (examView): no quit password hash, enrolment token or SEB key. */
@@ -123,6 +128,10 @@ export interface LiveApiDeps {
   trust?: TrustSources;
   /** Milliseconds since 1970, for expiry (tests move it). */
   now?: () => number;
+  /** Which shell hosts the engine: the browser shell holds no keyboard lock (exam-gates.ts). Default node. */
+  host?: EngineHost;
+  /** The process listing the exam's gates read (tests give their own); default the OS's. */
+  listProcesses?: ProcessLister;
   /** Which shell runs the engine: an Electron utility process, or a Node child of the browser shell. */
   shell?: LiveContext['shell'];
   /** The machine's monotonic clock; tests that send times ahead of real time drive their own. */
@@ -140,6 +149,7 @@ export function createLiveApi(deps: LiveApiDeps): LiveApi {
 }
 
 export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
+  const host = deps.host ?? 'node';
   const home = vigilHome(deps.env);
   const wall = wallClockFromEnv(deps.env);
   /** The exam system check the candidate last passed, for the record of the session started after it. */
@@ -165,10 +175,11 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
     return opened;
   };
   const policiesDir = join(home, 'policies');
-  const invigilatorFile = join(home, 'invigilator.json');
   const sessions = new Map<string, LiveSession>();
   /** Quit-password attempts per live session, noted in its report when it finishes. */
   const quits = new Map<string, QuitRequests>();
+  /** The start checks repeated while each session runs (exam-gates.ts). */
+  const watches = new Map<string, { revert(): Promise<void> }>();
   /** The identity step before the session: enrolment, then the challenge; its outcome goes into the report. */
   let identity: { challenge: IdentityChallenge; frames: number; liveness: LivenessMonitor | null } | undefined;
   let identityNote: string | undefined;
@@ -208,19 +219,10 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
     quits.set(id, quitRequests(live));
     return live;
   };
-  const storedInvigilatorHash = (): string | undefined => {
-    if (!existsSync(invigilatorFile)) return undefined;
-    return z.object({ passwordHash: z.string() }).parse(JSON.parse(readFileSync(invigilatorFile, 'utf8'))).passwordHash;
-  };
+  /** The invigilator's password, checked; this computer's first one is set with `vigil invigilator password`. */
   const unlock = async (password: string) => {
-    const stored = storedInvigilatorHash();
-    if (stored === undefined) {
-      // The first invigilator to open the settings on this computer sets the password.
-      mkdirSync(home, { recursive: true });
-      writeFileSync(invigilatorFile, JSON.stringify({ passwordHash: await hashPassword(password) }), { mode: 0o600 });
-      return { ok: true, firstUse: true };
-    }
-    return { ok: await verifyPassword(password, stored), firstUse: false };
+    const verdict = await checkInvigilatorPassword(home, password);
+    return verdict === 'not_set' ? { ok: false, firstUse: true } : { ok: verdict, firstUse: false };
   };
 
   const api: LiveApi = {
@@ -253,7 +255,8 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
       return open(readFileSync(path, 'utf8'), path.slice(policiesDir.length + 1));
     },
     async 'policy.save'({ name, policy, quitPassword, invigilatorPassword }) {
-      if (!(await unlock(invigilatorPassword)).ok) throw new RpcFailure('forbidden', 'the invigilator password is wrong');
+      const unlocked = await unlock(invigilatorPassword);
+      if (!unlocked.ok) throw new RpcFailure('forbidden', unlocked.firstUse ? 'no invigilator password is set on this computer' : 'the invigilator password is wrong');
       const parsedName = PolicyName.safeParse(name);
       if (!parsedName.success) return { ok: false, field: 'name', rule: parsedName.error.issues[0]!.message, message: `name: ${parsedName.error.issues[0]!.message}` };
       // The editor only ever sees whether there is a quit password; without a new one the saved hash is kept.
@@ -272,8 +275,10 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
     },
     async 'system.check'() {
       const checks = await examSystemCheck(deps.env);
-      preflight = checks.map(({ id, status, summary }) => ({ id, status, summary }));
-      return { checks };
+      // With an exam open, its policy judges the OS checks as session.start will (exam-gates.ts).
+      const judged = opened ? judgedByPolicy(checks, (await checkStartGate({ policy: opened.policy, host, env: deps.env, clock: createSessionClock(), ...(deps.listProcesses ? { listProcesses: deps.listProcesses } : {}) })).preflight) : checks;
+      preflight = judged.map(({ id, status, summary }) => ({ id, status, summary }));
+      return { checks: judged };
     },
     async 'identity.enroll'({ width, height, rgb }) {
       const parsed = { policy: openedExam().policy };
@@ -310,16 +315,18 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
     async 'session.start'({ studentId, examId, devices }) {
       const exam = openedExam();
       const parsed = { policy: exam.policy };
-      // One candidate, one session: a restart (a failed calibration, a reload) replaces the unfinished one,
-      // which stays in the store, closed as aborted with the reason in its chain.
-      for (const [id, old] of sessions) {
-        await old.abandon('replaced by a new session start');
-        sessions.delete(id);
-        quits.delete(id);
-      }
+      // One candidate, one session at a time: a second start is refused, never a silent discard of the first
+      // (the candidate app finishes a session before it starts another, e.g. to calibrate again).
+      const running = [...sessions.keys()];
+      if (running.length) throw new RpcFailure('session_running', `session ${running[0]} is still running: finish it before starting another`);
+      // The exam's start conditions (policy.os): refused here, in the engine, whatever the page did before.
+      const clock = createSessionClock();
+      const gate = await checkStartGate({ policy: parsed.policy, host, env: deps.env, clock, ...(deps.listProcesses ? { listProcesses: deps.listProcesses } : {}) });
+      if (!gate.preflight.mayStart) throw new RpcFailure('start_refused', `this exam may not start on this computer: ${refusalReason(gate.preflight)}`);
+      if (sessions.size) throw new RpcFailure('session_running', 'another session started meanwhile');
       const analyzer = await analyzerFor(parsed.policy);
       if (analyzer.available) analyzer.analyzer.reset();
-      const notes = [examNote(exam), identityNote ?? (parsed.policy.detectors.identity ? 'Identity: not checked by Vigil (no face enrolled).' : 'Identity: not checked (off in this exam policy).')];
+      const notes = [examNote(exam), ...gate.warnings, identityNote ?? (parsed.policy.detectors.identity ? 'Identity: not checked by Vigil (no face enrolled).' : 'Identity: not checked (off in this exam policy).')];
       const audio = parsed.policy.detectors.audio ? await LiveAudio.open(voice.current) : undefined;
       if (audio) notes.push(audio.voiceNote);
       const context: LiveContext = { shell: deps.shell ?? 'browser', preflight, devices: { camera: devices?.camera ?? null, microphone: devices?.microphone ?? null }, lockdown: deps.shell === 'electron' ? { state: 'not reported yet' } : { state: 'none', why: 'the browser shell has no OS lockdown' } };
@@ -329,6 +336,17 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
       const os = osVirtualCameraAlert(osVirtualCameras(), 0);
       if (os) live.addIntegrityAlert(os);
       quits.set(live.id, quitRequests(live));
+      const record = (event: SignalEvent) => {
+        try {
+          live.pushSignal(event);
+        } catch {
+          // the session finished between a check and its report
+        }
+      };
+      if (parsed.policy.detectors.os) {
+        for (const event of gate.signals) record(event);
+        watches.set(live.id, startExamWatch({ policy: parsed.policy, host, env: deps.env, clock, sink: record, alreadyReported: gate.signals, ...(deps.listProcesses ? { listProcesses: deps.listProcesses } : {}) }));
+      }
       return {
         sessionId: live.id,
         vision: analyzer.available ? { available: true, reason: null } : { available: false, reason: analyzer.reason },
@@ -430,6 +448,9 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
       const quitNote = quits.get(sessionId)?.note();
       quits.delete(sessionId);
       if (quitNote) s.addNote(quitNote);
+      const watch = watches.get(sessionId);
+      watches.delete(sessionId);
+      await watch?.revert();
       const report = await s.finish();
       sessions.delete(sessionId);
       finishedIds.add(sessionId);

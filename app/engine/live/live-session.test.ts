@@ -12,6 +12,8 @@ import { sourcePackageDir } from '../../../models/convert/build-models';
 import { createLiveApi } from './live-api';
 import { EVIDENCE_SEGMENT_SEC, LiveSession } from './live-session';
 import { hashPassword, verifyPassword } from './password';
+import { processesOfThisTest } from '../signals/testing/own-processes';
+import { setInvigilatorPassword } from './invigilator-password';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-live-'));
 const FPS = 2;
@@ -115,7 +117,7 @@ describe('live session', () => {
 
 describe('policy channels', () => {
   // Unsigned policies with the developer flag; signed configs are tested in app/engine/config/open-config.test.ts.
-  const api = createLiveApi({ store: openStore(join(dir, 'api.db')), env: { ...process.env, VIGIL_ALLOW_UNSIGNED: '1', VIGIL_HOME: join(dir, 'home') } });
+  const api = createLiveApi({ store: openStore(join(dir, 'api.db')), env: { ...process.env, VIGIL_ALLOW_UNSIGNED: '1', VIGIL_HOME: join(dir, 'home') }, listProcesses: processesOfThisTest });
 
   it('name the field and the rule a policy breaks', async () => {
     expect(await api['policy.parse']({ text: '{"processingFps": 90}', source: 'exam.json' })).toMatchObject({ ok: false, field: 'processingFps', rule: expect.stringMatching(/30/) });
@@ -124,7 +126,10 @@ describe('policy channels', () => {
   });
 
   it('save a policy only with the invigilator password, storing the quit password as a salted hash', async () => {
-    expect(await api['invigilator.unlock']({ password: 'first-invigilator' })).toEqual({ ok: true, firstUse: true });
+    // The app cannot set the first password; the administrator's command does (vigil invigilator password).
+    expect(await api['invigilator.unlock']({ password: 'first-invigilator' })).toEqual({ ok: false, firstUse: true });
+    await setInvigilatorPassword(join(dir, 'home'), 'first-invigilator');
+    expect(await api['invigilator.unlock']({ password: 'first-invigilator' })).toEqual({ ok: true, firstUse: false });
     expect(await api['invigilator.unlock']({ password: 'someone-else' })).toEqual({ ok: false, firstUse: false });
     await expect(api['policy.save']({ name: 'maths', policy: {}, invigilatorPassword: 'someone-else' })).rejects.toThrow(/password is wrong/);
     const saved = await api['policy.save']({ name: 'maths', policy: { processingFps: 6 }, quitPassword: 'let-me-out', invigilatorPassword: 'first-invigilator' });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../storage/store';
 import { createLiveApi } from './live-api';
+import { processesOfThisTest } from '../signals/testing/own-processes';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-live-signals-'));
 
@@ -12,9 +13,9 @@ describe('OS signals in a live session', () => {
     const store = openStore(join(dir, 'signals.db'));
     // The session clock is driven here: signals are sent at their times without waiting for them.
     let nowSec = 0;
-    const api = createLiveApi({ store, env: { ...process.env, VIGIL_ALLOW_UNSIGNED: '1', VIGIL_HOME: join(dir, 'home') }, monotonic: () => BigInt(nowSec * 1e9) });
+    const api = createLiveApi({ store, env: { ...process.env, VIGIL_ALLOW_UNSIGNED: '1', VIGIL_HOME: join(dir, 'home') }, monotonic: () => BigInt(nowSec * 1e9), listProcesses: processesOfThisTest });
     // An unsigned policy, opened with the developer flag: this is about signals, not configs (app/engine/config).
-    await api['policy.parse']({ text: JSON.stringify({ detectors: { face: false, gaze: false, objects: false, liveness: false, identity: false, audio: false } }), source: 'exam.json' });
+    await api['policy.parse']({ text: JSON.stringify({ detectors: { face: false, gaze: false, objects: false, liveness: false, identity: false, audio: false }, os: { virtualMachine: 'allow' } }), source: 'exam.json' });
     const { sessionId } = await api['session.start']({});
     nowSec = 25;
     // Alt+Tab away for 6 s (+4), then a paste on return (+5): 9 points, under the flag.
@@ -32,7 +33,7 @@ describe('OS signals in a live session', () => {
   });
 
   it('refuse a malformed signal, naming the field', async () => {
-    const api = createLiveApi({ store: openStore(join(dir, 'bad.db')), env: { ...process.env, VIGIL_ALLOW_UNSIGNED: '1', VIGIL_HOME: join(dir, 'home2') } });
+    const api = createLiveApi({ store: openStore(join(dir, 'bad.db')), env: { ...process.env, VIGIL_ALLOW_UNSIGNED: '1', VIGIL_HOME: join(dir, 'home2') }, listProcesses: processesOfThisTest });
     await api['policy.parse']({ text: '{}', source: 'exam.json' });
     const { sessionId } = await api['session.start']({});
     await expect(api['session.signal']({ sessionId, event: { type: 'focus_lost', t: -1, end: null, source: 'os', evidence: {} } })).rejects.toThrow(/bad_signal|signal: t: /);

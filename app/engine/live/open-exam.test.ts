@@ -10,6 +10,7 @@ import { generateSigningKey, signExamConfig, trustEntry, type ExamConfigClaims }
 import { openStore } from '../storage/store';
 import { createLiveApi } from './live-api';
 import { hashPassword } from './password';
+import { processesOfThisTest } from '../signals/testing/own-processes';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-open-exam-'));
 const NOW = Date.parse('2026-12-05T12:00:00Z');
@@ -32,7 +33,7 @@ const claims = (over: Partial<ExamConfigClaims> = {}): ExamConfigClaims => ({
 
 function engine(name: string, env: NodeJS.ProcessEnv = {}) {
   const store = openStore(join(dir, `${name}.db`));
-  const api = createLiveApi({ store, env: { ...process.env, VIGIL_ALLOW_UNSIGNED: undefined, ...env, VIGIL_HOME: join(dir, name) }, trust: { installerFile, machineFile: join(dir, 'no-machine-trust.json') }, now: () => NOW });
+  const api = createLiveApi({ store, env: { ...process.env, VIGIL_ALLOW_UNSIGNED: undefined, ...env, VIGIL_HOME: join(dir, name) }, trust: { installerFile, machineFile: join(dir, 'no-machine-trust.json') }, now: () => NOW , listProcesses: processesOfThisTest });
   return { store, api };
 }
 

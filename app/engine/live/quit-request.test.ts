@@ -6,6 +6,7 @@ import { openStore } from '../storage/store';
 import { createLiveApi } from './live-api';
 import { hashPassword } from './password';
 import { lockSeconds, QuitRequests, type QuitAttempt } from './quit-request';
+import { processesOfThisTest } from '../signals/testing/own-processes';
 
 describe('quit requests', () => {
   it('accept only the quit password and count every wrong one', async () => {
@@ -58,7 +59,7 @@ describe('session.quit in the engine', () => {
   const store = openStore(join(dir, 'vigil.db'));
   let clock = Date.parse('2026-12-05T10:00:00Z');
   // Unsigned policies with the developer flag: this is about quitting, not configs (app/engine/config).
-  const api = createLiveApi({ store, env: { ...process.env, VIGIL_ALLOW_UNSIGNED: '1', VIGIL_HOME: join(dir, 'home') }, now: () => clock });
+  const api = createLiveApi({ store, env: { ...process.env, VIGIL_ALLOW_UNSIGNED: '1', VIGIL_HOME: join(dir, 'home') }, now: () => clock , listProcesses: processesOfThisTest });
   /** Opens an exam without camera or microphone pipeline (this is about the session's life) and starts it. */
   const start = async (quitPassword?: string) => {
     const policy = { detectors: { face: false, audio: false }, ...(quitPassword ? { quitPasswordHash: await hashPassword(quitPassword) } : {}) };

@@ -5,6 +5,7 @@
  * (stronger evidence than the OS listing, and the only view a sandboxed browser allows).
  */
 import { runChecks, type CheckResult } from '../doctor/checks';
+import type { Preflight } from '../signals/preflight';
 import { loadFrameAnalyzer } from './frame-analyzer';
 import { osVirtualCameras, type OsVirtualCameras } from './capture-integrity';
 
@@ -53,4 +54,23 @@ export async function examSystemCheck(env: NodeJS.ProcessEnv): Promise<ExamCheck
   const rank = (id: string) => (FIRST.includes(id) ? FIRST.indexOf(id) : FIRST.length);
   const exam = doctor.filter((c) => !NOT_HERE.has(c.id)).sort((a, b) => rank(a.id) - rank(b.id));
   return [face, virtualCameraCheck(), ...exam.map((c) => ({ ...c, label: LABELS[c.id] ?? c.id.replace(/_/g, ' ') }))];
+}
+
+const STATUS = { ok: 'ok', warn: 'warn', refuse: 'fail' } as const;
+
+/**
+ * The checks with the OS findings judged by the exam's policy (preflight.ts): a finding the policy refuses is
+ * `fail` with what to do, one it warns about is `warn`, one it allows is `ok` (its evidence still shown).
+ */
+export function judgedByPolicy(checks: readonly ExamCheck[], preflight: Preflight): ExamCheck[] {
+  const byId = new Map(preflight.findings.map((f) => [f.id as string, f]));
+  const judged = checks.map((c): ExamCheck => {
+    const finding = byId.get(c.id);
+    if (!finding) return c;
+    byId.delete(c.id);
+    const fix = finding.fix ?? c.fix;
+    return { id: c.id, label: c.label, status: STATUS[finding.verdict], summary: finding.summary, evidence: { ...finding.evidence, doctor: c.evidence }, ...(fix && finding.verdict !== 'ok' ? { fix } : {}) };
+  });
+  const rest = [...byId.values()].map((f): ExamCheck => ({ id: f.id, label: LABELS[f.id] ?? f.id, status: STATUS[f.verdict], summary: f.summary, evidence: f.evidence, ...(f.fix && f.verdict !== 'ok' ? { fix: f.fix } : {}) }));
+  return [...judged, ...rest];
 }

@@ -9,6 +9,7 @@ import { openStore } from '../storage/store';
 import { createLiveApi } from './live-api';
 import { LiveAudio } from './live-audio';
 import { VoiceEnrolment, pcm16FromBase64 } from './voice-enrolment';
+import { processesOfThisTest } from '../signals/testing/own-processes';
 
 /** The candidate and someone else: espeak-ng voices of clearly different timbre and pitch (see audio/README.md). */
 const CANDIDATE = ['-v', 'en+m3', '-p', '30', '-s', '150'];
@@ -126,7 +127,7 @@ describe('the live microphone with and without the enrolled voice', () => {
 describe('voice.enrol and voice.skip in the engine', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-voice-'));
   const policy = { detectors: { face: false, identity: false, audio: true } };
-  const liveApi = (name: string) => createLiveApi({ store: openStore(join(dir, `${name}.db`)), env: { ...process.env, VIGIL_ALLOW_UNSIGNED: '1', VIGIL_HOME: join(dir, name) } });
+  const liveApi = (name: string) => createLiveApi({ store: openStore(join(dir, `${name}.db`)), env: { ...process.env, VIGIL_ALLOW_UNSIGNED: '1', VIGIL_HOME: join(dir, name) } , listProcesses: processesOfThisTest });
 
   /** A session where someone else speaks after the start; returns the finished report's notes and alert types. */
   async function sessionWithSomeoneElse(api: ReturnType<typeof createLiveApi>) {

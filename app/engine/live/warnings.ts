@@ -23,6 +23,7 @@ const WHY: Record<AlertType, string> = {
   camera_integrity: 'The camera picture may not be live (a virtual camera, a changed device, or a frozen or repeating picture). Use your real camera.',
   clock_changed: "The computer's clock was changed during the exam.",
   session_interrupted: 'Vigil stopped during the exam and has started again; the gap is recorded.',
+  remote_session: 'This computer seems to be used or watched from elsewhere (SSH, remote desktop, screen sharing). Sit the exam at the computer itself.',
 };
 
 /** The message, naming the policy's weight so the candidate sees the warning is a rule, not a verdict. */

@@ -10,7 +10,7 @@ import { OsPolicy } from '../signals/os-policy';
 export const ALERT_TYPES = [
   'no_face', 'multiple_faces', 'head_turned', 'gaze_away', 'low_engagement', 'speech', 'multiple_voices', 'prohibited_object',
   'visible_text', 'spoof_suspected', 'identity_mismatch', 'focus_lost', 'clipboard', 'key_combo', 'prohibited_process',
-  'display_change', 'vm_detected', 'temporal_pattern', 'clock_changed', 'session_interrupted', 'camera_integrity',
+  'display_change', 'vm_detected', 'temporal_pattern', 'clock_changed', 'session_interrupted', 'camera_integrity', 'remote_session',
 ] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
 
@@ -69,6 +69,7 @@ export const ExamPolicy = z
             // A virtual camera, a camera or microphone changed mid-exam, a frozen or looping feed: what the
             // camera shows may not be the candidate now, so one flags the interval.
             camera_integrity: weight.default(10),
+            remote_session: weight.default(10),
           })
           .strict()
           .prefault({}),
@@ -163,7 +164,7 @@ export type ExamPolicy = z.infer<typeof ExamPolicy>;
 export const DEFAULT_DETECTOR_WEIGHTS: Record<AlertType, number> = {
   multiple_faces: 0.6, identity_mismatch: 0.7, spoof_suspected: 0.6, multiple_voices: 0.5, prohibited_object: 0.5, prohibited_process: 0.5,
   no_face: 0.3, clipboard: 0.3, focus_lost: 0.25, key_combo: 0.2, head_turned: 0.15, speech: 0.15, gaze_away: 0.1, visible_text: 0.1,
-  display_change: 0.2, vm_detected: 0.3, temporal_pattern: 0.2, low_engagement: 0.05, clock_changed: 0.2, session_interrupted: 0.3, camera_integrity: 0.5,
+  display_change: 0.2, vm_detected: 0.3, temporal_pattern: 0.2, low_engagement: 0.05, clock_changed: 0.2, session_interrupted: 0.3, camera_integrity: 0.5, remote_session: 0.6,
 };
 
 export function defaultPolicy(): ExamPolicy {

@@ -16,6 +16,11 @@ export interface ClipboardContent {
 /** The port a host implements (Electron's clipboard; xclip on X11). */
 export interface ClipboardPort {
   readonly name: string;
+  /**
+   * Which X11 selection: the clipboard (Ctrl+C), or PRIMARY (whatever text was last selected, pasted with a middle
+   * click). Other OSes have only the clipboard.
+   */
+  readonly selection?: 'clipboard' | 'primary';
   read(): Promise<ClipboardContent>;
   clear(): Promise<void>;
 }
@@ -41,7 +46,7 @@ export function createClipboardGuard(options: { clipboard: ClipboardPort; clock:
     await clipboard.clear();
     const after = await clipboard.read();
     last = fingerprint(after);
-    const event: SignalOf<'clipboard'> = { type: 'clipboard', t: clock.at(at), action: 'cleared', formats: [...after.formats], evidence: { reason, source: clipboard.name, emptyAfter: after.text.length === 0 } };
+    const event: SignalOf<'clipboard'> = { type: 'clipboard', t: clock.at(at), action: 'cleared', formats: [...after.formats], evidence: { reason, source: clipboard.name, selection: clipboard.selection ?? 'clipboard', emptyAfter: after.text.length === 0 } };
     sink(event);
     return event;
   }
@@ -56,7 +61,7 @@ export function createClipboardGuard(options: { clipboard: ClipboardPort; clock:
     const print = fingerprint(content);
     if (print === last) return { changed: null };
     last = print;
-    const changed: SignalOf<'clipboard'> = { type: 'clipboard', t: clock.at(at), action: 'changed', formats: [...content.formats], evidence: { length: content.text.length, sha256: print, source: clipboard.name } };
+    const changed: SignalOf<'clipboard'> = { type: 'clipboard', t: clock.at(at), action: 'changed', formats: [...content.formats], evidence: { length: content.text.length, sha256: print, source: clipboard.name, selection: clipboard.selection ?? 'clipboard' } };
     sink(changed);
     return { changed };
   }

@@ -20,6 +20,8 @@ export const ComboId = z.enum([
   'cut',
   'paste',
   'function_key',
+  /** Ctrl+Alt+F1-F12: on Linux, a switch to another virtual console (a text login outside the exam's session). */
+  'console_switch',
 ]);
 export type ComboId = z.infer<typeof ComboId>;
 

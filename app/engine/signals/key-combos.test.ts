@@ -26,6 +26,13 @@ describe('key combo classification', () => {
     expect(classifyKey(press('F4'))?.combo).toBe('function_key');
     expect(classifyKey(press('F24'))?.combo).toBe('function_key');
   });
+  it('names Ctrl+Alt+F1-F12 a console switch (a text login outside the exam session on Linux)', () => {
+    expect(classifyKey(press('F2', { ctrl: true, alt: true }))).toEqual({ combo: 'console_switch', keys: 'Ctrl+Alt+F2' });
+    expect(classifyKey(press('F12', { ctrl: true, alt: true }))?.combo).toBe('console_switch');
+    expect(classifyKey(press('F4', { ctrl: true, alt: true }))?.combo).toBe('console_switch');
+    expect(classifyKey(press('F13', { ctrl: true, alt: true }))?.combo).toBe('function_key');
+    expect(classifyKey(press('F2', { ctrl: true }))?.combo).toBe('function_key');
+  });
   it('ignores ordinary typing', () => {
     for (const k of [press('C'), press('V', { shift: true }), press('Tab'), press('Escape'), press('F25'), press('A', { ctrl: true })]) expect(classifyKey(k)).toBeNull();
   });

@@ -11,6 +11,7 @@ export interface ClassifiedCombo {
 }
 
 const FUNCTION_KEY = /^F([1-9]|1\d|2[0-4])$/;
+const CONSOLE_KEY = /^F([1-9]|1[0-2])$/;
 
 function label(key: KeyDown): string {
   const parts: string[] = [];
@@ -25,6 +26,7 @@ function label(key: KeyDown): string {
 export function classifyKey(key: KeyDown): ClassifiedCombo | null {
   const { ctrl, alt, meta } = key.modifiers;
   const combo = ((): ComboId | null => {
+    if (ctrl && alt && CONSOLE_KEY.test(key.key)) return 'console_switch';
     switch (key.key) {
       case 'Tab':
         if (alt) return 'alt_tab';

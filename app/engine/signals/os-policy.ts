@@ -37,5 +37,5 @@ export function defaultOsPolicy(): OsPolicy {
 /** The rules in force: the defaults minus what the exam allows, plus what it adds. */
 export function prohibitedRules(policy: OsPolicy, defaults: readonly ProhibitedRule[]): ProhibitedRule[] {
   const allowed = new Set(policy.allowedProcesses.map((p) => p.toLowerCase()));
-  return [...defaults.filter((r) => !allowed.has(r.pattern)), ...policy.extraProhibited];
+  return [...defaults.filter((r) => r.pattern === undefined || !allowed.has(r.pattern)), ...policy.extraProhibited];
 }

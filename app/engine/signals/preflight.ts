@@ -69,22 +69,40 @@ export async function runPreflight(options: PreflightOptions): Promise<Preflight
 
   const vm = await detectVm();
   const isVm = vm.score >= VM_SCORE_THRESHOLD;
-  if (isVm) options.sink({ type: 'vm_detected', t: options.clock.now(), score: vm.score, evidence: { vendor: vm.vendor, indicators: vm.indicators.filter((i) => i.found) } });
-  findings.push({ id: 'vm', verdict: gate(policy.virtualMachine, isVm), summary: isVm ? `virtual machine (score ${vm.score}${vm.vendor ? `, ${vm.vendor}` : ''})` : `not a virtual machine (score ${vm.score})`, evidence: { ...vm, threshold: VM_SCORE_THRESHOLD, policy: policy.virtualMachine } });
+  // What the policy allows is not recorded as an event (it would become an alert the exam does not count).
+  if (isVm && policy.virtualMachine !== 'allow') options.sink({ type: 'vm_detected', t: options.clock.now(), score: vm.score, evidence: { vendor: vm.vendor, indicators: vm.indicators.filter((i) => i.found) } });
+  findings.push({
+    id: 'vm', verdict: gate(policy.virtualMachine, isVm), summary: isVm ? `virtual machine (score ${vm.score}${vm.vendor ? `, ${vm.vendor}` : ''})` : `not a virtual machine (score ${vm.score})`, evidence: { ...vm, threshold: VM_SCORE_THRESHOLD, policy: policy.virtualMachine },
+    ...(isVm ? { fix: 'sit the exam on a physical computer, not in a virtual machine' } : {}),
+  });
 
   const remote = await detectRemoteSession(env, options.listProcesses);
-  if (remote.remote) options.sink({ type: 'remote_session', t: options.clock.now(), kinds: [...remote.kinds], evidence: remote.evidence });
-  findings.push({ id: 'remote_session', verdict: gate(policy.remoteSession, remote.remote), summary: remote.remote ? `remote session: ${remote.kinds.join(', ')}` : 'local session', evidence: { ...remote, policy: policy.remoteSession } });
+  if (remote.remote && policy.remoteSession !== 'allow') options.sink({ type: 'remote_session', t: options.clock.now(), kinds: [...remote.kinds], evidence: remote.evidence });
+  findings.push({
+    id: 'remote_session', verdict: gate(policy.remoteSession, remote.remote), summary: remote.remote ? `remote session: ${remote.kinds.join(', ')}` : 'local session', evidence: { ...remote, policy: policy.remoteSession },
+    ...(remote.remote ? { fix: 'sit the exam at the computer itself (not over SSH, RDP or VNC), with no remote-desktop or screen-sharing program running' } : {}),
+  });
 
   const displays = await listDisplays(env);
   if (displays.ok) {
     const many = displays.displays.length > 1;
-    findings.push({ id: 'displays', verdict: gate(policy.multipleDisplays, many), summary: `${displays.displays.length} display(s)`, evidence: { ...displays, policy: policy.multipleDisplays }, ...(many ? { fix: 'disconnect every screen but one' } : {}) });
+    if (displays.displays.length === 0) findings.push({ id: 'displays', verdict: 'warn', summary: 'no display found (headless machine or no X display)', evidence: { ...displays, policy: policy.multipleDisplays }, fix: 'run Vigil in a desktop session with one screen' });
+    else findings.push({ id: 'displays', verdict: gate(policy.multipleDisplays, many), summary: `${displays.displays.length} display(s)`, evidence: { ...displays, policy: policy.multipleDisplays }, ...(many ? { fix: 'disconnect every screen but one' } : {}) });
   } else {
     findings.push({ id: 'displays', verdict: 'warn', summary: `displays could not be listed: ${displays.error}`, evidence: displays, fix: displays.fix });
   }
 
-  const lock = options.host?.keyboardLock;
+  findings.push(...hostFindings(policy, options.host ?? {}));
+  return { mayStart: findings.every((f) => f.verdict !== 'refuse'), findings };
+}
+
+/**
+ * What the host could bring up (keyboard lock, OS keyboard hook) judged by the policy. The engine judges them
+ * for the browser shell (which holds neither); Electron's lockdown judges what it really started.
+ */
+export function hostFindings(policy: OsPolicy, host: HostCapabilities): PreflightFinding[] {
+  const findings: PreflightFinding[] = [];
+  const lock = host.keyboardLock;
   if (lock) {
     findings.push(
       lock.ok
@@ -92,7 +110,7 @@ export async function runPreflight(options: PreflightOptions): Promise<Preflight
         : { id: 'keyboard_lock', verdict: need(policy.keyboardLock, false), summary: `keyboard lock unavailable: ${lock.reason}`, evidence: { policy: policy.keyboardLock, reason: lock.reason }, fix: lock.fix },
     );
   }
-  const hook = options.host?.inputHook;
+  const hook = host.inputHook;
   if (hook) {
     findings.push(
       hook.ok
@@ -100,5 +118,13 @@ export async function runPreflight(options: PreflightOptions): Promise<Preflight
         : { id: 'input_hook', verdict: need(policy.inputHook, false), summary: `OS keyboard hook unavailable: ${hook.reason}`, evidence: { policy: policy.inputHook, reason: hook.reason }, fix: hook.fix },
     );
   }
-  return { mayStart: findings.every((f) => f.verdict !== 'refuse'), findings };
+  return findings;
+}
+
+/** One line naming every check that refuses the start and what to do about each, for the refusal's message. */
+export function refusalReason(preflight: Preflight): string {
+  return preflight.findings
+    .filter((f) => f.verdict === 'refuse')
+    .map((f) => `${f.summary}${f.fix ? ` (what to do: ${f.fix})` : ''}`)
+    .join('; ');
 }

@@ -3,7 +3,8 @@
  * from /proc/<pid>/exe, which a renamed copy cannot hide) and fresh on every call. Elsewhere from
  * systeminformation, whose listing is reused for 500 ms — shorter than the 2 s poll, so it does not matter there.
  */
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readFileSync, readSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import si from 'systeminformation';
 
@@ -37,10 +38,27 @@ function linuxProcesses(): ProcessInfo[] {
     } catch {
       // kernel threads and other users' processes: name only
     }
-    const command = (read(`/proc/${entry}/cmdline`) ?? '').split('\0').filter(Boolean).join(' ').slice(0, 300);
-    out.push({ pid: Number(entry), name: comm.trim(), exe, command });
+    // The command line only when asked (commandOf): reading it takes the process's memory lock, which a busy
+    // process holds long enough to stall a scan of every process, and so the frames the engine is analysing.
+    out.push({ pid: Number(entry), name: comm.trim(), exe, command: '' });
   }
   return out;
+}
+
+/** A process's command line (at most 300 characters), for the evidence of a finding; '' when it cannot be read. */
+export function commandOf(p: ProcessInfo): string {
+  if (p.command || process.platform !== 'linux') return p.command;
+  return (read(`/proc/${p.pid}/cmdline`) ?? '').split('\0').filter(Boolean).join(' ').slice(0, 300);
+}
+
+/** One listing shared by the checks of one pass (programs and remote sessions) instead of one each. */
+export function sharedLister(list: ProcessLister, reuseMs: number): ProcessLister {
+  let last: { at: number; listing: Promise<ProcessInfo[]> } | undefined;
+  return () => {
+    const now = Date.now();
+    if (!last || now - last.at > reuseMs) last = { at: now, listing: list() };
+    return last.listing;
+  };
 }
 
 export const listProcesses: ProcessLister = async () => {
@@ -52,4 +70,39 @@ export const listProcesses: ProcessLister = async () => {
     exe: p.path ? join(p.path, basename(p.command)) : null,
     command: [p.command, p.params].filter(Boolean).join(' ').slice(0, 300),
   }));
+};
+
+/** The SHA-256 of a process's executable file, or null when the OS does not let us read it. */
+export type ExecutableHasher = (p: ProcessInfo) => string | null;
+
+const hashes = new Map<string, string>();
+
+/**
+ * Reads the executable through /proc/<pid>/exe on Linux (the file the process really runs, even renamed or
+ * deleted since), else the path the OS reported. Cached by device, inode, size and modification time, so each
+ * program is read once however often the watch scans.
+ */
+export const hashExecutable: ExecutableHasher = (p) => {
+  const file = process.platform === 'linux' ? `/proc/${p.pid}/exe` : p.exe;
+  if (!file) return null;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) return null;
+    const key = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
+    const known = hashes.get(key);
+    if (known) return known;
+    const hash = createHash('sha256');
+    const fd = openSync(file, 'r');
+    try {
+      const chunk = Buffer.allocUnsafe(1 << 20);
+      for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk)) hash.update(chunk.subarray(0, n));
+    } finally {
+      closeSync(fd);
+    }
+    const digest = hash.digest('hex');
+    hashes.set(key, digest);
+    return digest;
+  } catch {
+    return null; // another user's process, or it exited
+  }
 };

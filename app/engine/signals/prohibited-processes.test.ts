@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SignalEvent } from './events';
 import { listProcesses } from './process-list';
-import { PROCESS_POLL_INTERVAL_MS, createMatcher, createProhibitedProcessWatch, DEFAULT_PROHIBITED } from './prohibited-processes';
+import { PROCESS_POLL_INTERVAL_MS, ProhibitedRule, createMatcher, createProhibitedProcessWatch, DEFAULT_PROHIBITED } from './prohibited-processes';
 import { createSessionClock } from './session-clock';
 
 const dirs: string[] = [];
@@ -54,8 +55,10 @@ describe('the prohibited process watch, on this machine', () => {
     await once(child, 'spawn');
     watch.repeat();
     try {
-      for (let i = 0; i < 400 && events.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-      const event = events.find((e) => e.type === 'prohibited_process' && e.pid === child.pid);
+      // Wait for this process's event: other tests on the machine may run stand-ins of their own.
+      const ours = () => events.find((e) => e.type === 'prohibited_process' && e.pid === child.pid);
+      for (let i = 0; i < 400 && !ours(); i++) await new Promise((r) => setTimeout(r, 50));
+      const event = ours();
       if (event?.type !== 'prohibited_process') throw new Error(`anydesk (pid ${child.pid}) not reported; got ${JSON.stringify(events)}`);
       // Found by the first scan that began after the process started: so within one poll interval plus one scan.
       expect(event.evidence.scan).toBe(first.scan + 1);
@@ -105,5 +108,36 @@ describe('the prohibited process watch, on this machine', () => {
     const watch = createProhibitedProcessWatch({ policy: 'terminate', clock: createSessionClock(), sink: (e) => events.push(e), list: async () => [fake] });
     await watch.perform();
     expect(events[0]).toMatchObject({ action: 'terminate_failed', evidence: { termination: { error: 'ESRCH' } } });
+  });
+});
+
+describe('prohibited programs recognised by more than their name', () => {
+  const sha256Of = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+  it('finds a renamed copy of a prohibited program by its executable SHA-256, read through /proc/<pid>/exe', async () => {
+    // The exam prohibits this program by content; the candidate runs a copy named like a harmless file.
+    const rules = [{ sha256: sha256Of('/bin/sleep'), category: 'cheating_tool' as const }];
+    const child = startImpostor('lecture-notes');
+    await once(child, 'spawn');
+    const events: SignalEvent[] = [];
+    const scan = await createProhibitedProcessWatch({ policy: 'warn', clock: createSessionClock(), sink: (e) => events.push(e), rules }).perform();
+    const finding = scan.findings.find((f) => f.process.pid === child.pid);
+    expect(finding).toMatchObject({ matchedOn: 'sha256', sha256: sha256Of('/bin/sleep'), process: { name: 'lecture-notes' } });
+    expect(events.find((e) => e.type === 'prohibited_process' && e.pid === child.pid)).toMatchObject({ category: 'cheating_tool', evidence: { matchedOn: 'sha256', rule: `sha256:${sha256Of('/bin/sleep').slice(0, 16)}` } });
+    // By name alone (today's default list) the same process is not found.
+    expect(createMatcher(DEFAULT_PROHIBITED)({ pid: child.pid!, name: 'lecture-notes', exe: finding!.process.exe, command: '' })).toBeNull();
+  });
+
+  it('finds a program by the folder it runs from', async () => {
+    const child = startImpostor('helper');
+    await once(child, 'spawn');
+    const dir = dirs.at(-1)!;
+    const scan = await createProhibitedProcessWatch({ policy: 'warn', clock: createSessionClock(), sink: () => undefined, rules: [{ path: `${dir}/*`, category: 'cheating_tool' }] }).perform();
+    expect(scan.findings.find((f) => f.process.pid === child.pid)).toMatchObject({ matchedOn: 'path', process: { exe: join(dir, 'helper') } });
+  });
+
+  it('refuses a rule with nothing to match on', () => {
+    expect(() => ProhibitedRule.parse({ category: 'messaging' })).toThrow(/a rule needs a pattern, a path or a sha256/);
+    expect(() => ProhibitedRule.parse({ sha256: 'ABC', category: 'messaging' })).toThrow(/SHA-256/);
   });
 });

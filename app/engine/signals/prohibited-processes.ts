@@ -7,15 +7,21 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import type { ProcessPolicy, ProhibitedCategory, SignalSink, SignalOf } from './events';
 import { ProhibitedCategory as Category } from './events';
-import { listProcesses, type ProcessInfo, type ProcessLister } from './process-list';
+import { commandOf, hashExecutable, listProcesses, type ExecutableHasher, type ProcessInfo, type ProcessLister } from './process-list';
 import type { SessionClock } from './session-clock';
 import { repeatingOperation, type SessionOperation } from './session-operation';
 
-export const ProhibitedRule = z.object({
-  /** Lower-case name; `*` matches any run of characters. Matched without a trailing .exe / .app. */
-  pattern: z.string().min(1),
-  category: Category,
-});
+export const ProhibitedRule = z
+  .object({
+    /** Lower-case name; `*` matches any run of characters. Matched without a trailing .exe / .app. */
+    pattern: z.string().min(1).optional(),
+    /** The executable's full path, `*` as above (e.g. `/opt/obs/*`): where the OS tells it (/proc/<pid>/exe on Linux). */
+    path: z.string().min(1).optional(),
+    /** The executable file's SHA-256: a copy under any name, anywhere, is still the same program. */
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 as 64 lower-case hex digits').optional(),
+    category: Category,
+  })
+  .refine((r) => r.pattern !== undefined || r.path !== undefined || r.sha256 !== undefined, 'a rule needs a pattern, a path or a sha256');
 export type ProhibitedRule = z.infer<typeof ProhibitedRule>;
 
 const rules = (category: ProhibitedCategory, patterns: string[]): ProhibitedRule[] => patterns.map((pattern) => ({ pattern, category }));
@@ -47,26 +53,46 @@ export const PROCESS_POLL_INTERVAL_MS = 2000;
 export interface ProhibitedFinding {
   readonly process: ProcessInfo;
   readonly rule: ProhibitedRule;
-  readonly matchedOn: 'name' | 'executable';
+  /** name: the process name; executable: the executable's file name; path: its full path; sha256: its content. */
+  readonly matchedOn: 'name' | 'executable' | 'path' | 'sha256';
+  /** The executable's SHA-256, when a rule asked for it. */
+  readonly sha256?: string;
+}
+
+/** How a rule is named in evidence. */
+export function ruleLabel(rule: ProhibitedRule): string {
+  return rule.pattern ?? rule.path ?? `sha256:${rule.sha256!.slice(0, 16)}`;
 }
 
 function normalise(name: string): string {
   return name.toLowerCase().replace(/\.(exe|app)$/, '');
 }
 
-function compile(pattern: string): RegExp {
-  const escaped = pattern.toLowerCase().split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
+function compile(pattern: string, caseSensitive = false): RegExp {
+  const escaped = (caseSensitive ? pattern : pattern.toLowerCase()).split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
   return new RegExp(`^${escaped.join('.*')}$`);
 }
 
-export function createMatcher(list: readonly ProhibitedRule[] = DEFAULT_PROHIBITED): (p: ProcessInfo) => ProhibitedFinding | null {
-  const compiled = list.map((rule) => ({ rule, regex: compile(rule.pattern) }));
+/**
+ * Matches processes against the rules: by content (sha256, when a rule names one and `hashOf` can read the
+ * executable), by full path, then by name and executable file name.
+ */
+export function createMatcher(list: readonly ProhibitedRule[] = DEFAULT_PROHIBITED, hashOf: ExecutableHasher = hashExecutable): (p: ProcessInfo) => ProhibitedFinding | null {
+  const compiled = list.map((rule) => ({ rule, name: rule.pattern ? compile(rule.pattern) : null, path: rule.path ? compile(rule.path, true) : null }));
+  const byHash = list.filter((r) => r.sha256 !== undefined);
   return (p) => {
+    const exePath = p.exe ? p.exe.replace(/ \(deleted\)$/, '') : null;
+    if (byHash.length) {
+      const sha256 = hashOf(p);
+      const rule = sha256 ? byHash.find((r) => r.sha256 === sha256) : undefined;
+      if (rule && sha256) return { process: p, rule, matchedOn: 'sha256', sha256 };
+    }
     const name = normalise(p.name);
-    const exe = p.exe ? normalise(basename(p.exe.replace(/ \(deleted\)$/, ''))) : null;
-    for (const { rule, regex } of compiled) {
-      if (regex.test(name)) return { process: p, rule, matchedOn: 'name' };
-      if (exe && regex.test(exe)) return { process: p, rule, matchedOn: 'executable' };
+    const exe = exePath ? normalise(basename(exePath)) : null;
+    for (const { rule, name: byName, path } of compiled) {
+      if (path && exePath && path.test(exePath)) return { process: p, rule, matchedOn: 'path' };
+      if (byName?.test(name)) return { process: p, rule, matchedOn: 'name' };
+      if (byName && exe && byName.test(exe)) return { process: p, rule, matchedOn: 'executable' };
     }
     return null;
   };
@@ -137,10 +163,10 @@ export function createProhibitedProcessWatch(options: ProhibitedProcessWatchOpti
     const findings = processes.filter((p) => !ignored.has(p.pid)).map(match).filter((f): f is ProhibitedFinding => f !== null);
     const events: SignalOf<'prohibited_process'>[] = [];
     for (const finding of findings) {
-      const { process: p, rule, matchedOn } = finding;
+      const { process: p, rule, matchedOn, sha256 } = finding;
       if (reported.has(p.pid)) continue;
       reported.add(p.pid);
-      const evidence: Record<string, unknown> = { exe: p.exe, command: p.command, rule: rule.pattern, matchedOn, scan, scanMs: durationMs, policy: options.policy };
+      const evidence: Record<string, unknown> = { exe: p.exe, command: commandOf(p), rule: ruleLabel(rule), matchedOn, ...(sha256 ? { sha256 } : {}), scan, scanMs: durationMs, policy: options.policy };
       let action: SignalOf<'prohibited_process'>['action'] = options.policy === 'refuse_to_start' && scan === 1 ? 'refused' : 'warned';
       if (options.policy === 'terminate') {
         const outcome = await terminate(p.pid);

@@ -3,7 +3,10 @@
  * session name) and from running remote-desktop servers (VNC, xrdp, RDP clipboard helper, remote-access tools).
  */
 import { basename } from 'node:path';
+import type { SignalSink } from './events';
 import { listProcesses, type ProcessInfo, type ProcessLister } from './process-list';
+import type { SessionClock } from './session-clock';
+import { repeatingOperation, type SessionOperation } from './session-operation';
 
 export type RemoteKind = 'ssh' | 'rdp' | 'xrdp' | 'vnc' | 'remote_access_tool' | 'macos_screen_sharing';
 
@@ -60,4 +63,27 @@ export function assessRemoteSession(env: NodeJS.ProcessEnv, processes: readonly 
 
 export async function detectRemoteSession(env: NodeJS.ProcessEnv = process.env, list: ProcessLister = listProcesses): Promise<RemoteSessionAssessment> {
   return assessRemoteSession(env, await list());
+}
+
+/** How often the exam repeats the remote-session check: with the process watch, about every 2 s. */
+export const REMOTE_POLL_INTERVAL_MS = 2000;
+
+/**
+ * The remote-session check repeated during the exam: a `remote_session` event for each kind not reported
+ * before (a VNC server started mid-exam, an SSH login found at the start).
+ */
+export function createRemoteSessionWatch(options: { clock: SessionClock; sink: SignalSink; env: NodeJS.ProcessEnv; list?: ProcessLister; onError?: (error: Error) => void; alreadyReported?: readonly string[] }): SessionOperation<RemoteSessionAssessment> {
+  const reported = new Set<string>(options.alreadyReported ?? []);
+  return repeatingOperation(
+    'remote_session',
+    async () => {
+      const at = options.clock.now();
+      const found = await detectRemoteSession(options.env, options.list);
+      const fresh = found.kinds.filter((k) => !reported.has(k));
+      for (const k of fresh) reported.add(k);
+      if (fresh.length) options.sink({ type: 'remote_session', t: at, kinds: fresh, evidence: { ...found.evidence, allKinds: found.kinds } });
+      return found;
+    },
+    { intervalMs: REMOTE_POLL_INTERVAL_MS, onError: options.onError },
+  );
 }

@@ -18,7 +18,7 @@ export const ACT_ALERT_TYPE: Record<SignalAct, AlertType> = { window_switch: 'fo
 /** A combo and the effect it causes are one act when the effect follows within this many seconds. */
 export const SAME_ACT_WITHIN_SEC = 2;
 
-const SWITCH_COMBOS: ReadonlySet<ComboId> = new Set(['alt_tab', 'cmd_tab', 'alt_esc', 'ctrl_esc', 'super']);
+const SWITCH_COMBOS: ReadonlySet<ComboId> = new Set(['alt_tab', 'cmd_tab', 'alt_esc', 'ctrl_esc', 'super', 'console_switch']);
 const COPY_COMBOS: ReadonlySet<ComboId> = new Set(['copy', 'cut']);
 
 const COMBO_SEVERITY: Partial<Record<ComboId, Severity>> = { print_screen: 'warning', alt_f4: 'warning', function_key: 'info' };
@@ -74,6 +74,8 @@ export function signalAlerts(events: readonly SignalEvent[]): Alert[] {
       }
       case 'clipboard': {
         if (e.action !== 'changed') break; // Vigil's own clearing is not the candidate's act
+        // PRIMARY changes whenever text is selected, in the exam page too: kept in the record, not scored as a copy.
+        if (e.evidence.selection === 'primary') break;
         const cause = causeOf(COPY_COMBOS, e.t);
         alerts.push(point(ACT_ALERT_TYPE.copy_paste, cause?.t ?? e.t, 'warning', 1, { act: 'copy_paste', action: cause?.combo ?? 'copy', formats: e.formats, ...(cause ? { combo: cause.keys } : { combo: null }), ...e.evidence }));
         break;
@@ -94,9 +96,12 @@ export function signalAlerts(events: readonly SignalEvent[]): Alert[] {
       case 'clock_changed':
         alerts.push(point('clock_changed', e.t, 'warning', 1, { jumpSec: e.jumpSec, ...e.evidence }));
         break;
-      case 'key_combo':
       case 'remote_session':
-        break; // key combos are placed below, once their effects have claimed them; remote sessions have no alert type yet
+        // Someone else may be driving or watching this computer: as grave as a remote-access program.
+        alerts.push(point('remote_session', e.t, 'critical', 1, { kinds: e.kinds, ...e.evidence }));
+        break;
+      case 'key_combo':
+        break; // placed below, once their effects have claimed them
     }
   }
 

@@ -30,7 +30,7 @@ export interface LaunchOptions {
   readonly mediaAllowed?: boolean;
   /** An existing data folder (a second launch after a crash); a fresh one by default. */
   readonly home?: string;
-  /** Extra environment for the app (e.g. VIGIL_WALL_CLOCK_OFFSET_FILE). */
+  /** Extra environment for the app and its engine (e.g. SSH_CONNECTION, as an SSH login would set it, or VIGIL_WALL_CLOCK_OFFSET_FILE). */
   readonly env?: Readonly<Record<string, string>>;
 }
 
@@ -77,7 +77,7 @@ async function launchBrowserShell(options: LaunchOptions): Promise<RunningApp> {
     // Opened by script, as a kiosk launcher opens it, so that the app's own window.close() (quitting) closes it:
     // Chromium ignores window.close() in a tab the user opened.
     const launcher = await context.newPage();
-    const [page] = await Promise.all([context.waitForEvent('page'), launcher.evaluate((url) => void window.open(url, '_blank'), shell.url)]);
+    const [page] = await Promise.all([context.waitForEvent('page'), launcher.evaluate((url) => void window.open(url, '_blank'), shell.launchUrl)]);
     await page.waitForLoadState('domcontentloaded');
     const opened = browser;
     return {
@@ -151,13 +151,16 @@ function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
 }
 
 export interface RunningShell {
+  /** The app's origin, ending in `/`. */
   readonly url: string;
+  /** The address with this launch's secret, which only the launcher gets (app/browser-shell/server.ts). */
+  readonly launchUrl: string;
   readonly home: string;
   readonly process: ChildProcess;
 }
 
-/** Starts `dist/browser-shell.mjs` on a free port with its own VIGIL_HOME (or the one given). */
-async function startShell(options: LaunchOptions = {}): Promise<RunningShell> {
+/** Starts `dist/browser-shell.mjs` on a free port with its own VIGIL_HOME (or the one given) and `options.env` added. */
+export async function startShell(options: LaunchOptions = {}): Promise<RunningShell> {
   const entry = join(projectRoot, 'dist', 'browser-shell.mjs');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` before the end-to-end specs`);
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
@@ -165,7 +168,7 @@ async function startShell(options: LaunchOptions = {}): Promise<RunningShell> {
   const child = spawn(process.execPath, [entry, '--port', '0', '--allow-unsigned'], { env: { ...process.env, ...options.env, VIGIL_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const url = await new Promise<string>((resolve, reject) => {
+  const launchUrl = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`browser shell did not start in 20 s: ${stderr}`)), 20_000);
     child.stdout?.setEncoding('utf8').on('data', (d: string) => {
@@ -178,7 +181,7 @@ async function startShell(options: LaunchOptions = {}): Promise<RunningShell> {
     });
     child.on('exit', (code) => reject(new Error(`browser shell exited with code ${code}: ${stderr}`)));
   });
-  return { url, home, process: child };
+  return { url: `${new URL(launchUrl).origin}/`, launchUrl, home, process: child };
 }
 
 /** Headless Debian Chromium; `extraArgs` add flags such as the fake capture devices. */

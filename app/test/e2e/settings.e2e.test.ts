@@ -1,8 +1,8 @@
 /** Invigilator settings: behind a password, validated by the engine's policy schema, saved, opened by link. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
-import { snap, test } from './fixtures';
+import { projectRoot, snap, test } from './fixtures';
 
 describe('invigilator settings', () => {
   test('edit a policy behind the password, see the schema refuse bad values, save it, and open it by link', async ({ app }) => {
@@ -12,9 +12,16 @@ describe('invigilator settings', () => {
     await page.getByLabel('Invigilator password').fill('short');
     await page.getByRole('button', { name: 'Unlock' }).click();
     await page.getByText('The password must be at least 8 characters.').waitFor();
+    // The app never sets the first password (a local program posing as it could claim the computer): unset, it
+    // says who sets it; the administrator's command sets it.
     await page.getByLabel('Invigilator password').fill('invigilate-2026');
     await page.getByRole('button', { name: 'Unlock' }).click();
-    await page.getByText('The invigilator password for this computer is now set.').waitFor();
+    await page.getByText(/No invigilator password is set on this computer yet/).waitFor();
+    const passwordFile = join(app.home, 'password.txt');
+    writeFileSync(passwordFile, 'invigilate-2026\n');
+    expect(app.node([join(projectRoot, 'app/cli/vigil.mjs'), 'invigilator', 'password', '--from-file', passwordFile])).toMatch(/^invigilator password set/);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByTestId('policy-name').waitFor();
 
     const fps = page.locator('input[data-path="processingFps"]');
     await fps.fill('90');

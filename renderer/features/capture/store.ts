@@ -243,6 +243,8 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
       }
     }
   };
+  /** Sessions already handed in (session.finish answered). */
+  const handedIn = new Set<string>();
   const keepUnsent = (segment: SegmentInfo) => set((s) => ({ unsent: [...s.unsent, { ...segment, url: URL.createObjectURL(segment.blob) }] }));
 
   return {
@@ -260,6 +262,13 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
     },
     async startSession(policy) {
       await stopCapture();
+      // The engine runs one session at a time and refuses a second start: an earlier attempt (calibrating again)
+      // is handed in first, so its record is kept rather than discarded.
+      const previous = get().session;
+      if (previous && !handedIn.has(previous.sessionId)) {
+        await invoke('session.finish', { sessionId: previous.sessionId }).catch(() => undefined);
+        handedIn.add(previous.sessionId);
+      }
       await get().openStream();
       const session = await invoke('session.start', { ...candidateFromLink(), devices: deviceLabels(get().stream!) });
       // The session binds to a freshly opened camera: the device it records as the exam's, and the moment its
@@ -332,6 +341,7 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
       if (!session) throw new Error('no exam session is running');
       const capture = await stopCapture();
       const finished = await invoke('session.finish', { sessionId: session.sessionId, ...(capture ? { capture } : {}) });
+      handedIn.add(session.sessionId);
       get().release();
       return finished;
     },

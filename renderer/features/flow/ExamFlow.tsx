@@ -30,7 +30,7 @@ export function ExamFlow() {
       case 'consent':
         return <ConsentScreen policy={policy} />;
       case 'system':
-        return <SystemCheckScreen policy={policy} />;
+        return <SystemCheckScreen />;
       case 'identity':
         return <IdentityScreen policy={policy} />;
       case 'voice':

@@ -13,6 +13,8 @@ export function problemFrom(error: unknown, context: string): Problem {
     return { title: advice.title, what: `Vigil could not start the camera: ${error.message}.`, todo: advice.todo };
   }
   const message = (error as Error)?.message ?? String(error);
+  const refused = /^start_refused:\s*(.*)$/s.exec(message);
+  if (refused) return { title: 'This exam cannot start on this computer', what: refused[1] ?? message, todo: 'Do what is written above, then start again. If you cannot, tell your invigilator.' };
   if (/^engine_down/.test(message)) return { ...ENGINE_DOWN, what: `The Vigil engine is not running (${message.replace(/^engine_down:\s*/, '')}).` };
   return { title: `${context} could not finish`, what: message, todo: 'Try again. If it keeps failing, tell your invigilator.' };
 }

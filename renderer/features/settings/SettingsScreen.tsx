@@ -62,7 +62,7 @@ function Unlock() {
       }}
     >
       <h2 id="unlock-heading">Invigilator settings</h2>
-      <p>For invigilators only. On a computer without an invigilator password, the password you enter now becomes it.</p>
+      <p>For invigilators only. The invigilator password of this computer is set with `vigil invigilator password`.</p>
       <label className="field">
         <span>Invigilator password</span>
         <input type="password" autoComplete="current-password" value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="invigilator-password" />
@@ -95,7 +95,6 @@ export function SettingsScreen() {
       }}
     >
       <h2 id="settings-heading">Exam policy</h2>
-      {s.firstUse && <p className="notice ok">The invigilator password for this computer is now set.</p>}
       <label className="field">
         <span>Policy name (a link opens it as vigil://exam/name)</span>
         <input value={s.name} onChange={(e) => s.setName(e.target.value)} data-testid="policy-name" />

@@ -11,7 +11,6 @@ type Problem = Extract<PolicyCheck, { ok: false }>;
 export interface SettingsState {
   readonly phase: 'locked' | 'unlocking' | 'unlocked';
   readonly lockMessage?: string;
-  readonly firstUse: boolean;
   readonly draft?: Draft;
   readonly name: string;
   readonly quitPassword: string;
@@ -37,7 +36,6 @@ let password = '';
 
 export const useSettingsStore = create<SettingsState>((set, get) => ({
   phase: 'locked',
-  firstUse: false,
   name: 'exam',
   quitPassword: '',
   saving: false,
@@ -46,10 +44,11 @@ export const useSettingsStore = create<SettingsState>((set, get) => ({
     set({ phase: 'unlocking', lockMessage: undefined });
     try {
       const result = await invoke('invigilator.unlock', { password: typed });
+      if (!result.ok && result.firstUse) return set({ phase: 'locked', lockMessage: 'No invigilator password is set on this computer yet. Whoever administers it sets one with `vigil invigilator password`.' });
       if (!result.ok) return set({ phase: 'locked', lockMessage: 'That password is not right.' });
       password = typed;
       const defaults = await invoke('policy.check', { text: '{}', source: 'defaults' });
-      set({ phase: 'unlocked', firstUse: result.firstUse, draft: defaults.ok ? (defaults.policy as Draft) : {} });
+      set({ phase: 'unlocked', draft: defaults.ok ? (defaults.policy as Draft) : {} });
     } catch (error) {
       const message = (error as Error).message;
       set({ phase: 'locked', lockMessage: /password: /.test(message) ? 'The password must be at least 8 characters.' : message });

@@ -1,5 +1,4 @@
 import { useEffect } from 'react';
-import type { PolicyView } from '../../../app/ipc/contract';
 import { problemFrom } from '../flow/problems';
 import { ProblemScreen } from '../flow/ProblemScreen';
 import { useFlowStore } from '../flow/store';
@@ -8,7 +7,8 @@ import { blocks, useSystemCheckStore } from './store';
 const STATUS_WORDS = { ok: 'Ready', warn: 'Check', fail: 'Problem' } as const;
 
 /** Step 2: camera, microphone, displays, programs, virtual machine and the engine itself, each with its evidence. */
-export function SystemCheckScreen({ policy }: { policy: PolicyView }) {
+/** The engine judges the OS checks by the exam it has open (system.check). */
+export function SystemCheckScreen() {
   const { phase, checks, cameraFailure, error, run } = useSystemCheckStore();
   const go = useFlowStore((s) => s.go);
   useEffect(() => {
@@ -17,7 +17,7 @@ export function SystemCheckScreen({ policy }: { policy: PolicyView }) {
 
   if (phase === 'error') return <ProblemScreen problem={problemFrom(cameraFailure ?? new Error(error ?? 'unknown error'), 'The system check')} onRetry={() => void run()} />;
 
-  const blocking = checks.filter((c) => blocks(c, policy));
+  const blocking = checks.filter(blocks);
   return (
     <section className="panel" aria-labelledby="system-heading" aria-busy={phase === 'checking'}>
       <h2 id="system-heading">System check</h2>
@@ -35,7 +35,6 @@ export function SystemCheckScreen({ policy }: { policy: PolicyView }) {
                   </span>
                 </span>{' '}
                 {check.summary}
-                {check.status !== 'ok' && !blocks(check, policy) && check.status === 'fail' && <em> (this exam allows it)</em>}
                 {check.fix && check.status !== 'ok' && <p className="fix">{check.fix}</p>}
                 <details>
                   <summary>Evidence</summary>
@@ -46,7 +45,7 @@ export function SystemCheckScreen({ policy }: { policy: PolicyView }) {
           </ul>
           {blocking.length > 0 && (
             <p className="notice fail" role="alert">
-              Fix {blocking.map((c) => c.label.toLowerCase()).join(', ')} before the exam can start, then check again.
+              This exam cannot start on this computer until you fix: {blocking.map((c) => c.label.toLowerCase()).join(', ')}. What to do is written under each; then check again.
             </p>
           )}
           <div className="actions">

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { isVirtualDeviceName, type ExamCheck, type PolicyView } from '../../../app/ipc/contract';
+import { isVirtualDeviceName, type ExamCheck } from '../../../app/ipc/contract';
 import { invoke } from '../../lib/ipc-client';
 import { CaptureError, microphoneLevel } from '../capture/camera';
 import { useCaptureStore } from '../capture/store';
@@ -37,13 +37,11 @@ async function deviceChecks(): Promise<ExamCheck[]> {
 }
 
 /**
- * Whether a failed check stops the exam. A failure the policy gives no weight (a virtual machine, when the exam
- * counts it as 0) is shown but does not stop the candidate.
+ * Whether a check stops the exam: a failure. The engine judges the OS checks by the exam's policy (a start
+ * condition it refuses is `fail`, one it lets through `warn`) and refuses session.start on the same grounds.
  */
-export function blocks(check: ExamCheck, policy: PolicyView): boolean {
-  if (check.status !== 'fail') return false;
-  if (check.id === 'vm') return (policy.intervals.weights.vm_detected ?? 0) > 0;
-  return true;
+export function blocks(check: ExamCheck): boolean {
+  return check.status === 'fail';
 }
 
 export const useSystemCheckStore = create<SystemCheckState>((set) => ({
