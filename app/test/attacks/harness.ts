@@ -130,7 +130,8 @@ export function exchange(ws: WebSocket, message: string | Buffer, timeoutMs = 10
     };
     const onMessage = (data: WebSocket.RawData) => {
       const answer = JSON.parse(String(data)) as Answer;
-      if (answer.kind !== 'response') return;
+      // A text message is answered as a response; a binary one is a camera frame, answered as a frame.
+      if (answer.kind !== (typeof message === 'string' ? 'response' : 'frame')) return;
       cleanup();
       resolve(answer);
     };
