@@ -4,18 +4,12 @@
  * Accuracy, precision, recall and F1 take the attack as the positive class (what the detector is for);
  * ROC AUC is the chance that a live face outscores an attack.
  */
-import { rocAuc } from '../temporal/metrics';
+import { confusionFigures, rocAuc, type ThresholdFigures } from '../temporal/metrics';
 
-export interface PadFigures {
+export interface PadFigures extends ThresholdFigures {
   readonly n: number;
   readonly live: number;
   readonly attacks: number;
-  readonly threshold: number;
-  readonly accuracy: number;
-  readonly precision: number;
-  readonly recall: number;
-  readonly f1: number;
-  readonly auc: number | null;
   readonly apcer: number | null;
   readonly bpcer: number | null;
   readonly acer: number | null;
@@ -37,8 +31,8 @@ export function padFigures(scores: readonly number[], live: readonly number[], t
   });
   const attacks = aa + al;
   const lives = ll + la;
-  const precision = aa + la > 0 ? aa / (aa + la) : 0;
-  const recall = attacks > 0 ? aa / attacks : 0;
+  // The attack is the positive class: an attack called an attack is a true positive.
+  const { accuracy, precision, recall, f1 } = confusionFigures({ tp: aa, fn: al, tn: ll, fp: la });
   const apcer = attacks > 0 ? al / attacks : null;
   const bpcer = lives > 0 ? la / lives : null;
   const auc = rocAuc(scores, live);
@@ -47,10 +41,10 @@ export function padFigures(scores: readonly number[], live: readonly number[], t
     live: lives,
     attacks,
     threshold: r4(threshold),
-    accuracy: scores.length ? r4((aa + ll) / scores.length) : 0,
+    accuracy: r4(accuracy),
     precision: r4(precision),
     recall: r4(recall),
-    f1: precision + recall > 0 ? r4((2 * precision * recall) / (precision + recall)) : 0,
+    f1: r4(f1),
     auc: auc === null ? null : r4(auc),
     apcer: apcer === null ? null : r4(apcer),
     bpcer: bpcer === null ? null : r4(bpcer),

@@ -7,8 +7,8 @@ export interface ConfusionMatrix {
   readonly tp: number;
 }
 
-export interface BinaryMetrics {
-  readonly windows: number;
+/** The figures of one threshold, shared by the temporal model's windows and the liveness model's PAD figures. */
+export interface ThresholdFigures {
   readonly threshold: number;
   readonly accuracy: number;
   readonly precision: number;
@@ -16,7 +16,24 @@ export interface BinaryMetrics {
   readonly f1: number;
   /** ROC AUC; null when only one class is present (it is undefined then). */
   readonly auc: number | null;
+}
+
+export interface BinaryMetrics extends ThresholdFigures {
+  readonly windows: number;
   readonly confusion: ConfusionMatrix;
+}
+
+/** Accuracy, precision, recall and F1 of a confusion matrix (positive class = `tp` + `fn`); 0 where undefined. */
+export function confusionFigures({ tp, fp, tn, fn }: ConfusionMatrix): Pick<ThresholdFigures, 'accuracy' | 'precision' | 'recall' | 'f1'> {
+  const n = tp + fp + tn + fn;
+  const precision = tp + fp > 0 ? tp / (tp + fp) : 0;
+  const recall = tp + fn > 0 ? tp / (tp + fn) : 0;
+  return {
+    accuracy: n > 0 ? (tp + tn) / n : 0,
+    precision,
+    recall,
+    f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0,
+  };
 }
 
 /** ROC AUC as the Mann-Whitney statistic: the chance a random positive outscores a random negative, ties half. */
@@ -54,16 +71,10 @@ export function binaryMetrics(scores: ArrayLike<number>, labels: ArrayLike<numbe
     else if (actual) fn++;
     else tn++;
   }
-  const n = scores.length;
-  const precision = tp + fp > 0 ? tp / (tp + fp) : 0;
-  const recall = tp + fn > 0 ? tp / (tp + fn) : 0;
   return {
-    windows: n,
+    windows: scores.length,
     threshold,
-    accuracy: n > 0 ? (tp + tn) / n : 0,
-    precision,
-    recall,
-    f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0,
+    ...confusionFigures({ tn, fp, fn, tp }),
     auc: rocAuc(scores, labels),
     confusion: { tn, fp, fn, tp },
   };
