@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { z } from 'zod';
+import { readModelMetadata } from '../temporal/model-files';
 import { sessionOptions } from '../vision/sessions';
 import { CONFIDENCE_NAME, INPUT_NAME, SCORE_NAME } from './onnx-names';
 import { EVIDENCE_DIM } from './evidence';
@@ -62,15 +63,7 @@ export class LivenessModel {
 
   static async load(dir = DEFAULT_MODEL_DIR, threads = 1): Promise<LivenessModel> {
     const metadataPath = join(dir, METADATA_FILE);
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(metadataPath, 'utf8'));
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new LivenessModelError(metadataPath, code === 'ENOENT' ? 'no such file (a liveness model folder has model.onnx and metadata.json)' : `not readable JSON (${(error as Error).message})`);
-    }
-    const parsed = LivenessMetadata.safeParse(raw);
-    if (!parsed.success) throw new LivenessModelError(metadataPath, `not liveness model metadata (${parsed.error.issues[0]!.path.join('.') || 'root'}: ${parsed.error.issues[0]!.message})`);
+    const metadata = readModelMetadata(metadataPath, LivenessMetadata, 'liveness', (thing, problem) => new LivenessModelError(thing, problem));
     const modelPath = join(dir, MODEL_FILE);
     let session: ort.InferenceSession;
     try {
@@ -78,7 +71,7 @@ export class LivenessModel {
     } catch (error) {
       throw new LivenessModelError(modelPath, `not a loadable ONNX model (${(error as Error).message})`);
     }
-    return new LivenessModel(session, parsed.data, dir);
+    return new LivenessModel(session, metadata, dir);
   }
 
   get threshold(): number {

@@ -7,7 +7,7 @@
  * heads split by Reshape/Transpose, Softmax over the keys, ReduceMean over the frames.
  */
 import onnxProto from 'onnx-proto';
-import { OPSET } from '../temporal/onnx-export';
+import { OPSET, floatTensor, int64Tensor } from '../temporal/onnx-export';
 import { LN_EPSILON, type LivenessWeights } from './network';
 import type { Scaler } from '../temporal/scaler';
 
@@ -16,17 +16,6 @@ type NodeProto = InstanceType<typeof onnx.NodeProto>;
 type TensorProto = InstanceType<typeof onnx.TensorProto>;
 
 import { CONFIDENCE_NAME, INPUT_NAME, SCORE_NAME } from './onnx-names';
-
-function floatTensor(name: string, dims: number[], values: ArrayLike<number>): TensorProto {
-  const data = Float32Array.from(values as ArrayLike<number>);
-  return onnx.TensorProto.create({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(data.buffer) });
-}
-
-function int64Tensor(name: string, values: number[]): TensorProto {
-  const bytes = Buffer.alloc(values.length * 8);
-  values.forEach((v, i) => bytes.writeBigInt64LE(BigInt(v), i * 8));
-  return onnx.TensorProto.create({ name, dims: [values.length], dataType: onnx.TensorProto.DataType.INT64, rawData: bytes });
-}
 
 type Attr = number | number[] | { float: number };
 

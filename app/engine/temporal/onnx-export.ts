@@ -29,12 +29,13 @@ export interface ExportInfo {
   readonly properties?: Record<string, string>;
 }
 
-function floatTensor(name: string, dims: number[], values: ArrayLike<number>): TensorProto {
+/** Also the liveness exporter's: one way to write an initializer. */
+export function floatTensor(name: string, dims: number[], values: ArrayLike<number>): TensorProto {
   const data = Float32Array.from(values as ArrayLike<number>);
   return onnx.TensorProto.create({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(data.buffer) });
 }
 
-function int64Tensor(name: string, values: number[]): TensorProto {
+export function int64Tensor(name: string, values: number[]): TensorProto {
   const bytes = Buffer.alloc(values.length * 8);
   values.forEach((v, i) => bytes.writeBigInt64LE(BigInt(v), i * 8));
   return onnx.TensorProto.create({ name, dims: [values.length], dataType: onnx.TensorProto.DataType.INT64, rawData: bytes });

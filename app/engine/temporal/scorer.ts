@@ -15,7 +15,7 @@ import { modelsDir } from '../paths';
 import { windowStride } from './config';
 import { TemporalDataError } from './errors';
 import { TemporalMetadata } from './metadata';
-import { METADATA_FILE } from './model-files';
+import { METADATA_FILE, readModelMetadata } from './model-files';
 
 export interface TemporalScore {
   /** Session time of the window's last frame (seconds). */
@@ -46,19 +46,7 @@ export class TemporalScorer {
   /** Loads `dir/model.onnx` with `dir/metadata.json`; a missing or foreign file is one clear error. */
   static async load(dir: string, options: LoadOptions = {}): Promise<TemporalScorer> {
     const metadataPath = join(dir, METADATA_FILE);
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(metadataPath, 'utf8'));
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new TemporalDataError(metadataPath, code === 'ENOENT' ? 'no such file (a temporal model folder has model.onnx and metadata.json)' : `not readable JSON (${(error as Error).message})`);
-    }
-    const parsed = TemporalMetadata.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new TemporalDataError(metadataPath, `not temporal model metadata (${issue.path.join('.') || 'root'}: ${issue.message})`);
-    }
-    const metadata = parsed.data;
+    const metadata = readModelMetadata(metadataPath, TemporalMetadata, 'temporal', (thing, problem) => new TemporalDataError(thing, problem));
     if (!metadata.live && !options.allowUnmappedColumns) {
       throw new TemporalDataError(dir, `model uses columns the engine cannot measure live (${metadata.unmappedColumns.join(', ')}); train one with --columns live`);
     }
