@@ -31,6 +31,13 @@ describe('calibration', () => {
     expect(result.baseline!.gazeH.mean).toBeCloseTo(0, 1);
   });
 
+  it('judges a policy of one frame a second by that rate, not by the 2 fps floor for dropped frames', () => {
+    const slow = { ...policy, processingFps: 1 };
+    const frames = steady(6, { yaw: 2, pitch: 0, roll: 0 }).filter((_, i) => i % 12 === 0);
+    expect(frames).toHaveLength(6);
+    expect(calibrate(frames, slow, 6).status).toBe('SUCCESS');
+  });
+
   it('refuses a baseline taken with the head already turned', () => {
     const result = calibrate(steady(8, { yaw: 28, pitch: 0, roll: 0 }), policy);
     expect(result.status).toBe('FAILED');

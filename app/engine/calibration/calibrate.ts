@@ -71,7 +71,7 @@ function stat(values: readonly number[]): Stat {
  * Calibrates on the frames with t < seconds. Minimum accepted frames scale with the rate the window was analysed
  * at: minAcceptedShare of the frames it holds at the policy's rate, or at the rate achieved where that was lower
  * (a live session on a busy computer drops frames while the engine is late; the rest still judge the pose), but
- * never below 2 frames a second (the floor the live path always met).
+ * never below 2 frames a second (the floor the live path always met) unless the policy asks for fewer.
  */
 /** The lowest analysed rate a calibration window is judged at (below it, too few frames fail it). */
 export const MIN_CALIBRATION_FPS = 2;
@@ -80,7 +80,8 @@ export function calibrate(frames: readonly FrameFeatures[], policy: ExamPolicy, 
   const cfg = policy.calibration;
   if (seconds <= 0) return skippedCalibration(policy, 'calibration disabled (0 seconds)');
   const window = frames.filter((f) => f.t < seconds);
-  const achievedFps = Math.max(MIN_CALIBRATION_FPS, Math.min(policy.processingFps, window.length / seconds));
+  // Never above the policy's own rate: a policy of 1 frame a second is judged at 1, not at the 2 fps floor.
+  const achievedFps = Math.min(policy.processingFps, Math.max(MIN_CALIBRATION_FPS, window.length / seconds));
   const minFrames = Math.max(3, Math.ceil(seconds * achievedFps * cfg.minAcceptedShare));
   const rejected = { noFace: 0, multipleFaces: 0, unstable: 0, noPose: 0 };
   const accepted: FrameFeatures[] = [];
