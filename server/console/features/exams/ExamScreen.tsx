@@ -43,7 +43,7 @@ function NumberField({ field }: { field: PolicyField }) {
   );
 }
 
-/** Signs the saved policy into a .vigil-exam file with the institution key; candidates' apps verify it. */
+/** Signs the saved policy into a .vigil-exam file and a vigil:// link with the institution key; candidates' apps verify either. */
 function Publish() {
   const { published, publishProblem, publish } = useExamsStore();
   const [serverUrl, setServerUrl] = useState(location.origin);
@@ -58,7 +58,7 @@ function Publish() {
       }}
     >
       <h2 id="publish-heading">Publish</h2>
-      <p className="help">Signs the saved policy with the institution key, with a new enrolment token inside (earlier tokens stop working). Candidates open the file in Vigil, which checks the signature.</p>
+      <p className="help">Signs the saved policy with the institution key, with a new enrolment token inside (earlier tokens stop working). Candidates open the file or the link in Vigil, which checks the signature.</p>
       <div className="field">
         <label htmlFor="publish-server">Server address candidates' devices report to</label>
         <input id="publish-server" type="url" value={serverUrl} onChange={(e) => setServerUrl(e.target.value)} required />
@@ -76,6 +76,15 @@ function Publish() {
               download {published.fileName}
             </a>
           </p>
+        )}
+        {published && (
+          <div className="field">
+            <label htmlFor="published-link">Exam link (the same signed config; opens Vigil where it is installed)</label>
+            <textarea id="published-link" readOnly rows={3} value={published.link} data-testid="published-link" />
+            <p className="help">
+              <a href={published.link}>Open the exam in Vigil</a>
+            </p>
+          </div>
         )}
         {published && (
           <div className="field">
