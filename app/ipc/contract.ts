@@ -76,6 +76,8 @@ export const PolicyView = z
     allowedOrigins: z.array(z.string()),
     examUrl: z.string().optional(),
     candidateWarnings: z.enum(['all', 'critical', 'none']).default('all'),
+    /** What invigilators see live: status only, or also a small camera picture now and then (the consent screen says which). */
+    liveView: z.enum(['status', 'thumbnails']).default('status'),
     detectors: z.record(z.string(), z.boolean()),
     calibration: z.object({ seconds: z.number() }).loose(),
     intervals: z.object({ seconds: z.number(), flagThreshold: z.number(), weights: z.record(z.string(), z.number()) }).loose(),

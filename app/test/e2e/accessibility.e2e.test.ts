@@ -75,7 +75,7 @@ describe('candidate app accessibility', () => {
     await throughVoice(page);
     await page.getByRole('heading', { name: 'Calibration' }).waitFor();
     await expectAccessible(page, '10-calibration');
-    await page.getByTestId('calibration-verdict').waitFor({ timeout: 60_000 });
+    await page.getByTestId('calibration-verdict').waitFor({ timeout: 120_000 });
     await expectAccessible(page, '11-calibration-verdict');
     await pressOn(page, page.getByRole('button', { name: 'Start the exam' }));
 

@@ -180,6 +180,17 @@ export function ExamScreen({ examId }: { examId: string }) {
           <FieldProblem path="examUrl" />
         </div>
         <div className="field">
+          <label htmlFor="f-liveView">What invigilators see live</label>
+          <select id="f-liveView" value={(getPath(s.draft, 'liveView') as string | undefined) ?? 'status'} aria-describedby="f-liveView-help" onChange={(e) => void s.edit('liveView', e.target.value)}>
+            <option value="status">Status only (state, scores, warnings)</option>
+            <option value="thumbnails">Status and a small camera picture every 12 s</option>
+          </select>
+          <span className="help" id="f-liveView-help">
+            The candidate's consent screen says which, before the exam starts. Default: {String(getPath(s.defaults, 'liveView') ?? 'status')}.
+          </span>
+          <FieldProblem path="liveView" />
+        </div>
+        <div className="field">
           <label htmlFor="f-quit">New quit password (the server keeps only its scrypt hash; leave empty to keep the current one)</label>
           <input id="f-quit" type="password" autoComplete="new-password" value={s.quitPassword} onChange={(e) => s.setQuitPassword(e.target.value)} />
           <span className="help">{s.exam.hasQuitPassword ? 'A quit password is set.' : 'No quit password is set: candidates cannot quit early.'}</span>
