@@ -42,16 +42,16 @@ export function ExamScreen({ policy }: { policy: PolicyView }) {
       {/* Always present, so a warning added to it is announced (politely: the candidate is mid-question). */}
       <div aria-live="polite" data-testid="warnings-region">
         {warnings.length > 0 && (
-        <ul className="warnings" aria-label="Warnings" data-testid="warnings">
-          {warnings.map((w) => (
-            <li key={w.id} className="notice warn" data-type={w.type}>
-              <span>{w.why}</span>{' '}
-              <button type="button" className="secondary small" onClick={() => dismiss(w.id)} aria-label={`Dismiss warning: ${w.why}`}>
-                OK
-              </button>
-            </li>
-          ))}
-        </ul>
+          <ul className="warnings" aria-label="Warnings" data-testid="warnings">
+            {warnings.map((w) => (
+              <li key={w.id} className="notice warn" data-type={w.type}>
+                <span>{w.why}</span>{' '}
+                <button type="button" className="secondary small" onClick={() => dismiss(w.id)} aria-label={`Dismiss warning: ${w.why}`}>
+                  OK
+                </button>
+              </li>
+            ))}
+          </ul>
         )}
       </div>
       {url ? (
