@@ -11,6 +11,7 @@ import type { SignalEvent } from './engine/signals/events';
 import { refusalReason } from './engine/signals/preflight';
 import { createSessionClock } from './engine/signals/session-clock';
 import { EVENT_CHANNEL, routeIpc } from './ipc/electron-router';
+import { restoreKeymapLeftBehind } from './lockdown/console-switch-lock';
 import { startLockdown, type Lockdown } from './lockdown/lockdown';
 import { createNavigationAllowList, type NavigationAllowList } from './lockdown/navigation';
 import { LINK_SCHEME, appUrlForLink, examLinkInArgs, parseExamLink } from './shell/exam-link';
@@ -51,7 +52,13 @@ export async function compose(options: CompositionOptions): Promise<void> {
   const developerFlag = process.argv.includes('--allow-unsigned') ? { VIGIL_ALLOW_UNSIGNED: '1' } : {};
   //    A packaged app carries its own ffmpeg and ffprobe (electron-builder.yml, extraResources), found first on PATH.
   const bundledTools = app.isPackaged ? { PATH: [join(process.resourcesPath, 'ffmpeg'), process.env.PATH].filter(Boolean).join(delimiter) } : {};
-  const transport = startEngineUtilityProcess(join(options.distDir, 'engine.mjs'), engineProcessEnv({ ...process.env, ...developerFlag, ...bundledTools, VIGIL_HOME: process.env.VIGIL_HOME ?? app.getPath('userData') }));
+  const stateDir = process.env.VIGIL_HOME ?? app.getPath('userData');
+  const transport = startEngineUtilityProcess(join(options.distDir, 'engine.mjs'), engineProcessEnv({ ...process.env, ...developerFlag, ...bundledTools, VIGIL_HOME: stateDir }));
+  // A lockdown killed mid-exam may have left the candidate's keyboard without its console switch: give it back.
+  void restoreKeymapLeftBehind(stateDir).then(
+    (outcome) => outcome !== 'none' && log(`keyboard left by a stopped exam: ${outcome}`),
+    (error: unknown) => log(`keyboard left by a stopped exam not restored: ${(error as Error).message}`),
+  );
   const engine = createRpcClient(transport);
 
   // The exam's lockdown while one is in progress (step 5), and the SEB header for an exam imported from SEB.
@@ -149,7 +156,7 @@ export async function compose(options: CompositionOptions): Promise<void> {
     return startLockdown({
       app, window: exam, appOrigin: APP_ORIGIN, development: options.development, os: policy.os, allowedOrigins: policy.allowedOrigins,
       // Started just before the session, so its clock starts a moment before the engine's (the start checks' time).
-      quitPasswordHash: policy.quitPasswordHash, clock: createSessionClock(), sink: signals.sink,
+      quitPasswordHash: policy.quitPasswordHash, stateDir, clock: createSessionClock(), sink: signals.sink,
       // Closing the window mid-exam opens the page's quit prompt, where the engine checks the password
       // (session.quit) and an accepted quit hands the session in (session.finish) before the window closes.
       askQuitPassword: async () => {
