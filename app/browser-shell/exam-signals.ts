@@ -6,6 +6,7 @@
  * sent again once it is back, in order.
  */
 import type { RpcClient } from '../engine/rpc/client';
+import { deliverSignals, type SignalDelivery } from '../engine/rpc/signal-delivery';
 import { parsePolicy } from '../engine/policy/policy';
 import type { SignalEvent } from '../engine/signals/events';
 import { prohibitedRules } from '../engine/signals/os-policy';
@@ -14,8 +15,6 @@ import { createProhibitedProcessWatch, DEFAULT_PROHIBITED } from '../engine/sign
 import { createSessionClock } from '../engine/signals/session-clock';
 import type { SessionOperation } from '../engine/signals/session-operation';
 
-const RESEND_MS = 1000;
-
 export interface ExamSignals {
   /** The engine client the shell's dispatcher uses: the same calls, with session start and finish observed. */
   readonly engine: RpcClient;
@@ -23,32 +22,14 @@ export interface ExamSignals {
 }
 
 export function watchExamSignals(engine: RpcClient, log: (line: string) => void = () => {}): ExamSignals {
-  let current: { sessionId: string; watches: SessionOperation<unknown>[]; unsent: SignalEvent[]; sending: boolean; timer: NodeJS.Timeout } | undefined;
+  let current: { watches: SessionOperation<unknown>[]; delivery: SignalDelivery } | undefined;
 
   const stop = async () => {
     const c = current;
     current = undefined;
     if (!c) return;
-    clearInterval(c.timer);
+    c.delivery.stop();
     await Promise.all(c.watches.map((watch) => watch.revert()));
-  };
-  // One delivery at a time, in order: two loops would both send the head of the queue.
-  const deliver = async (c: NonNullable<typeof current>) => {
-    if (c.sending) return;
-    c.sending = true;
-    try {
-      while (c.unsent.length && current === c) {
-        try {
-          await engine.call('session.signal', { sessionId: c.sessionId, event: c.unsent[0] });
-          c.unsent.shift();
-        } catch (error) {
-          log(`vigil: signal not recorded yet (${(error as Error).message}); trying again`);
-          return;
-        }
-      }
-    } finally {
-      c.sending = false;
-    }
   };
   const begin = async (sessionId: string, clockOriginNs: string) => {
     await stop();
@@ -58,14 +39,10 @@ export function watchExamSignals(engine: RpcClient, log: (line: string) => void 
     if (!policy.detectors.os) return;
     const clock = createSessionClock({ originNs: BigInt(clockOriginNs) });
     const os = policy.os;
-    const sink = (event: SignalEvent) => {
-      c.unsent.push(event);
-      void deliver(c);
-    };
+    const delivery = deliverSignals(engine, sessionId, { log });
+    const sink = (event: SignalEvent) => delivery.push(event);
     const c: NonNullable<typeof current> = {
-      sessionId,
-      unsent: [],
-      sending: false,
+      delivery,
       watches: [
         createProhibitedProcessWatch({
           policy: os.prohibitedProcesses === 'refuse_to_start' ? 'warn' : os.prohibitedProcesses,
@@ -75,7 +52,6 @@ export function watchExamSignals(engine: RpcClient, log: (line: string) => void 
           onScanError: (error) => log(`vigil: process scan failed (${error.message})`),
         }),
       ],
-      timer: setInterval(() => void deliver(c), RESEND_MS),
     };
     // The console the exam starts on is the exam's; where the kernel does not say (not Linux, a container), no watch.
     if (process.platform === 'linux') {
@@ -90,7 +66,6 @@ export function watchExamSignals(engine: RpcClient, log: (line: string) => void 
         (error: Error) => log(`vigil: virtual consoles not watched (${error.message})`),
       );
     }
-    c.timer.unref();
     current = c;
     for (const watch of c.watches) watch.repeat();
     const watching = ['prohibited_processes', ...(c.watches.length > 1 ? ['console'] : [])];
