@@ -11,6 +11,17 @@ import { createSessionClock } from '../engine/signals/session-clock';
 import { requireTool, startXvfb, type XServer } from '../engine/signals/testing/x-server';
 import { dumpKeymap, hasServerActions, LEFT_BEHIND_FILE, lockConsoleSwitching, restoreKeymapLeftBehind, withoutServerActions } from './console-switch-lock';
 
+/*
+ * Attacks tried, as the candidate, and what each got:
+ * - Ctrl+Alt+F<n> while locked -> the keymap has no SwitchScreen action left: the server has nothing to switch with;
+ * - `setxkbmap -layout de` mid-exam (a fresh keymap with the switches) -> undone within a look, recorded (keymap);
+ * - `xkbcomp` loading a keymap with the switches mid-exam -> the same;
+ * - SIGKILL the app while locked -> the next start loads the candidate's own keymap back (nothing left altered);
+ * - a planted record (bad JSON, a display name carrying a shell command) -> refused and forgotten, nothing run;
+ * - switching by other means (chvt as root, a keyboard plugged in mid-exam) -> not blocked; recorded by the
+ *   console watch (engine/signals/console-watch.test.ts).
+ */
+
 /** The xkb lines that make Ctrl+Alt+F<n> switch consoles, as `xkbcomp :N -` shows them. */
 const switchActions = (keymap: string) => keymap.match(/SwitchScreen\([^)]*\)/g) ?? [];
 
