@@ -22,6 +22,7 @@ describe('exam settings in the candidate app', () => {
     expect(await page.locator('[data-path="processingFps"]').textContent()).toBe('6');
     expect(await page.locator('[data-path="allowedOrigins"]').textContent()).toBe('https://exam.example.org/');
     expect(await page.locator('[data-path="hasQuitPassword"]').textContent()).toBe('none');
+    expect(await page.locator('[data-path="liveView"]').textContent()).toBe('status only');
     expect(await page.locator('main input, main textarea, main select, main button').count()).toBe(0);
     await snap(page, 'settings-read-only');
 

@@ -34,8 +34,7 @@ export function SettingsScreen() {
     <section className="panel settings" aria-labelledby="settings-heading">
       <h2 id="settings-heading">Exam settings</h2>
       <p data-testid="settings-read-only">
-        Set by your institution for this exam and signed by it. They cannot be changed on this computer; invigilators change them in the
-        Vigil console.
+        Set by your institution for this exam. They cannot be changed on this computer; invigilators change them in the Vigil console.
       </p>
       <h3>Detectors</h3>
       <dl className="facts">
@@ -55,11 +54,12 @@ export function SettingsScreen() {
           <Row key={type} label={type.replace(/_/g, ' ')} path={`intervals.weights.${type}`} value={String(points)} />
         ))}
       </dl>
-      <h3>Exam sites and leaving</h3>
+      <h3>Exam sites, leaving and live view</h3>
       <dl className="facts">
         <Row label="Allowed exam sites" path="allowedOrigins" value={policy.allowedOrigins.join(', ') || 'none'} />
         <Row label="Exam start page" path="examUrl" value={shown(policy.examUrl)} />
         <Row label="Quit password (for leaving early)" path="hasQuitPassword" value={policy.hasQuitPassword ? 'set by the institution' : 'none'} />
+        <Row label="What invigilators see live" path="liveView" value={policy.liveView === 'thumbnails' ? 'status and a camera picture every 12 s' : 'status only'} />
       </dl>
     </section>
   );
