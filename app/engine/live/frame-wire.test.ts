@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { FRAME_HEADER_BYTES, FrameRefused, allocateFrame, decodeFrame, frameBytes, isVirtualDeviceName, peekFrameSeq, toRgb, type FrameHeader } from './frame-wire';
 
-const header = (over: Partial<FrameHeader> = {}): FrameHeader => ({ sessionId: randomUUID(), seq: 7, t: 12.345, width: 640, height: 480, format: 'i420', ...over });
+const header = (over: Partial<FrameHeader> = {}): FrameHeader => ({ sessionId: randomUUID(), seq: 7, t: 12.345, width: 640, height: 480, format: 'i420', purpose: 'session', ...over });
 
 function refusal(bytes: Uint8Array): string {
   try {
@@ -54,6 +54,12 @@ describe('frame wire format', () => {
     expect(tampered(0, (v) => v.setFloat64(16, Number.NaN, true))).toMatch(/^frame header: t: /);
     expect(tampered(0, (v) => v.setFloat64(16, -1, true))).toMatch(/^frame header: t: /);
     expect(tampered(0, (v) => v.setUint8(6, 1))).toMatch(/reserved bytes/);
+    expect(tampered(0, (v) => v.setUint8(5, 9))).toMatch(/^frame header: purpose: /);
+  });
+
+  it("carries what a frame is for: a session's by default, or the identity step's photo or challenge frame", () => {
+    expect(decodeFrame(allocateFrame({ ...header({ width: 16, height: 16 }), purpose: undefined })).header.purpose).toBe('session');
+    for (const purpose of ['session', 'enrol', 'identity'] as const) expect(decodeFrame(allocateFrame(header({ width: 16, height: 16, purpose }))).header.purpose).toBe(purpose);
   });
 
   it('turns I420, NV12, RGBA and BGRA into the RGB the face pipeline reads', () => {

@@ -302,7 +302,7 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
           sessionId: session.sessionId,
           fps: session.processingFps,
           send: sendFrame,
-          onOutcome,
+          onAnswer: (answer) => 'outcome' in answer && onOutcome(answer.outcome),
           // Counted (and in the report); the exam goes on, so the status light does not say Vigil stopped.
           onRefused: () => set((s) => ({ framesRefused: s.framesRefused + 1 })),
           onError: engineFailed,
