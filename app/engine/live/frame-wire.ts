@@ -158,11 +158,26 @@ export const CaptureStats = z
   .strict();
 export type CaptureStats = z.infer<typeof CaptureStats>;
 
-const clamp = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : v);
+/**
+ * BT.601 limited range, as cameras send it, in fixed point (12 fractional bits): each term looked up by its byte, so
+ * a pixel costs additions, a shift and a clamp table. Luma carries the rounding half.
+ */
+const FIXED = 12;
+const fixed = (k: number, offset: number) => Int32Array.from({ length: 256 }, (_, b) => Math.round(k * (b - offset) * (1 << FIXED)));
+const LUMA = Int32Array.from(fixed(1.164, 16), (v) => v + (1 << (FIXED - 1)));
+const V_RED = fixed(1.596, 128);
+const U_GREEN = fixed(-0.392, 128);
+const V_GREEN = fixed(-0.813, 128);
+const U_BLUE = fixed(2.017, 128);
+/** Clamps -384..639 to a byte (index + 384): the sums above stay within it. */
+const CLAMP_BIAS = 384;
+const CLAMP = Uint8Array.from({ length: 1024 }, (_, i) => Math.max(0, Math.min(255, i - CLAMP_BIAS)));
 
 /**
  * The pixels as packed RGB, the face pipeline's input. `into` is reused when it has the right size (a frame per
- * call at 12 fps would otherwise allocate 0.9 MB each). BT.601 limited range, as cameras send it.
+ * call at 12 fps would otherwise allocate 0.9 MB each). YUV goes a 2x2 block at a time (the block shares its chroma)
+ * in fixed point: every frame of a live session comes through here, and the per-pixel floating-point version took
+ * 7.6 ms of CPU a 640x480 frame against 1.4 ms (within 1 of it on every channel; /tmp script, cpuUsage, 30 frames).
  */
 export function toRgb(header: FrameHeader, pixels: Uint8Array, into?: Uint8Array): Uint8Array {
   const { width, height, format } = header;
@@ -183,28 +198,29 @@ export function toRgb(header: FrameHeader, pixels: Uint8Array, into?: Uint8Array
   }
   const lumaSize = width * height;
   const halfW = width / 2;
-  const uOffset = lumaSize;
-  const vOffset = lumaSize + halfW * (height / 2);
-  for (let y = 0; y < height; y += 1) {
-    const row = y * width;
-    const chromaRow = (y >> 1) * halfW;
-    for (let x = 0; x < width; x += 1) {
-      let u: number;
-      let v: number;
-      if (format === 'i420') {
-        u = pixels[uOffset + chromaRow + (x >> 1)]! - 128;
-        v = pixels[vOffset + chromaRow + (x >> 1)]! - 128;
-      } else {
-        const c = uOffset + (y >> 1) * width + (x & ~1);
-        u = pixels[c]! - 128;
-        v = pixels[c + 1]! - 128;
-      }
-      const c = 1.164 * (pixels[row + x]! - 16);
-      const o = (row + x) * 3;
-      out[o] = clamp(c + 1.596 * v);
-      out[o + 1] = clamp(c - 0.392 * u - 0.813 * v);
-      out[o + 2] = clamp(c + 2.017 * u);
+  const nv12 = format === 'nv12';
+  const vPlane = lumaSize + halfW * (height / 2);
+  for (let y = 0; y < height; y += 2) {
+    const chromaRow = lumaSize + (y >> 1) * (nv12 ? width : halfW);
+    const top = y * width;
+    const bottom = top + width;
+    for (let x = 0; x < width; x += 2) {
+      const u = nv12 ? pixels[chromaRow + x]! : pixels[chromaRow + (x >> 1)]!;
+      const v = nv12 ? pixels[chromaRow + x + 1]! : pixels[vPlane - lumaSize + chromaRow + (x >> 1)]!;
+      const red = V_RED[v]!;
+      const green = U_GREEN[u]! + V_GREEN[v]!;
+      const blue = U_BLUE[u]!;
+      put(out, (top + x) * 3, LUMA[pixels[top + x]!]!, red, green, blue);
+      put(out, (top + x + 1) * 3, LUMA[pixels[top + x + 1]!]!, red, green, blue);
+      put(out, (bottom + x) * 3, LUMA[pixels[bottom + x]!]!, red, green, blue);
+      put(out, (bottom + x + 1) * 3, LUMA[pixels[bottom + x + 1]!]!, red, green, blue);
     }
   }
   return out;
+}
+
+function put(rgb: Uint8Array, o: number, luma: number, red: number, green: number, blue: number): void {
+  rgb[o] = CLAMP[((luma + red) >> FIXED) + CLAMP_BIAS]!;
+  rgb[o + 1] = CLAMP[((luma + green) >> FIXED) + CLAMP_BIAS]!;
+  rgb[o + 2] = CLAMP[((luma + blue) >> FIXED) + CLAMP_BIAS]!;
 }
