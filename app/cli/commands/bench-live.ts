@@ -30,6 +30,8 @@ export interface LiveBenchResult {
   shell: 'browser';
   transport: 'bytes' | 'json';
   video: string;
+  /** Seconds of the clip's start played backwards before it (prepareMedia). */
+  leadInSec: number;
   size: string;
   fpsAsked: number;
   /** Frames the engine analysed per second of session. */
@@ -216,6 +218,7 @@ export async function benchLive(options: { video?: string; fps: number; transpor
       shell: 'browser',
       transport: options.transport,
       video: source,
+      leadInSec: LEAD_IN_SEC,
       size: options.transport === 'json' ? '320x240' : '640x480',
       fpsAsked: options.fps,
       fps: round(live.media.framesAnalysed / live.durationSec, 2),

@@ -31,8 +31,9 @@ async function openPipeline(): Promise<AnalyzerAvailability> {
   try {
     // Once a second at any live rate: the detector re-runs by frame count.
     const pipeline = await VisionPipeline.open({ threads: 1 });
-    // Opened at the system check, well before the session: its first frames then cost what the others do.
-    await pipeline.warmUp();
+    // Opened at the system check, well before the session: its first frames then cost what the others do. Not
+    // awaited, so the system check does not wait for it; a frame handed in meanwhile waits behind it (in order).
+    void pipeline.warmUp().catch(() => undefined);
     let evidence: Float32Array | null = null;
     return {
       available: true,
