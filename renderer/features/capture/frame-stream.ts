@@ -9,13 +9,15 @@
 import { FRAME_HEADER_BYTES, allocateFrame, type CaptureStats, type FrameBytesAnswer, type FrameFormat, type FramePurpose } from '../../../app/ipc/contract';
 
 /**
- * Frames sent and not yet answered: a second at 12 fps, as many as the file path keeps in flight. Once a second a
- * frame waits for the slower models in the engine's background worker (objects, text, liveness) and the frames
- * after it wait for its answer; with fewer in flight the camera's frames were dropped for that wait alone (measured
- * on this shared machine: 4 in flight, answers in bursts every ~2 s). The engine's face path holds each frame
- * (1.4 MB at 640x480 with its RGB) only until it has run, so a second of them is bounded memory.
+ * Frames sent and not yet answered: half a second at 12 fps. It was a whole second (12) while every slower model
+ * (objects, text, liveness) ran on one frame a second and the frames after it waited for that frame's answer; now at
+ * most one starts on a frame (app/engine/vision/pipeline.ts due()), so a frame waits for one slower model at most.
+ * Fewer in flight bounds the latency when the engine is late: frames are dropped and counted instead of waiting
+ * behind a second of others (at load 26-30 on this shared machine, 12 in flight gave p50 5.5 s, the one-in-flight
+ * JSON transport p50 0.4 s). The engine's face path holds each frame (1.4 MB at 640x480 with its RGB) only until it
+ * has run.
  */
-export const MAX_IN_FLIGHT = 12;
+export const MAX_IN_FLIGHT = 6;
 
 /** The engine's answer to a frame it took (a session frame's outcome, or the identity step's progress). */
 export type FrameAnswered = Extract<FrameBytesAnswer, { ok: true }>;
