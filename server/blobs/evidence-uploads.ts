@@ -20,7 +20,11 @@ import type { Database } from '../store/schema';
 const UPLOAD_ID = /^[0-9a-f]{32}$/;
 
 /** Both stores used here (file, S3) can read an upload back; DataStore itself does not promise it. */
-export type ReadableStore = DataStore & { read(id: string): Readable | Promise<Readable> };
+export type ReadableStore = DataStore & {
+  read(id: string): Readable | Promise<Readable>;
+  /** Bytes start..end (inclusive), read from the store itself (`S3EvidenceStore`); without it the route cannot serve ranges. */
+  readRange?(id: string, start: number, end: number): Promise<Readable>;
+};
 
 export interface EvidenceStore extends BlobsHealth {
   readonly tus: Server;
@@ -121,7 +125,9 @@ export function createEvidenceStore(options: EvidenceStoreOptions): EvidenceStor
     async read(uploadId, range) {
       if (!UPLOAD_ID.test(uploadId)) throw new Error('bad upload id');
       if (kind === 'file') return createReadStream(join(uploads, uploadId), range);
-      return datastore.read(uploadId);
+      if (!range) return datastore.read(uploadId);
+      if (!datastore.readRange) throw new Error('this evidence store cannot read byte ranges');
+      return datastore.readRange(uploadId, range.start, range.end);
     },
   };
 }
