@@ -109,11 +109,11 @@ export async function checkSessionToken(db: Kysely<Database>, req: FastifyReques
  */
 export function requireSessionTokenInStatement(db: Kysely<Database>): preHandlerAsyncHookHandler {
   return async function (req: FastifyRequest, reply: FastifyReply) {
-    const match = BEARER.exec(req.headers.authorization ?? '');
+    const tokenHash = bearerTokenHash(req.headers.authorization);
     const known = knownSessions.get((req.params as { id?: string }).id ?? '');
-    if (match && known) {
+    if (tokenHash && known) {
       req.candidate = known;
-      req.candidateTokenHash = secretHash(match[1]!);
+      req.candidateTokenHash = tokenHash;
       return;
     }
     await checkSessionToken(db, req, reply);
@@ -125,14 +125,16 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]{43})$/;
 const knownSessions = new Map<string, CandidateSession>();
 const KNOWN_SESSIONS_MAX = 100_000;
 
-export async function candidateFromHeader(db: Kysely<Database>, header: string | undefined): Promise<CandidateSession | null> {
+/** The stored form (sha256) of a well-formed bearer token in an Authorization header, else null. */
+export function bearerTokenHash(header: string | undefined): string | null {
   const match = BEARER.exec(header ?? '');
-  if (!match) return null;
-  const row = await db
-    .selectFrom('sessions')
-    .select(['id', 'exam_id', 'client_session_id'])
-    .where('token_hash', '=', secretHash(match[1]!))
-    .executeTakeFirst();
+  return match ? secretHash(match[1]!) : null;
+}
+
+export async function candidateFromHeader(db: Kysely<Database>, header: string | undefined): Promise<CandidateSession | null> {
+  const tokenHash = bearerTokenHash(header);
+  if (!tokenHash) return null;
+  const row = await db.selectFrom('sessions').select(['id', 'exam_id', 'client_session_id']).where('token_hash', '=', tokenHash).executeTakeFirst();
   if (!row) return null;
   const session = { id: row.id, examId: row.exam_id, clientSessionId: row.client_session_id };
   if (knownSessions.size >= KNOWN_SESSIONS_MAX) knownSessions.clear();

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import { EvidenceMetadata, SYNC_LIMITS, SYNC_ROUTES } from '../../app/engine/sync/protocol';
-import { candidateFromHeader } from '../auth/plugin';
+import { bearerTokenHash, candidateFromHeader } from '../auth/plugin';
 import type { BlobsHealth, LiveFeed } from '../context';
 import type { Database } from '../store/schema';
 
@@ -66,11 +66,14 @@ export function createEvidenceStore(options: EvidenceStoreOptions): EvidenceStor
       // Creation is authorised in onUploadCreate, once the metadata can be checked too.
       if (req.method === 'POST' || req.method === 'OPTIONS') return;
       if (!UPLOAD_ID.test(uploadId)) throw refuse(404, 'no such upload');
-      const candidate = await candidateFromHeader(db, req.headers.get('authorization') ?? undefined);
-      if (!candidate) throw refuse(401, 'missing, unknown or revoked session token');
-      const row = await db.selectFrom('evidence').select('session_id').where('upload_id', '=', uploadId).executeTakeFirst();
-      if (!row) throw refuse(404, 'no such upload');
-      if (row.session_id !== candidate.id) throw refuse(403, 'this upload belongs to another session');
+      // The token and the upload in one query: every HEAD and PATCH asks it.
+      const token = bearerTokenHash(req.headers.get('authorization') ?? undefined);
+      const row = token
+        ? await db.selectFrom('sessions').leftJoin('evidence', (join) => join.on('evidence.upload_id', '=', uploadId)).select(['sessions.id as candidate', 'evidence.session_id as owner']).where('sessions.token_hash', '=', token).executeTakeFirst()
+        : undefined;
+      if (!row) throw refuse(401, 'missing, unknown or revoked session token');
+      if (!row.owner) throw refuse(404, 'no such upload');
+      if (row.owner !== row.candidate) throw refuse(403, 'this upload belongs to another session');
     },
     async onUploadCreate(req, upload) {
       const candidate = await candidateFromHeader(db, req.headers.get('authorization') ?? undefined);
