@@ -118,7 +118,9 @@ export async function runBench(options: BenchOptions) {
         if (high === Infinity) n *= 2;
         else {
           if (high - low <= Math.max(50, low * 0.1)) break;
-          n = Math.round((low + high) / 2 / 50) * 50 || Math.round((low + high) / 2);
+          // The midpoint, on a multiple of 50 when one lies strictly between.
+          n = Math.round((low + high) / 2 / 50) * 50;
+          if (n <= low || n >= high) n = Math.round((low + high) / 2);
           if (n <= low || n >= high) break;
         }
       }
