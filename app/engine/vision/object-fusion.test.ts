@@ -1,9 +1,12 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import type { Box } from './boxes';
-import { FUSION_FEATURES, fitLogistic, fitObjectFusion, fuseCandidates, labelCandidates, scoreFused, type FusionExample } from './object-fusion';
-import { COCO_LABELS, type DetectedObject } from './objects';
+import { FUSION_FEATURES, detectObjectsFused, fitLogistic, fitObjectFusion, fuseCandidates, labelCandidates, readObjectFusion, scoreFused, type FusionExample } from './object-fusion';
+import { COCO_LABELS, detectObjects, type DetectedObject } from './objects';
+import { VisionPipeline } from './pipeline';
 import { MIN_POSITIVES } from './score-calibration';
+import { openModels } from './sessions';
+import { sample } from './test-images';
 
 const object = (label: (typeof COCO_LABELS)[number], raw: number, box: Box, calibrated = raw): DetectedObject => ({ label, classId: COCO_LABELS.indexOf(label), score: calibrated, rawScore: raw, box });
 const logit = (p: number) => Math.log(p / (1 - p));
@@ -99,4 +102,23 @@ describe('fitting the fusion on labelled images', () => {
     const f = images[0]!.candidates.find((c) => c.label === 'cell phone')!.features;
     expect(phone!.score).toBeCloseTo(1 / (1 + Math.exp(-(w[0]! + f.reduce((a, v, j) => a + v * w[j + 1]!, 0)))), 10);
   });
+});
+
+describe('the live pipeline\'s object detector', () => {
+  it('is the committed fusion of CenterNet and NanoDet, not CenterNet alone', async () => {
+    const fusion = readObjectFusion();
+    expect(fusion, 'models/calibration/fusion.json is committed').not.toBeNull();
+    const frame = { ...(await sample('samples.jpg')), t: 0, index: 0 };
+    const vision = await VisionPipeline.open({ workers: false, livenessEverySec: 0, emotionEverySec: 0, identityEverySec: 0, textEverySec: 0 });
+    const live = (await vision.process(frame)).objects!;
+    await vision.release();
+    const { centernet, nanodet } = await openModels(['centernet', 'nanodet']);
+    const fused = await detectObjectsFused(centernet, nanodet, fusion!, frame);
+    const alone = await detectObjects(centernet, frame);
+    await Promise.all([centernet.release(), nanodet.release()]);
+    const people = (objects: DetectedObject[]) => objects.filter((o) => o.label === 'person').map((o) => o.score.toFixed(4));
+    expect(people(live).length).toBeGreaterThanOrEqual(5);
+    expect(people(live)).toEqual(people(fused));
+    expect(people(live)).not.toEqual(people(alone));
+  }, 120_000);
 });
