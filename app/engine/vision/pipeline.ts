@@ -20,6 +20,7 @@ import type { Crop } from './image-ops';
 import { MESH } from './landmarks';
 import { IDENTITY_MODEL } from './identity-eval';
 import { detectObjectsFused, readObjectFusion, type ObjectFusion } from './object-fusion';
+import { detectObjectsNanodet } from './nanodet';
 import { detectObjects, type DetectedObject } from './objects';
 import { detectText } from './text';
 import { openGroups, openModelGroup, type AnyModelGroup, type Model, type ModelName } from './sessions';
@@ -180,6 +181,7 @@ export class VisionPipeline {
         if (name === 'iris') continue;
         if (name === 'textdet') runs.push(detectText(model, frame));
         else if (name === 'centernet') runs.push(detectObjects(model, frame));
+        else if (name === 'nanodet') runs.push(detectObjectsNanodet(model, frame));
         else runs.push(model.run(new Float32Array(model.inputSize.reduce((a, b) => a * b, 1))));
       }
       for (const iris of this.irises) runs.push(iris.run(new Float32Array(iris.inputSize.reduce((a, b) => a * b, 1))));
