@@ -12,7 +12,7 @@ function viewOf(hash: string): View {
   return hash === '#/health' ? 'health' : hash === '#/settings' ? 'settings' : 'exam';
 }
 
-/** The candidate app's root: the exam flow, with the system status and invigilator settings beside it. */
+/** The candidate app's root: the exam flow, with the system status and the open exam's settings (read-only) beside it. */
 export function App() {
   const [view, setView] = useState<View>(() => viewOf(location.hash));
   const step = useFlowStore((s) => s.step);
@@ -34,7 +34,7 @@ export function App() {
       {!examRunning && (
         <footer>
           <nav aria-label="More">
-            {view === 'settings' ? <a href="#/">Back to the exam</a> : <a href="#/settings">Invigilator settings</a>} · <a href="#/health">System status</a>
+            {view === 'settings' ? <a href="#/">Back to the exam</a> : <a href="#/settings">Exam settings</a>} · <a href="#/health">System status</a>
           </nav>
         </footer>
       )}

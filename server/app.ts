@@ -27,6 +27,7 @@ import { reportRoutes } from './api/reports';
 import { reviewRoutes } from './api/reviews';
 import { sessionRoutes } from './api/sessions';
 import { syncRoutes } from './api/sync';
+import { thumbnailRoutes } from './api/thumbnails';
 import { installAuth } from './auth/plugin';
 import { createEvidenceStore, type EvidenceStore, type ReadableStore } from './blobs/evidence-uploads';
 import { startAnalysisWorker } from './jobs/analysis-queue';
@@ -102,7 +103,7 @@ export async function buildServer(options: ServerOptions): Promise<VigilServer> 
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   await installAuth(app, { db: db.db, secure });
 
-  for (const plugin of [healthRoutes, authRoutes, examRoutes, syncRoutes, reportRoutes, sessionRoutes, liveRoutes]) await app.register(plugin, ctx);
+  for (const plugin of [healthRoutes, authRoutes, examRoutes, syncRoutes, thumbnailRoutes, reportRoutes, sessionRoutes, liveRoutes]) await app.register(plugin, ctx);
   await app.register(proctoringRoutes, { ...ctx, home: options.home });
   // The console's own routes and files (server/console).
   for (const plugin of [examAdminRoutes, reviewRoutes, consoleRoutes]) await app.register(plugin, ctx);

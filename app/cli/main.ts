@@ -15,7 +15,6 @@ import { registerEvalAudio } from './commands/eval-audio';
 import { registerEvalSeb } from './commands/eval-seb';
 import { registerEvalVision } from './commands/eval-vision';
 import { registerLiveness } from './commands/liveness';
-import { registerInvigilator } from './commands/invigilator';
 import { registerReports } from './commands/reports';
 import { registerSync } from './commands/sync';
 import { registerTrain } from './commands/train';
@@ -43,7 +42,6 @@ export function buildProgram(): Command {
   registerSync(program);
   registerLiveness(program);
   registerConfig(program);
-  registerInvigilator(program);
   return program;
 }
 

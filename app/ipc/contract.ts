@@ -76,6 +76,8 @@ export const PolicyView = z
     allowedOrigins: z.array(z.string()),
     examUrl: z.string().optional(),
     candidateWarnings: z.enum(['all', 'critical', 'none']).default('all'),
+    /** What invigilators see live: status only, or also a small camera picture now and then (the consent screen says which). */
+    liveView: z.enum(['status', 'thumbnails']).default('status'),
     detectors: z.record(z.string(), z.boolean()),
     calibration: z.object({ seconds: z.number() }).loose(),
     intervals: z.object({ seconds: z.number(), flagThreshold: z.number(), weights: z.record(z.string(), z.number()) }).loose(),
@@ -189,16 +191,6 @@ export const channels = {
   },
   /** Opens the built-in practice exam, offered on the first screen. */
   'exam.practice': { request: z.object({}).strict(), response: PolicyCheck },
-  /** Saves a policy edited by the invigilator; the quit password is hashed by the engine, never stored as typed. */
-  'policy.save': {
-    request: z.object({ name: z.string().max(200), policy: z.record(z.string(), z.unknown()), quitPassword: z.string().min(1).max(200).optional(), invigilatorPassword: z.string().max(200) }).strict(),
-    response: z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), path: z.string() }), PolicyProblem]),
-  },
-  /**
-   * Checks the invigilator's password. `firstUse` true: this computer has none yet, and the app cannot set one
-   * (an administrator runs `vigil invigilator password`).
-   */
-  'invigilator.unlock': { request: z.object({ password: z.string().min(8).max(200) }).strict(), response: z.object({ ok: z.boolean(), firstUse: z.boolean() }) },
   /**
    * The exam's system check. With an exam open, its policy judges the OS checks as session.start will: `fail` is
    * a start condition the policy refuses (the engine refuses session.start too), `warn` one it lets through with a

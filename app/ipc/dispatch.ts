@@ -26,8 +26,6 @@ const _engineFitsContract: { [C in Channel]: Fits<C> } = {
   'policy.load': true,
   'exam.practice': true,
   'policy.check': true,
-  'policy.save': true,
-  'invigilator.unlock': true,
   'system.check': true,
   'identity.begin': true,
   'voice.enrol': true,

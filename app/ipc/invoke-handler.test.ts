@@ -15,8 +15,6 @@ const VALID: { [C in Channel]: RequestOf<C> } = {
   'policy.load': { name: 'maths' },
   'policy.check': { text: '{}', source: 'exam.json' },
   'exam.practice': {},
-  'policy.save': { name: 'maths', policy: {}, invigilatorPassword: 'invigilate-2026' },
-  'invigilator.unlock': { password: 'invigilate-2026' },
   'system.check': {},
   'identity.begin': {},
   'voice.enrol': { samples: '' },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { examConfigLink } from '../engine/config/signed-config';
 import { appUrlForLink, examLinkInArgs, parseExamLink } from './exam-link';
 
 describe('exam links', () => {
@@ -16,6 +17,22 @@ describe('exam links', () => {
     expect(parseExamLink('vigil://exam/a/b')).toMatchObject({ ok: false, reason: expect.stringMatching(/vigil:\/\/exam\/<policy-name>/) });
     expect(parseExamLink('https://exam/maths')).toMatchObject({ ok: false, reason: 'https: links are not Vigil exam links' });
     expect(parseExamLink('not a link')).toMatchObject({ ok: false });
+  });
+
+  it('open a signed config carried in the link, passing only its compact-JWS characters on to the app', () => {
+    const jws = 'eyJhbGciOiJFZERTQSJ9.eyJ2IjoxfQ.c2ln_-';
+    expect(examConfigLink(jws)).toBe(`vigil://exam/config/${jws}`);
+    const link = parseExamLink(examConfigLink(jws));
+    expect(link).toEqual({ ok: true, config: jws });
+    expect(appUrlForLink('vigil-app://app', link as { ok: true; config: string })).toBe(`vigil-app://app/?config=${jws}`);
+    const refusal = { ok: false, reason: expect.stringMatching(/^an exam config link reads vigil:\/\/exam\/config\/<signed config>/) };
+    expect(parseExamLink('vigil://exam/config/')).toMatchObject(refusal);
+    expect(parseExamLink(`vigil://exam/config/${jws}&policy=x`)).toMatchObject(refusal);
+    expect(parseExamLink(`vigil://exam/config/${jws}?policy=x`)).toMatchObject(refusal);
+    expect(parseExamLink(`vigil://exam/config/${jws}#x`)).toMatchObject(refusal);
+    expect(parseExamLink(`vigil://exam/config/a.b/c.d`)).toMatchObject(refusal);
+    expect(parseExamLink(`vigil://exam/config/${'a'.repeat(70_000)}.b.c`)).toMatchObject(refusal);
+    expect(() => examConfigLink('not a config')).toThrow(/not a compact JWS/);
   });
 
   it('find the link among command-line arguments', () => {

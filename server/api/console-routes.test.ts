@@ -114,8 +114,10 @@ describe.each(DATABASES)('console routes on %s', (kind) => {
     await call('admin', 'PUT', `/api/v1/exams/${created.examId}/policy`, { policy: { allowedOrigins: ['https://exam.example.org'] }, quitPassword: 'let me out please' });
     const published = await call('admin', 'POST', url, { serverUrl: 'https://vigil.example.org', days: 7 });
     expect(published.statusCode, published.body).toBe(200);
-    const { config, fileName } = published.json() as { config: string; fileName: string };
+    const { config, link, fileName } = published.json() as { config: string; link: string; fileName: string };
     expect(fileName).toBe('physics-2.vigil-exam');
+    // The same signed text as a link the candidate app opens (app/shell/exam-link.ts reads it back).
+    expect(link).toBe(`vigil://exam/config/${config}`);
     // The candidate app's verifier, trusting this institution's public key, accepts it.
     const jwk = createPublicKey(readFileSync(signingKeyPaths(server.home).publicKey, 'utf8')).export({ format: 'jwk' }) as { kty: 'OKP'; crv: 'Ed25519'; x: string };
     const verdict = await verifyExamConfig(config, { version: 1, keys: [await trustEntry(jwk, 'test institution')] }, Date.now());

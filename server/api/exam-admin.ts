@@ -119,6 +119,8 @@ export const examAdminRoutes: FastifyPluginAsyncZod<ServerContext> = async (app,
               warnings: z.array(z.string()),
               pendingOutbox: z.number().nullable(),
               lastHeartbeatAt: z.string().nullable(),
+              /** When the newest live thumbnail arrived (policy liveView: thumbnails); null for reviewers, who may not see it. */
+              thumbnailAt: z.string().nullable(),
               startedAt: z.string(),
               instructions: z.array(z.object({ id: z.string(), kind: z.string(), message: z.string().nullable(), createdAt: z.string(), confirmedAt: z.string().nullable() })),
             }),
@@ -132,7 +134,8 @@ export const examAdminRoutes: FastifyPluginAsyncZod<ServerContext> = async (app,
       const rows = await db
         .selectFrom('sessions')
         .leftJoin('reports', 'reports.session_id', 'sessions.id')
-        .select(['sessions.id', 'sessions.student_id', 'sessions.status', 'sessions.chain_status', 'sessions.last_heartbeat', 'sessions.last_heartbeat_at', 'sessions.started_at', 'reports.risk_level'])
+        .leftJoin('session_thumbnails', 'session_thumbnails.session_id', 'sessions.id')
+        .select(['sessions.id', 'sessions.student_id', 'sessions.status', 'sessions.chain_status', 'sessions.last_heartbeat', 'sessions.last_heartbeat_at', 'sessions.started_at', 'reports.risk_level', 'session_thumbnails.at as thumbnail_at'])
         .where('sessions.exam_id', '=', req.params.examId)
         .orderBy('sessions.started_at', 'desc')
         .limit(500)
@@ -151,6 +154,7 @@ export const examAdminRoutes: FastifyPluginAsyncZod<ServerContext> = async (app,
           warnings: hb?.activeWarnings ?? [],
           pendingOutbox: hb?.pendingOutbox ?? null,
           lastHeartbeatAt: iso(r.last_heartbeat_at),
+          thumbnailAt: req.staff!.role === 'reviewer' ? null : iso(r.thumbnail_at),
           startedAt: iso(r.started_at)!,
           instructions: instructions.filter((i) => i.session_id === r.id).map((i) => ({ id: i.id, kind: i.kind, message: i.message, createdAt: iso(i.created_at)!, confirmedAt: iso(i.confirmed_at) })),
         };

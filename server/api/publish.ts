@@ -1,14 +1,15 @@
 /**
  * Publishing an exam: the server signs its config (policy with the quit password hash, server URL, a fresh
  * enrolment token, expiry) with the institution's Ed25519 key (`vigil-server init`, server/keys.ts) in the
- * trusted-configs format (app/engine/config/signed-config.ts), and hands it back as a `.vigil-exam` file.
+ * trusted-configs format (app/engine/config/signed-config.ts), and hands it back as a `.vigil-exam` file and as a
+ * `vigil://exam/config/...` link holding the same signed text (examConfigLink).
  * Publishing issues a new enrolment token: the one in the file is the one that works from then on.
  */
 import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { keyId, signExamConfig } from '../../app/engine/config/signed-config';
+import { examConfigLink, keyId, signExamConfig } from '../../app/engine/config/signed-config';
 import { requireRole, sendError } from '../auth/plugin';
 import { newSecret, secretHash } from '../auth/secrets';
 import type { ServerContext } from '../context';
@@ -27,10 +28,10 @@ export const publishRoutes: FastifyPluginAsyncZod<ServerContext & { home: string
       preHandler: requireRole(app, 'admin'),
       schema: {
         tags: ['exams'],
-        summary: 'Sign the exam config with the institution key; returns the .vigil-exam file text (a new enrolment token inside)',
+        summary: 'Sign the exam config with the institution key; returns the .vigil-exam file text and the same as a vigil:// link (a new enrolment token inside)',
         params: z.object({ examId: z.uuid() }),
         body: z.object({ serverUrl: z.url().max(500), days: z.number().int().min(1).max(365).default(30) }).strict(),
-        response: { 200: z.object({ config: z.string(), fileName: z.string(), kid: z.string(), expiresAt: z.string() }), 400: Refusal, 404: ErrorBody },
+        response: { 200: z.object({ config: z.string(), link: z.string(), fileName: z.string(), kid: z.string(), expiresAt: z.string() }), 400: Refusal, 404: ErrorBody },
       },
     },
     async (req, reply) => {
@@ -49,7 +50,7 @@ export const publishRoutes: FastifyPluginAsyncZod<ServerContext & { home: string
       await db.updateTable('exams').set({ enrolment_token_hash: secretHash(enrolmentToken) }).where('id', '=', exam.id).execute();
       await audit(db, req.staff!.email, 'exam.publish', `${exam.id} ${kid}`);
       const slug = exam.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'exam';
-      return { config, fileName: `${slug}.vigil-exam`, kid, expiresAt: new Date(exp * 1000).toISOString() };
+      return { config, link: examConfigLink(config), fileName: `${slug}.vigil-exam`, kid, expiresAt: new Date(exp * 1000).toISOString() };
     },
   );
 };

@@ -66,6 +66,7 @@ export interface Database {
     finished_at: Timestamp | null;
   };
   reviews: { session_id: string; version: number; flag_key: string | null; decision: ReviewDecision; note: string; reviewer: string; at: Timestamp };
+  session_thumbnails: { session_id: string; jpeg: Uint8Array; width: number; height: number; at: Timestamp };
   audit: { id: Generated<string>; at: Timestamp; actor: string; action: string; subject: string };
 }
 

@@ -144,6 +144,8 @@ describe.each(['pglite', 'postgres'] as const)('invigilator console on %s', (kin
     await expect.poll(() => page.getByTestId('published').textContent()).toMatch(/download algebra-1\.vigil-exam/);
     const signed = await page.getByLabel(/Signed exam config/).inputValue();
     expect(signed).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    // And as a link holding the same signed text (the candidate app opens it: app/test/e2e/exam-link.e2e.test.ts).
+    expect(await page.getByLabel(/Exam link/).inputValue()).toBe(`vigil://exam/config/${signed}`);
     // The token inside the signed file is the one candidates enrol with from now on.
     examToken = (JSON.parse(Buffer.from(signed.split('.')[1]!, 'base64url').toString()) as { enrolmentToken: string }).enrolmentToken;
     await page.getByLabel('Invigilator to assign').selectOption({ label: 'invigilator@example.org' });

@@ -116,3 +116,22 @@ export async function verifyExamConfig(jws: string, trust: TrustFile, now: numbe
   }
   return { ok: true, claims, key, server };
 }
+
+// --- the link form ----------------------------------------------------------------------------------------------
+// A published exam config as a link: `vigil://exam/config/<compact JWS>`, the same signed text as the
+// `.vigil-exam` file, so the candidate app verifies it the one way it verifies a file (open-config.ts). The server
+// builds links here; the shell's link parser (app/shell/exam-link.ts) reads them back. The JWS is base64url parts
+// joined by dots, all characters a URL carries as they are.
+export const CONFIG_LINK_PREFIX = 'vigil://exam/config/';
+/** Far above a real config (a few KB), far below what would strain a URL handler. */
+export const MAX_LINK_CONFIG_CHARS = 64 * 1024;
+
+export function examConfigLink(jws: string): string {
+  if (!isCompactJws(jws)) throw new Error('exam config link: not a compact JWS');
+  return `${CONFIG_LINK_PREFIX}${jws}`;
+}
+
+/** Whether text is a compact JWS, untrimmed, that fits in a link (its signature is checked later, by the engine). */
+export function isCompactJws(text: string): boolean {
+  return text.length <= MAX_LINK_CONFIG_CHARS && text === text.trim() && looksLikeSignedConfig(text);
+}

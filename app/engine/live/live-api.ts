@@ -1,9 +1,9 @@
 /**
- * The engine methods behind the candidate app's flow: policies (parse, load, save), the invigilator's password,
- * the exam system check and live sessions. Shapes match the IPC contract's channels (checked in app/ipc).
+ * The engine methods behind the candidate app's flow: opening a policy (parse, load; the candidate side never
+ * writes one: invigilators configure exams in the console), the exam system check and live sessions. Shapes match the IPC contract's channels (checked in app/ipc).
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { RpcFailure } from '../rpc/protocol';
@@ -22,8 +22,6 @@ import { openLivenessMonitor, type LivenessMonitor } from '../liveness/monitor';
 import { EVIDENCE_SEGMENT_SEC, FrameRefusal, LiveSession, type FrameOutcome } from './live-session';
 import { CaptureStats, DeviceReport, osVirtualCameraAlert, osVirtualCameras } from './capture-integrity';
 import { FrameRefused, decodeFrame, peekFrameSeq, toRgb } from './frame-wire';
-import { checkInvigilatorPassword } from './invigilator-password';
-import { hashPassword } from './password';
 import { QuitRequests, type QuitVerdict } from './quit-request';
 import { examSystemCheck, judgedByPolicy, type ExamCheck } from './system-check';
 import { VoiceEnrolment, pcm16FromBase64, type EnrolAnswer } from './voice-enrolment';
@@ -51,8 +49,6 @@ export interface LiveApi {
    * Deliberately not in the IPC contract: the page never gets it.
    */
   'exam.current'(params: Record<string, never>): Promise<{ mode: OpenedExam['mode']; examId: string | null; policy: ExamPolicy }>;
-  'policy.save'(params: { name: string; policy: Record<string, unknown>; quitPassword?: string; invigilatorPassword: string }): Promise<{ ok: true; path: string } | { ok: false; field: string; rule: string; message: string }>;
-  'invigilator.unlock'(params: { password: string }): Promise<{ ok: boolean; firstUse: boolean }>;
   'system.check'(params: Record<string, never>): Promise<{ checks: ExamCheck[] }>;
   /** Starts the identity step over; its photo and challenge frames come as bytes with this id (session.frameBytes). */
   'identity.begin'(params: Record<string, never>): Promise<{ identityId: string }>;
@@ -256,12 +252,6 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
     quits.set(id, quitRequests(live));
     return live;
   };
-  /** The invigilator's password, checked; this computer's first one is set with `vigil invigilator password`. */
-  const unlock = async (password: string) => {
-    const verdict = await checkInvigilatorPassword(home, password);
-    return verdict === 'not_set' ? { ok: false, firstUse: true } : { ok: verdict, firstUse: false };
-  };
-
   const api: LiveApi = {
     async 'policy.parse'({ text, source }) {
       return open(text, source);
@@ -290,25 +280,6 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
       const path = [join(policiesDir, `${parsed.data}.vigil-exam`), join(policiesDir, `${parsed.data}.json`)].find((p) => existsSync(p));
       if (!path) return { ok: false, field: '(link)', rule: `no saved exam named "${name}" on this computer`, message: `${join(policiesDir, parsed.data)}: missing` };
       return open(readFileSync(path, 'utf8'), path.slice(policiesDir.length + 1));
-    },
-    async 'policy.save'({ name, policy, quitPassword, invigilatorPassword }) {
-      const unlocked = await unlock(invigilatorPassword);
-      if (!unlocked.ok) throw new RpcFailure('forbidden', unlocked.firstUse ? 'no invigilator password is set on this computer' : 'the invigilator password is wrong');
-      const parsedName = PolicyName.safeParse(name);
-      if (!parsedName.success) return { ok: false, field: 'name', rule: parsedName.error.issues[0]!.message, message: `name: ${parsedName.error.issues[0]!.message}` };
-      // The editor only ever sees whether there is a quit password; without a new one the saved hash is kept.
-      const { hasQuitPassword: _shown, ...edited } = policy;
-      const path = join(policiesDir, `${parsedName.data}.json`);
-      const keptHash = !quitPassword && existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as { quitPasswordHash?: string }).quitPasswordHash : undefined;
-      const withHash = quitPassword ? { ...edited, quitPasswordHash: await hashPassword(quitPassword) } : keptHash ? { ...edited, quitPasswordHash: keptHash } : edited;
-      const result = check(withHash, name);
-      if (!result.ok) return result;
-      mkdirSync(policiesDir, { recursive: true });
-      writeFileSync(path, `${JSON.stringify(result.policy, null, 2)}\n`);
-      return { ok: true, path };
-    },
-    async 'invigilator.unlock'({ password }) {
-      return unlock(password);
     },
     async 'system.check'() {
       const checks = await examSystemCheck(deps.env);

@@ -5,6 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { defaultPolicy, loadPolicy, parsePolicy } from './policy';
 
 describe('exam policy', () => {
+  it('shows invigilators the status only unless the policy asks for thumbnails', () => {
+    expect(defaultPolicy().liveView).toBe('status');
+    expect(parsePolicy({ liveView: 'thumbnails' }, 'exam.json').liveView).toBe('thumbnails');
+    expect(() => parsePolicy({ liveView: 'video' }, 'exam.json')).toThrow(/^exam\.json: liveView: /);
+  });
+
   it('fills the documented defaults from an empty object', () => {
     const p = defaultPolicy();
     expect(p.intervals).toMatchObject({ seconds: 30, flagThreshold: 10 });

@@ -144,6 +144,12 @@ export const ExamPolicy = z
     examUrl: z.string().url().optional(),
     /** Which live warnings the candidate sees (everything is recorded either way): all, only critical, or none. */
     candidateWarnings: z.enum(['all', 'critical', 'none']).default('all'),
+    /**
+     * What invigilators see live: `status` (the session's state, scores and warnings) or `thumbnails` (that, and a
+     * small camera picture every THUMBNAIL_INTERVAL_SEC). The candidate's consent screen says which; the server
+     * refuses pictures for an exam whose policy says status.
+     */
+    liveView: z.enum(['status', 'thumbnails']).default('status'),
     quitPasswordHash: z.string().optional(),
     /** Reaching this page ends the exam (SEB's quitURL, carried by `vigil config import`). */
     quitUrl: z.string().url().optional(),

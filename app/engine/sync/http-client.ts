@@ -5,7 +5,7 @@
 import axios, { AxiosError, type AxiosInstance } from 'axios';
 import type { z } from 'zod';
 import { pinMismatchIn, SpkiPinnedAgent } from './spki-pin';
-import { EnrolResponse, EventAck, Health, HeartbeatResponse, SyncError, SYNC_ROUTES, type EnrolRequest, type EventBatch, type Heartbeat, type ReportUpload } from './protocol';
+import { EnrolResponse, EventAck, Health, HeartbeatResponse, SyncError, SYNC_ROUTES, ThumbnailAck, type EnrolRequest, type EventBatch, type Heartbeat, type ReportUpload, type ThumbnailUpload } from './protocol';
 
 export class SyncRequestError extends Error {
   constructor(
@@ -57,6 +57,11 @@ export class SyncHttpClient {
 
   heartbeat(sessionId: string, token: string, beat: Heartbeat): Promise<HeartbeatResponse> {
     return this.call('POST', SYNC_ROUTES.heartbeat(sessionId), beat, token, HeartbeatResponse);
+  }
+
+  /** A live thumbnail on its own route (thumbnail-sender.ts); apart from heartbeats and the outbox. */
+  sendThumbnail(sessionId: string, token: string, upload: ThumbnailUpload): Promise<ThumbnailAck> {
+    return this.call('POST', SYNC_ROUTES.thumbnail(sessionId), upload, token, ThumbnailAck);
   }
 
   private async call<T>(method: 'GET' | 'POST' | 'PUT', url: string, data: unknown, token: string | undefined, schema: z.ZodType<T> | null, ok: number[] = [200]): Promise<T> {

@@ -18,6 +18,8 @@ export const SYNC_ROUTES = {
   events: (id: string) => `/api/v1/sync/sessions/${encodeURIComponent(id)}/events`,
   report: (id: string) => `/api/v1/sync/sessions/${encodeURIComponent(id)}/report`,
   heartbeat: (id: string) => `/api/v1/sync/sessions/${encodeURIComponent(id)}/heartbeat`,
+  /** A live thumbnail (policy `liveView: thumbnails` only); its own message and sender, apart from heartbeats. */
+  thumbnail: (id: string) => `/api/v1/sync/sessions/${encodeURIComponent(id)}/thumbnail`,
   /** tus endpoint (creation, PATCH, HEAD); the upload URL it returns is kept by the client. */
   evidence: '/api/v1/sync/evidence',
 } as const;
@@ -144,6 +146,37 @@ export const EvidenceMetadata = z
   })
   .strict();
 export type EvidenceMetadata = z.infer<typeof EvidenceMetadata>;
+
+// --- live thumbnails -----------------------------------------------------------------------------------------
+
+/**
+ * Live thumbnails: for exams whose policy says `liveView: thumbnails`, a small JPEG of the camera about every
+ * `intervalSec`, newest only (a late one is dropped, never queued). The server refuses them for an exam whose
+ * policy says `status`, one sooner than `minIntervalSec` after the last, and anything that is not a small JPEG.
+ */
+export const THUMBNAIL = { intervalSec: 12, minIntervalSec: 8, maxBytes: 24 * 1024, maxWidth: 320, maxHeight: 240 } as const;
+
+export const ThumbnailUpload = z
+  .object({
+    protocol: Protocol,
+    /** The client's clock when the picture was taken. */
+    clock: z.iso.datetime(),
+    width: z.number().int().min(16).max(THUMBNAIL.maxWidth),
+    height: z.number().int().min(16).max(THUMBNAIL.maxHeight),
+    /** The JPEG, base64. */
+    jpeg: z.base64().max(Math.ceil(THUMBNAIL.maxBytes / 3) * 4),
+  })
+  .strict();
+export type ThumbnailUpload = z.infer<typeof ThumbnailUpload>;
+
+export const ThumbnailAck = z.object({ stored: z.literal(true), at: z.string() });
+export type ThumbnailAck = z.infer<typeof ThumbnailAck>;
+
+/** Whether bytes are a whole JPEG (start-of-image and end-of-image markers); the server checks before storing. */
+export function isJpeg(bytes: Uint8Array): boolean {
+  const n = bytes.length;
+  return n >= 4 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff && bytes[n - 2] === 0xff && bytes[n - 1] === 0xd9;
+}
 
 // --- health and errors ---------------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@
  * Real parts: the browser shell's server in a process of its own, a real engine process with its SQLite store,
  * loopback HTTP and WebSocket (harness.ts). Modules are imported inside each case, so one case's missing module cannot hide another's result.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,15 +48,13 @@ describe('attacks on the browser shell and its engine', () => {
     expect(attempt.status).toBe(403);
   });
 
-  it('a forged-Origin program trying to set the first invigilator password and save a policy: 403, nothing written', async () => {
+  it('a forged-Origin program trying to save a policy: 403, nothing written', async () => {
     const attempt = await openSocket(h, { origin: h.origin });
     if (attempt.ws) {
-      await request(attempt.ws, 'invigilator.unlock', { password: 'attacker-2026' });
       await request(attempt.ws, 'policy.save', { name: 'evil', policy: {}, invigilatorPassword: 'attacker-2026' });
       attempt.ws.close();
     }
     expect(attempt.status).toBe(403);
-    expect(existsSync(join(h.home, 'invigilator.json'))).toBe(false);
     expect(existsSync(join(h.home, 'policies', 'evil.json'))).toBe(false);
   });
 
@@ -68,12 +66,18 @@ describe('attacks on the browser shell and its engine', () => {
     expect(JSON.stringify(answer ?? {})).not.toContain('secret-material');
   });
 
-  it('the app itself asking to set the first invigilator password: refused, the computer keeps having none', async () => {
+  it('the app itself (launch secret and all) asking to change a policy: refused as an unknown channel, the saved exam unchanged', async () => {
+    // Invigilators configure exams in the console; the candidate side has no channel that writes a policy.
+    const before = readFileSync(join(h.home, 'policies', 'maths.json'), 'utf8');
     const ws = await pageSocket(h);
-    const answer = await request(ws, 'invigilator.unlock', { password: 'first-come-2026' });
+    const answers = [
+      await request(ws, 'policy.save', { name: 'maths', policy: { processingFps: 1 }, invigilatorPassword: 'first-come-2026' }),
+      await request(ws, 'invigilator.unlock', { password: 'first-come-2026' }),
+    ];
     ws.close();
-    expect(answer).toMatchObject({ ok: true, result: { ok: false, firstUse: true } });
-    expect(existsSync(join(h.home, 'invigilator.json'))).toBe(false);
+    for (const answer of answers) expect(answer).toMatchObject({ ok: false, error: { code: 'unknown_channel' } });
+    expect(readFileSync(join(h.home, 'policies', 'maths.json'), 'utf8')).toBe(before);
+    expect(readdirSync(join(h.home, 'policies'))).toEqual(['maths.json']);
   });
 
   it('GET /%E0%A4%A (a broken UTF-8 escape): 400, and the shell and its engine stay up', async () => {

@@ -17,6 +17,7 @@ const DETECTOR_WORDS: Record<string, string> = {
 /** Step 1: what is recorded, what stays here, what leaves the device; the candidate agrees or stops. */
 export function ConsentScreen({ policy }: { policy: PolicyView }) {
   const { agreed, setAgreed } = useConsentStore();
+  const thumbnails = policy.liveView === 'thumbnails';
   const go = useFlowStore((s) => s.go);
   const on = Object.entries(policy.detectors).filter(([, enabled]) => enabled);
   return (
@@ -30,13 +31,18 @@ export function ConsentScreen({ policy }: { policy: PolicyView }) {
       </ul>
       <h3>What stays on this computer</h3>
       <p>
-        Camera and microphone are analysed here, by Vigil itself; nothing is streamed anywhere. Video is kept only for the last few seconds and deleted as the
+        Camera and microphone are analysed here, by Vigil itself; no video or sound is streamed anywhere. Video is kept only for the last few seconds and deleted as the
         exam goes on, unless a moment is flagged. {policy.detectors.identity ? 'The photo of your face taken for the identity check stays here too.' : ''}
       </p>
       <h3>What leaves this computer</h3>
       <p>
         A report for your exam: the times of any warnings, with the reasons, and short video clips only of the moments that were flagged for review (a few seconds
-        before and after). Nothing else is sent.
+        before and after).{' '}
+        {thumbnails ? 'During the exam, your invigilator also sees your exam status and a small, low-quality picture from your camera, one about every 12 seconds; only the newest is kept, and it is not part of your report.' : 'During the exam, your invigilator sees your exam status (its state and warnings) only: no picture from your camera.'}{' '}
+        Nothing else is sent.
+      </p>
+      <p data-testid="consent-live-view" data-live-view={thumbnails ? 'thumbnails' : 'status'}>
+        <strong>Live view for this exam:</strong> {thumbnails ? 'status and a camera picture every 12 seconds' : 'status only, no camera picture'}.
       </p>
       <p>You will see every warning as it appears, and why.</p>
       <label className="check">

@@ -39,18 +39,21 @@ export function ExamScreen({ policy }: { policy: PolicyView }) {
         )}
         <QuitPrompt />
       </header>
-      {warnings.length > 0 && (
-        <ul className="warnings" aria-label="Warnings" data-testid="warnings">
-          {warnings.map((w) => (
-            <li key={w.id} className="notice warn" role="alert" data-type={w.type}>
-              <span>{w.why}</span>{' '}
-              <button type="button" className="secondary small" onClick={() => dismiss(w.id)} aria-label={`Dismiss warning: ${w.why}`}>
-                OK
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      {/* Always present, so a warning added to it is announced (politely: the candidate is mid-question). */}
+      <div aria-live="polite" data-testid="warnings-region">
+        {warnings.length > 0 && (
+          <ul className="warnings" aria-label="Warnings" data-testid="warnings">
+            {warnings.map((w) => (
+              <li key={w.id} className="notice warn" data-type={w.type}>
+                <span>{w.why}</span>{' '}
+                <button type="button" className="secondary small" onClick={() => dismiss(w.id)} aria-label={`Dismiss warning: ${w.why}`}>
+                  OK
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
       {url ? (
         <iframe className="exam-frame" title="Exam" src={url} sandbox="allow-scripts allow-forms allow-same-origin" referrerPolicy="no-referrer" data-testid="exam-frame" />
       ) : (

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { subscribe } from '../../lib/ipc-client';
 import { CalibrationScreen } from '../calibration/CalibrationScreen';
 import { ConsentScreen } from '../consent/ConsentScreen';
@@ -11,7 +11,7 @@ import { VoiceScreen } from '../voice/VoiceScreen';
 import { ENGINE_DOWN } from './problems';
 import { ProblemScreen } from './ProblemScreen';
 import { Progress } from './Progress';
-import { useFlowStore } from './store';
+import { STEPS, STEP_TITLES, useFlowStore } from './store';
 
 /** The candidate's exam, one screen per step; any step can stop on a problem screen that says what to do. */
 export function ExamFlow() {
@@ -23,6 +23,22 @@ export function ExamFlow() {
       }),
     [fail],
   );
+  // A new step replaces the screen (and the button that led there): the focus goes to its heading, and a polite
+  // live region says where the candidate now is, so keyboard and screen-reader users follow without a mouse.
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const heading = document.querySelector<HTMLElement>('main section h2');
+    if (heading) {
+      heading.tabIndex = -1;
+      heading.focus();
+    }
+  }, [step, problem]);
+  const shown = STEPS.filter((s) => s !== 'policy');
+  const announcement = problem ? `Problem: ${problem.title}` : step === 'policy' ? '' : `Step ${shown.indexOf(step as (typeof shown)[number]) + 1} of ${shown.length}: ${STEP_TITLES[step]}`;
   const screen = () => {
     if (problem) return <ProblemScreen problem={problem} />;
     if (step === 'policy' || !policy) return <PolicyScreen />;
@@ -45,6 +61,9 @@ export function ExamFlow() {
   };
   return (
     <>
+      <p className="visually-hidden" role="status" aria-live="polite" data-testid="announcer">
+        {announcement}
+      </p>
       {step !== 'policy' && <Progress step={step} />}
       {screen()}
     </>

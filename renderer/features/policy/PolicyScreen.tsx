@@ -2,23 +2,35 @@ import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { useFlowStore } from '../flow/store';
 import { usePolicyStore } from './store';
 
-/** Reads `?policy=<name>` (what a vigil://exam/<name> link opens; app/shell/exam-link.ts) once. */
-function linkedPolicyName(): string | undefined {
-  return new URLSearchParams(location.search).get('policy') ?? undefined;
+/**
+ * What a link opened (app/shell/exam-link.ts): `?config=<signed config>` (vigil://exam/config/...) or
+ * `?policy=<name>` (vigil://exam/<name>). The config leaves the address once read, so it is not kept in history.
+ */
+function linked(): { config: string } | { name: string } | undefined {
+  const query = new URLSearchParams(location.search);
+  const config = query.get('config');
+  if (config) {
+    history.replaceState(null, '', `${location.pathname}${location.hash}`);
+    return { config };
+  }
+  const name = query.get('policy');
+  return name ? { name } : undefined;
 }
 
 /** Step 0: the exam's policy, from a file (picked or dropped) or a vigil:// link; an invalid one is named, field and rule. */
 export function PolicyScreen() {
-  const { phase, source, problem, result, fromFile, fromLink, practice, reset } = usePolicyStore();
+  const { phase, source, problem, result, fromFile, fromLink, fromConfigLink, practice, reset } = usePolicyStore();
   const { setPolicy, go } = useFlowStore();
   const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const problemRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
-    const name = linkedPolicyName();
-    if (name && phase === 'idle') void fromLink(name);
-  }, [fromLink, phase]);
+    if (phase !== 'idle') return;
+    const link = linked();
+    if (link && 'config' in link) void fromConfigLink(link.config);
+    else if (link) void fromLink(link.name);
+  }, [fromLink, fromConfigLink, phase]);
   useEffect(() => {
     if (phase === 'invalid') problemRef.current?.focus();
   }, [phase]);
@@ -74,11 +86,11 @@ export function PolicyScreen() {
         {phase === 'reading' && <p>Reading {source}…</p>}
         {phase === 'invalid' && problem && (
           <div className="notice fail" role="alert" tabIndex={-1} ref={problemRef} data-testid="policy-problem">
-            <h3>This exam file cannot be used</h3>
+            <h3>This exam cannot be used</h3>
             <p>
               <strong>{source}</strong> has a problem in <code data-testid="policy-field">{problem.field}</code>: <span data-testid="policy-rule">{problem.rule}</span>.
             </p>
-            <p>Ask your invigilator for a corrected exam file. Nothing has been recorded.</p>
+            <p>Ask your invigilator for a corrected exam file or link. Nothing has been recorded.</p>
             <button type="button" className="secondary" onClick={reset}>
               Choose another file
             </button>

@@ -13,6 +13,8 @@ export interface PolicyState {
   fromFile(file: File): Promise<void>;
   /** Loads a policy saved on this computer, named by a vigil:// link (`?policy=<name>`). */
   fromLink(name: string): Promise<void>;
+  /** Verifies a signed config carried by a vigil://exam/config/... link (`?config=<compact JWS>`). */
+  fromConfigLink(config: string): Promise<void>;
   /** Opens the built-in practice exam. */
   practice(): Promise<void>;
   reset(): void;
@@ -40,6 +42,15 @@ export const usePolicyStore = create<PolicyState>((set) => {
         settle(name, await invoke('policy.load', { name }));
       } catch (error) {
         failed(name, error as Error);
+      }
+    },
+    async fromConfigLink(config) {
+      const source = 'The exam link';
+      set({ phase: 'reading', source });
+      try {
+        settle(source, await invoke('policy.parse', { text: config, source: 'exam link' }));
+      } catch (error) {
+        failed(source, error as Error);
       }
     },
     async practice() {

@@ -43,7 +43,7 @@ function NumberField({ field }: { field: PolicyField }) {
   );
 }
 
-/** Signs the saved policy into a .vigil-exam file with the institution key; candidates' apps verify it. */
+/** Signs the saved policy into a .vigil-exam file and a vigil:// link with the institution key; candidates' apps verify either. */
 function Publish() {
   const { published, publishProblem, publish } = useExamsStore();
   const [serverUrl, setServerUrl] = useState(location.origin);
@@ -58,7 +58,7 @@ function Publish() {
       }}
     >
       <h2 id="publish-heading">Publish</h2>
-      <p className="help">Signs the saved policy with the institution key, with a new enrolment token inside (earlier tokens stop working). Candidates open the file in Vigil, which checks the signature.</p>
+      <p className="help">Signs the saved policy with the institution key, with a new enrolment token inside (earlier tokens stop working). Candidates open the file or the link in Vigil, which checks the signature.</p>
       <div className="field">
         <label htmlFor="publish-server">Server address candidates' devices report to</label>
         <input id="publish-server" type="url" value={serverUrl} onChange={(e) => setServerUrl(e.target.value)} required />
@@ -76,6 +76,15 @@ function Publish() {
               download {published.fileName}
             </a>
           </p>
+        )}
+        {published && (
+          <div className="field">
+            <label htmlFor="published-link">Exam link (the same signed config; opens Vigil where it is installed)</label>
+            <textarea id="published-link" readOnly rows={3} value={published.link} data-testid="published-link" />
+            <p className="help">
+              <a href={published.link}>Open the exam in Vigil</a>
+            </p>
+          </div>
         )}
         {published && (
           <div className="field">
@@ -169,6 +178,17 @@ export function ExamScreen({ examId }: { examId: string }) {
           <label htmlFor="f-examUrl">Exam start page (optional; on one of the allowed sites)</label>
           <input id="f-examUrl" type="url" value={(getPath(s.draft, 'examUrl') as string | undefined) ?? ''} aria-invalid={s.problem?.field === 'examUrl'} onChange={(e) => void s.edit('examUrl', e.target.value === '' ? undefined : e.target.value)} />
           <FieldProblem path="examUrl" />
+        </div>
+        <div className="field">
+          <label htmlFor="f-liveView">What invigilators see live</label>
+          <select id="f-liveView" value={(getPath(s.draft, 'liveView') as string | undefined) ?? 'status'} aria-describedby="f-liveView-help" onChange={(e) => void s.edit('liveView', e.target.value)}>
+            <option value="status">Status only (state, scores, warnings)</option>
+            <option value="thumbnails">Status and a small camera picture every 12 s</option>
+          </select>
+          <span className="help" id="f-liveView-help">
+            The candidate's consent screen says which, before the exam starts. Default: {String(getPath(s.defaults, 'liveView') ?? 'status')}.
+          </span>
+          <FieldProblem path="liveView" />
         </div>
         <div className="field">
           <label htmlFor="f-quit">New quit password (the server keeps only its scrypt hash; leave empty to keep the current one)</label>

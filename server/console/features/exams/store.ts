@@ -33,7 +33,7 @@ interface ExamsState {
   readonly saving: boolean;
   readonly staff: { id: string; email: string; role: string }[];
   /** The last signed config: its file name and text, offered as a download. */
-  readonly published?: { fileName: string; config: string; expiresAt: string };
+  readonly published?: { fileName: string; config: string; link: string; expiresAt: string };
   readonly publishProblem?: Problem;
   load(): Promise<void>;
   publish(serverUrl: string): Promise<void>;
@@ -113,7 +113,7 @@ export const useExamsStore = create<ExamsState>((set, get) => ({
     if (!exam) return;
     set({ published: undefined, publishProblem: undefined });
     try {
-      set({ published: await api<{ fileName: string; config: string; expiresAt: string }>('POST', `/api/v1/exams/${exam.id}/publish`, { serverUrl }) });
+      set({ published: await api<{ fileName: string; config: string; link: string; expiresAt: string }>('POST', `/api/v1/exams/${exam.id}/publish`, { serverUrl }) });
     } catch (error) {
       set({ publishProblem: error instanceof ApiError && error.body.field ? { field: error.body.field, rule: error.body.rule ?? error.message } : { field: 'serverUrl', rule: message(error) } });
     }

@@ -44,6 +44,8 @@ export function MonitorScreen({ examId }: { examId: string }) {
   useEffect(() => watch(examId), [examId, watch]);
   const now = Date.now();
   const shown = ordered(rows, filter, now);
+  // The camera column shows only where pictures arrive: an exam whose policy says liveView: thumbnails.
+  const withThumbnails = role !== 'reviewer' && rows.some((r) => r.thumbnailAt !== null);
   return (
     <>
       <h1>Live monitoring</h1>
@@ -87,6 +89,7 @@ export function MonitorScreen({ examId }: { examId: string }) {
                 <th scope="col">Warnings</th>
                 <th scope="col">Last heartbeat</th>
                 <th scope="col">Pending uploads</th>
+                {withThumbnails && <th scope="col">Camera</th>}
                 <th scope="col">Instructions</th>
               </tr>
             </thead>
@@ -111,6 +114,22 @@ export function MonitorScreen({ examId }: { examId: string }) {
                       {age === null ? 'never' : `${age} s ago`}
                     </td>
                     <td>{r.pendingOutbox ?? '—'}</td>
+                    {withThumbnails && (
+                      <td>
+                        {r.thumbnailAt ? (
+                          <img
+                            className="thumbnail"
+                            src={`/api/v1/sessions/${r.id}/thumbnail?at=${encodeURIComponent(r.thumbnailAt)}`}
+                            alt={`Camera picture of ${r.studentId}, ${ageSeconds(r.thumbnailAt, now) ?? 0} s old`}
+                            width={160}
+                            height={120}
+                            data-testid="thumbnail"
+                          />
+                        ) : (
+                          'none yet'
+                        )}
+                      </td>
+                    )}
                     <td>
                       {last && (
                         <p className="help" data-testid="instruction-state">

@@ -11,6 +11,7 @@ const row = (id: string, extra: Partial<MonitorRow> = {}): MonitorRow => ({
   intervalScore: 0,
   warnings: [],
   pendingOutbox: 0,
+  thumbnailAt: null,
   lastHeartbeatAt: new Date(now - 3000).toISOString(),
   startedAt: `2026-01-01T09:0${id.length}:00Z`,
   instructions: [],

@@ -11,6 +11,8 @@ export interface MonitorRow {
   readonly warnings: string[];
   readonly pendingOutbox: number | null;
   readonly lastHeartbeatAt: string | null;
+  /** When the newest live thumbnail arrived (the exam's policy says liveView: thumbnails), or null. */
+  readonly thumbnailAt: string | null;
   readonly startedAt: string;
   readonly instructions: { id: string; kind: string; message: string | null; createdAt: string; confirmedAt: string | null }[];
 }
@@ -71,7 +73,8 @@ export const useMonitorStore = create<MonitorState>((set, get) => ({
       socket.onmessage = (event) => {
         const message = JSON.parse(String(event.data)) as { type: string; sessionId?: string; riskLevel?: string };
         const student = get().rows.find((r) => r.id === message.sessionId)?.studentId ?? 'a candidate';
-        if (message.type !== 'heartbeat') set({ announcement: `${message.type.replace('session.', '').replace(/_/g, ' ')}: ${student}` });
+        // Heartbeats and thumbnails arrive every few seconds: the table shows them; only events are read out.
+        if (message.type !== 'heartbeat' && message.type !== 'thumbnail') set({ announcement: `${message.type.replace('session.', '').replace(/_/g, ' ')}: ${student}` });
         // One refetch per burst of messages: the table is the server's view, not a copy patched by hand.
         if (!pending) pending = setTimeout(() => ((pending = null), void get().refresh()), 150);
       };
