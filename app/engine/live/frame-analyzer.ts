@@ -9,15 +9,23 @@ import type { RgbFrame } from '../media/frames';
 import type { ExamPolicy } from '../policy/policy';
 import { VisionPipeline } from '../vision/pipeline';
 
+/**
+ * One frame's answer. The liveness evidence travels with its own frame: a live session has up to 12 frames in
+ * flight, so evidence kept on the side for "the last frame" was overwritten by the frames after it (issue #21).
+ */
+export interface AnalysedFrame {
+  readonly features: FrameFeatures;
+  /** Set on the pipeline's liveness frames (about one a second, as in `vigil analyze`); else null. */
+  readonly livenessEvidence: Float32Array | null;
+}
+
 export interface FrameAnalyzer {
   /** Features of one frame; `t` and `frame_index` are the session's, taken from the frame. */
-  analyze(frame: RgbFrame): Promise<FrameFeatures>;
+  analyze(frame: RgbFrame): Promise<AnalysedFrame>;
   /** Stores the face in `frame` as the enrolled identity; false when there is no face. */
   enroll(frame: RgbFrame): Promise<boolean>;
   /** Forgets tracked faces (a new session starts); keeps the enrolled identity. */
   reset(): void;
-  /** The liveness evidence of the last analysed frame, if it had any (once a second; app/engine/liveness). */
-  takeLivenessEvidence?(): Float32Array | null;
 }
 
 export type AnalyzerAvailability = { available: true; analyzer: FrameAnalyzer } | { available: false; reason: string };
@@ -28,19 +36,12 @@ async function openPipeline(): Promise<AnalyzerAvailability> {
   try {
     // Once a second at any live rate: the detector re-runs by frame count.
     const pipeline = await VisionPipeline.open({ threads: 1 });
-    let evidence: Float32Array | null = null;
     return {
       available: true,
       analyzer: {
         analyze: async (frame) => {
           const result = await pipeline.process(frame);
-          evidence = result.livenessEvidence ?? null;
-          return result.features;
-        },
-        takeLivenessEvidence: () => {
-          const e = evidence;
-          evidence = null;
-          return e;
+          return { features: result.features, livenessEvidence: result.livenessEvidence ?? null };
         },
         enroll: (frame) => pipeline.enroll(frame),
         reset: () => pipeline.reset(),

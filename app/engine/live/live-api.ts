@@ -296,9 +296,8 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
       if (!identity) throw new RpcFailure('not_enrolled', 'take the identity photo first');
       const analyzer = await loadFrameAnalyzer();
       if (!analyzer.available) throw new RpcFailure('no_vision', analyzer.reason);
-      const features = await analyzer.analyzer.analyze({ width, height, data: rgbBytes(rgb, width, height), t, index: identity.frames++ });
+      const { features, livenessEvidence: evidence } = await analyzer.analyzer.analyze({ width, height, data: rgbBytes(rgb, width, height), t, index: identity.frames++ });
       const progress = identity.challenge.push(features);
-      const evidence = analyzer.analyzer.takeLivenessEvidence?.();
       if (evidence && identity.liveness) {
         identity.liveness.push(evidence, t);
         await identity.liveness.settle();

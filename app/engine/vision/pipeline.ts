@@ -23,6 +23,7 @@ import { detectObjects, type DetectedObject } from './objects';
 import { detectText } from './text';
 import { openGroups, openModelGroup, type AnyModelGroup, type Model, type ModelName } from './sessions';
 import { openModelsInWorker } from './worker-models';
+import { dueOnGrid } from './rate-schedule';
 
 export interface PipelineOptions {
   threads: number;
@@ -105,6 +106,7 @@ const DUE_MODEL: Record<Due, ModelName> = { objects: 'centernet', liveness: 'liv
 export class VisionPipeline {
   private tracked: Crop[] = [];
   private framesSinceDetect = Number.POSITIVE_INFINITY;
+  /** Each slower model's last slot on its grid (rate-schedule.ts). */
   private readonly lastRun: Record<Due, number> = { objects: -Infinity, liveness: -Infinity, emotion: -Infinity, identity: -Infinity, text: -Infinity };
   private enrolled: Float32Array | null = null;
   /** The primary face's mesh on the last liveness frame: the rigidity cue compares against it. */
@@ -262,10 +264,9 @@ export class VisionPipeline {
     const every = { objects: o.objectsEverySec, liveness: o.livenessEverySec, emotion: o.emotionEverySec, identity: o.identityEverySec, text: o.textEverySec }[kind];
     if (every <= 0 || !this.models[DUE_MODEL[kind]]) return false;
     if (kind === 'identity' && !this.enrolled) return false;
-    // A clock that jumps backwards (a new clip) counts as due.
-    if (t - this.lastRun[kind] < every && t >= this.lastRun[kind]) return false;
-    this.lastRun[kind] = t;
-    return true;
+    const d = dueOnGrid(this.lastRun[kind], t, every);
+    if (d.due) this.lastRun[kind] = d.at;
+    return d.due;
   }
 
   private async faces(frame: RgbFrame, forceDetect: boolean): Promise<{ faces: FaceResult[]; detectorRan: boolean }> {

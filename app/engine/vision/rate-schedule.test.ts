@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { dueOnGrid } from './rate-schedule';
+
+/** The times at which a model due every `every` s runs over a stream of frame times. */
+function runs(times: readonly number[], every: number): number[] {
+  let last = Number.NEGATIVE_INFINITY;
+  const out: number[] = [];
+  for (const t of times) {
+    const d = dueOnGrid(last, t, every);
+    if (!d.due) continue;
+    last = d.at;
+    out.push(t);
+  }
+  return out;
+}
+
+describe('rate schedule', () => {
+  it('runs once a second on a file clock at 12 fps: frames 0, 12, 24...', () => {
+    const frames = Array.from({ length: 12 * 26 }, (_, i) => i / 12);
+    expect(runs(frames, 1)).toEqual(Array.from({ length: 26 }, (_, k) => frames[12 * k]));
+  });
+
+  it('keeps one run a second on a live camera with jitter and dropped frames (the file path has as many)', () => {
+    // 0-35 ms late, every 9th frame dropped: "at least 1 s after the last run" took 25 of 26 here, the last 1.35 s late.
+    const frames = Array.from({ length: 12 * 26 }, (_, i) => i).filter((i) => i % 9 !== 4).map((i) => i / 12 + ((i * 7919) % 36) / 1000);
+    const taken = runs(frames, 1);
+    expect(taken).toHaveLength(26);
+    taken.forEach((t, k) => expect(t - k).toBeLessThan(0.2));
+  });
+
+  it('after a gap starts again at the next frame, never closer than half a step to the run before', () => {
+    expect(runs([0, 1, 2, 5.3, 5.9, 6.2, 6.3, 7.3], 1)).toEqual([0, 1, 2, 5.3, 6.3, 7.3]);
+  });
+
+  it('counts a clock that jumps backwards (a new clip) as due', () => {
+    expect(runs([0, 1, 2, 0, 0.5, 1], 1)).toEqual([0, 1, 2, 0, 1]);
+  });
+});
