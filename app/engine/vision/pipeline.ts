@@ -23,7 +23,7 @@ import { detectObjects, type DetectedObject } from './objects';
 import { detectText } from './text';
 import { openGroups, openModelGroup, type AnyModelGroup, type Model, type ModelName } from './sessions';
 import { openModelsInWorker } from './worker-models';
-import { dueOnGrid } from './rate-schedule';
+import { dueOnGrid, GRID_START, type GridState } from './rate-schedule';
 
 export interface PipelineOptions {
   threads: number;
@@ -101,7 +101,7 @@ export class VisionPipeline {
   private tracked: Crop[] = [];
   private framesSinceDetect = Number.POSITIVE_INFINITY;
   /** Each slower model's last slot on its grid (rate-schedule.ts). */
-  private readonly lastRun: Record<Due, number> = { objects: -Infinity, liveness: -Infinity, emotion: -Infinity, identity: -Infinity, text: -Infinity };
+  private readonly lastRun: Record<Due, GridState> = { objects: GRID_START, liveness: GRID_START, emotion: GRID_START, identity: GRID_START, text: GRID_START };
   private enrolled: Float32Array | null = null;
   /** The primary face's mesh on the last liveness frame: the rigidity cue compares against it. */
   private livenessPoints: FaceMesh['points'] | null = null;
@@ -216,7 +216,7 @@ export class VisionPipeline {
     this.tracked = [];
     this.framesSinceDetect = Number.POSITIVE_INFINITY;
     this.livenessPoints = null;
-    for (const k of Object.keys(this.lastRun) as Due[]) this.lastRun[k] = -Infinity;
+    for (const k of Object.keys(this.lastRun) as Due[]) this.lastRun[k] = GRID_START;
   }
 
   /** Faces and their measures now; the slower models' results fill in `later` (their inputs are cut before it returns). */
@@ -263,7 +263,7 @@ export class VisionPipeline {
     if (every <= 0 || !this.models[DUE_MODEL[kind]]) return false;
     if (kind === 'identity' && !this.enrolled) return false;
     const d = dueOnGrid(this.lastRun[kind], t, every);
-    if (d.due) this.lastRun[kind] = d.at;
+    if (d.due) this.lastRun[kind] = d.next;
     return d.due;
   }
 
