@@ -7,7 +7,8 @@
 import type { FrameFeatures } from '../features/schema';
 import type { RgbFrame } from '../media/frames';
 import type { ExamPolicy } from '../policy/policy';
-import { VisionPipeline } from '../vision/pipeline';
+import { detectorRates } from '../session/analyze-file';
+import { VisionPipeline, type SlowModelRates } from '../vision/pipeline';
 
 /**
  * One frame's answer. The liveness evidence travels with its own frame: a live session has up to 12 frames in
@@ -26,6 +27,8 @@ export interface FrameAnalyzer {
   enroll(frame: RgbFrame): Promise<boolean>;
   /** Forgets tracked faces (a new session starts); keeps the enrolled identity. */
   reset(): void;
+  /** The slower models' rates for the policy in force (those it turns off do not run). */
+  setRates?(rates: SlowModelRates): void;
 }
 
 export type AnalyzerAvailability = { available: true; analyzer: FrameAnalyzer } | { available: false; reason: string };
@@ -36,6 +39,9 @@ async function openPipeline(): Promise<AnalyzerAvailability> {
   try {
     // Once a second at any live rate: the detector re-runs by frame count.
     const pipeline = await VisionPipeline.open({ threads: 1 });
+    // Opened at the system check, well before the session: its first frames then cost what the others do. Not
+    // awaited, so the system check does not wait for it; a frame handed in meanwhile waits behind it (in order).
+    void pipeline.warmUp().catch(() => undefined);
     return {
       available: true,
       analyzer: {
@@ -45,6 +51,7 @@ async function openPipeline(): Promise<AnalyzerAvailability> {
         },
         enroll: (frame) => pipeline.enroll(frame),
         reset: () => pipeline.reset(),
+        setRates: (rates) => pipeline.setRates(rates),
       },
     };
   } catch (error) {
@@ -61,5 +68,8 @@ export function loadFrameAnalyzer(): Promise<AnalyzerAvailability> {
 /** Off detectors stay off: a policy without the face detector gets no analyzer, and says so. */
 export async function analyzerFor(policy: ExamPolicy): Promise<AnalyzerAvailability> {
   if (!policy.detectors.face) return { available: false, reason: 'this exam policy turns the face detector off' };
-  return loadFrameAnalyzer();
+  const availability = await loadFrameAnalyzer();
+  // The policy's detectors as `vigil analyze` runs them: the same slower models on the same frames.
+  if (availability.available) availability.analyzer.setRates?.(detectorRates(policy));
+  return availability;
 }

@@ -3,7 +3,7 @@
  * its camera (Chromium's fake device, the policy's 12 fps, frames as bytes at 640x480) and `vigil analyze` on the
  * same recording give the same alerts, spoof_suspected included (types, starts and ends within 0.5 s), and the
  * same risk. The recording is a still face photo with a camera's noise (what a printed photo held up is to a
- * camera): present for 12 s, out of the picture for 6 s, back for 6 s. Before the fix the file raised
+ * camera), 24 s. Before the fix the file raised
  * spoof_suspected over 0-11 s and the live session none (its liveness evidence was lost between frames in flight).
  * live-vs-file.e2e.test.ts compares the face path alone, with liveness off.
  */
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { projectRoot, snap, test } from './fixtures';
 import { compareReports, sitExam, storedLiveReport, type LiveReport } from './exam-driver';
-import { faceLeavesAndReturnsVideo, speechThenSilenceWav } from './media';
+import { attentiveFaceVideo, speechThenSilenceWav } from './media';
 import { FLOW_TIMEOUT, startExamSite } from './steps';
 
 let examSite: Awaited<ReturnType<typeof startExamSite>>;
@@ -21,7 +21,7 @@ afterAll(() => examSite.close());
 
 describe('live and file agree on liveness', () => {
   test('a still photo in front of the camera raises the same spoof_suspected live as from the file', async ({ launch, skip }) => {
-    const camera = faceLeavesAndReturnsVideo(12, 6, 6);
+    const camera = attentiveFaceVideo(24);
     const app = await launch({ capture: { video: camera, audio: speechThenSilenceWav() } });
     // The machine's gates allowed (CI runs in a VM): this spec compares the video path with liveness on.
     const policy = {
