@@ -3,7 +3,8 @@
  * its camera (Chromium's fake device, the policy's 12 fps, frames as bytes at 640x480) and `vigil analyze` on the
  * same recording give the same alerts, spoof_suspected included (types, starts and ends within 0.5 s), and the
  * same risk. The recording is a still face photo with a camera's noise (what a printed photo held up is to a
- * camera), 24 s. Before the fix the file raised
+ * camera), 30 s, of which the exam takes 26: both sides then have 24-26 liveness frames, so the stream answers at
+ * 12 and 24 frames on both (windows through 23 s). Before the fix the file raised
  * spoof_suspected over 0-11 s and the live session none (its liveness evidence was lost between frames in flight).
  * live-vs-file.e2e.test.ts compares the face path alone, with liveness off.
  */
@@ -21,7 +22,7 @@ afterAll(() => examSite.close());
 
 describe('live and file agree on liveness', () => {
   test('a still photo in front of the camera raises the same spoof_suspected live as from the file', async ({ launch, skip }) => {
-    const camera = attentiveFaceVideo(24);
+    const camera = attentiveFaceVideo(30);
     const app = await launch({ capture: { video: camera, audio: speechThenSilenceWav() } });
     // The machine's gates allowed (CI runs in a VM): this spec compares the video path with liveness on.
     const policy = {
@@ -30,7 +31,7 @@ describe('live and file agree on liveness', () => {
       allowedOrigins: [examSite.origin],
       os: { virtualMachine: 'allow', remoteSession: 'allow', allowedProcesses: ['anydesk', 'teamviewer', 'x11vnc'] },
     };
-    const sat = await sitExam(app, policy, 23.5);
+    const sat = await sitExam(app, policy, 26);
     await snap(app.page, 'live-vs-file-liveness-finish');
     const live = storedLiveReport(app, sat.sessionId);
     skip(live.media.framesAnalysed === 0, 'the on-device face pipeline is not in this build');
