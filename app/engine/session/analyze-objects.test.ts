@@ -1,6 +1,6 @@
 /**
  * End to end on real photos: a phone held up in front of the candidate and a second person coming into the frame,
- * through `analyzeFile` (ffmpeg decoding, the whole vision pipeline with the calibrated CenterNet, the rules,
+ * through `analyzeFile` (ffmpeg decoding, the whole vision pipeline with the fused object detectors (CenterNet + NanoDet, models/calibration/fusion.json), the rules,
  * the report). No stand-ins: the candidate is the portrait in @vladmandic/human's face-id sample; the phone is a
  * handset drawn by ImageMagick whose screen is that same screenshot (no npm package ships a photo of a phone); the
  * second person is the man at the table in @vladmandic/human's samples.jpg, partly in frame at the bottom right.

@@ -23,5 +23,11 @@ describe('vigil eval vision on a folder holding only some data sets', () => {
     expect(Object.keys(objects.perClass)).toEqual(['person', 'cell phone', 'book', 'laptop']);
     expect(objects.perClass.person!.n).toBe(1);
     expect(objects.perClass['cell phone']!.n).toBe(0);
+    expect(objects.perClass.person!).toHaveProperty('recallAtFloor');
+    // A foreign folder is measured whole with the committed fusion (the live detector), never fitted on.
+    const fused = (objects as unknown as { detector: string; detectors: { fused: { fusion: { source: string }; development?: unknown } } });
+    expect(fused.detector).toMatch(/fused/);
+    expect(fused.detectors.fused.fusion.source).toBe('models/calibration/fusion.json');
+    expect(fused.detectors.fused.development).toBeUndefined();
   }, 240_000);
 });

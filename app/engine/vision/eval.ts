@@ -8,9 +8,10 @@ import type { FrameFeatures } from '../features/schema';
 import { MissingDataError } from '../data-sets';
 import { openFrames, readImage } from '../media/frames';
 import { IDENTITY_DESCRIPTOR, PREVIOUS_DESCRIPTOR, evaluateIdentity } from './identity-eval';
-import { OBJECTS_SPLIT, detectAll, objectFigures, openDetectors, splitImages } from './object-eval';
+import { OBJECTS_SPLIT, detectAll, fusedFigures, objectFigures, openDetectors, splitImages, type DetectionsOfImage } from './object-eval';
 import { VisionPipeline } from './pipeline';
 import { defaultPolicy } from '../policy/policy';
+import { readObjectFusion } from './object-fusion';
 import { readObjectCalibration } from './score-calibration';
 
 type Progress = (done: number, total: number, detail: string) => void;
@@ -177,10 +178,12 @@ async function evaluateObjects(dir: string, tick: (detail: string) => void) {
   const { detectors, release } = await openDetectors();
   try {
     const figures: Record<string, unknown> = {};
+    const seen: Partial<Record<'centernet' | 'nanodet', { dev: DetectionsOfImage[]; held: DetectionsOfImage[] }>> = {};
     for (const model of ['centernet', 'nanodet'] as const) {
       const calibration = readObjectCalibration(model);
       const dev = await detectAll(dir, development, detectors[model], tick);
       const held = await detectAll(dir, heldOut, detectors[model], tick);
+      seen[model] = { dev, held };
       figures[model] = {
         calibration: calibration ? calibration.fittedOn : 'none (raw scores)',
         heldOut: objectFigures(held, threshold, calibration),
@@ -188,9 +191,12 @@ async function evaluateObjects(dir: string, tick: (detail: string) => void) {
         heldOutRaw: objectFigures(held, threshold, null),
       };
     }
-    const live = figures.centernet as { heldOut: ReturnType<typeof objectFigures> };
+    const fused = fusedFigures(seen.centernet!, seen.nanodet!, threshold, readObjectFusion());
+    figures.fused = fused;
+    // The top-level figures are the live detector's: fused when there is a fusion, CenterNet alone otherwise.
+    const live = ('heldOut' in fused ? fused : figures.centernet) as { heldOut: ReturnType<typeof objectFigures> };
     return {
-      detector: 'centernet',
+      detector: 'heldOut' in fused ? 'fused (centernet + nanodet)' : 'centernet',
       threshold,
       iou: 0.5,
       split: development.length ? `app/engine/vision/objects-split.json (${OBJECTS_SPLIT.development.length} development, ${OBJECTS_SPLIT.heldOut.length} held-out)` : 'whole folder as held-out (not the split\'s data set)',

@@ -11,6 +11,7 @@ import type { Box } from './boxes';
 import { averagePrecision, expectedCalibrationError, matchDetections, precisionRecallAt, type Scored } from './detection-metrics';
 import { MissingDataError } from '../data-sets';
 import { detectObjectsNanodet } from './nanodet';
+import { fitObjectFusion, fuseCandidates, fusionPath, scoreFused, type FusionExample, type ObjectFusion } from './object-fusion';
 import { COCO_LABELS, OBJECT_DEFAULTS, detectObjects, type DetectedObject } from './objects';
 import { calibrate, calibrationPath, fitObjectCalibration, type ObjectCalibration } from './score-calibration';
 import { openModels } from './sessions';
@@ -56,6 +57,8 @@ export type Detector = (frame: Awaited<ReturnType<typeof readImage>>) => Promise
 
 export interface DetectionsOfImage {
   file: string;
+  width: number;
+  height: number;
   truth: LabelledImage['truth'];
   detections: DetectedObject[];
 }
@@ -66,7 +69,7 @@ export async function detectAll(dir: string, files: readonly string[], detector:
     const frame = await readImage(join(dir, 'images', file));
     const labels = join(dir, 'labels', file.replace(/\.\w+$/, '.txt'));
     const truth = existsSync(labels) ? parseYoloLabels(readFileSync(labels, 'utf8'), frame.width, frame.height) : [];
-    out.push({ file, truth, detections: await detector(frame) });
+    out.push({ file, width: frame.width, height: frame.height, truth, detections: await detector(frame) });
     tick(file);
   }
   return out;
@@ -124,11 +127,13 @@ export function objectFigures(images: readonly DetectionsOfImage[], threshold: n
   const calibrated = calibration ? (d: DetectedObject) => calibrate(calibration, d.label, raw(d)) : raw;
   const byClass = scoredByClass(images, calibrated, PROCTOR_CLASSES);
   const rawByClass = scoredByClass(images, raw, PROCTOR_CLASSES);
-  const perClass: Record<string, { precision: number | null; recall: number | null; n: number; detections: number; ap: number | null }> = {};
+  const perClass: Record<string, { precision: number | null; recall: number | null; n: number; detections: number; ap: number | null; recallAtFloor: number | null }> = {};
   for (const label of PROCTOR_CLASSES) {
     const { scored, truth } = byClass[label]!;
     const pr = precisionRecallAt(scored, truth, threshold);
-    perClass[label] = { precision: round(pr.precision), recall: round(pr.recall), n: truth, detections: pr.detections, ap: round(averagePrecision(scored, truth)) };
+    // What any threshold could reach: the share of truth boxes some detection above the detector's floor matched.
+    const floor = precisionRecallAt(scored, truth, 0);
+    perClass[label] = { precision: round(pr.precision), recall: round(pr.recall), n: truth, detections: pr.detections, ap: round(averagePrecision(scored, truth)), recallAtFloor: round(floor.recall) };
   }
   const all = (c: typeof byClass) => Object.values(c).flatMap((x) => x.scored);
   return {
@@ -140,6 +145,56 @@ export function objectFigures(images: readonly DetectionsOfImage[], threshold: n
     eceDetections: all(byClass).length,
     personCount: personCounts(images, calibrated, threshold),
   };
+}
+
+/**
+ * Both detectors fused (object-fusion.ts), scored by the committed fusion (models/calibration/fusion.json, fitted on
+ * the development images by `vigil calibrate objects --model fused`: what the live pipeline runs), or, without one,
+ * by a fusion fitted here on this run's development images; measured on both parts, from the same detections as the
+ * single-detector figures. Skipped when there is neither a committed fusion nor development images to fit one on.
+ */
+export function fusedFigures(centernet: { dev: DetectionsOfImage[]; held: DetectionsOfImage[] }, nanodet: { dev: DetectionsOfImage[]; held: DetectionsOfImage[] }, threshold: number, committed: ObjectFusion | null) {
+  if (!committed && centernet.dev.length === 0) return { skipped: 'no committed fusion and no development images to fit one on (not the split\'s data set)' };
+  const dev = fusionExamples(centernet.dev, nanodet.dev);
+  const held = fusionExamples(centernet.held, nanodet.held);
+  const fusion = committed ?? fitObjectFusion(dev, `${fusionFittedOn(dev.length)}, fitted in this run`);
+  // The fused score is the figure measured (no rawScore: objectFigures would measure the best raw score instead).
+  const scored = (images: typeof dev): DetectionsOfImage[] =>
+    images.map((x) => ({ file: x.file, width: x.width, height: x.height, truth: x.truth, detections: scoreFused(fusion, x.candidates).map(({ rawScore: _raw, ...o }) => o) }));
+  return {
+    fusion: { source: committed ? 'models/calibration/fusion.json' : 'fitted in this run', method: fusion.method, features: fusion.features, fittedOn: fusion.fittedOn, perClassFits: Object.keys(fusion.classes) },
+    heldOut: objectFigures(scored(held), threshold, null),
+    ...(dev.length ? { development: objectFigures(scored(dev), threshold, null) } : {}),
+  };
+}
+
+const fusionFittedOn = (n: number) => `objects/ development part (${n} images, app/engine/vision/objects-split.json)`;
+
+/** The same images' detections of both detectors (same file order, as detectAll gives them), grouped for fusion. */
+function fusionExamples(a: readonly DetectionsOfImage[], b: readonly DetectionsOfImage[]): (FusionExample & Omit<DetectionsOfImage, 'detections'>)[] {
+  return a.map((image, i) => ({ file: image.file, width: image.width, height: image.height, truth: image.truth, candidates: fuseCandidates(image.detections, b[i]!.detections, image.width, image.height) }));
+}
+
+/** `vigil calibrate objects --model fused`: both detectors on the development images only, the fusion fitted and written. */
+export async function fitObjectFusionOnDevelopment(dataDir: string, onProgress: (done: number, total: number, detail: string) => void = () => {}): Promise<{ fusion: ObjectFusion; path: string }> {
+  const dir = join(dataDir, 'objects');
+  const files = splitImages(dir, 'development');
+  if (files.length === 0) throw new MissingDataError(`${dir}: holds none of the development images named in app/engine/vision/objects-split.json`);
+  const { detectors, release } = await openDetectors();
+  let done = 0;
+  try {
+    const tick = (f: string) => onProgress(++done, files.length * 2, f);
+    const a = await detectAll(dir, files, detectors.centernet, tick);
+    const b = await detectAll(dir, files, detectors.nanodet, tick);
+    const fusion = fitObjectFusion(fusionExamples(a, b), fusionFittedOn(files.length));
+    const path = fusionPath();
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(`${path}.tmp`, `${JSON.stringify(fusion, null, 2)}\n`);
+    renameSync(`${path}.tmp`, path);
+    return { fusion, path };
+  } finally {
+    await release();
+  }
 }
 
 /** The detectors measured: CenterNet (the live one) and NanoDet-m, at the live pipeline's floor and NMS. */
