@@ -28,6 +28,8 @@ await Promise.all([
 ]);
 // The vision worker is plain JavaScript loaded by URL beside the engine (worker threads get no bundler or loader).
 cpSync(join(root, 'app/engine/vision/model-worker.mjs'), join(dist, 'model-worker.mjs'));
+// The shipped temporal-liveness model, found beside the bundled engine (app/engine/liveness/model.ts).
+for (const file of ['model.onnx', 'metadata.json', 'MODEL_CARD.md']) cpSync(join(root, 'app/engine/liveness/default', file), join(dist, 'liveness-default', file));
 cpSync(join(root, 'renderer/index.html'), join(dist, 'renderer/index.html'));
 cpSync(join(root, 'renderer/styles.css'), join(dist, 'renderer/styles.css'));
 cpSync(join(root, 'renderer/styles.css'), join(dist, 'console/styles.css'));

@@ -10,17 +10,25 @@ import type { ExamPolicy } from '../policy/policy';
 import { detectorRates } from '../session/analyze-file';
 import { VisionPipeline, type SlowModelRates } from '../vision/pipeline';
 
+/**
+ * One frame's answer. The liveness evidence travels with its own frame: a live session has up to 12 frames in
+ * flight, so evidence kept on the side for "the last frame" was overwritten by the frames after it (issue #21).
+ */
+export interface AnalysedFrame {
+  readonly features: FrameFeatures;
+  /** Set on the pipeline's liveness frames (about one a second, as in `vigil analyze`); else null. */
+  readonly livenessEvidence: Float32Array | null;
+}
+
 export interface FrameAnalyzer {
   /** Features of one frame; `t` and `frame_index` are the session's, taken from the frame. */
-  analyze(frame: RgbFrame): Promise<FrameFeatures>;
+  analyze(frame: RgbFrame): Promise<AnalysedFrame>;
   /** Stores the face in `frame` as the enrolled identity; false when there is no face. */
   enroll(frame: RgbFrame): Promise<boolean>;
   /** Forgets tracked faces (a new session starts); keeps the enrolled identity. */
   reset(): void;
   /** The slower models' rates for the policy in force (those it turns off do not run). */
   setRates?(rates: SlowModelRates): void;
-  /** The liveness evidence of the last analysed frame, if it had any (once a second; app/engine/liveness). */
-  takeLivenessEvidence?(): Float32Array | null;
 }
 
 export type AnalyzerAvailability = { available: true; analyzer: FrameAnalyzer } | { available: false; reason: string };
@@ -34,19 +42,12 @@ async function openPipeline(): Promise<AnalyzerAvailability> {
     // Opened at the system check, well before the session: its first frames then cost what the others do. Not
     // awaited, so the system check does not wait for it; a frame handed in meanwhile waits behind it (in order).
     void pipeline.warmUp().catch(() => undefined);
-    let evidence: Float32Array | null = null;
     return {
       available: true,
       analyzer: {
         analyze: async (frame) => {
           const result = await pipeline.process(frame);
-          evidence = result.livenessEvidence ?? null;
-          return result.features;
-        },
-        takeLivenessEvidence: () => {
-          const e = evidence;
-          evidence = null;
-          return e;
+          return { features: result.features, livenessEvidence: result.livenessEvidence ?? null };
         },
         enroll: (frame) => pipeline.enroll(frame),
         reset: () => pipeline.reset(),

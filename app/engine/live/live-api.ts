@@ -206,9 +206,8 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
     if (!identity) throw new RpcFailure('not_enrolled', 'take the identity photo first');
     const analyzer = await loadFrameAnalyzer();
     if (!analyzer.available) throw new RpcFailure('no_vision', analyzer.reason);
-    const features = await analyzer.analyzer.analyze({ ...frame, index: identity.frames++ });
+    const { features, livenessEvidence: evidence } = await analyzer.analyzer.analyze({ ...frame, index: identity.frames++ });
     const progress = identity.challenge.push(features);
-    const evidence = analyzer.analyzer.takeLivenessEvidence?.();
     if (evidence && identity.liveness) {
       identity.liveness.push(evidence, frame.t);
       await identity.liveness.settle();

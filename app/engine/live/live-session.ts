@@ -258,7 +258,7 @@ export class LiveSession {
     const analysed = this.options.analyzer.analyzer.analyze(frame);
     const previous = this.ruleTail;
     const applied = (async () => {
-      const raw = await analysed;
+      const { features: raw, livenessEvidence } = await analysed;
       await previous;
       this.assertOpen();
       const features = { ...raw, t: frame.t, frame_index: this.frames.length };
@@ -271,7 +271,7 @@ export class LiveSession {
       }
       const opened = [...this.open.entries()].filter(([type]) => !before.has(type)).map(([type, o]) => ({ type, severity: o.severity, start: o.start, why: explainAlert(type, this.options.policy) }));
       opened.push(...integrity.map((a) => this.notice(a)));
-      opened.push(...(await this.pushLiveness(t)));
+      opened.push(...(await this.pushLiveness(livenessEvidence, t)));
       return { analysed: true, faceCount: features.face_count, opened: this.shown(opened), flagged: this.updateKeepRanges() };
     })();
     this.ruleTail = applied.catch(() => undefined);
@@ -319,12 +319,15 @@ export class LiveSession {
     return { type: a.type, severity: a.severity, start: a.start, why: explainAlert(a.type, this.options.policy) };
   }
 
-  /** The frame's liveness evidence into the streaming mode; a new spoof_suspected alert comes back at once. */
-  private async pushLiveness(t: number): Promise<LiveAlertNotice[]> {
-    const analyzer = this.options.analyzer;
-    const evidence = analyzer.available ? analyzer.analyzer.takeLivenessEvidence?.() : null;
+  /** The frame's liveness evidence into the streaming mode, in frame order; a new spoof_suspected alert comes back at once. */
+  private async pushLiveness(evidence: Float32Array | null, t: number): Promise<LiveAlertNotice[]> {
     if (!evidence || !this.options.policy.detectors.liveness) return [];
-    if (this.liveness === undefined) this.liveness = (await openLivenessMonitor()).monitor;
+    if (this.liveness === undefined) {
+      const opened = await openLivenessMonitor();
+      this.liveness = opened.monitor;
+      // Said in the report, as `vigil analyze` says it: a build without the model must not look like a live face.
+      if (opened.reason) this.addNote(`Temporal liveness not used: ${opened.reason}.`);
+    }
     if (!this.liveness) return [];
     this.liveness.push(evidence, t);
     await this.liveness.settle();

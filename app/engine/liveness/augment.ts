@@ -2,6 +2,10 @@
  * The seed's training augmentations, on whole RGB frames before the face is found (as a worse camera would
  * deliver them): motion blur 5-15 px along a random direction, Gaussian blur with a 3-7 px kernel, JPEG at quality
  * 30-80 (jpeg-js), and 2x down- then up-scaling. Frame dropping is done on the evidence sequence (windows.ts).
+ * Beyond the seed, `cameraLook`: one webcam's colour balance, exposure and sensor noise over a whole sequence copy.
+ * NUAA's live faces come from one clean, grey-balanced camera; a home webcam (spoof-replay's real.webm: green cast,
+ * backlit, noisy) was called a print with confidence (live score 0.069), and neutralising the LBP texture part
+ * alone made it 0.968: the colour texture had learnt NUAA's camera, not liveness. Both classes get the same looks.
  */
 import jpeg from 'jpeg-js';
 import type { RgbFrame } from '../media/frames';
@@ -117,4 +121,23 @@ export function augmentFrame<F extends Pixels>(frame: F, rng: Rng): { frame: F; 
     applied.push(a);
   }
   return { frame: { ...frame, data }, applied };
+}
+
+/**
+ * One camera's look, drawn once per sequence copy and applied to each of its frames: channel gains 0.8-1.2 (white
+ * balance), gamma 0.7-1.4 (exposure), and fresh Gaussian sensor noise with sigma 0-6 on every frame.
+ */
+export function cameraLook(rng: Rng): <F extends Pixels>(frame: F) => F {
+  const gains = [0.8 + 0.4 * rng(), 0.8 + 0.4 * rng(), 0.8 + 0.4 * rng()];
+  const gamma = 0.7 + 0.7 * rng();
+  const sigma = 6 * rng();
+  const lut = gains.map((g) => Uint8Array.from({ length: 256 }, (_, v) => Math.min(255, Math.round(255 * (Math.min(1, (v * g) / 255)) ** gamma))));
+  return (frame) => {
+    const data = new Uint8Array(frame.data.length);
+    for (let i = 0; i < data.length; i++) {
+      const noise = sigma > 0 ? sigma * Math.sqrt(-2 * Math.log(rng() + 1e-12)) * Math.cos(2 * Math.PI * rng()) : 0;
+      data[i] = Math.max(0, Math.min(255, Math.round(lut[i % 3]![frame.data[i]!]! + noise)));
+    }
+    return { ...frame, data };
+  };
 }

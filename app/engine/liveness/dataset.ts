@@ -3,18 +3,21 @@
  * `0001.jpg`... per sequence folder) and its evidence: every frame through the vision pipeline (the same code the
  * live app runs, at one frame a second of session clock), in the original and in `variants` augmented copies.
  */
+import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import jpeg from 'jpeg-js';
 import seedrandom from 'seedrandom';
 import { z } from 'zod';
 import { MissingDataError } from '../data-sets';
+import { engineProcessEnv } from '../memory-env.mjs';
 import { readImage, type RgbFrame } from '../media/frames';
 import { VisionPipeline } from '../vision/pipeline';
 import { RAW, cropToTensor } from '../vision/image-ops';
-import { augmentFrame, rgbaToRgb } from './augment';
+import { augmentFrame, cameraLook, rgbaToRgb } from './augment';
 import { EVIDENCE_DIM } from './evidence';
 
 export type LivenessLabel = 'live' | 'print';
@@ -108,11 +111,13 @@ export interface EvidenceOptions {
   /** Augmented copies of every frame besides the original (0: evaluation needs only the original). */
   readonly variants: number;
   readonly seed: number;
+  /** Processes that extract at once (default EVIDENCE_JOBS): each takes a share of the sequences. */
+  readonly jobs?: number;
   readonly onProgress?: (done: number, total: number, detail: string) => void;
 }
 
 /** Bump when the evidence changes, so a cached file from older code is not read. */
-const EVIDENCE_VERSION = 1;
+const EVIDENCE_VERSION = 2;
 
 function cacheFile(sequences: readonly Sequence[], o: EvidenceOptions): string {
   const h = createHash('sha256').update(JSON.stringify({ v: EVIDENCE_VERSION, dim: EVIDENCE_DIM, variants: o.variants, seed: o.seed }));
@@ -128,16 +133,76 @@ export async function extractEvidence(sequences: readonly Sequence[], o: Evidenc
   const cache = cacheFile(sequences, o);
   const frameCount = sequences.reduce((a, s) => a + s.frames.length, 0);
   const variants = o.variants + 1;
-  if (existsSync(cache)) {
-    const all = new Float32Array(readFileSync(cache).buffer.slice(0));
-    if (all.length === frameCount * variants * EVIDENCE_DIM) {
-      let k = 0;
-      return sequences.map((sequence) => ({
-        sequence,
-        variants: Array.from({ length: variants }, () => sequence.frames.map(() => all.slice(k * EVIDENCE_DIM, ++k * EVIDENCE_DIM))),
-      }));
-    }
+  const cached = readCache(cache, sequences, variants, frameCount);
+  if (cached) return cached;
+  const jobs = Math.min(o.jobs ?? EVIDENCE_JOBS, sequences.length);
+  const out = jobs > 1 ? await extractInShards(sequences, o, jobs, frameCount * variants) : await extractHere(sequences, o, frameCount * variants);
+  writeCache(cache, out, frameCount * variants);
+  return out;
+}
+
+/**
+ * One process per core (at most two: this machine's count, and the pipeline's own worker threads are off here).
+ * Evidence is the cost of training from scratch (about 50 ms of CPU a frame, 3,900 frames), and it is embarrassingly
+ * parallel by sequence.
+ */
+export const EVIDENCE_JOBS = Math.max(1, Math.min(2, availableParallelism()));
+
+function readCache(cache: string, sequences: readonly Sequence[], variants: number, frameCount: number): SequenceEvidence[] | null {
+  if (!existsSync(cache)) return null;
+  const all = new Float32Array(readFileSync(cache).buffer.slice(0));
+  if (all.length !== frameCount * variants * EVIDENCE_DIM) return null;
+  let k = 0;
+  return sequences.map((sequence) => ({
+    sequence,
+    variants: Array.from({ length: variants }, () => sequence.frames.map(() => all.slice(k * EVIDENCE_DIM, ++k * EVIDENCE_DIM))),
+  }));
+}
+
+function writeCache(cache: string, out: readonly SequenceEvidence[], rows: number): void {
+  mkdirSync(join(tmpdir(), 'vigil-liveness-cache'), { recursive: true });
+  const flat = new Float32Array(rows * EVIDENCE_DIM);
+  let k = 0;
+  for (const s of out) for (const r of s.variants) for (const row of r) flat.set(row, k++ * EVIDENCE_DIM);
+  writeFileSync(`${cache}.tmp`, Buffer.from(flat.buffer));
+  renameSync(`${cache}.tmp`, cache);
+}
+
+/** Sequences dealt to `jobs` child processes (evidence-shard.ts), longest first to the least loaded; results in input order. */
+async function extractInShards(sequences: readonly Sequence[], o: EvidenceOptions, jobs: number, total: number): Promise<SequenceEvidence[]> {
+  const shards: Sequence[][] = Array.from({ length: jobs }, () => []);
+  const load = new Array<number>(jobs).fill(0);
+  for (const s of [...sequences].sort((a, b) => b.frames.length - a.frames.length)) {
+    const j = load.indexOf(Math.min(...load));
+    shards[j]!.push(s);
+    load[j]! += s.frames.length;
   }
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-liveness-shards-'));
+  const done = new Array<number>(jobs).fill(0);
+  try {
+    await Promise.all(shards.map((shard, j) => {
+      const jobFile = join(dir, `shard-${j}.json`);
+      writeFileSync(jobFile, JSON.stringify({ sequences: shard, variants: o.variants, seed: o.seed }));
+      const child = fork(fileURLToPath(new URL('./evidence-shard.ts', import.meta.url)), [jobFile], { execArgv: ['--import', import.meta.resolve('tsx')], env: engineProcessEnv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      child.on('message', (m: { done?: number }) => {
+        done[j] = m.done ?? done[j]!;
+        o.onProgress?.(done.reduce((a, b) => a + b, 0), total, `${jobs} processes`);
+      });
+      return new Promise<void>((resolve, reject) => {
+        child.on('error', reject);
+        child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`liveness evidence: shard ${j + 1} of ${jobs} ${signal ? `killed by ${signal}` : `exited with code ${code}`}`))));
+      });
+    }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const byId = new Map<string, SequenceEvidence>();
+  for (const shard of shards) for (const e of await extractEvidence(shard, { ...o, jobs: 1, onProgress: undefined })) byId.set(e.sequence.id, e);
+  return sequences.map((sequence) => ({ sequence, variants: byId.get(sequence.id)!.variants }));
+}
+
+async function extractHere(sequences: readonly Sequence[], o: EvidenceOptions, total: number): Promise<SequenceEvidence[]> {
+  const variants = o.variants + 1;
   const vision = await VisionPipeline.open({ objectsEverySec: 0, emotionEverySec: 0, identityEverySec: 0, textEverySec: 0, livenessEverySec: 1, workers: false });
   const out: SequenceEvidence[] = [];
   let done = 0;
@@ -146,14 +211,15 @@ export async function extractEvidence(sequences: readonly Sequence[], o: Evidenc
       const perVariant: Float32Array[][] = [];
       for (let v = 0; v < variants; v++) {
         const rng = seedrandom(`liveness-augment-${o.seed}-${sequence.id}-${v}`);
+        const look = v > 0 ? cameraLook(rng) : null;
         vision.reset();
         const rows: Float32Array[] = [];
         for (let i = 0; i < sequence.frames.length; i++) {
           let frame = sequence.still ? rigidlyMoved(await readFrame(sequence.frames[i]!, i), i, rng) : await readFrame(sequence.frames[i]!, i);
-          if (v > 0) frame = augmentFrame(frame, rng).frame;
+          if (look) frame = look(augmentFrame(frame, rng).frame);
           const result = await vision.process(frame);
           rows.push(result.livenessEvidence ?? new Float32Array(EVIDENCE_DIM).fill(Number.NaN));
-          o.onProgress?.(++done, frameCount * variants, sequence.id);
+          o.onProgress?.(++done, total, sequence.id);
         }
         perVariant.push(rows);
       }
@@ -162,11 +228,5 @@ export async function extractEvidence(sequences: readonly Sequence[], o: Evidenc
   } finally {
     await vision.release();
   }
-  mkdirSync(join(tmpdir(), 'vigil-liveness-cache'), { recursive: true });
-  const flat = new Float32Array(frameCount * variants * EVIDENCE_DIM);
-  let k = 0;
-  for (const s of out) for (const rows of s.variants) for (const r of rows) flat.set(r, k++ * EVIDENCE_DIM);
-  writeFileSync(`${cache}.tmp`, Buffer.from(flat.buffer));
-  renameSync(`${cache}.tmp`, cache);
   return out;
 }

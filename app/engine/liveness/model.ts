@@ -3,7 +3,7 @@
  * it on onnxruntime-node. The default model ships in `default/` (trained here; see its MODEL_CARD.md).
  * This file loads only onnxruntime-node and zod: the live app never loads TensorFlow.js.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
@@ -18,7 +18,12 @@ export const MODEL_FILE = 'model.onnx';
 export const METADATA_FILE = 'metadata.json';
 export const CURVES_FILE = 'curves.png';
 
-export const DEFAULT_MODEL_DIR = join(dirname(fileURLToPath(import.meta.url)), 'default');
+/**
+ * The shipped model: `default/` beside this module in the sources; in a build the engine is one bundled file in
+ * dist/, and build/bundle.mjs copies the folder to dist/liveness-default (before, the built app looked for
+ * dist/default, found nothing, and ran live sessions without liveness: issue #21's live-vs-file disagreement).
+ */
+export const DEFAULT_MODEL_DIR = ((here: string) => (existsSync(join(here, 'default', MODEL_FILE)) ? join(here, 'default') : join(here, 'liveness-default')))(dirname(fileURLToPath(import.meta.url)));
 
 export const LivenessMetadata = z.object({
   kind: z.literal('vigil-liveness'),

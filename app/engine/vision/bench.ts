@@ -3,7 +3,8 @@
  * (@vladmandic/human on TensorFlow.js WASM) on the same frames of ../shared/data/gaze-video, in one run.
  * Each clip's frames are decoded once, before any pass, into a raw RGB file that every pass reads back: no pass
  * shares the CPU with a decoder (the live app's frames come from the camera, not from ffmpeg), and frames are not
- * held in memory, so rssMB is the pipeline's own footprint; it is sampled during our passes, before the peer loads.
+ * held in memory, so rssMB is the pipeline's own footprint; it is sampled during our first pass (the live configuration),
+ * and per pass in rssMBByPass, before the peer loads.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -26,7 +27,15 @@ export interface BenchVisionResult {
   peerMsMedian: number;
   peerMsP95: number;
   speedup: number;
+  /**
+   * Peak RSS of the process during the first pass: the live app's configuration (1 thread, every model at its
+   * rate, liveness on), in a process that has run nothing else yet. Later passes open their own pipelines in the
+   * same process, and memory the earlier ones freed is not all given back to the system (onnxruntime's arenas, the
+   * heaps' top), so the maximum over all passes (`rssMBByPass`) measured the 2-thread pass on top of the 1-thread
+   * one: 430 MB in the closing note of stop 23, against 296-353 for one live pipeline with or without liveness.
+   */
   rssMB: number;
+  rssMBByPass: { oneThread: number; twoThreads: number; stream: number; faceCore: number };
   peer: string;
   facesPerFrameOurs: number;
   facesPerFramePeer: number;
@@ -186,6 +195,12 @@ async function timeEveryPass(clips: RawClip[], o: BenchOptions, onProgress: OnPr
     rss = Math.max(rss, process.memoryUsage().rss);
     onProgress(++done, total, detail);
   };
+  /** The peak RSS of one pass (its own pipeline opened, run and released), then the peak is reset for the next. */
+  const passPeak = async <T>(pass: () => Promise<T>): Promise<[T, number]> => {
+    rss = process.memoryUsage().rss;
+    const out = await pass();
+    return [out, rss / 2 ** 20];
+  };
 
   const ours = async (threads: number, mode: 'frame' | 'stream' | 'face core') => {
     const faceCore = mode === 'face core';
@@ -202,11 +217,10 @@ async function timeEveryPass(clips: RawClip[], o: BenchOptions, onProgress: OnPr
       await vision.release();
     }
   };
-  const one = await ours(1, 'frame');
-  const two = await ours(2, 'frame');
-  const stream = await ours(1, 'stream');
-  const core = await ours(1, 'face core');
-  const rssMB = rss / 2 ** 20;
+  const [one, rssOne] = await passPeak(() => ours(1, 'frame'));
+  const [two, rssTwo] = await passPeak(() => ours(2, 'frame'));
+  const [stream, rssStream] = await passPeak(() => ours(1, 'stream'));
+  const [core, rssCore] = await passPeak(() => ours(1, 'face core'));
 
   const peer = await openHumanPeer('full');
   const theirs = await timePass(frames(clips, o), o, async (f) => (await peer.detect(f)).faces, tick('peer'));
@@ -226,7 +240,8 @@ async function timeEveryPass(clips: RawClip[], o: BenchOptions, onProgress: OnPr
     peerMsMedian: round(peerMsMedian),
     peerMsP95: round(pct(theirs.ms, 0.95)),
     speedup: round(peerMsMedian / oursMsMedian),
-    rssMB: round(rssMB, 0),
+    rssMB: round(rssOne, 0),
+    rssMBByPass: { oneThread: round(rssOne, 0), twoThreads: round(rssTwo, 0), stream: round(rssStream, 0), faceCore: round(rssCore, 0) },
     peer: peer.name,
     facesPerFrameOurs: round(one.found / one.ms.length),
     facesPerFramePeer: round(theirs.found / theirs.ms.length),

@@ -25,6 +25,7 @@ import { detectObjects, type DetectedObject } from './objects';
 import { detectText } from './text';
 import { openGroups, openModelGroup, type AnyModelGroup, type Model, type ModelName } from './sessions';
 import { openModelsInWorker } from './worker-models';
+import { dueOnGrid, GRID_START, type GridState } from './rate-schedule';
 
 export interface PipelineOptions {
   threads: number;
@@ -103,7 +104,8 @@ const DUE_MODEL: Record<Due, ModelName> = { objects: 'centernet', liveness: 'liv
 export class VisionPipeline {
   private tracked: Crop[] = [];
   private framesSinceDetect = Number.POSITIVE_INFINITY;
-  private readonly lastRun: Record<Due, number> = { objects: -Infinity, liveness: -Infinity, emotion: -Infinity, identity: -Infinity, text: -Infinity };
+  /** Each slower model's last slot on its grid (rate-schedule.ts). */
+  private readonly lastRun: Record<Due, GridState> = { objects: GRID_START, liveness: GRID_START, emotion: GRID_START, identity: GRID_START, text: GRID_START };
   /** Whether a slower model already started on the frame in the face path (due()). */
   private slowStarted = false;
   private enrolled: Float32Array | null = null;
@@ -255,7 +257,7 @@ export class VisionPipeline {
     this.tracked = [];
     this.framesSinceDetect = Number.POSITIVE_INFINITY;
     this.livenessPoints = null;
-    for (const k of Object.keys(this.lastRun) as Due[]) this.lastRun[k] = -Infinity;
+    for (const k of Object.keys(this.lastRun) as Due[]) this.lastRun[k] = GRID_START;
   }
 
   /** Faces and their measures now; the slower models' results fill in `later` (their inputs are cut before it returns). */
@@ -302,17 +304,17 @@ export class VisionPipeline {
     const every = { objects: o.objectsEverySec, liveness: o.livenessEverySec, emotion: o.emotionEverySec, identity: o.identityEverySec, text: o.textEverySec }[kind];
     if (every <= 0 || !this.models[DUE_MODEL[kind]]) return false;
     if (kind === 'identity' && !this.enrolled) return false;
-    // A clock that jumps backwards (a new clip) counts as due.
-    const since = t - this.lastRun[kind];
-    if (since < every && t >= this.lastRun[kind]) return false;
+    const last = this.lastRun[kind];
+    const d = dueOnGrid(last, t, every);
+    if (!d.due) return false;
     // One slower model a frame: a frame's answer waits for its slower models, and the frames after it for that
     // answer, so all of them on one frame made every second's answers late (live p95 183 ms at 12 fps on a quiet
     // machine, with a p50 of 25 ms). Spread over the frames, each waits for one. A model a whole period overdue runs
     // anyway (frames slower than the models' rates), as does one not run since the last reset (a still image is
-    // one frame, and gets every model).
-    if (this.slowStarted && since < 2 * every) return false;
+    // one frame, and gets every model). One put off keeps its grid slot (rate-schedule.ts).
+    if (this.slowStarted && t >= last.taken && t - last.taken < 2 * every) return false;
     this.slowStarted = true;
-    this.lastRun[kind] = t;
+    this.lastRun[kind] = d.next;
     return true;
   }
 
