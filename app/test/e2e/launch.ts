@@ -32,6 +32,11 @@ export interface LaunchOptions {
   readonly home?: string;
   /** Extra environment for the app and its engine (e.g. SSH_CONNECTION, as an SSH login would set it, or VIGIL_WALL_CLOCK_OFFSET_FILE). */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * The app's folder (package.json, dist/, resources/trust.json): an institution's build of Vigil
+   * (institution-app.ts); this checkout by default. Browser shell only.
+   */
+  readonly appRoot?: string;
 }
 
 export interface RunningApp {
@@ -103,13 +108,14 @@ async function launchBrowserShell(options: LaunchOptions): Promise<RunningApp> {
 async function launchElectron(options: LaunchOptions): Promise<RunningApp> {
   const binary = findElectronBinary(join(projectRoot, 'node_modules', 'electron'), process.env);
   if (!binary.ok) throw new Error(binary.message);
-  const main = join(projectRoot, 'dist', 'main.mjs');
+  const appRoot = options.appRoot ?? projectRoot;
+  const main = join(appRoot, 'dist', 'main.mjs');
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` before the end-to-end specs`);
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
   const env = { ...stringEnv(process.env), ...options.env, VIGIL_HOME: home };
   // Chromium will not start as root with its sandbox (a container); the page's own sandbox is unaffected.
   const root = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
-  const app: ElectronApplication = await _electron.launch({ executablePath: binary.path, args: [...root, '--disable-gpu', ...captureSwitches(options.capture), projectRoot, '--allow-unsigned'], env, cwd: projectRoot });
+  const app: ElectronApplication = await _electron.launch({ executablePath: binary.path, args: [...root, '--disable-gpu', ...captureSwitches(options.capture), appRoot, '--allow-unsigned'], env, cwd: projectRoot });
   let closed = false;
   app.on('close', () => (closed = true));
   try {
@@ -161,7 +167,7 @@ export interface RunningShell {
 
 /** Starts `dist/browser-shell.mjs` on a free port with its own VIGIL_HOME (or the one given) and `options.env` added. */
 export async function startShell(options: LaunchOptions = {}): Promise<RunningShell> {
-  const entry = join(projectRoot, 'dist', 'browser-shell.mjs');
+  const entry = join(options.appRoot ?? projectRoot, 'dist', 'browser-shell.mjs');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` before the end-to-end specs`);
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
   // --allow-unsigned: the specs open plain JSON policies (signed configs: app/engine/config/*.test.ts).
