@@ -204,7 +204,7 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
   /** Heartbeats and instructions of the running synced sessions. */
   const links = new Map<string, LiveSync>();
   const linkToServer = (live: LiveSession) => {
-    const link = new LiveSync({ store: deps.store, sessionId: live.id, status: () => live.status(), kick: () => runner.kick(), heartbeatSec: deps.sync?.heartbeatSec, interimSec: deps.sync?.interimSec, log: (line) => process.stderr.write(`vigil: ${line}\n`) });
+    const link = new LiveSync({ store: deps.store, sessionId: live.id, status: () => live.status(), kick: () => runner.kick(), heartbeatSec: deps.sync?.heartbeatSec, interimSec: deps.sync?.interimSec, log: (line) => process.stderr.write(`vigil: ${line}\n`), record: (type, payload) => live.recordEvent(type, payload) });
     links.set(live.id, link);
     runner.start();
     link.start();

@@ -128,6 +128,9 @@ describe('a live session synced to the institution', () => {
     const finish = await staff.post<{ id: string }>(`/api/v1/sessions/${serverId}/instructions`, { kind: 'finish' });
     await until('the finish instruction in the app', async () => (await api['session.sync']({ sessionId })).instructions.find((i) => i.kind === 'finish'));
     await api['session.sync']({ sessionId, done: [finish.id] });
+    // The page's word is not enough for a finish: it is confirmed once the session has really finished.
+    await new Promise((r) => setTimeout(r, 1200));
+    expect((await instruction(finish.id)).confirmedAt).toBeNull();
     const finished = await api['session.finish']({ sessionId });
     await until('the finish confirmed', async () => (await instruction(finish.id)).confirmedAt);
     const after = await until('everything acknowledged', async () => {
@@ -140,6 +143,10 @@ describe('a live session synced to the institution', () => {
     expect(full.sessionId).toBe(finished.sessionId);
     expect(full.chain.verified).toBe(true);
     expect(full.chain.events).toBe(store.events.list(sessionId).length);
+    // What the candidate was told, and when the app showed it, is in the session's own chain.
+    expect(store.events.list(sessionId).filter((e) => e.type.startsWith('instruction.')).map((e) => [e.type, (e.payload as { kind: string }).kind])).toEqual([
+      ['instruction.received', 'message'], ['instruction.done', 'message'], ['instruction.received', 'finish'], ['instruction.done', 'finish'],
+    ]);
   }, 120_000);
 
   it('keeps what the server did not get when it went away at the finish, and sends it at the next engine start', async () => {

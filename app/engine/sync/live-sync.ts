@@ -31,6 +31,8 @@ export interface LiveSyncOptions {
   readonly now?: () => Date;
   readonly log?: (line: string) => void;
   readonly requestTimeoutMs?: number;
+  /** Appends to the session's hash chain: each instruction received and done is evidence of what the candidate saw. */
+  readonly record?: (type: string, payload: unknown) => void;
 }
 
 export interface HeartbeatOutcome {
@@ -49,6 +51,8 @@ export class LiveSync {
   private readonly seen = new Set<string>();
   /** Done by the app, not yet carried by a heartbeat the server answered. */
   private confirmed: string[] = [];
+  /** A finish the app says it acted on: confirmed only once the session really finished (stop), not on its word. */
+  private readonly finishing: string[] = [];
   private inFlight: Promise<void> = Promise.resolve();
   private client: SyncHttpClient | null = null;
   private stopped = false;
@@ -78,7 +82,12 @@ export class LiveSync {
     for (const id of done) {
       const i = this.forApp.findIndex((x) => x.id === id);
       if (i < 0) continue;
-      this.forApp.splice(i, 1);
+      const [instruction] = this.forApp.splice(i, 1);
+      this.note('instruction.done', { id, kind: instruction!.kind });
+      if (instruction!.kind === 'finish') {
+        this.finishing.push(id);
+        continue;
+      }
       this.confirmed.push(id);
       fresh = true;
     }
@@ -107,7 +116,16 @@ export class LiveSync {
     for (const t of this.timers.splice(0)) clearInterval(t);
     this.queueInterim();
     this.stopped = true;
+    this.confirmed.push(...this.finishing.splice(0));
     await this.beat();
+  }
+
+  private note(type: string, payload: unknown): void {
+    try {
+      this.options.record?.(type, payload);
+    } catch {
+      // the session finished meanwhile: its chain is closed
+    }
   }
 
   private async send(): Promise<void> {
@@ -139,6 +157,7 @@ export class LiveSync {
       if (instruction && !this.seen.has(instruction.id)) {
         this.seen.add(instruction.id);
         this.forApp.push(instruction);
+        this.note('instruction.received', { id: instruction.id, kind: instruction.kind, message: instruction.message ?? null });
       }
       this.last = { at, ok: true, error: null };
     } catch (error) {
