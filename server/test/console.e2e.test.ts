@@ -258,7 +258,6 @@ describe.each(['pglite', 'postgres'] as const)('invigilator console on %s', (kin
     await row.getByTestId('warnings').getByText(/no_face/).waitFor({ timeout: 120_000 });
     const shownAt = Date.now();
     expect(shownAt - (await flaggedHeartbeatAt)).toBeLessThan(2000);
-    await app.locator('[data-testid="warnings"] li[data-type="no_face"]').waitFor({ timeout: 30_000 });
     await snap(page, kind, 'monitor-candidate-flagged');
 
     // A message reaches the candidate's screen; the console sees it confirmed on the next heartbeat.
