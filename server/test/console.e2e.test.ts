@@ -196,7 +196,7 @@ describe.each(['pglite', 'postgres'] as const)('invigilator console on %s', (kin
     await page.getByTestId('not-allowed').waitFor();
   }, 60_000);
 
-  it('the real candidate app opens the published exam, enrols, shows live with a flag within 2 s of its heartbeat, and takes a message and a finish with their confirmations', async () => {
+  it('the real candidate app opens the published exam, enrols, shows live with a flag within 2 s of its heartbeat, and takes a pause, a message and a finish with their confirmations', async () => {
     // The exam as a candidate can sit it unattended here: identity and microphone off (they need a person),
     // calibration at its minimum, the machine's own gates allowed (CI is a virtual machine), one no-face episode
     // enough to flag its interval. The editor's fields were exercised by the first spec; this is the same PUT.
@@ -260,10 +260,22 @@ describe.each(['pglite', 'postgres'] as const)('invigilator console on %s', (kin
     expect(shownAt - (await flaggedHeartbeatAt)).toBeLessThan(2000);
     await snap(page, kind, 'monitor-candidate-flagged');
 
-    // A message reaches the candidate's screen; the console sees it confirmed on the next heartbeat.
+    // A pause (the server's instruction API; the console offers message and finish) covers the exam page.
+    const paused = await page.evaluate(async (id) => {
+      const me = (await (await fetch('/api/v1/auth/me')).json()) as { csrfToken: string };
+      return (await fetch(`/api/v1/sessions/${id}/instructions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, body: JSON.stringify({ kind: 'pause', message: 'Wait for the invigilator.' }) })).status;
+    }, sessionId);
+    expect(paused).toBe(201);
+    await app.getByTestId('exam-paused').filter({ hasText: 'Wait for the invigilator.' }).waitFor({ timeout: 30_000 });
+    expect(await app.getByTestId('exam-frame').isHidden()).toBe(true);
+    await expect.poll(() => row.getByTestId('instruction-state').textContent(), { timeout: 30_000 }).toMatch(/^pause: confirmed/);
+    await snap(app, kind, 'candidate-paused');
+    // A message reaches the candidate's screen and lifts the pause; the console sees it confirmed on the next heartbeat.
     await page.getByLabel('Message to st-app').fill('Please come back in front of the camera.');
     await page.getByLabel('Message to st-app').press('Enter');
     await app.getByTestId('invigilator-message').filter({ hasText: 'Please come back in front of the camera.' }).waitFor({ timeout: 30_000 });
+    expect(await app.getByTestId('exam-paused').count()).toBe(0);
+    expect(await app.getByTestId('exam-frame').isVisible()).toBe(true);
     await snap(app, kind, 'candidate-message');
     await expect.poll(() => row.getByTestId('instruction-state').textContent(), { timeout: 30_000 }).toMatch(/^message: confirmed/);
 
