@@ -4,13 +4,16 @@
  */
 import { MessageChannelMain, app, type BrowserWindow } from 'electron';
 import { delimiter, join } from 'node:path';
-import { startEngineUtilityProcess } from './adapters/engine-utility-process';
+import { startEngineUtilityProcess, type EngineUtilityProcess } from './adapters/engine-utility-process';
 import type { ExamPolicy } from './engine/policy/policy';
-import { createRpcClient, type RpcClient } from './engine/rpc/client';
+import type { RpcClient } from './engine/rpc/client';
+import { engineStartEnv, superviseEngine } from './engine/rpc/engine-supervisor';
+import { deliverSignals, type SignalDelivery } from './engine/rpc/signal-delivery';
 import type { SignalEvent } from './engine/signals/events';
 import { refusalReason } from './engine/signals/preflight';
 import { createSessionClock } from './engine/signals/session-clock';
 import { EVENT_CHANNEL, routeIpc } from './ipc/electron-router';
+import { restoreKeymapLeftBehind } from './lockdown/console-switch-lock';
 import { startLockdown, type Lockdown } from './lockdown/lockdown';
 import { createNavigationAllowList, type NavigationAllowList } from './lockdown/navigation';
 import { LINK_SCHEME, appUrlForLink, examLinkInArgs, parseExamLink } from './shell/exam-link';
@@ -46,13 +49,24 @@ export async function compose(options: CompositionOptions): Promise<void> {
   // 2. The renderer is served from the app's own origin, never file://.
   serveRenderer(join(options.distDir, 'renderer'));
 
-  // 3. The engine runs out of the main process, in a utilityProcess; the shell only routes to it.
+  // 3. The engine runs out of the main process, in a utilityProcess; the shell only routes to it. One that stops
+  //    mid-exam is started again and the session goes on (engine/rpc/engine-supervisor.ts, as in the browser shell).
   //    `--allow-unsigned` is the developer flag: unsigned policies open, marked as such on screen and in the report.
   const developerFlag = process.argv.includes('--allow-unsigned') ? { VIGIL_ALLOW_UNSIGNED: '1' } : {};
   //    A packaged app carries its own ffmpeg and ffprobe (electron-builder.yml, extraResources), found first on PATH.
   const bundledTools = app.isPackaged ? { PATH: [join(process.resourcesPath, 'ffmpeg'), process.env.PATH].filter(Boolean).join(delimiter) } : {};
-  const transport = startEngineUtilityProcess(join(options.distDir, 'engine.mjs'), engineProcessEnv({ ...process.env, ...developerFlag, ...bundledTools, VIGIL_HOME: process.env.VIGIL_HOME ?? app.getPath('userData') }));
-  const engine = createRpcClient(transport);
+  const stateDir = process.env.VIGIL_HOME ?? app.getPath('userData');
+  const engineEnv = engineProcessEnv({ ...process.env, ...developerFlag, ...bundledTools, VIGIL_HOME: stateDir });
+  const engine = superviseEngine((restarted) => startEngineUtilityProcess(join(options.distDir, 'engine.mjs'), engineStartEnv(engineEnv, restarted)), {
+    log,
+    // A restarted engine needs the window's camera-frame channel again (the old one died with the old engine).
+    onStart: (started, restarted) => restarted && giveFramePort(started),
+  });
+  // A lockdown killed mid-exam may have left the candidate's keyboard without its console switch: give it back.
+  void restoreKeymapLeftBehind(stateDir).then(
+    (outcome) => outcome !== 'none' && log(`keyboard left by a stopped exam: ${outcome}`),
+    (error: unknown) => log(`keyboard left by a stopped exam not restored: ${(error as Error).message}`),
+  );
 
   // The exam's lockdown while one is in progress (step 5), and the SEB header for an exam imported from SEB.
   let lockdown: Lockdown | undefined;
@@ -64,13 +78,14 @@ export async function compose(options: CompositionOptions): Promise<void> {
   window.on('closed', () => (window = undefined));
   // Camera frames skip the main process: each page of ours gets a MessagePort whose other end is in the engine
   // process, and transfers each frame's buffer over it (a new pair per load; the old ports close with the page).
-  window.webContents.on('did-finish-load', () => {
+  function giveFramePort(transport: EngineUtilityProcess): void {
     const contents = window?.webContents;
     if (!contents || !isAppUrl(contents.getURL())) return;
     const { port1, port2 } = new MessageChannelMain();
     transport.attachFramePort(port2);
     contents.postMessage('vigil:frame-port', null, [port1]);
-  });
+  }
+  window.webContents.on('did-finish-load', () => giveFramePort(engine.current()));
   const openLink = (link: string | undefined) => {
     if (!link || !window) return;
     const parsed = parseExamLink(link);
@@ -91,6 +106,7 @@ export async function compose(options: CompositionOptions): Promise<void> {
   //    refused before the engine opens a session; the engine then applies its own start checks (programs, VM,
   //    remote session, displays). When the exam ends, every step is reverted and quitting is allowed again.
   let starting: { lockdown: Lockdown; signals: DeferredSink; policy: ExamPolicy } | undefined;
+  let examSignals: DeferredSink | undefined;
   const unroute = routeIpc(engine, () => window?.webContents, {
     before: async (channel) => {
       if (channel !== 'session.start' || !window) return undefined;
@@ -127,6 +143,7 @@ export async function compose(options: CompositionOptions): Promise<void> {
           const { sessionId } = outcome.result as { sessionId: string };
           signals.attach(sessionId);
           lockdown = started;
+          examSignals = signals;
           const lockdownState = { state: 'on', mayStart: started.mayStart, preflight: started.preflight };
           void engine.call('session.context', { sessionId, lockdown: lockdownState }).catch((error: unknown) => log(`lockdown state not recorded: ${(error as Error).message}`));
           if (policy.sebConfigKey) stopSebHeader = installSebHeader(window.webContents.session, { configKey: policy.sebConfigKey, allowedOrigins: policy.allowedOrigins });
@@ -136,8 +153,11 @@ export async function compose(options: CompositionOptions): Promise<void> {
         }
       } else if (channel === 'session.finish' && outcome.ok && lockdown) {
         lockdown.examEnded();
-        void lockdown.revert();
+        // The session is handed in: what the lockdown records while it reverts has no session left to go to.
+        const ended = examSignals;
+        void lockdown.revert().finally(() => ended?.stop());
         lockdown = undefined;
+        examSignals = undefined;
         stopSebHeader?.();
         stopSebHeader = undefined;
         allowNavigation = isAppUrl;
@@ -149,7 +169,7 @@ export async function compose(options: CompositionOptions): Promise<void> {
     return startLockdown({
       app, window: exam, appOrigin: APP_ORIGIN, development: options.development, os: policy.os, allowedOrigins: policy.allowedOrigins,
       // Started just before the session, so its clock starts a moment before the engine's (the start checks' time).
-      quitPasswordHash: policy.quitPasswordHash, clock: createSessionClock(), sink: signals.sink,
+      quitPasswordHash: policy.quitPasswordHash, stateDir, clock: createSessionClock(), sink: signals.sink,
       // Closing the window mid-exam opens the page's quit prompt, where the engine checks the password
       // (session.quit) and an accepted quit hands the session in (session.finish) before the window closes.
       askQuitPassword: async () => {
@@ -169,7 +189,7 @@ export async function compose(options: CompositionOptions): Promise<void> {
   app.on('window-all-closed', () => app.quit());
   app.on('before-quit', () => {
     unroute();
-    transport.close();
+    engine.close();
   });
 }
 
@@ -178,23 +198,28 @@ interface DeferredSink {
   /** The session the signals belong to: those held so far are sent now, later ones as they come. */
   attach(sessionId: string): void;
   sessionId(): string | undefined;
+  /** The session is over: nothing more is sent. */
+  stop(): void;
 }
 
 /**
  * OS signals go to the engine's live session; the lockdown starts before the session exists, so its first
- * signals wait for the id. One that cannot be delivered is logged, never thrown at the OS hook.
+ * signals wait for the id. From then on they are delivered in order and sent again after an engine restart
+ * (engine/rpc/signal-delivery.ts, as in the browser shell); never thrown at the OS hook.
  */
 function deferredSink(engine: RpcClient): DeferredSink {
   let sessionId: string | undefined;
+  let delivery: SignalDelivery | undefined;
   const held: SignalEvent[] = [];
-  const send = (event: SignalEvent) => void engine.call('session.signal', { sessionId, event }).catch((error: unknown) => log(`signal not recorded: ${(error as Error).message}`));
   return {
-    sink: (event) => (sessionId ? send(event) : held.push(event)),
+    sink: (event) => (delivery ? delivery.push(event) : held.push(event)),
     attach(id) {
       sessionId = id;
-      for (const event of held.splice(0)) send(event);
+      delivery = deliverSignals(engine, id, { log });
+      for (const event of held.splice(0)) delivery.push(event);
     },
     sessionId: () => sessionId,
+    stop: () => delivery?.stop(),
   };
 }
 

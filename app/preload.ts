@@ -18,6 +18,10 @@ const portReady: Promise<MessagePort> = new Promise((resolve) => {
     if (!port) return;
     framePort?.close();
     framePort = port;
+    // A new port means a new engine (a page load, or the shell restarted a dead engine): frames sent to the old one
+    // will never be answered, so their callers hear so now instead of waiting forever.
+    for (const queue of waiting.values()) for (const w of queue) w.reject(new Error('engine_down: the engine restarted'));
+    waiting.clear();
     port.onmessage = (message: MessageEvent) => {
       const answer = message.data as FrameBytesAnswer;
       const queue = waiting.get(answer.seq ?? -1);
@@ -37,8 +41,10 @@ const api: VigilApi = {
     return outcome.result as ResponseOf<C>;
   },
   async sendFrame(frame: ArrayBuffer): Promise<FrameBytesAnswer> {
-    // Frames go straight to the engine's process, not through the main process; the buffer is transferred.
-    const port = await portReady;
+    // Frames go straight to the engine's process, not through the main process; the buffer is transferred. The
+    // latest port: after an engine restart the main process hands over a new one.
+    await portReady;
+    const port = framePort!;
     const seq = frame.byteLength >= 12 ? new DataView(frame).getUint32(8, true) : -1;
     return new Promise<FrameBytesAnswer>((resolve, reject) => {
       const queue = waiting.get(seq) ?? [];

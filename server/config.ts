@@ -1,6 +1,7 @@
 /** Where the server keeps its data: VIGIL_SERVER_HOME, else the platform's per-user data folder; DATABASE_URL for PostgreSQL. */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { S3EvidenceConfig } from './blobs/s3-evidence-store';
 
 export function serverHome(env: NodeJS.ProcessEnv = process.env): string {
   if (env.VIGIL_SERVER_HOME) return resolve(env.VIGIL_SERVER_HOME);
@@ -14,4 +15,19 @@ export function databaseUrl(env: NodeJS.ProcessEnv = process.env): string | null
 /** VIGIL_EVIDENCE_DIR: the evidence folder, shared by every server process on one database (default `<home>/evidence`). */
 export function evidenceDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   return env.VIGIL_EVIDENCE_DIR ? resolve(env.VIGIL_EVIDENCE_DIR) : undefined;
+}
+
+/**
+ * Evidence in S3-compatible storage instead of a folder: VIGIL_S3_BUCKET, with VIGIL_S3_ENDPOINT (omit for AWS),
+ * VIGIL_S3_REGION (default us-east-1) and VIGIL_S3_PATH_STYLE=1 for servers addressed `endpoint/bucket/key`
+ * (MinIO, Ceph, Garage). Credentials come from the AWS SDK's own chain (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, …).
+ */
+export function s3Evidence(env: NodeJS.ProcessEnv = process.env): S3EvidenceConfig | null {
+  if (!env.VIGIL_S3_BUCKET) return null;
+  return {
+    bucket: env.VIGIL_S3_BUCKET,
+    ...(env.VIGIL_S3_ENDPOINT ? { endpoint: env.VIGIL_S3_ENDPOINT } : {}),
+    ...(env.VIGIL_S3_REGION ? { region: env.VIGIL_S3_REGION } : {}),
+    forcePathStyle: env.VIGIL_S3_PATH_STYLE === '1' || env.VIGIL_S3_PATH_STYLE === 'true',
+  };
 }

@@ -1,24 +1,15 @@
 /** Runs the engine in an Electron utilityProcess and gives the shell a Transport to it. */
-import { utilityProcess, type MessagePortMain } from 'electron';
-import type { RpcMessage, Transport } from '../engine/rpc/protocol';
+import { utilityProcess } from 'electron';
+import { utilityProcessTransport, type EngineUtilityProcess } from './utility-process-transport';
 
-/** The engine's transport, and a way to hand it the engine's end of a window's frame channel. */
-export interface EngineUtilityProcess extends Transport {
-  /** Gives the engine `port`: camera frames arrive on it as transferred ArrayBuffers (app/engine/live/frame-wire.ts). */
-  attachFramePort(port: MessagePortMain): void;
-}
+export type { EngineUtilityProcess } from './utility-process-transport';
 
 export function startEngineUtilityProcess(entry: string, env: NodeJS.ProcessEnv): EngineUtilityProcess {
   const child = utilityProcess.fork(entry, [], { serviceName: 'Vigil engine', env, stdio: 'inherit' });
-  const closeListeners = new Set<(reason: string) => void>();
-  child.on('exit', (code) => {
-    for (const listener of closeListeners) listener(`exited with code ${code}`);
-  });
-  return {
-    send: (message: RpcMessage) => child.postMessage(message),
+  return utilityProcessTransport({
+    postMessage: (message, transfer) => child.postMessage(message, transfer),
     onMessage: (listener) => void child.on('message', listener),
-    onClose: (listener) => void closeListeners.add(listener),
-    close: () => void child.kill(),
-    attachFramePort: (port) => child.postMessage({ kind: 'frame-port' }, [port]),
-  };
+    onExit: (listener) => void child.on('exit', listener),
+    kill: () => void child.kill(),
+  });
 }

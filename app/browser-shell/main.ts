@@ -5,8 +5,8 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { engineStartEnv, superviseEngine } from '../engine/rpc/engine-supervisor';
 import { forkEngine } from '../engine/rpc/node-process';
-import { superviseEngine } from './engine-supervisor';
 import { watchExamSignals } from './exam-signals';
 import { startBrowserShell } from './server';
 
@@ -21,8 +21,8 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 // The engine reads the developer flag from its environment (app/engine/config/open-config.ts).
 if (process.argv.includes('--allow-unsigned')) process.env.VIGIL_ALLOW_UNSIGNED = '1';
 const log = (line: string) => process.stderr.write(`${line}\n`);
-// An engine that stops mid-exam is started again, and the session goes on (engine-supervisor.ts).
-const supervised = superviseEngine((restarted) => forkEngine(join(distDir, 'engine.mjs'), { env: restarted ? { ...process.env, VIGIL_ENGINE_RESTART: '1' } : process.env }), log);
+// An engine that stops mid-exam is started again, and the session goes on (engine/rpc/engine-supervisor.ts).
+const supervised = superviseEngine((restarted) => forkEngine(join(distDir, 'engine.mjs'), { env: engineStartEnv(process.env, restarted) }), { log });
 const signals = watchExamSignals(supervised, log);
 const engine = signals.engine;
 

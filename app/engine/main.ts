@@ -5,6 +5,7 @@
  */
 import { createEngine, type EngineHost } from './api';
 import { databasePath } from './paths';
+import { RESTART_ENV } from './rpc/engine-supervisor';
 import type { RpcMessage, Transport } from './rpc/protocol';
 import { parentPortOfForkedProcess } from './rpc/node-process';
 import { serveRpc, type Handlers } from './rpc/server';
@@ -49,9 +50,9 @@ const { transport, host } = connect();
 const store = openStore(databasePath());
 const { api, recover } = createEngine({ store, host, startedAt, env: process.env });
 // Live sessions a stopped engine left open are marked interrupted first; a shell that restarted this engine
-// (VIGIL_ENGINE_RESTART) has a page going on with its session, otherwise each is reported now.
+// (RESTART_ENV, VIGIL_ENGINE_RESTART) has a page going on with its session, otherwise each is reported now.
 // Marking is synchronous and comes first; reporting abandoned sessions may take a while and runs alongside.
-const recovered = recover({ restarted: process.env.VIGIL_ENGINE_RESTART === '1' });
+const recovered = recover({ restarted: process.env[RESTART_ENV] === '1' });
 onFramePort = (port) => {
   port.on('message', (event) => {
     const data = event.data;

@@ -62,7 +62,7 @@ describe('the renderer-facing exam view', () => {
     // exam.current is the main process's; the page's requests are parsed by the contract, which does not know it.
     expect(isChannel('exam.current')).toBe(false);
     expect(() => parseRequest('session.start', { policy: { detectors: { face: false } } })).toThrow(/session\.start: .*policy/);
-    expect(() => parseRequest('identity.enroll', { policy: {}, width: 16, height: 16, rgb: '' })).toThrow(/identity\.enroll: .*policy/);
+    expect(() => parseRequest('identity.begin', { policy: {} })).toThrow(/identity\.begin: .*policy/);
     expect(Object.keys(channels)).toContain('exam.practice');
   });
 });

@@ -12,7 +12,7 @@ import { CaptureStats, DeviceReport } from '../engine/live/frame-wire';
  * number) checked with the FrameHeader schema, then the pixels as the camera gave them. The renderer encodes with
  * these; the engine decodes with the same module, whichever shell carried the bytes.
  */
-export { FRAME_FORMATS, FRAME_HEADER_BYTES, FrameHeader, allocateFrame, frameBytes, isVirtualDeviceName, writeFrameHeader, type FrameFormat } from '../engine/live/frame-wire';
+export { FRAME_FORMATS, FRAME_HEADER_BYTES, FRAME_PURPOSES, FrameHeader, allocateFrame, frameBytes, isVirtualDeviceName, writeFrameHeader, type FrameFormat, type FrameHeaderInput, type FramePurpose } from '../engine/live/frame-wire';
 export { CaptureStats, DeviceReport };
 
 export const CONTRACT_VERSION = 1;
@@ -136,9 +136,21 @@ export const FrameOutcome = z.object({
 });
 export type FrameOutcome = z.infer<typeof FrameOutcome>;
 
-/** The engine's answer to one frame sent as bytes (VigilApi.sendFrame): its outcome, or why it was refused. */
-export const FrameBytesAnswer = z.discriminatedUnion('ok', [
+/** The identity photo (a frame of purpose `enrol`): enrolled, or why not. */
+export const IdentityEnrolment = z.object({ enrolled: z.boolean(), reason: z.string().nullable() });
+export type IdentityEnrolment = z.infer<typeof IdentityEnrolment>;
+/** The blink and head-turn challenge after one more frame (purpose `identity`); the engine judges, the app shows it. */
+export const IdentityProgress = z.object({ faceCount: z.number().int(), blinks: z.number().int(), turnedLeft: z.boolean(), turnedRight: z.boolean(), similarity: z.number().nullable(), matched: z.boolean(), passed: z.boolean() });
+export type IdentityProgress = z.infer<typeof IdentityProgress>;
+
+/**
+ * The engine's answer to one frame sent as bytes (VigilApi.sendFrame), by the frame's purpose: a session frame's
+ * outcome, the identity photo's enrolment, a challenge frame's progress; or why it was refused.
+ */
+export const FrameBytesAnswer = z.union([
   z.object({ seq: z.number().int(), ok: z.literal(true), outcome: FrameOutcome }),
+  z.object({ seq: z.number().int(), ok: z.literal(true), enrolment: IdentityEnrolment }),
+  z.object({ seq: z.number().int(), ok: z.literal(true), identity: IdentityProgress }),
   z.object({ seq: z.number().int().nullable(), ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }), refused: z.number().int() }),
 ]);
 export type FrameBytesAnswer = z.infer<typeof FrameBytesAnswer>;
@@ -210,16 +222,12 @@ export const channels = {
    * warning in the report.
    */
   'system.check': { request: z.object({}).strict(), response: z.object({ checks: z.array(ExamCheck) }) },
-  /** Enrols the candidate's face from one photo (a camera frame). */
-  'identity.enroll': {
-    request: z.object({ width: z.number().int().min(16).max(640), height: z.number().int().min(16).max(480), rgb: z.string().max(FRAME_MAX_BASE64) }).strict(),
-    response: z.object({ enrolled: z.boolean(), reason: z.string().nullable() }),
-  },
-  /** One frame of the blink and head-turn challenge; the engine judges, the app shows progress. */
-  'identity.frame': {
-    request: z.object({ t: Seconds, width: z.number().int().min(16).max(640), height: z.number().int().min(16).max(480), rgb: z.string().max(FRAME_MAX_BASE64) }).strict(),
-    response: z.object({ faceCount: z.number().int(), blinks: z.number().int(), turnedLeft: z.boolean(), turnedRight: z.boolean(), similarity: z.number().nullable(), matched: z.boolean(), passed: z.boolean() }),
-  },
+  /**
+   * Starts (or starts over) the identity step: the id its frames carry in their header's session field. The photo
+   * and the challenge frames then go as bytes (VigilApi.sendFrame, purposes `enrol` and `identity`); frames with
+   * an earlier attempt's id are refused.
+   */
+  'identity.begin': { request: z.object({}).strict(), response: z.object({ identityId: z.string().uuid() }) },
   /**
    * The candidate reads a sentence aloud before the session: 16 kHz mono 16-bit PCM as base64, at most 15 s. The
    * engine enrols the voice for the sessions started after it; too little speech is an answer, not an error.

@@ -8,6 +8,7 @@ import { createElectronClipboard } from '../adapters/electron-clipboard';
 import { createElectronFocusSource } from '../adapters/electron-focus-source';
 import { createUiohookInputSource } from '../adapters/uiohook-input-source';
 import { createClipboardGuard } from '../engine/signals/clipboard';
+import { createConsoleWatch } from '../engine/signals/console-watch';
 import { x11LockUnreachable } from '../engine/signals/display-server';
 import type { SignalSink } from '../engine/signals/events';
 import { createFocusTracker } from '../engine/signals/focus';
@@ -16,6 +17,7 @@ import { startKeyComboMonitor } from '../engine/signals/key-combo-monitor';
 import type { OsPolicy } from '../engine/signals/os-policy';
 import { hostFindings, type HostCapabilities, type Preflight } from '../engine/signals/preflight';
 import type { SessionClock } from '../engine/signals/session-clock';
+import { lockConsoleSwitching } from './console-switch-lock';
 import { startKeyboardLock } from './keyboard-lock';
 import { applyKiosk } from './kiosk';
 import { createNavigationAllowList } from './navigation';
@@ -31,6 +33,8 @@ export interface LockdownOptions {
   readonly os: OsPolicy;
   readonly allowedOrigins: readonly string[];
   readonly quitPasswordHash?: string;
+  /** The app's state folder: what the lockdown changed outside the app waits there to be undone, even after a kill. */
+  readonly stateDir: string;
   readonly clock: SessionClock;
   /** Where every OS signal goes: the session's event log (engine/signals/signal-log.ts). */
   readonly sink: SignalSink;
@@ -75,6 +79,27 @@ export async function startLockdown(options: LockdownOptions): Promise<Lockdown>
     host.keyboardLock = lock.capability;
     reverts.push(lock.revert);
   }
+  // Ctrl+Alt+F1-F12 is acted on by the X server before any grab hears it: the console switch is taken out of the X
+  // keymap instead, and taken out again (and recorded) if someone resets the keymap mid-exam.
+  const consoleLock = lock && process.platform === 'linux' ? await lockConsoleSwitching({ stateDir: options.stateDir, clock, sink, onError: onceOnly((e) => notice('console_lock_failed', e.message)) }) : undefined;
+  if (consoleLock?.capability.ok) {
+    consoleLock.repeat();
+    reverts.push(consoleLock.revert);
+  } else if (consoleLock && !consoleLock.capability.ok && host.keyboardLock?.ok) {
+    host.keyboardLock = { ...host.keyboardLock, notGrabbed: [...host.keyboardLock.notGrabbed, `Ctrl+Alt+F1-F12 (${consoleLock.capability.reason})`] };
+  }
+  // Where it cannot be blocked (Wayland, no xkbcomp, a keyboard plugged in mid-exam) it is still seen: the kernel's
+  // active console leaving the exam's is a console_switch event, under any display server.
+  if (process.platform === 'linux') {
+    const consoleWatch = createConsoleWatch({ clock, sink, onError: onceOnly((e) => notice('console_watch_failed', e.message)) });
+    try {
+      await consoleWatch.perform();
+      consoleWatch.repeat();
+      reverts.push(consoleWatch.revert);
+    } catch (error) {
+      notice('console_watch_unavailable', (error as Error).message);
+    }
+  }
 
   // 3. The exam window's focus, and every combo pressed, on the session clock.
   const focus = createFocusTracker({ clock, sink, origin: 'electron' });
@@ -104,7 +129,7 @@ export async function startLockdown(options: LockdownOptions): Promise<Lockdown>
       clock,
       sink,
       windowFocused: () => focus.focused() ?? osFocus.focused(),
-      isBlocked: (combo) => lock?.isBlocked(combo) ?? false,
+      isBlocked: (combo) => (combo === 'console_switch' ? (consoleLock?.held() ?? false) : (lock?.isBlocked(combo) ?? false)),
     });
     host.inputHook = monitor.ok ? { ok: true } : { ok: false, reason: monitor.reason, fix: monitor.fix };
     if (monitor.ok) reverts.push(monitor.stop);
@@ -137,5 +162,15 @@ export async function startLockdown(options: LockdownOptions): Promise<Lockdown>
         }
       }
     },
+  };
+}
+
+/** A watch that fails every pass reports it once, not twice a second. */
+function onceOnly(report: (error: Error) => void): (error: Error) => void {
+  let reported = false;
+  return (error) => {
+    if (reported) return;
+    reported = true;
+    report(error);
   };
 }

@@ -2,14 +2,28 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Report } from '../../app/engine/report/report';
 import { GENESIS, verifyLinks } from '../../app/engine/storage/hash-chain';
-import { requireRole, sendError } from '../auth/plugin';
+import { requireRole, sendError, type StaffUser } from '../auth/plugin';
 import type { ServerContext } from '../context';
 import type { Database } from '../store/schema';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { assignedExams, maySeeExam } from './visibility';
 
 const ErrorBody = z.object({ error: z.string(), message: z.string() });
-const ReportSummary = z.object({ id: z.string(), sessionId: z.string(), examId: z.string(), studentId: z.string(), riskScore: z.number(), riskLevel: z.string(), flaggedIntervals: z.number(), createdAt: z.string() });
+/** `source`: a candidate's device sent it (`sessionId`), or the server analysed an uploaded recording (`jobId`). */
+const ReportSummary = z.object({
+  id: z.string(),
+  source: z.enum(['session', 'upload']),
+  sessionId: z.string().nullable(),
+  jobId: z.string().nullable(),
+  examId: z.string().nullable(),
+  studentId: z.string().nullable(),
+  riskScore: z.number(),
+  riskLevel: z.string(),
+  flaggedIntervals: z.number(),
+  createdAt: z.string(),
+});
+/** A report analysed on the server from an uploaded file has no event chain to walk. */
+const NO_CHAIN = { verified: false, events: 0, status: 'ok' as const, firstBadSeq: null, reason: 'analysed on the server from an uploaded recording (POST /api/v1/proctoring/process): no event chain' };
 const ChainCheck = z.object({ verified: z.boolean(), events: z.number(), status: z.enum(['ok', 'broken']), firstBadSeq: z.number().nullable(), reason: z.string().nullable() });
 const EvidenceItem = z.object({ id: z.string(), segmentId: z.number(), sha256: z.string(), bytes: z.number(), mime: z.string(), verified: z.boolean(), status: z.string() });
 const FullReport = Report.extend({ chain: ChainCheck, evidence: z.array(EvidenceItem) });
@@ -35,6 +49,13 @@ export async function evidenceOf(db: Kysely<Database>, sessionId: string) {
   return rows.map((e) => ({ id: e.id, segmentId: e.segment_id, sha256: e.sha256, bytes: Number(e.bytes ?? 0), mime: e.mime, verified: e.status === 'verified', status: e.status }));
 }
 
+/** An invigilator sees a report only of an exam assigned to them (a job's free-text exam id must be one of those). */
+async function maySeeReportOf(db: Kysely<Database>, staff: StaffUser, examId: string | null): Promise<boolean> {
+  if (staff.role !== 'invigilator') return true;
+  if (!examId || !z.uuid().safeParse(examId).success) return false;
+  return maySeeExam(db, staff, examId);
+}
+
 /** Reports (seed API parity): list by exam and student with paging, and one report with its chain and evidence checks. */
 export const reportRoutes: FastifyPluginAsyncZod<ServerContext> = async (app, ctx) => {
   const { db } = ctx.db;
@@ -47,27 +68,40 @@ export const reportRoutes: FastifyPluginAsyncZod<ServerContext> = async (app, ct
       schema: {
         tags: ['reports'],
         summary: 'Reports, newest first',
-        querystring: z.object({ exam_id: z.uuid().optional(), student_id: z.string().max(200).optional(), skip: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(500).default(50) }),
+        querystring: z.object({ exam_id: z.string().max(200).optional(), student_id: z.string().max(200).optional(), skip: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(500).default(50) }),
         response: { 200: z.object({ total: z.number(), items: z.array(ReportSummary) }) },
       },
     },
     async (req) => {
       const { exam_id, student_id, skip, limit } = req.query;
-      let base = db.selectFrom('reports').innerJoin('sessions', 'sessions.id', 'reports.session_id');
-      if (exam_id) base = base.where('sessions.exam_id', '=', exam_id);
-      if (student_id) base = base.where('sessions.student_id', '=', student_id);
-      const visible = assignedExams(db, req.staff!);
-      if (visible) base = base.where('sessions.exam_id', 'in', visible);
+      // A session's report takes its exam and student from the session; a job's report from the upload.
+      const examOf = sql<string | null>`coalesce(sessions.exam_id::text, reports.exam_id)`;
+      const studentOf = sql<string | null>`coalesce(sessions.student_id, reports.student_id)`;
+      let base = db.selectFrom('reports').leftJoin('sessions', 'sessions.id', 'reports.session_id');
+      if (exam_id) base = base.where(examOf, '=', exam_id);
+      if (student_id) base = base.where(studentOf, '=', student_id);
+      if (assignedExams(db, req.staff!)) base = base.where(examOf, 'in', db.selectFrom('exam_assignments').select(sql<string>`exam_id::text`.as('exam_id')).where('user_id', '=', req.staff!.id));
       const total = Number((await base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
       const rows = await base
-        .select(['reports.id', 'reports.session_id', 'sessions.exam_id', 'sessions.student_id', 'reports.risk_score', 'reports.risk_level', 'reports.flagged_intervals', 'reports.created_at'])
+        .select(['reports.id', 'reports.session_id', 'reports.job_id', examOf.as('exam_id'), studentOf.as('student_id'), 'reports.risk_score', 'reports.risk_level', 'reports.flagged_intervals', 'reports.created_at'])
         .orderBy('reports.id', 'desc')
         .offset(skip)
         .limit(limit)
         .execute();
       return {
         total,
-        items: rows.map((r) => ({ id: String(r.id), sessionId: r.session_id, examId: r.exam_id, studentId: r.student_id, riskScore: r.risk_score, riskLevel: r.risk_level, flaggedIntervals: r.flagged_intervals, createdAt: new Date(r.created_at).toISOString() })),
+        items: rows.map((r) => ({
+          id: String(r.id),
+          source: r.session_id ? ('session' as const) : ('upload' as const),
+          sessionId: r.session_id,
+          jobId: r.job_id,
+          examId: r.exam_id,
+          studentId: r.student_id,
+          riskScore: r.risk_score,
+          riskLevel: r.risk_level,
+          flaggedIntervals: r.flagged_intervals,
+          createdAt: new Date(r.created_at).toISOString(),
+        })),
       };
     },
   );
@@ -76,9 +110,15 @@ export const reportRoutes: FastifyPluginAsyncZod<ServerContext> = async (app, ct
     '/api/v1/reports/:id',
     { preHandler: staff, schema: { tags: ['reports'], summary: 'One report (v1) with its chain check and evidence', params: z.object({ id: z.string().regex(/^[0-9]{1,18}$/) }), response: { 200: FullReport, 404: ErrorBody } } },
     async (req, reply) => {
-      const row = await db.selectFrom('reports').innerJoin('sessions', 'sessions.id', 'reports.session_id').select(['reports.report', 'reports.session_id', 'sessions.exam_id']).where('reports.id', '=', req.params.id).executeTakeFirst();
-      if (!row || !(await maySeeExam(db, req.staff!, row.exam_id))) return sendError(reply, 404, 'not_found', `no report ${req.params.id}`);
+      const row = await db
+        .selectFrom('reports')
+        .leftJoin('sessions', 'sessions.id', 'reports.session_id')
+        .select(['reports.report', 'reports.session_id', sql<string | null>`coalesce(sessions.exam_id::text, reports.exam_id)`.as('exam_id')])
+        .where('reports.id', '=', req.params.id)
+        .executeTakeFirst();
+      if (!row || !(await maySeeReportOf(db, req.staff!, row.exam_id))) return sendError(reply, 404, 'not_found', `no report ${req.params.id}`);
       const report = Report.parse(typeof row.report === 'string' ? JSON.parse(row.report) : row.report);
+      if (!row.session_id) return { ...report, chain: NO_CHAIN, evidence: [] };
       return { ...report, chain: await checkChain(db, row.session_id), evidence: await evidenceOf(db, row.session_id) };
     },
   );

@@ -33,6 +33,32 @@ describe.each(DATABASES)('sync protocol on %s', (kind) => {
     expect(unknown.statusCode).toBe(401);
   });
 
+  it('checks the token inside the one-statement heartbeat and append once the session is known: a revoked or another session\'s token writes nothing', async () => {
+    const s = await enrol();
+    const other = await enrol();
+    const chain = buildChain(s.request.clientSessionId, 15);
+    const hbUrl = `/api/v1/sync/sessions/${s.sessionId}/heartbeat`;
+    const evUrl = `/api/v1/sync/sessions/${s.sessionId}/events`;
+    // The process now knows the session, so later requests take the paths that check the token in their statement.
+    expect((await post(hbUrl, s.sessionToken, heartbeat())).statusCode).toBe(200);
+    expect((await post(evUrl, s.sessionToken, { protocol: 1, events: chain.slice(0, 5) })).json()).toMatchObject({ ackSeq: 5 });
+    const renewed = await enrol(s.request);
+    const held = async () => server.db.db.selectFrom('sessions').select(['ack_seq', 'claimed_head_seq']).where('id', '=', s.sessionId).executeTakeFirstOrThrow();
+    const attacks = [
+      { token: s.sessionToken, status: 401, error: 'bad_token' }, // revoked by the new enrolment
+      { token: other.sessionToken, status: 403, error: 'wrong_session' },
+      { token: 'A'.repeat(43), status: 401, error: 'bad_token' },
+    ];
+    for (const attack of attacks) {
+      const hb = await post(hbUrl, attack.token, heartbeat({ seq: 10, hash: chain[9]!.hash }));
+      expect([hb.statusCode, (hb.json() as { error: string }).error]).toEqual([attack.status, attack.error]);
+      const ev = await post(evUrl, attack.token, { protocol: 1, events: chain.slice(5, 10) });
+      expect([ev.statusCode, (ev.json() as { error: string }).error]).toEqual([attack.status, attack.error]);
+    }
+    expect(await held()).toEqual({ ack_seq: 5, claimed_head_seq: null });
+    expect((await post(evUrl, renewed.sessionToken, { protocol: 1, events: chain.slice(5, 15) })).json()).toMatchObject({ ackSeq: 15 });
+  });
+
   it('appends batches, acknowledges the last seq, and treats a resent batch as a no-op', async () => {
     const s = await enrol();
     const chain = buildChain(s.request.clientSessionId, 30);

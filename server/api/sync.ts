@@ -22,7 +22,8 @@ import {
   SYNC_ROUTES,
   SyncError,
 } from '../../app/engine/sync/protocol';
-import { requireSessionToken, sendError } from '../auth/plugin';
+import { checkSessionToken, requireSessionToken, requireSessionTokenInStatement, sendError } from '../auth/plugin';
+import { appendContinuingBatch, recordHeartbeat } from '../store/session-writes';
 import { newSecret, secretHash } from '../auth/secrets';
 import type { ServerContext } from '../context';
 
@@ -34,6 +35,7 @@ type Refusal = { status: number; error: string; message: string; ackSeq?: number
 export const syncRoutes: FastifyPluginAsyncZod<ServerContext> = async (app, ctx) => {
   const { db } = ctx.db;
   const bearer = requireSessionToken(db);
+  const bearerInStatement = requireSessionTokenInStatement(db);
 
   app.post(
     SYNC_ROUTES.enrol,
@@ -78,14 +80,28 @@ export const syncRoutes: FastifyPluginAsyncZod<ServerContext> = async (app, ctx)
     '/api/v1/sync/sessions/:id/events',
     {
       bodyLimit: SYNC_LIMITS.batchBytes,
-      preHandler: bearer,
+      preHandler: bearerInStatement,
       schema: { tags: ['sync'], summary: 'Append a batch of hash-chained events; answers the last sequence number held', params: SessionParams, body: EventBatch, response: { 200: EventAck, 409: SyncError, 413: SyncError } },
     },
     async (req, reply) => {
       const candidate = req.candidate!;
       const events = req.body.events;
-      const tooBig = events.find((e) => canonicalJson(e.payload ?? null).length > SYNC_LIMITS.eventPayloadBytes);
-      if (tooBig) return sendError(reply, 413, 'event_too_large', `event ${tooBig.seq}'s payload is over ${SYNC_LIMITS.eventPayloadBytes} bytes`);
+      const payloads = events.map((e) => canonicalJson(e.payload ?? null));
+      const tooBig = payloads.findIndex((p) => p.length > SYNC_LIMITS.eventPayloadBytes);
+      const authenticated = async () => req.candidateTokenHash === null || (await checkSessionToken(db, req, reply));
+      if (tooBig >= 0) {
+        if (!(await authenticated())) return reply;
+        return sendError(reply, 413, 'event_too_large', `event ${events[tooBig]!.seq}'s payload is over ${SYNC_LIMITS.eventPayloadBytes} bytes`);
+      }
+
+      // The usual batch continues the held head: its links are checked here, that it continues the head in the
+      // database (and the token, when not checked yet), in one statement. Whatever that refuses goes the careful way
+      // below, after the full token check, which says why.
+      if (verifyLinks(candidate.clientSessionId, events[0]!.prevHash, events).ok && (await appendContinuingBatch(db, candidate.id, req.candidateTokenHash, events, payloads))) {
+        const last = events.at(-1)!;
+        return { ackSeq: last.seq, head: last.hash };
+      }
+      if (!(await authenticated())) return reply;
 
       const outcome = await db.transaction().execute(async (tx): Promise<Refusal | { ackSeq: number; head: string }> => {
         const session = await tx.selectFrom('sessions').select(['ack_seq', 'head_hash', 'chain_status', 'chain_broken_seq', 'claimed_head_seq', 'claimed_head_hash']).where('id', '=', candidate.id).forUpdate().executeTakeFirstOrThrow();
@@ -164,29 +180,24 @@ export const syncRoutes: FastifyPluginAsyncZod<ServerContext> = async (app, ctx)
 
   app.post(
     '/api/v1/sync/sessions/:id/heartbeat',
-    { preHandler: bearer, schema: { tags: ['sync'], summary: 'Liveness, scores and chain head; may answer with an instruction', params: SessionParams, body: Heartbeat, response: { 200: HeartbeatResponse } } },
-    async (req) => {
+    { preHandler: bearerInStatement, schema: { tags: ['sync'], summary: 'Liveness, scores and chain head; may answer with an instruction', params: SessionParams, body: Heartbeat, response: { 200: HeartbeatResponse } } },
+    async (req, reply) => {
       const candidate = req.candidate!;
       const hb = req.body;
       if (hb.confirmed.length) {
+        if (req.candidateTokenHash !== null && !(await checkSessionToken(db, req, reply))) return reply;
         const ids = hb.confirmed.filter((id) => z.uuid().safeParse(id).success);
         if (ids.length) await db.updateTable('instructions').set({ confirmed_at: new Date() }).where('session_id', '=', candidate.id).where('id', 'in', ids).where('confirmed_at', 'is', null).execute();
       }
-      await db.transaction().execute(async (tx) => {
-        const s = await tx.selectFrom('sessions').select(['ack_seq', 'claimed_head_seq', 'chain_status']).where('id', '=', candidate.id).forUpdate().executeTakeFirstOrThrow();
-        const update: Record<string, unknown> = { last_heartbeat_at: new Date(), last_heartbeat: JSON.stringify(hb) };
-        if (hb.chainHead.seq > 0 && hb.chainHead.seq >= (s.claimed_head_seq ?? 0)) {
-          update.claimed_head_seq = hb.chainHead.seq;
-          update.claimed_head_hash = hb.chainHead.hash;
-          if (hb.chainHead.seq <= s.ack_seq && s.chain_status === 'ok') {
-            const held = await tx.selectFrom('events').select('hash').where('session_id', '=', candidate.id).where('seq', '=', hb.chainHead.seq).executeTakeFirst();
-            if (held && held.hash !== hb.chainHead.hash) Object.assign(update, { chain_status: 'broken', chain_broken_seq: hb.chainHead.seq, chain_broken_reason: 'the head in a heartbeat differs from the event held (the log was rewritten)' });
-          }
-        }
-        await tx.updateTable('sessions').set(update).where('id', '=', candidate.id).execute();
-      });
+      let recorded = await recordHeartbeat(db, candidate.id, req.candidateTokenHash, hb);
+      if (!recorded && req.candidateTokenHash !== null) {
+        // The token did not match in the statement: the full check says why (or it was re-issued meanwhile).
+        if (!(await checkSessionToken(db, req, reply))) return reply;
+        recorded = await recordHeartbeat(db, candidate.id, null, hb);
+      }
+      if (!recorded) throw new Error('the session disappeared during its heartbeat');
+      const { instruction } = recorded;
       await ctx.live.publish(candidate.examId, { type: 'heartbeat', sessionId: candidate.id, riskLevel: hb.riskLevel, intervalScore: hb.intervalScore, pendingOutbox: hb.pendingOutbox, warnings: hb.activeWarnings });
-      const instruction = await db.selectFrom('instructions').select(['id', 'kind', 'message']).where('session_id', '=', candidate.id).where('confirmed_at', 'is', null).orderBy('created_at').executeTakeFirst();
       return { serverTime: new Date().toISOString(), instruction: instruction ? { id: instruction.id, kind: instruction.kind, ...(instruction.message ? { message: instruction.message } : {}) } : null };
     },
   );

@@ -13,14 +13,18 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import { EvidenceMetadata, SYNC_LIMITS, SYNC_ROUTES } from '../../app/engine/sync/protocol';
-import { candidateFromHeader } from '../auth/plugin';
+import { bearerTokenHash, candidateFromHeader } from '../auth/plugin';
 import type { BlobsHealth, LiveFeed } from '../context';
 import type { Database } from '../store/schema';
 
 const UPLOAD_ID = /^[0-9a-f]{32}$/;
 
 /** Both stores used here (file, S3) can read an upload back; DataStore itself does not promise it. */
-export type ReadableStore = DataStore & { read(id: string): Readable | Promise<Readable> };
+export type ReadableStore = DataStore & {
+  read(id: string): Readable | Promise<Readable>;
+  /** Bytes start..end (inclusive), read from the store itself (`S3EvidenceStore`); without it the route cannot serve ranges. */
+  readRange?(id: string, start: number, end: number): Promise<Readable>;
+};
 
 export interface EvidenceStore extends BlobsHealth {
   readonly tus: Server;
@@ -62,11 +66,14 @@ export function createEvidenceStore(options: EvidenceStoreOptions): EvidenceStor
       // Creation is authorised in onUploadCreate, once the metadata can be checked too.
       if (req.method === 'POST' || req.method === 'OPTIONS') return;
       if (!UPLOAD_ID.test(uploadId)) throw refuse(404, 'no such upload');
-      const candidate = await candidateFromHeader(db, req.headers.get('authorization') ?? undefined);
-      if (!candidate) throw refuse(401, 'missing, unknown or revoked session token');
-      const row = await db.selectFrom('evidence').select('session_id').where('upload_id', '=', uploadId).executeTakeFirst();
-      if (!row) throw refuse(404, 'no such upload');
-      if (row.session_id !== candidate.id) throw refuse(403, 'this upload belongs to another session');
+      // The token and the upload in one query: every HEAD and PATCH asks it.
+      const token = bearerTokenHash(req.headers.get('authorization') ?? undefined);
+      const row = token
+        ? await db.selectFrom('sessions').leftJoin('evidence', (join) => join.on('evidence.upload_id', '=', uploadId)).select(['sessions.id as candidate', 'evidence.session_id as owner']).where('sessions.token_hash', '=', token).executeTakeFirst()
+        : undefined;
+      if (!row) throw refuse(401, 'missing, unknown or revoked session token');
+      if (!row.owner) throw refuse(404, 'no such upload');
+      if (row.owner !== row.candidate) throw refuse(403, 'this upload belongs to another session');
     },
     async onUploadCreate(req, upload) {
       const candidate = await candidateFromHeader(db, req.headers.get('authorization') ?? undefined);
@@ -121,7 +128,9 @@ export function createEvidenceStore(options: EvidenceStoreOptions): EvidenceStor
     async read(uploadId, range) {
       if (!UPLOAD_ID.test(uploadId)) throw new Error('bad upload id');
       if (kind === 'file') return createReadStream(join(uploads, uploadId), range);
-      return datastore.read(uploadId);
+      if (!range) return datastore.read(uploadId);
+      if (!datastore.readRange) throw new Error('this evidence store cannot read byte ranges');
+      return datastore.readRange(uploadId, range.start, range.end);
     },
   };
 }

@@ -6,7 +6,8 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { buildServer, serverVersion } from '../app';
-import { databaseUrl, evidenceDir, serverHome } from '../config';
+import { databaseUrl, evidenceDir, s3Evidence, serverHome } from '../config';
+import { S3EvidenceStore } from '../blobs/s3-evidence-store';
 import { ensureSigningKeys } from '../keys';
 import { openServerDb } from '../store/db';
 import { createExam, createUser, setting } from '../store/exams';
@@ -100,7 +101,9 @@ export function buildProgram(): Command {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ServerCliError('--port', `must be a whole number from 0 to 65535, not "${flags.port}"`, 2);
       if (!!flags.tlsCert !== !!flags.tlsKey) throw new ServerCliError('--tls-cert', 'give both --tls-cert and --tls-key', 2);
       const https = flags.tlsCert && flags.tlsKey ? { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey) } : undefined;
-      const server = await buildServer({ home: serverHome(), databaseUrl: databaseUrl(), evidenceDir: evidenceDir(), https, retention: true, analysisWorker: true });
+      const s3 = s3Evidence();
+      const datastore = s3 ? new S3EvidenceStore(s3) : undefined;
+      const server = await buildServer({ home: serverHome(), databaseUrl: databaseUrl(), evidenceDir: evidenceDir(), datastore, https, retention: true, analysisWorker: true });
       const stop = () => {
         void server.close().finally(() => process.exit(0));
       };

@@ -54,6 +54,24 @@ function runVigil(command: readonly string[], args: string[], env: NodeJS.Proces
   });
 }
 
+/** Stores a job's outcome; a report is also listed with the ones devices sent (GET /api/v1/reports), under the upload's student and exam. */
+export async function finishJob(db: Kysely<Database>, job: { id: string; student_id: string | null; exam_id: string | null }, report: Report | null, error: string | null): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    await tx
+      .updateTable('analysis_jobs')
+      .set({ status: report ? 'done' : 'failed', report: report ? JSON.stringify(report) : null, error, finished_at: new Date() })
+      .where('id', '=', job.id)
+      .execute();
+    if (report) {
+      await tx
+        .insertInto('reports')
+        .values({ job_id: job.id, student_id: job.student_id, exam_id: job.exam_id, report: JSON.stringify(report), risk_score: report.risk.score, risk_level: report.risk.level, flagged_intervals: report.intervals.filter((i) => i.flagged).length })
+        .onConflict((oc) => oc.column('job_id').doNothing())
+        .execute();
+    }
+  });
+}
+
 export async function runOneJob(db: Kysely<Database>, options: AnalysisWorkerOptions): Promise<boolean> {
   const job = await claimJob(db);
   if (!job) return false;
@@ -71,11 +89,7 @@ export async function runOneJob(db: Kysely<Database>, options: AnalysisWorkerOpt
       error = `the report vigil wrote is not a v1 report (${(e as Error).message.slice(0, 200)})`;
     }
   } else error = run.stderr.trim().split('\n').filter((l) => l.startsWith('vigil:')).at(-1) ?? `vigil exited with ${run.code}`;
-  await db
-    .updateTable('analysis_jobs')
-    .set({ status: report ? 'done' : 'failed', report: report ? JSON.stringify(report) : null, error, finished_at: new Date() })
-    .where('id', '=', job.id)
-    .execute();
+  await finishJob(db, job, report, error);
   rmSync(out, { force: true });
   return true;
 }

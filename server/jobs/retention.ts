@@ -40,7 +40,8 @@ export async function runRetention(db: Kysely<Database>, removeBlob: (uploadId: 
       .execute();
     const bySession = new Map<string, { clips: number; report: boolean }>();
     for (const c of clips) bySession.set(c.session_id, { clips: (bySession.get(c.session_id)?.clips ?? 0) + 1, report: false });
-    for (const r of reports) bySession.set(r.session_id, { clips: bySession.get(r.session_id)?.clips ?? 0, report: true });
+    // These reports came through sessions (the join above), so each has one.
+    for (const { session_id: id } of reports) if (id) bySession.set(id, { clips: bySession.get(id)?.clips ?? 0, report: true });
     for (const [sessionId, what] of bySession) await audit(db, 'retention', 'retention.delete', `session ${sessionId}: ${what.clips} evidence clip(s)${what.report ? ', report' : ''}`);
     return { evidence: clips.length, reports: reports.length };
   } finally {

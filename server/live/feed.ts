@@ -32,8 +32,8 @@ export async function openLiveFeed(store: ServerDb): Promise<ClosableFeed> {
   listener.on('notification', (n) => {
     if (n.channel !== CHANNEL || !n.payload) return;
     try {
-      const { examId, message } = JSON.parse(n.payload) as { examId: string; message: unknown };
-      deliver(examId, message);
+      // One notification carries the messages published together (see `publish`).
+      for (const { examId, message } of JSON.parse(n.payload) as { examId: string; message: unknown }[]) deliver(examId, message);
     } catch {
       // not ours
     }
@@ -41,11 +41,36 @@ export async function openLiveFeed(store: ServerDb): Promise<ClosableFeed> {
   // A lost listener connection must not take the server down; the feed is best-effort, the database is the record.
   listener.on('error', () => undefined);
   await listener.query(`LISTEN ${CHANNEL}`);
+  // Messages published in the same turn of the event loop go out together, as few notifications as fit in
+  // pg_notify's payload limit: under load one heartbeat's NOTIFY each was a round trip per request.
+  let queued: string[] = [];
+  let flushing: Promise<void> | null = null;
+  const flush = async () => {
+    const items = queued;
+    queued = [];
+    flushing = null;
+    const payloads: string[] = [];
+    let current: string[] = [];
+    let size = 2;
+    for (const item of items) {
+      if (current.length && size + item.length + 1 > MAX_PAYLOAD) {
+        payloads.push(`[${current.join(',')}]`);
+        current = [];
+        size = 2;
+      }
+      current.push(item);
+      size += item.length + 1;
+    }
+    if (current.length) payloads.push(`[${current.join(',')}]`);
+    for (const payload of payloads) await sql`select pg_notify(${CHANNEL}, ${payload})`.execute(store.db);
+  };
   return {
-    async publish(examId, message) {
-      const payload = JSON.stringify({ examId, message });
-      if (payload.length > MAX_PAYLOAD) return;
-      await sql`select pg_notify(${CHANNEL}, ${payload})`.execute(store.db);
+    publish(examId, message) {
+      const item = JSON.stringify({ examId, message });
+      if (item.length > MAX_PAYLOAD - 2) return Promise.resolve();
+      queued.push(item);
+      flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(flush);
+      return flushing;
     },
     subscribe,
     close: () => listener.end(),

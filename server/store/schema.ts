@@ -35,7 +35,8 @@ export interface Database {
     created_at: Timestamp;
   };
   events: { session_id: string; seq: number; t: number; type: string; payload: string; prev_hash: string; hash: string };
-  reports: { id: Generated<string>; session_id: string; report: Json; risk_score: number; risk_level: string; flagged_intervals: number; created_at: Timestamp };
+  /** From a candidate's session (`session_id`) or from an analysis job (`job_id`, with the upload's student and exam ids). */
+  reports: { id: Generated<string>; session_id: string | null; job_id: string | null; student_id: string | null; exam_id: string | null; report: Json; risk_score: number; risk_level: string; flagged_intervals: number; created_at: Timestamp };
   interim_summaries: { session_id: string; t: number; summary: Json };
   evidence: {
     id: string;

@@ -13,6 +13,8 @@ export interface PostgresCluster {
   /** A connection string for a new, empty database in this cluster. */
   createDatabase(name: string): Promise<string>;
   readonly port: number;
+  /** The cluster's data folder (its `postmaster.pid` names the server process). */
+  readonly dataDir: string;
   stop(): void;
 }
 
@@ -62,6 +64,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   };
   return {
     port,
+    dataDir: data,
     stop,
     async createDatabase(name) {
       const pg = await import('pg');

@@ -12,23 +12,26 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { dataSetDir } from '../../engine/paths';
+import { CAMERA_FPS, SENSOR_NOISE, leadInGraph } from '../../test/e2e/camera-file';
 import { compareReports, sitExam, storedLiveReport, type LiveReport } from '../../test/e2e/exam-driver';
 import { launchApp, projectRoot, type RunningApp } from '../../test/e2e/launch';
 import { benchGroup } from '../command-groups';
 import { CliError, usageError, wholeNumberOption } from '../errors';
 
-/**
- * The fake camera: Y4M at 15 fps, played at its own rate with nothing to decode (an .mjpeg file is played at 30
- * fps and decoded per frame, and on a busy machine falls behind the clock, which would skew the live-vs-file
- * comparison).
- */
-const CAMERA_FPS = 15;
 const DEFAULT_CLIP = 'gaze-video/center_left_center.mp4';
+const CALIBRATION_SEC = 6;
+/**
+ * The clip's first seconds played backwards before it (prepareMedia): the default clip's eyes are centred for its
+ * first 5 s, so the 6 s calibration window sees them centred, and its look-away (5.5-10 s) comes at 10.5-15 s.
+ */
+const LEAD_IN_SEC = 5;
 
 export interface LiveBenchResult {
   shell: 'browser';
   transport: 'bytes' | 'json';
   video: string;
+  /** Seconds of the clip's start played backwards before it (prepareMedia). */
+  leadInSec: number;
   size: string;
   fpsAsked: number;
   /** Frames the engine analysed per second of session. */
@@ -56,12 +59,18 @@ function durationOf(file: string): number {
   return seconds;
 }
 
-/** The recording as Chromium's fake camera wants it (640x480 Y4M, also what `vigil analyze` reads) and a silent microphone. */
-function prepareMedia(source: string, dir: string): { camera: string; microphone: string; recording: string; seconds: number } {
+/**
+ * The recording as Chromium's fake camera wants it (640x480 Y4M, also what `vigil analyze` reads) and a silent
+ * microphone. The clip's first `leadInSec` play backwards first (leadInGraph): the session calibrates on its first
+ * seconds, and a clip whose candidate looks away within them (the default clip turns its eyes at 5.5 s) would fail
+ * calibration instead of raising the alert. Live and file both see this one file from its start.
+ */
+function prepareMedia(source: string, dir: string, leadInSec: number): { camera: string; microphone: string; recording: string; seconds: number } {
   const camera = join(dir, 'camera.y4m');
   const microphone = join(dir, 'microphone.wav');
-  ffmpeg(['-i', source, '-an', '-vf', `scale=640:480:force_original_aspect_ratio=increase,crop=640:480,fps=${CAMERA_FPS}`, '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', camera]);
-  const seconds = Math.floor(durationOf(source) * 10) / 10;
+  const fit = `scale=640:480:force_original_aspect_ratio=increase,crop=640:480,fps=${CAMERA_FPS}`;
+  ffmpeg(['-i', source, '-an', '-filter_complex', leadInGraph(`[0:v]${fit},`, leadInSec, '[v]'), '-map', '[v]', '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', camera]);
+  const seconds = Math.floor((durationOf(source) + leadInSec) * 10) / 10;
   ffmpeg(['-f', 'lavfi', '-i', `anullsrc=r=48000:cl=mono`, '-t', String(seconds + 60), '-c:a', 'pcm_s16le', microphone]);
   return { camera, microphone, recording: camera, seconds };
 }
@@ -72,7 +81,7 @@ function generatedClip(dir: string): string {
   const out = join(dir, 'face-leaves.mp4');
   ffmpeg([
     '-f', 'lavfi', '-i', `color=c=0x9aa0a6:s=640x480:r=${CAMERA_FPS}:d=24`, '-loop', '1', '-framerate', String(CAMERA_FPS), '-i', photo,
-    '-filter_complex', `[1:v]crop=170:128:15:140,scale=640:480,setsar=1[face];[0:v][face]overlay=x='if(between(t,12,18),W,0)':y=0:shortest=1,noise=alls=5:allf=t+u`,
+    '-filter_complex', `[1:v]crop=170:128:15:140,scale=640:480,setsar=1[face];[0:v][face]overlay=x='if(between(t,12,18),W,0)':y=0:shortest=1,${SENSOR_NOISE}`,
     '-t', '24', '-c:v', 'libx264', '-crf', '18', '-pix_fmt', 'yuv420p', out,
   ]);
   return out;
@@ -150,13 +159,21 @@ export async function benchLive(options: { video?: string; fps: number; transpor
     }
   }
   if (!existsSync(source)) throw new CliError(source, 'no such file');
-  const media = prepareMedia(source, work);
-  log(`bench live: ${source} (${media.seconds} s) at ${options.fps} fps over the ${options.transport} transport`);
+  const media = prepareMedia(source, work, LEAD_IN_SEC);
+  log(`bench live: ${source} (${media.seconds} s: its first ${LEAD_IN_SEC} s played backwards, then the clip) at ${options.fps} fps over the ${options.transport} transport`);
   execFileSync(process.execPath, [join(projectRoot, 'build', 'bundle.mjs')], { cwd: projectRoot, stdio: ['ignore', 'ignore', 'inherit'] });
 
   const site = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>Exam</title><h1>Question 1</h1>'));
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-  const policy = { processingFps: options.fps, calibration: { seconds: 6 }, detectors: { identity: false, audio: false }, allowedOrigins: [`http://127.0.0.1:${(site.address() as AddressInfo).port}/`] };
+  // The machine's gates allowed, as in the e2e flows (this machine and CI are virtual machines): the comparison is
+  // of the detectors, and a start-gate warning is live-only.
+  const policy = {
+    processingFps: options.fps,
+    calibration: { seconds: CALIBRATION_SEC },
+    detectors: { identity: false, audio: false },
+    allowedOrigins: [`http://127.0.0.1:${(site.address() as AddressInfo).port}/`],
+    os: { virtualMachine: 'allow', remoteSession: 'allow' },
+  };
   let app: RunningApp | undefined;
   try {
     app = await launchApp({ capture: { video: media.camera, audio: media.microphone } });
@@ -201,6 +218,7 @@ export async function benchLive(options: { video?: string; fps: number; transpor
       shell: 'browser',
       transport: options.transport,
       video: source,
+      leadInSec: LEAD_IN_SEC,
       size: options.transport === 'json' ? '320x240' : '640x480',
       fpsAsked: options.fps,
       fps: round(live.media.framesAnalysed / live.durationSec, 2),

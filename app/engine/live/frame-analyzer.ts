@@ -7,7 +7,8 @@
 import type { FrameFeatures } from '../features/schema';
 import type { RgbFrame } from '../media/frames';
 import type { ExamPolicy } from '../policy/policy';
-import { VisionPipeline } from '../vision/pipeline';
+import { detectorRates } from '../session/analyze-file';
+import { VisionPipeline, type SlowModelRates } from '../vision/pipeline';
 
 export interface FrameAnalyzer {
   /** Features of one frame; `t` and `frame_index` are the session's, taken from the frame. */
@@ -16,6 +17,8 @@ export interface FrameAnalyzer {
   enroll(frame: RgbFrame): Promise<boolean>;
   /** Forgets tracked faces (a new session starts); keeps the enrolled identity. */
   reset(): void;
+  /** The slower models' rates for the policy in force (those it turns off do not run). */
+  setRates?(rates: SlowModelRates): void;
   /** The liveness evidence of the last analysed frame, if it had any (once a second; app/engine/liveness). */
   takeLivenessEvidence?(): Float32Array | null;
 }
@@ -28,6 +31,9 @@ async function openPipeline(): Promise<AnalyzerAvailability> {
   try {
     // Once a second at any live rate: the detector re-runs by frame count.
     const pipeline = await VisionPipeline.open({ threads: 1 });
+    // Opened at the system check, well before the session: its first frames then cost what the others do. Not
+    // awaited, so the system check does not wait for it; a frame handed in meanwhile waits behind it (in order).
+    void pipeline.warmUp().catch(() => undefined);
     let evidence: Float32Array | null = null;
     return {
       available: true,
@@ -44,6 +50,7 @@ async function openPipeline(): Promise<AnalyzerAvailability> {
         },
         enroll: (frame) => pipeline.enroll(frame),
         reset: () => pipeline.reset(),
+        setRates: (rates) => pipeline.setRates(rates),
       },
     };
   } catch (error) {
@@ -60,5 +67,8 @@ export function loadFrameAnalyzer(): Promise<AnalyzerAvailability> {
 /** Off detectors stay off: a policy without the face detector gets no analyzer, and says so. */
 export async function analyzerFor(policy: ExamPolicy): Promise<AnalyzerAvailability> {
   if (!policy.detectors.face) return { available: false, reason: 'this exam policy turns the face detector off' };
-  return loadFrameAnalyzer();
+  const availability = await loadFrameAnalyzer();
+  // The policy's detectors as `vigil analyze` runs them: the same slower models on the same frames.
+  if (availability.available) availability.analyzer.setRates?.(detectorRates(policy));
+  return availability;
 }

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sourcePackageDir } from '../../../models/convert/build-models';
 import { openStore } from '../storage/store';
-import { FRAME_HEADER_BYTES, allocateFrame, type FrameHeader } from './frame-wire';
+import { FRAME_HEADER_BYTES, allocateFrame, type FrameHeaderInput } from './frame-wire';
 import { createLiveApi } from './live-api';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-frame-bytes-'));
@@ -24,7 +24,7 @@ function faceI420(): Uint8Array {
   return new Uint8Array(execFileSync('ffmpeg', ['-v', 'error', '-i', photo, '-vf', 'crop=170:128:15:140,scale=640:480', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1']));
 }
 
-function frame(header: Omit<FrameHeader, 'format' | 'width' | 'height'>, pixels: Uint8Array): Uint8Array {
+function frame(header: Omit<FrameHeaderInput, 'format' | 'width' | 'height'>, pixels: Uint8Array): Uint8Array {
   const bytes = allocateFrame({ ...header, format: 'i420', width: 640, height: 480 });
   bytes.set(pixels, FRAME_HEADER_BYTES);
   // A camera's noise: no two frames of a live camera are the same picture.
@@ -81,5 +81,27 @@ describe('camera frames as bytes', () => {
 
     // After the session: refused as finished, not as unknown, and still counted.
     expect(await good(3)).toMatchObject({ ok: false, error: { code: 'session_finished', message: expect.stringMatching(/which has finished$/) }, refused: 7 });
+  }, 60_000);
+
+  it("takes the identity step's photo and challenge frames as bytes at the camera's size, for its current attempt only", async () => {
+    // Attacks tried: a photo before the step began, a challenge frame before any photo, a frame from an earlier
+    // attempt after the step began again, a session's id on an identity frame. Each is refused with its code.
+    const api = createLiveApi({ store: openStore(join(dir, 'identity.db')), env: { ...process.env, VIGIL_ALLOW_UNSIGNED: '1', VIGIL_HOME: join(dir, 'identity-home') } });
+    await api['policy.parse']({ text: JSON.stringify({ detectors: { audio: false }, os: { virtualMachine: 'allow', remoteSession: 'allow', multipleDisplays: 'allow' } }), source: 'exam.json' });
+    const pixels = faceI420();
+    const send = (header: Omit<FrameHeaderInput, 'format' | 'width' | 'height'>) => api['session.frameBytes']({ bytes: frame(header, pixels) });
+
+    expect(await send({ sessionId: randomUUID(), seq: 0, t: 0, purpose: 'enrol' })).toMatchObject({ seq: 0, ok: false, error: { code: 'no_session', message: expect.stringMatching(/is for identity step .*, which is not the one running here$/) } });
+    const { identityId: earlier } = await api['identity.begin']({});
+    expect(await send({ sessionId: earlier, seq: 1, t: 0, purpose: 'identity' })).toMatchObject({ seq: 1, ok: false, error: { code: 'not_enrolled', message: 'take the identity photo first' } });
+
+    const { identityId } = await api['identity.begin']({});
+    expect(identityId).not.toBe(earlier);
+    expect(await send({ sessionId: earlier, seq: 2, t: 0, purpose: 'enrol' })).toMatchObject({ seq: 2, ok: false, error: { code: 'no_session' } });
+    expect(await send({ sessionId: identityId, seq: 3, t: 0, purpose: 'enrol' })).toEqual({ seq: 3, ok: true, enrolment: { enrolled: true, reason: null } });
+    const challenge = await send({ sessionId: identityId, seq: 4, t: 0.25, purpose: 'identity' });
+    expect(challenge).toMatchObject({ seq: 4, ok: true, identity: { faceCount: 1, blinks: 0, passed: false } });
+    // An identity frame is not a session's, nor a session frame the identity step's.
+    expect(await send({ sessionId: identityId, seq: 5, t: 0.5 })).toMatchObject({ seq: 5, ok: false, error: { code: 'no_session' } });
   }, 60_000);
 });

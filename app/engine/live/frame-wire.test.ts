@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { FRAME_HEADER_BYTES, FrameRefused, allocateFrame, decodeFrame, frameBytes, isVirtualDeviceName, peekFrameSeq, toRgb, type FrameHeader } from './frame-wire';
 
-const header = (over: Partial<FrameHeader> = {}): FrameHeader => ({ sessionId: randomUUID(), seq: 7, t: 12.345, width: 640, height: 480, format: 'i420', ...over });
+const header = (over: Partial<FrameHeader> = {}): FrameHeader => ({ sessionId: randomUUID(), seq: 7, t: 12.345, width: 640, height: 480, format: 'i420', purpose: 'session', ...over });
 
 function refusal(bytes: Uint8Array): string {
   try {
@@ -54,6 +54,40 @@ describe('frame wire format', () => {
     expect(tampered(0, (v) => v.setFloat64(16, Number.NaN, true))).toMatch(/^frame header: t: /);
     expect(tampered(0, (v) => v.setFloat64(16, -1, true))).toMatch(/^frame header: t: /);
     expect(tampered(0, (v) => v.setUint8(6, 1))).toMatch(/reserved bytes/);
+    expect(tampered(0, (v) => v.setUint8(5, 9))).toMatch(/^frame header: purpose: /);
+  });
+
+  it("carries what a frame is for: a session's by default, or the identity step's photo or challenge frame", () => {
+    expect(decodeFrame(allocateFrame({ ...header({ width: 16, height: 16 }), purpose: undefined })).header.purpose).toBe('session');
+    for (const purpose of ['session', 'enrol', 'identity'] as const) expect(decodeFrame(allocateFrame(header({ width: 16, height: 16, purpose }))).header.purpose).toBe(purpose);
+  });
+
+  it('converts every YUV value as the BT.601 formula does, within one step, in I420 and NV12 alike', () => {
+    const w = 32;
+    const h = 16;
+    const planes = allocateFrame(header({ format: 'i420', width: w, height: h }));
+    // Every luma and chroma byte value appears: the tables' ends (and the clamp) are exercised.
+    for (let i = FRAME_HEADER_BYTES; i < planes.length; i += 1) planes[i] = (i * 37) % 256;
+    const { header: hd, pixels } = decodeFrame(planes);
+    const byte = (v: number) => Math.max(0, Math.min(255, v));
+    const rgb = toRgb(hd, pixels);
+    const nv12 = allocateFrame(header({ format: 'nv12', width: w, height: h }));
+    nv12.set(pixels.subarray(0, w * h), FRAME_HEADER_BYTES);
+    for (let y = 0; y < h; y += 1) {
+      for (let x = 0; x < w; x += 1) {
+        const c = (y >> 1) * (w / 2) + (x >> 1);
+        const u = pixels[w * h + c]!;
+        const v = pixels[w * h + (w / 2) * (h / 2) + c]!;
+        nv12[FRAME_HEADER_BYTES + w * h + (y >> 1) * w + (x & ~1)] = u;
+        nv12[FRAME_HEADER_BYTES + w * h + (y >> 1) * w + (x & ~1) + 1] = v;
+        const l = 1.164 * (pixels[y * w + x]! - 16);
+        const want = [byte(l + 1.596 * (v - 128)), byte(l - 0.392 * (u - 128) - 0.813 * (v - 128)), byte(l + 2.017 * (u - 128))];
+        const o = (y * w + x) * 3;
+        for (let k = 0; k < 3; k += 1) expect(Math.abs(rgb[o + k]! - want[k]!), `pixel ${x},${y} channel ${k}`).toBeLessThanOrEqual(1);
+      }
+    }
+    const fromNv12 = decodeFrame(nv12);
+    expect([...toRgb(fromNv12.header, fromNv12.pixels)]).toEqual([...rgb]);
   });
 
   it('turns I420, NV12, RGBA and BGRA into the RGB the face pipeline reads', () => {

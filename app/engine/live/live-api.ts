@@ -2,6 +2,7 @@
  * The engine methods behind the candidate app's flow: policies (parse, load, save), the invigilator's password,
  * the exam system check and live sessions. Shapes match the IPC contract's channels (checked in app/ipc).
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -14,6 +15,7 @@ import { machineTrustFile } from '../config/trust';
 import type { Store } from '../storage/store';
 import type { Severity } from '../rules/alert';
 import { analyzerFor, loadFrameAnalyzer } from './frame-analyzer';
+import type { RgbFrame } from '../media/frames';
 import { LiveAudio } from './live-audio';
 import { IdentityChallenge, type IdentityProgress } from './identity-challenge';
 import { openLivenessMonitor, type LivenessMonitor } from '../liveness/monitor';
@@ -54,8 +56,8 @@ export interface LiveApi {
   'policy.save'(params: { name: string; policy: Record<string, unknown>; quitPassword?: string; invigilatorPassword: string }): Promise<{ ok: true; path: string } | { ok: false; field: string; rule: string; message: string }>;
   'invigilator.unlock'(params: { password: string }): Promise<{ ok: boolean; firstUse: boolean }>;
   'system.check'(params: Record<string, never>): Promise<{ checks: ExamCheck[] }>;
-  'identity.enroll'(params: { width: number; height: number; rgb: string }): Promise<{ enrolled: boolean; reason: string | null }>;
-  'identity.frame'(params: { t: number; width: number; height: number; rgb: string }): Promise<IdentityProgress>;
+  /** Starts the identity step over; its photo and challenge frames come as bytes with this id (session.frameBytes). */
+  'identity.begin'(params: Record<string, never>): Promise<{ identityId: string }>;
   /** A sentence read aloud (16 kHz mono 16-bit PCM, base64): the candidate's voice for the sessions after it. */
   'voice.enrol'(params: { samples: string }): Promise<EnrolAnswer>;
   /** The candidate goes on without an enrolled voice; the report says why. */
@@ -93,7 +95,11 @@ export interface LiveApi {
 }
 
 /** The answer to a frame sent as bytes: its outcome, or why it was refused; `seq` is the frame's own number. */
-export type FrameBytesAnswer = { seq: number; ok: true; outcome: FrameOutcome } | { seq: number | null; ok: false; error: { code: string; message: string }; refused: number };
+export type FrameBytesAnswer =
+  | { seq: number; ok: true; outcome: FrameOutcome }
+  | { seq: number; ok: true; enrolment: { enrolled: boolean; reason: string | null } }
+  | { seq: number; ok: true; identity: IdentityProgress }
+  | { seq: number | null; ok: false; error: { code: string; message: string }; refused: number };
 
 export interface FinishedSession {
   sessionId: string;
@@ -200,11 +206,13 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
   };
   const policiesDir = join(home, 'policies');
   /** The spooler in the background: started by the first synced session, or at engine start when rows wait. */
-  const runner = new SyncRunner({ store: deps.store, idleMs: deps.sync?.idleMs, log: (line) => process.stderr.write(`vigil: ${line}\n`) });
+  /** SPKI pins of the servers the opened exams name (the spooler reads them when it first connects to a server). */
+  const spkiPins: Record<string, string> = {};
+  const runner = new SyncRunner({ store: deps.store, idleMs: deps.sync?.idleMs, spkiPins, log: (line) => process.stderr.write(`vigil: ${line}\n`) });
   /** Heartbeats and instructions of the running synced sessions. */
   const links = new Map<string, LiveSync>();
   const linkToServer = (live: LiveSession) => {
-    const link = new LiveSync({ store: deps.store, sessionId: live.id, status: () => live.status(), kick: () => runner.kick(), heartbeatSec: deps.sync?.heartbeatSec, interimSec: deps.sync?.interimSec, log: (line) => process.stderr.write(`vigil: ${line}\n`), record: (type, payload) => live.recordEvent(type, payload) });
+    const link = new LiveSync({ store: deps.store, sessionId: live.id, spkiPins, status: () => live.status(), kick: () => runner.kick(), heartbeatSec: deps.sync?.heartbeatSec, interimSec: deps.sync?.interimSec, log: (line) => process.stderr.write(`vigil: ${line}\n`), record: (type, payload) => live.recordEvent(type, payload) });
     links.set(live.id, link);
     runner.start();
     link.start();
@@ -217,6 +225,37 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
   /** The identity step before the session: enrolment, then the challenge; its outcome goes into the report. */
   let identity: { challenge: IdentityChallenge; frames: number; liveness: LivenessMonitor | null } | undefined;
   let identityNote: string | undefined;
+  /** The identity step's current attempt (identity.begin): its frames carry this id. */
+  let identityId: string | undefined;
+
+  /** The identity photo: the face in it becomes the enrolled identity, and the challenge starts. */
+  const enrolFrom = async (frame: RgbFrame): Promise<{ enrolled: boolean; reason: string | null }> => {
+    const policy = openedExam().policy;
+    if (!policy.detectors.identity) return { enrolled: false, reason: 'this exam policy turns identity checking off' };
+    const analyzer = await analyzerFor(policy);
+    if (!analyzer.available) return { enrolled: false, reason: analyzer.reason };
+    const enrolled = await analyzer.analyzer.enroll(frame);
+    // Passive liveness runs beside the blink-and-turn challenge (when the policy's liveness detector is on).
+    const liveness = enrolled && policy.detectors.liveness ? (await openLivenessMonitor()).monitor : null;
+    identity = enrolled ? { challenge: new IdentityChallenge(policy.rules.identityBelow), frames: 0, liveness } : undefined;
+    identityNote = enrolled ? 'Identity: face enrolled; challenge not completed.' : undefined;
+    return { enrolled, reason: enrolled ? null : 'no face was found in the photo' };
+  };
+  /** One frame of the blink and head-turn challenge, at `frame.t` seconds since it started. */
+  const challengeFrame = async (frame: RgbFrame): Promise<IdentityProgress> => {
+    if (!identity) throw new RpcFailure('not_enrolled', 'take the identity photo first');
+    const analyzer = await loadFrameAnalyzer();
+    if (!analyzer.available) throw new RpcFailure('no_vision', analyzer.reason);
+    const features = await analyzer.analyzer.analyze({ ...frame, index: identity.frames++ });
+    const progress = identity.challenge.push(features);
+    const evidence = analyzer.analyzer.takeLivenessEvidence?.();
+    if (evidence && identity.liveness) {
+      identity.liveness.push(evidence, frame.t);
+      await identity.liveness.settle();
+    }
+    identityNote = [identity.challenge.summary(), identity.liveness?.describe('Passive liveness during the identity check')].filter(Boolean).join(' ');
+    return progress;
+  };
   const voice = new VoiceEnrolment();
   /** Sessions that finished: a frame for one is refused as late, not as unknown. */
   const finishedIds = new Set<string>();
@@ -318,31 +357,11 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
       preflight = judged.map(({ id, status, summary }) => ({ id, status, summary }));
       return { checks: judged };
     },
-    async 'identity.enroll'({ width, height, rgb }) {
-      const parsed = { policy: openedExam().policy };
-      if (!parsed.policy.detectors.identity) return { enrolled: false, reason: 'this exam policy turns identity checking off' };
-      const analyzer = await analyzerFor(parsed.policy);
-      if (!analyzer.available) return { enrolled: false, reason: analyzer.reason };
-      const enrolled = await analyzer.analyzer.enroll({ width, height, data: rgbBytes(rgb, width, height), t: 0, index: 0 });
-      // Passive liveness runs beside the blink-and-turn challenge (when the policy's liveness detector is on).
-      const liveness = enrolled && parsed.policy.detectors.liveness ? (await openLivenessMonitor()).monitor : null;
-      identity = enrolled ? { challenge: new IdentityChallenge(parsed.policy.rules.identityBelow), frames: 0, liveness } : undefined;
-      identityNote = enrolled ? 'Identity: face enrolled; challenge not completed.' : undefined;
-      return { enrolled, reason: enrolled ? null : 'no face was found in the photo' };
-    },
-    async 'identity.frame'({ t, width, height, rgb }) {
-      if (!identity) throw new RpcFailure('not_enrolled', 'take the identity photo first');
-      const analyzer = await loadFrameAnalyzer();
-      if (!analyzer.available) throw new RpcFailure('no_vision', analyzer.reason);
-      const features = await analyzer.analyzer.analyze({ width, height, data: rgbBytes(rgb, width, height), t, index: identity.frames++ });
-      const progress = identity.challenge.push(features);
-      const evidence = analyzer.analyzer.takeLivenessEvidence?.();
-      if (evidence && identity.liveness) {
-        identity.liveness.push(evidence, t);
-        await identity.liveness.settle();
-      }
-      identityNote = [identity.challenge.summary(), identity.liveness?.describe('Passive liveness during the identity check')].filter(Boolean).join(' ');
-      return progress;
+    async 'identity.begin'() {
+      identityId = randomUUID();
+      identity = undefined;
+      identityNote = undefined;
+      return { identityId };
     },
     async 'voice.enrol'({ samples }) {
       return voice.enrol(pcm16FromBase64(samples));
@@ -370,6 +389,7 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
       const context: LiveContext = { shell: deps.shell ?? 'browser', preflight, devices: { camera: devices?.camera ?? null, microphone: devices?.microphone ?? null }, lockdown: deps.shell === 'electron' ? { state: 'not reported yet' } : { state: 'none', why: 'the browser shell has no OS lockdown' } };
       // A signed exam that names its server and an enrolment token is sent there; practice and unsigned never are.
       const sync = exam.mode === 'exam' && exam.server && exam.enrolmentToken ? { serverUrl: exam.server.url, examToken: exam.enrolmentToken, studentId: studentId ?? 'not given' } : undefined;
+      if (sync && exam.server?.spkiPin) spkiPins[sync.serverUrl.replace(/\/+$/, '')] = exam.server.spkiPin;
       if (sync) notes.push(`Sent to ${new URL(sync.serverUrl).origin} as it is recorded (events, heartbeats, flagged clips, this report).`);
       const live = new LiveSession({ policy: parsed.policy, analyzer, store: deps.store, workDir: join(home, 'live'), studentId: studentId ?? null, examId: exam.examId ?? examId ?? null, notes, audio, context, clock: createSessionClock({ wall, monotonic: deps.monotonic }), sync });
       sessions.set(live.id, live);
@@ -421,6 +441,17 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
         return refuse(peekFrameSeq(bytes), error.code, error.message);
       }
       const { header, pixels } = decoded;
+      if (header.purpose !== 'session') {
+        // The identity step's photo or challenge frame: only for its current attempt, never counted on a session.
+        if (header.sessionId !== identityId) return refuse(header.seq, 'no_session', `frame ${header.seq} is for identity step ${header.sessionId}, which is not the one running here`);
+        const frame = { width: header.width, height: header.height, data: toRgb(header, pixels), t: header.t, index: header.seq };
+        try {
+          return header.purpose === 'enrol' ? { seq: header.seq, ok: true, enrolment: await enrolFrom(frame) } : { seq: header.seq, ok: true, identity: await challengeFrame(frame) };
+        } catch (error) {
+          if (error instanceof RpcFailure) return refuse(header.seq, error.code, error.message);
+          throw error;
+        }
+      }
       const s = sessions.get(header.sessionId);
       if (!s) {
         const late = finishedIds.has(header.sessionId);

@@ -132,7 +132,7 @@ describe('frame alert rules', () => {
     const alerts = runFrameRules(stream(4, { from: 1, to: 2, set: { antispoof: 0.1, identity_similarity: 0.2 } }), context);
     expect(alerts.map((a) => `${a.type}:${a.severity}`).sort()).toEqual(['identity_mismatch:critical']);
     const identity = alerts.find((a) => a.type === 'identity_mismatch')!;
-    expect(identity.evidence).toMatchObject({ lowestSimilarity: 0.2, threshold: policy.rules.identityBelow });
+    expect(identity.evidence).toMatchObject({ lowestSimilarity: 0.2, threshold: policy.rules.identityBelow, similarity: expect.stringMatching(/^cosine similarity of FaceRes-deep/) });
   });
 
   it('switch off with their detector', () => {

@@ -10,6 +10,9 @@ import type { Alert, Severity } from './alert';
 import { EpisodeDetector, type Condition, type Episode } from './episodes';
 import { engagementOf } from './engagement';
 
+/** What `identity_similarity` measures (app/engine/vision/face-attributes.ts `faceDescriptor`), named in the evidence. */
+export const IDENTITY_SIMILARITY = "cosine similarity of FaceRes-deep descriptors, face aligned to ArcFace's template, with its mirror image";
+
 export const PROHIBITED_OBJECTS = ['phone', 'book', 'laptop', 'tv'] as const;
 
 interface RuleSpec {
@@ -127,7 +130,7 @@ export function frameRuleSpecs({ policy, thresholds, baseline }: RuleContext): R
       type: 'identity_mismatch', severity: 'critical', minFrames: 3,
       condition: (f) => (f.identity_similarity === null || f.face_count !== 1 ? null : f.identity_similarity < r.identityBelow ? 1 - f.identity_similarity : 0),
       confidence: (e) => Math.min(1, e.peak),
-      evidence: (e) => ({ ...frames(e), lowestSimilarity: round(1 - e.peak), threshold: r.identityBelow, rule: `similarity to the enrolled face < ${r.identityBelow} on 3+ measured frames` }),
+      evidence: (e) => ({ ...frames(e), lowestSimilarity: round(1 - e.peak), threshold: r.identityBelow, similarity: IDENTITY_SIMILARITY, rule: `similarity to the enrolled face < ${r.identityBelow} on 3+ measured frames` }),
     });
   }
   return specs;

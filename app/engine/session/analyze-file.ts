@@ -15,7 +15,7 @@ import type { Store } from '../storage/store';
 import { LivenessMonitor, loadDefaultLivenessModel } from '../liveness/monitor';
 import { loadDefaultTemporalScorer, type TemporalScore } from '../temporal/scorer';
 import { mediaFeatures, type FeatureStream } from '../vision/analyze-media';
-import type { PipelineOptions } from '../vision/pipeline';
+import { PIPELINE_DEFAULTS, type PipelineOptions, type SlowModelRates } from '../vision/pipeline';
 import { analyzeRecording } from './analyze-recording';
 import { fileEvidenceRecorder } from './file-evidence';
 import { temporalAlerts } from './temporal-alerts';
@@ -140,13 +140,16 @@ export const FILE_FRAMES_IN_FLIGHT = 12;
  * eyes' Iris runs in one batch beside FaceMesh (the live app does neither).
  */
 export function pipelineFor(policy: ExamPolicy, threads: number): Partial<PipelineOptions> {
+  return { threads, slowModelArena: true, irisWorkers: false, ...detectorRates(policy) };
+}
+
+/**
+ * The slower models a policy turns off, as pipeline rates: a file's analysis opens with them, and a live session
+ * sets them on the shared pipeline (app/engine/live/frame-analyzer.ts), so both run the same models on the same
+ * frames (which frame runs a slower model depends on which others are due: pipeline.ts due()).
+ */
+export function detectorRates(policy: ExamPolicy): SlowModelRates {
   const d = policy.detectors;
-  return {
-    threads,
-    slowModelArena: true,
-    irisWorkers: false,
-    ...(d.objects ? {} : { objectsEverySec: 0 }),
-    ...(d.liveness ? {} : { livenessEverySec: 0 }),
-    ...(d.text ? {} : { textEverySec: 0 }),
-  };
+  const on = PIPELINE_DEFAULTS;
+  return { objectsEverySec: d.objects ? on.objectsEverySec : 0, livenessEverySec: d.liveness ? on.livenessEverySec : 0, textEverySec: d.text ? on.textEverySec : 0 };
 }

@@ -111,6 +111,21 @@ export const ClockChangedEvent = z.object({
   evidence,
 });
 
+/**
+ * The screen left the exam for another virtual console (Ctrl+Alt+F1-F12 on Linux: a text login outside the exam's
+ * session), seen where the key itself cannot be (the X server switches before any client hears the F key).
+ * `vt`: the active console left the exam's; recorded at once (end: null) and again with its end when it comes back
+ * (same `t`), like focus_lost. `keymap`: the X keymap had its console-switch actions back mid-exam (someone reset
+ * it) and the lock removed them again; a point in time (end = t).
+ */
+export const ConsoleSwitchEvent = z.object({
+  type: z.literal('console_switch'),
+  t,
+  end: t.nullable(),
+  source: z.enum(['vt', 'keymap']),
+  evidence,
+});
+
 export const SignalEvent = z.discriminatedUnion('type', [
   FocusLostEvent,
   ClipboardEvent,
@@ -120,12 +135,13 @@ export const SignalEvent = z.discriminatedUnion('type', [
   VmDetectedEvent,
   RemoteSessionEvent,
   ClockChangedEvent,
+  ConsoleSwitchEvent,
 ]);
 export type SignalEvent = z.infer<typeof SignalEvent>;
 export type SignalType = SignalEvent['type'];
 export type SignalOf<T extends SignalType> = Extract<SignalEvent, { type: T }>;
 
-export const SIGNAL_TYPES: readonly SignalType[] = ['focus_lost', 'clipboard', 'key_combo', 'prohibited_process', 'display_change', 'vm_detected', 'remote_session', 'clock_changed'];
+export const SIGNAL_TYPES: readonly SignalType[] = ['focus_lost', 'clipboard', 'key_combo', 'prohibited_process', 'display_change', 'vm_detected', 'remote_session', 'clock_changed', 'console_switch'];
 
 /** Where signals go: the session's event log in the engine, an array in tests. */
 export type SignalSink = (event: SignalEvent) => void;

@@ -40,6 +40,12 @@ describe('OS signal scoring', () => {
     expect(signalPoints([combo(5, 'alt_tab', true)], 0, 30).points).toBe(4);
   });
 
+  it('keeps a console-switch lock undone mid-exam as its own warning, apart from the switch points', () => {
+    const events: SignalEvent[] = [{ type: 'console_switch', t: 7, end: 7, source: 'keymap', evidence: { actionsFound: 13, reapplied: true } }];
+    expect(signalAlerts(events)).toMatchObject([{ type: 'key_combo', start: 7, severity: 'warning', evidence: { act: 'console_lock_undone', actionsFound: 13 } }]);
+    expect(signalPoints(events, 0, 30).points).toBe(0);
+  });
+
   it('counts Ctrl+C plus the clipboard change as one copy (+5) and a paste as another (+5)', () => {
     const events = [combo(40, 'copy'), clipboardChanged(40.2), combo(50, 'paste')];
     expect(signalAlerts(events).map((a) => [a.type, a.start, a.evidence.action])).toEqual([

@@ -30,13 +30,21 @@ function point(type: AlertType, t: number, severity: Severity, confidence: numbe
   return { type, start: t, end: t, severity, confidence, evidence };
 }
 
-/** focus.ts records a loss when it starts and again, with its end, when focus returns: keep the latest row. */
+/**
+ * focus.ts (and console-watch.ts) record a loss when it starts and again, with its end, when it is over: keep the
+ * latest row of each.
+ */
 function latestFocusRows(events: readonly SignalEvent[]): SignalEvent[] {
   const latest = new Map<string, number>();
+  const key = (e: SignalEvent) => (e.type === 'focus_lost' || e.type === 'console_switch' ? `${e.type}:${e.source}@${e.t}` : undefined);
   events.forEach((e, i) => {
-    if (e.type === 'focus_lost') latest.set(`${e.source}@${e.t}`, i);
+    const k = key(e);
+    if (k) latest.set(k, i);
   });
-  return events.filter((e, i) => e.type !== 'focus_lost' || latest.get(`${e.source}@${e.t}`) === i);
+  return events.filter((e, i) => {
+    const k = key(e);
+    return k === undefined || latest.get(k) === i;
+  });
 }
 
 /** Alerts for a session's (or an interval's) signal events, sorted by start. */
@@ -100,6 +108,24 @@ export function signalAlerts(events: readonly SignalEvent[]): Alert[] {
         // Someone else may be driving or watching this computer: as grave as a remote-access program.
         alerts.push(point('remote_session', e.t, 'critical', 1, { kinds: e.kinds, ...e.evidence }));
         break;
+      case 'console_switch': {
+        if (e.source === 'keymap') {
+          // Not a switch yet, but the lock against one was undone on purpose: kept apart from the points.
+          alerts.push(point('key_combo', e.t, 'warning', 1, { act: 'console_lock_undone', ...e.evidence }));
+          break;
+        }
+        // Another virtual console took the screen: the candidate left the exam as surely as with Alt+Tab.
+        const cause = causeOf(SWITCH_COMBOS, e.t);
+        alerts.push({
+          type: ACT_ALERT_TYPE.window_switch,
+          start: e.t,
+          end: e.end ?? e.t,
+          severity: 'warning',
+          confidence: 1,
+          evidence: { act: 'window_switch', via: 'console_switch', awaySec: e.end === null ? null : e.end - e.t, ...(cause ? { combo: cause.keys } : {}), ...e.evidence },
+        });
+        break;
+      }
       case 'key_combo':
         break; // placed below, once their effects have claimed them
     }

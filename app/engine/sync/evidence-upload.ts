@@ -7,6 +7,7 @@ import axios from 'axios';
 import * as tus from 'tus-js-client';
 import { SYNC_ROUTES, type EvidenceMetadata } from './protocol';
 import { SyncRequestError } from './http-client';
+import { pinMismatchIn, type SpkiPinnedAgent } from './spki-pin';
 
 export interface EvidenceUploadResult {
   /** Where this attempt started: bytes the server already held and were not sent again. */
@@ -25,14 +26,18 @@ export interface EvidenceUploadOptions {
   readonly onUrl: (url: string) => void;
   readonly chunkSize?: number;
   readonly onProgress?: (sent: number, total: number) => void;
+  /** The pinned agent of the server's `SyncHttpClient`, when the exam pins its key. */
+  readonly httpsAgent?: SpkiPinnedAgent;
 }
 
 /** The server's offset for a kept upload URL, or null when the server no longer has it (start over). */
-async function serverOffset(url: string, token: string): Promise<number | null> {
+async function serverOffset(url: string, token: string, httpsAgent: SpkiPinnedAgent | undefined): Promise<number | null> {
   let res;
   try {
-    res = await axios.head(url, { headers: { authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0' }, proxy: false, maxRedirects: 0, timeout: 15_000, validateStatus: () => true });
+    res = await axios.head(url, { headers: { authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0' }, proxy: false, maxRedirects: 0, timeout: 15_000, validateStatus: () => true, ...(httpsAgent ? { httpsAgent } : {}) });
   } catch (error) {
+    const mismatch = pinMismatchIn(error);
+    if (mismatch) throw new SyncRequestError(mismatch.message, null, null, false);
     throw new SyncRequestError(`${url}: cannot reach the server (${(error as Error).message})`, null, null, true);
   }
   if (res.status === 404 || res.status === 410) return null;
@@ -42,7 +47,7 @@ async function serverOffset(url: string, token: string): Promise<number | null> 
 }
 
 export async function uploadEvidence(options: EvidenceUploadOptions): Promise<EvidenceUploadResult> {
-  const resumedAt = options.uploadUrl ? await serverOffset(options.uploadUrl, options.token) : null;
+  const resumedAt = options.uploadUrl ? await serverOffset(options.uploadUrl, options.token, options.httpsAgent) : null;
   const uploadUrl = resumedAt === null ? null : options.uploadUrl;
   return new Promise((resolve, reject) => {
     const upload = new tus.Upload(options.bytes, {
@@ -52,6 +57,7 @@ export async function uploadEvidence(options: EvidenceUploadOptions): Promise<Ev
       metadata: { ...options.metadata },
       chunkSize: options.chunkSize ?? 4 * 1024 * 1024,
       retryDelays: [],
+      ...(options.httpsAgent ? { httpStack: new tus.DefaultHttpStack({ agent: options.httpsAgent }) } : {}),
       storeFingerprintForResuming: false,
       removeFingerprintOnSuccess: false,
       onUploadUrlAvailable: () => {
@@ -60,6 +66,11 @@ export async function uploadEvidence(options: EvidenceUploadOptions): Promise<Ev
       onProgress: (sent, total) => options.onProgress?.(sent, total),
       onSuccess: () => resolve({ resumedAt: resumedAt ?? 0, bytesSent: options.bytes.byteLength - (resumedAt ?? 0), alreadyReceived: false }),
       onError: (error) => {
+        const mismatch = pinMismatchIn(error);
+        if (mismatch) {
+          reject(new SyncRequestError(mismatch.message, null, null, false));
+          return;
+        }
         const res = (error as tus.DetailedError).originalResponse;
         const status = res ? res.getStatus() : null;
         const body = res ? res.getBody() ?? '' : '';

@@ -4,6 +4,7 @@
  */
 import axios, { AxiosError, type AxiosInstance } from 'axios';
 import type { z } from 'zod';
+import { pinMismatchIn, SpkiPinnedAgent } from './spki-pin';
 import { EnrolResponse, EventAck, Health, HeartbeatResponse, SyncError, SYNC_ROUTES, type EnrolRequest, type EventBatch, type Heartbeat, type ReportUpload } from './protocol';
 
 export class SyncRequestError extends Error {
@@ -23,13 +24,19 @@ export class SyncRequestError extends Error {
 
 export class SyncHttpClient {
   private readonly http: AxiosInstance;
+  /** Set when the exam config pins the server's key: every connection (also tus uploads') goes through it. */
+  readonly httpsAgent: SpkiPinnedAgent | undefined;
 
   constructor(
     readonly baseUrl: string,
     timeoutMs = 15_000,
+    /** The server's SPKI pin (base64 SHA-256) from the exam config; the server must then be https. */
+    spkiPin: string | null = null,
   ) {
+    if (spkiPin && !baseUrl.startsWith('https://')) throw new SyncRequestError(`${baseUrl}: the exam pins this server's public key, so it must be https`, null, null, false);
+    this.httpsAgent = spkiPin ? new SpkiPinnedAgent(spkiPin) : undefined;
     // No proxies and no redirects: the exam config names this server, and nothing else may answer for it.
-    this.http = axios.create({ baseURL: baseUrl, timeout: timeoutMs, proxy: false, maxRedirects: 0, validateStatus: () => true });
+    this.http = axios.create({ baseURL: baseUrl, timeout: timeoutMs, proxy: false, maxRedirects: 0, validateStatus: () => true, ...(this.httpsAgent ? { httpsAgent: this.httpsAgent } : {}) });
   }
 
   async health(): Promise<Health> {
@@ -57,6 +64,8 @@ export class SyncHttpClient {
     try {
       res = await this.http.request({ method, url, data, headers: token ? { authorization: `Bearer ${token}` } : {} });
     } catch (error) {
+      const mismatch = pinMismatchIn(error);
+      if (mismatch) throw new SyncRequestError(mismatch.message, null, null, false);
       const reason = error instanceof AxiosError ? (error.code ?? error.message) : (error as Error).message;
       throw new SyncRequestError(`${this.baseUrl}: cannot reach the server (${reason})`, null, null, true);
     }

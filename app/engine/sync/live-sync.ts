@@ -31,6 +31,8 @@ export interface LiveSyncOptions {
   readonly now?: () => Date;
   readonly log?: (line: string) => void;
   readonly requestTimeoutMs?: number;
+  /** The exam config's SPKI pins by server URL (spki-pin.ts): the heartbeat connects only to the pinned key. */
+  readonly spkiPins?: Readonly<Record<string, string>>;
   /** Appends to the session's hash chain: each instruction received and done is evidence of what the candidate saw. */
   readonly record?: (type: string, payload: unknown) => void;
 }
@@ -136,7 +138,7 @@ export class LiveSync {
       this.options.kick();
       return;
     }
-    this.client ??= new SyncHttpClient(target.serverUrl, this.options.requestTimeoutMs ?? 4000);
+    this.client ??= new SyncHttpClient(target.serverUrl, this.options.requestTimeoutMs ?? 4000, this.options.spkiPins?.[target.serverUrl] ?? null);
     const status = this.options.status();
     const confirmed = this.confirmed.slice(0, 20);
     const at = (this.options.now ?? (() => new Date()))().toISOString();

@@ -23,6 +23,8 @@ export interface SpoolerOptions {
   /** tus chunk size; smaller chunks give finer resume points. */
   readonly chunkSize?: number;
   readonly requestTimeoutMs?: number;
+  /** Server URL → its SPKI pin (base64 SHA-256), as the exam config names it: such a server is reached only through the pin. */
+  readonly spkiPins?: Readonly<Record<string, string>>;
 }
 
 export interface PassResult {
@@ -123,7 +125,7 @@ export class Spooler {
 
   private client(url: string): SyncHttpClient {
     let client = this.clients.get(url);
-    if (!client) this.clients.set(url, (client = new SyncHttpClient(url, this.options.requestTimeoutMs)));
+    if (!client) this.clients.set(url, (client = new SyncHttpClient(url, this.options.requestTimeoutMs, this.options.spkiPins?.[url] ?? null)));
     return client;
   }
 
@@ -252,6 +254,7 @@ export class Spooler {
     const metadata: EvidenceMetadata = { sessionId: target.serverSessionId!, segmentId: String(meta.id), sha256: meta.sha256, mime: meta.mime as EvidenceMetadata['mime'] };
     const result = await uploadEvidence({
       serverUrl: client.baseUrl,
+      httpsAgent: client.httpsAgent,
       token: target.sessionToken!,
       bytes,
       metadata,

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { FrameFeatures } from '../features/schema';
 import { MissingDataError } from '../data-sets';
 import { openFrames, readImage } from '../media/frames';
-import { IDENTITY_DESCRIPTOR, evaluateIdentity } from './identity-eval';
+import { IDENTITY_DESCRIPTOR, PREVIOUS_DESCRIPTOR, evaluateIdentity } from './identity-eval';
 import { OBJECTS_SPLIT, detectAll, objectFigures, openDetectors, splitImages } from './object-eval';
 import { VisionPipeline } from './pipeline';
 import { defaultPolicy } from '../policy/policy';
@@ -210,14 +210,20 @@ async function evaluateObjects(dir: string, tick: (detail: string) => void) {
 async function evaluateIdentityFigures(dir: string, vision: VisionPipeline, tick: (detail: string) => void) {
   const result = await evaluateIdentity(dir, vision, tick);
   if (!result) return { skipped: `${dir}: no live sequences`, eer: null, pairs: 0 };
-  const chosen = result.descriptors.find((x) => x.descriptor === IDENTITY_DESCRIPTOR)!;
+  const pick = (name: string) => result.descriptors.find((x) => x.descriptor === name)!;
+  const [chosen, before] = [pick(IDENTITY_DESCRIPTOR), pick(PREVIOUS_DESCRIPTOR)];
   return {
     descriptor: IDENTITY_DESCRIPTOR,
     eer: chosen.eer,
     pairs: chosen.genuinePairs + chosen.impostorPairs,
+    genuinePairs: chosen.genuinePairs,
+    impostorPairs: chosen.impostorPairs,
     tarAtFar1: chosen.tarAtFar1,
     tarAtFar01: chosen.tarAtFar01,
+    heldOut: chosen.heldOut,
+    template: chosen.template,
     policyThreshold: defaultPolicy().rules.identityBelow,
+    before: { descriptor: PREVIOUS_DESCRIPTOR, eer: before.eer, tarAtFar1: before.tarAtFar1, tarAtFar01: before.tarAtFar01, pairs: before.genuinePairs + before.impostorPairs, heldOut: before.heldOut },
     ...result,
   };
 }

@@ -3,6 +3,8 @@
  * Input sizes and normalisations are those @vladmandic/human feeds the same models.
  */
 import type { RgbFrame } from '../media/frames';
+import { alignedCrop } from './face-align';
+import type { Point3 } from './face-mesh';
 import { RAW, TO_UNIT, cropToTensor, toGray, type Crop } from './image-ops';
 import type { Model } from './sessions';
 
@@ -35,13 +37,34 @@ export async function emotion(model: Model, frame: RgbFrame, crop: Crop): Promis
   return { label: EMOTIONS[best]!, score: p[best]! };
 }
 
-/** The 1024-d face descriptor (global pooling of faceres), L2-normalised. */
-export async function faceDescriptor(model: Model, frame: RgbFrame, crop: Crop): Promise<Float32Array> {
+/**
+ * The 1024-d face descriptor (global pooling of FaceRes-deep), L2-normalised: the face aligned to ArcFace's template
+ * (`face-align.ts`), and its mirror image, in one batch of two; their unit descriptors are summed and normalised
+ * again. The mirror costs one more run and took the NUAA equal error rate from 0.132 to 0.120 (vision README).
+ */
+export async function faceDescriptor(model: Model, frame: RgbFrame, points: readonly Point3[]): Promise<Float32Array> {
   const [h, w] = model.inputSize;
-  const out = await model.run(cropToTensor(frame, crop, w, h, RAW));
-  const d = out[model.entry.outputs.find((o) => o.shape[1] === 1024)!.name]!;
-  const n = Math.hypot(...d) || 1;
-  return d.map((x) => x / n);
+  const crop = alignedCrop(points);
+  const size = w * h * 3;
+  const input = new Float32Array(2 * size);
+  cropToTensor(frame, crop, w, h, RAW, input, 0);
+  cropToTensor(frame, { ...crop, flip: true }, w, h, RAW, input, size);
+  const out = await model.run(input, 2);
+  const both = out[model.entry.outputs.find((o) => o.shape[1] === 1024)!.name]!;
+  return meanDirection(both, 2);
+}
+
+/** The normalised sum of `count` descriptors laid end to end, each normalised first (a template of several views). */
+export function meanDirection(descriptors: Float32Array, count: number): Float32Array {
+  const n = descriptors.length / count;
+  const sum = new Float32Array(n);
+  for (let k = 0; k < count; k++) {
+    const one = descriptors.subarray(k * n, (k + 1) * n);
+    const norm = Math.hypot(...one) || 1;
+    for (let i = 0; i < n; i++) sum[i]! += one[i]! / norm;
+  }
+  const norm = Math.hypot(...sum) || 1;
+  return sum.map((x) => x / norm);
 }
 
 /** Cosine similarity of two descriptors, -1..1 (1 for the same face image). */

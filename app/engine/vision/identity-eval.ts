@@ -1,34 +1,63 @@
 /**
  * Identity on NUAA live faces (`liveness-seq/real/`, subject in index.csv): genuine pairs are frames of the same
- * subject from different capture sessions, impostor pairs frames of different subjects. Each face descriptor
- * gets the crop the live pipeline gives faceres (the upright 1.5x FaceMesh region of the largest face) and the
- * normalisation @vladmandic/human gives that model; figures are EER and TAR at FAR 1 % and 0.1 %, with n.
+ * subject from different capture sessions, impostor pairs frames of different subjects. Each descriptor is a model
+ * with a crop: the upright 1.5x FaceMesh region the live pipeline cuts for its other face models, or the face
+ * aligned to ArcFace's template (`face-align.ts`), with or without its mirror image. Figures are EER and TAR at
+ * FAR 1 % and 0.1 % with n; the threshold is also chosen on some subjects and tried on the others (`heldOut`),
+ * and an enrolment template (a capture's frames averaged) is compared with single frames (`template`).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readImage, type RgbFrame } from '../media/frames';
 import { verificationCurve } from './detection-metrics';
-import { cosineSimilarity } from './face-attributes';
-import { RAW, TO_UNIT, cropToTensor, type Crop, type Normalise } from './image-ops';
+import { alignedCrop } from './face-align';
+import { cosineSimilarity, faceDescriptor, meanDirection } from './face-attributes';
+import type { Point3 } from './face-mesh';
+import { RAW, TO_SIGNED, cropToTensor, type Crop, type Normalise } from './image-ops';
 import type { VisionPipeline } from './pipeline';
 import { openModels, type Model, type ModelName } from './sessions';
 
-/** The descriptors compared; faceres is the one Vigil used before this measurement. */
-export const DESCRIPTORS = ['faceres', 'mobilefacenet', 'mobileface', 'faceres-deep'] as const;
-export type DescriptorName = (typeof DESCRIPTORS)[number];
-/** The descriptor the pipeline uses for identity (pipeline.ts says why). */
-export const IDENTITY_DESCRIPTOR = 'faceres-deep' satisfies DescriptorName;
+interface Descriptor {
+  model: ModelName;
+  crop: 'mesh' | 'aligned';
+  /** Mirror image too (the unit descriptors summed). */
+  flip: boolean;
+  normalise: Normalise;
+}
 
-/** What @vladmandic/human feeds each: faceres and faceres-deep 0..255, the MobileFace nets 0..1. */
-const NORMALISE: Record<DescriptorName, Normalise> = { faceres: RAW, 'faceres-deep': RAW, mobilefacenet: TO_UNIT, mobileface: TO_UNIT };
+/**
+ * The descriptors compared. faceres was Vigil's until #22's first measurement, `faceres-deep` (mesh crop) until
+ * this one. The MobileFace nets get the aligned 112x112 crop they were trained on; MobileFace (insightface) takes
+ * 0..255 (its graph normalises), MobileFaceNet (sirius-ai) (x - 127.5) / 128, and every input range, channel order
+ * and crop tried gave it near-identical embeddings for every face (vision README).
+ */
+export const DESCRIPTORS = {
+  faceres: { model: 'faceres', crop: 'mesh', flip: false, normalise: RAW },
+  'faceres-deep': { model: 'faceres-deep', crop: 'mesh', flip: false, normalise: RAW },
+  'faceres-deep-aligned': { model: 'faceres-deep', crop: 'aligned', flip: true, normalise: RAW },
+  mobilefacenet: { model: 'mobilefacenet', crop: 'aligned', flip: false, normalise: TO_SIGNED },
+  mobileface: { model: 'mobileface', crop: 'aligned', flip: false, normalise: RAW },
+} as const satisfies Record<string, Descriptor>;
+export type DescriptorName = keyof typeof DESCRIPTORS;
+/** The descriptor the pipeline uses for identity: `faceDescriptor` (face-attributes.ts) computes exactly this one. */
+export const IDENTITY_DESCRIPTOR = 'faceres-deep-aligned' satisfies DescriptorName;
+export const IDENTITY_MODEL = DESCRIPTORS[IDENTITY_DESCRIPTOR].model;
+/** The descriptor Vigil used before this one, reported beside it. */
+export const PREVIOUS_DESCRIPTOR = 'faceres-deep' satisfies DescriptorName;
 
-/** The descriptor of one face crop with the given model (any output length), L2-normalised. */
-export async function describeFace(model: Model, name: DescriptorName, frame: RgbFrame, crop: Crop): Promise<Float32Array> {
+/** The descriptor of one face with the given model (any output length), L2-normalised. */
+export async function describeFace(model: Model, name: DescriptorName, frame: RgbFrame, face: { crop: Crop; points: readonly Point3[] }): Promise<Float32Array> {
+  const spec: Descriptor = DESCRIPTORS[name];
+  if (name === IDENTITY_DESCRIPTOR) return faceDescriptor(model, frame, face.points);
   const [h, w] = model.inputSize;
-  const out = await model.run(cropToTensor(frame, crop, w, h, NORMALISE[name]));
-  const d = out[model.entry.outputs[0]!.name]!;
-  const n = Math.hypot(...d) || 1;
-  return d.map((x) => x / n);
+  const crop = spec.crop === 'mesh' ? face.crop : alignedCrop(face.points);
+  const size = w * h * 3;
+  const views = spec.flip ? 2 : 1;
+  const input = new Float32Array(views * size);
+  cropToTensor(frame, crop, w, h, spec.normalise, input, 0);
+  if (spec.flip) cropToTensor(frame, { ...crop, flip: true }, w, h, spec.normalise, input, size);
+  const out = await model.run(input, views);
+  return meanDirection(out[model.entry.outputs[0]!.name]!, views);
 }
 
 interface Sequence {
@@ -63,15 +92,99 @@ export interface IdentityFigures {
   thresholdAtFar01: number;
   genuinePairs: number;
   impostorPairs: number;
+  /**
+   * Leave-subjects-out: per fold, the EER threshold of the pairs among the other folds' subjects, applied to the
+   * pairs that hold one of this fold's subjects (genuine: both). Rates pooled over folds, with their counts.
+   */
+  heldOut: { thresholds: number[]; far: number; frr: number; genuinePairs: number; impostorPairs: number };
+  /** Enrolment template (one capture's frames averaged) against single frames of other captures. */
+  template: { eer: number; eerThreshold: number; tarAtFar1: number; tarAtFar01: number; genuine: number; impostor: number };
 }
 
 const round = (x: number, d = 4) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : x);
 
+interface Face {
+  subject: string;
+  session: string;
+  sequence: string;
+  d: Record<DescriptorName, Float32Array>;
+}
+
+/**
+ * Subjects dealt into `k` folds: those with two capture sessions (the only ones with genuine pairs) first, then the
+ * rest, each group in id order and dealt in turn, so every fold holds genuine pairs. With NUAA's 9 subjects: 3 folds
+ * of 3 (two with genuine pairs each).
+ */
+export function subjectFolds(faces: readonly { subject: string; session: string }[], k = 3): string[][] {
+  const sessions = new Map<string, Set<string>>();
+  for (const f of faces) sessions.set(f.subject, (sessions.get(f.subject) ?? new Set()).add(f.session));
+  const subjects = [...sessions.keys()].sort();
+  const ordered = [...subjects.filter((s) => sessions.get(s)!.size > 1), ...subjects.filter((s) => sessions.get(s)!.size === 1)];
+  const folds: string[][] = Array.from({ length: k }, () => []);
+  ordered.forEach((s, i) => folds[i % k]!.push(s));
+  return folds.filter((f) => f.length > 0);
+}
+
+/** Genuine and impostor similarities over pairs where `take(a, b)` holds. */
+function pairScores(faces: readonly Face[], name: DescriptorName, take: (a: Face, b: Face) => boolean) {
+  const genuine: number[] = [];
+  const impostor: number[] = [];
+  for (let i = 0; i < faces.length; i++) {
+    for (let j = i + 1; j < faces.length; j++) {
+      const [a, b] = [faces[i]!, faces[j]!];
+      if (!take(a, b)) continue;
+      if (a.subject !== b.subject) impostor.push(cosineSimilarity(a.d[name], b.d[name]));
+      else if (a.session !== b.session) genuine.push(cosineSimilarity(a.d[name], b.d[name]));
+    }
+  }
+  return { genuine, impostor };
+}
+
+function heldOut(faces: readonly Face[], name: DescriptorName, folds: readonly string[][]): IdentityFigures['heldOut'] {
+  const thresholds: number[] = [];
+  let [falseAccepts, falseRejects, genuinePairs, impostorPairs] = [0, 0, 0, 0];
+  for (const fold of folds) {
+    const test = (f: Face) => fold.includes(f.subject);
+    const dev = pairScores(faces, name, (a, b) => !test(a) && !test(b));
+    const t = verificationCurve(dev.genuine, dev.impostor).eerThreshold;
+    thresholds.push(round(t));
+    const held = pairScores(faces, name, (a, b) => test(a) || test(b));
+    falseAccepts += held.impostor.filter((x) => x >= t).length;
+    falseRejects += held.genuine.filter((x) => x < t).length;
+    genuinePairs += held.genuine.length;
+    impostorPairs += held.impostor.length;
+  }
+  return { thresholds, far: round(falseAccepts / impostorPairs), frr: round(falseRejects / genuinePairs), genuinePairs, impostorPairs };
+}
+
+function templateFigures(faces: readonly Face[], name: DescriptorName): IdentityFigures['template'] {
+  const genuine: number[] = [];
+  const impostor: number[] = [];
+  for (const sequence of new Set(faces.map((f) => f.sequence))) {
+    const own = faces.filter((f) => f.sequence === sequence);
+    const template = meanDirection(concat(own.map((f) => f.d[name])), own.length);
+    const { subject, session } = own[0]!;
+    for (const f of faces) {
+      if (f.subject !== subject) impostor.push(cosineSimilarity(template, f.d[name]));
+      else if (f.session !== session) genuine.push(cosineSimilarity(template, f.d[name]));
+    }
+  }
+  const curve = verificationCurve(genuine, impostor);
+  return { eer: round(curve.eer), eerThreshold: round(curve.eerThreshold), tarAtFar1: round(curve.tarAt(0.01).tar), tarAtFar01: round(curve.tarAt(0.001).tar), genuine: genuine.length, impostor: impostor.length };
+}
+
+function concat(parts: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  parts.reduce((o, p) => (out.set(p, o), o + p.length), 0);
+  return out;
+}
+
 export async function evaluateIdentity(dir: string, vision: VisionPipeline, tick: (detail: string) => void = () => {}, everyNth = 3) {
   const sequences = liveSequences(dir, everyNth);
   if (sequences.length === 0) return null;
-  const models = await openModels(DESCRIPTORS as unknown as ModelName[]);
-  const faces: { subject: string; session: string; d: Record<DescriptorName, Float32Array> }[] = [];
+  const names = Object.keys(DESCRIPTORS) as DescriptorName[];
+  const models = await openModels([...new Set(names.map((n) => DESCRIPTORS[n].model))]);
+  const faces: Face[] = [];
   let noFace = 0;
   try {
     for (const s of sequences) {
@@ -85,23 +198,16 @@ export async function evaluateIdentity(dir: string, vision: VisionPipeline, tick
           continue;
         }
         const d = {} as Record<DescriptorName, Float32Array>;
-        for (const name of DESCRIPTORS) d[name] = await describeFace(models[name as ModelName], name, frame, face.mesh.crop);
-        faces.push({ subject: s.subject, session: s.session, d });
+        for (const name of names) d[name] = await describeFace(models[DESCRIPTORS[name].model], name, frame, face.mesh);
+        faces.push({ subject: s.subject, session: s.session, sequence: s.name, d });
       }
     }
   } finally {
     await Promise.all(Object.values<Model>(models).map((m) => m.release()));
   }
-  const results: IdentityFigures[] = DESCRIPTORS.map((name) => {
-    const genuine: number[] = [];
-    const impostor: number[] = [];
-    for (let i = 0; i < faces.length; i++) {
-      for (let j = i + 1; j < faces.length; j++) {
-        const [a, b] = [faces[i]!, faces[j]!];
-        if (a.subject !== b.subject) impostor.push(cosineSimilarity(a.d[name], b.d[name]));
-        else if (a.session !== b.session) genuine.push(cosineSimilarity(a.d[name], b.d[name]));
-      }
-    }
+  const folds = subjectFolds(faces);
+  const results: IdentityFigures[] = names.map((name) => {
+    const { genuine, impostor } = pairScores(faces, name, () => true);
     const curve = verificationCurve(genuine, impostor);
     const [f1, f01] = [curve.tarAt(0.01), curve.tarAt(0.001)];
     return {
@@ -114,7 +220,9 @@ export async function evaluateIdentity(dir: string, vision: VisionPipeline, tick
       thresholdAtFar01: round(f01.threshold),
       genuinePairs: genuine.length,
       impostorPairs: impostor.length,
+      heldOut: heldOut(faces, name, folds),
+      template: templateFigures(faces, name),
     };
   });
-  return { faces: faces.length, framesWithoutFace: noFace, subjects: new Set(faces.map((f) => f.subject)).size, everyNthFrame: everyNth, descriptors: results };
+  return { faces: faces.length, framesWithoutFace: noFace, subjects: new Set(faces.map((f) => f.subject)).size, everyNthFrame: everyNth, folds, descriptors: results };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RgbFrame } from '../media/frames';
+import { defaultPolicy } from '../policy/policy';
 import { VisionPipeline } from './pipeline';
 import { editedSample, faceMatchCell, sample } from './test-images';
 
@@ -147,6 +148,47 @@ describe('slower models at their own rates', () => {
     expect(next).toMatchObject({ antispoof: null, liveness: null, emotion: null, person_count: null, phone: null });
   });
 
+  it('runs at most one slower model on each frame after the first, each still at its own rate', async () => {
+    // A frame's answer waits for its slower models and the next frames' answers for it: all of them on one frame
+    // once a second made every second's answers late in the live app.
+    const frame = await sample('screenshot-faceid.jpg');
+    vision.reset();
+    const ran: Record<'objects' | 'liveness' | 'emotion' | 'text' | 'identity', boolean>[] = [];
+    for (let i = 0; i < 37; i += 1) {
+      const r = await vision.process({ ...frame, t: i / 12, index: i });
+      const f = r.features;
+      ran.push({ objects: r.objects !== null, liveness: f.liveness !== null, emotion: f.emotion !== null, text: f.text !== null, identity: f.identity_similarity !== null });
+    }
+    const count = (kind: keyof (typeof ran)[number]) => ran.filter((r) => r[kind]).length;
+    const perFrame = ran.map((r) => Object.values(r).filter(Boolean).length);
+    expect(perFrame[0]).toBeGreaterThanOrEqual(4);
+    expect(Math.max(...perFrame.slice(1)), JSON.stringify(perFrame)).toBe(1);
+    // 3 s at 12 fps: objects and liveness once a second, emotion twice, text every 2 s, each from frame 0; a model
+    // put off by a frame for another keeps its period from when it ran, so the last run may fall past 3 s.
+    expect([count('objects'), count('liveness'), count('emotion'), count('text')].map((n, i) => n >= [3, 3, 6, 2][i]! && n <= [4, 4, 7, 2][i]!)).toEqual([true, true, true, true]);
+  });
+
+  it('warms every model up without a face, and analyses the same afterwards', async () => {
+    const frame = await sample('screenshot-faceid.jpg');
+    const before = (await analyse(frame)).features;
+    await vision.warmUp();
+    expect((await analyse(frame)).features).toEqual(before);
+  });
+
+  it('runs none of the slower models a policy turns off once their rate is 0 (a live session takes its policy)', async () => {
+    const frame = await sample('screenshot-faceid.jpg');
+    vision.setRates({ objectsEverySec: 0, textEverySec: 0 });
+    vision.reset();
+    try {
+      const rows = [];
+      for (let i = 0; i < 13; i += 1) rows.push(await vision.process({ ...frame, t: i / 12, index: i }));
+      expect(rows.filter((r) => r.objects !== null || r.features.text !== null)).toEqual([]);
+      expect(rows.filter((r) => r.features.liveness !== null).length).toBeGreaterThanOrEqual(2);
+    } finally {
+      vision.setRates({ objectsEverySec: 1, textEverySec: 2 });
+    }
+  });
+
   it('finds several people in the group photo, counting those at the calibrated 0.70 and keeping the boxes of more', async () => {
     const r = await analyse(await sample('samples.jpg'));
     // The collage's largest people (its thumbnails) clear 0.70 calibrated; the crowd's smaller ones do not.
@@ -163,6 +205,16 @@ describe('slower models at their own rates', () => {
     const same = (await analyse(await editedSample('screenshot-faceid.jpg', 'hflip'))).features.identity_similarity!;
     const other = (await analyse(await editedSample('screenshot-facedetect.jpg', 'crop=160:200:180:330'))).features.identity_similarity!;
     expect(same).toBeGreaterThan(other);
+  });
+
+  it("accepts the same man in other photos and rejects other people at the policy's identity threshold", async () => {
+    // screenshot-facematch.jpg's first row is one man in different photos (light, angle, age); (1,2), (2,2) and
+    // (2,3) are three women. Enrolled from one photo, each other face is judged as the live check judges it.
+    const threshold = defaultPolicy().rules.identityBelow;
+    expect(await vision.enroll(await faceMatchCell(0, 0))).toBe(true);
+    const similarity = async (row: number, col: number) => (await analyse(await faceMatchCell(row, col))).features.identity_similarity!;
+    for (const col of [1, 2, 3, 4]) expect(await similarity(0, col)).toBeGreaterThanOrEqual(threshold);
+    for (const [row, col] of [[1, 2], [2, 2], [2, 3]] as const) expect(await similarity(row, col)).toBeLessThan(threshold);
   });
 });
 

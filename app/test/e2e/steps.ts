@@ -112,7 +112,7 @@ export function storedRecord(app: RunningApp, sessionId: string): StoredRecord {
 
 /**
  * Kills the engine each time the shell starts it again, until the shell gives up (a crash loop: more than
- * MAX_RESTARTS in a minute, app/browser-shell/engine-supervisor.ts). Returns how many engines were killed.
+ * MAX_RESTARTS in a minute, app/engine/rpc/engine-supervisor.ts). Returns how many engines were killed.
  */
 export async function killEngineForGood(page: Page): Promise<number> {
   let killed = 0;

@@ -1,7 +1,8 @@
 /**
- * Samples the camera at the policy's rate, downscales each frame on a canvas to at most 320x240 RGB, and sends
- * it to the engine. A frame still in flight makes the next tick skip (counted), so a slow engine never piles up
- * a queue in the page.
+ * The transport before frames went as bytes, kept only for `vigil bench live --transport json` to measure against
+ * (frame-stream.ts is the one the app uses, for the exam and the identity step): samples the camera at the policy's
+ * rate, downscales each frame on a canvas to at most 320x240 RGB, and sends it to the engine as base64 in JSON. A
+ * frame still in flight makes the next tick skip (counted), so a slow engine never piles up a queue in the page.
  */
 const MAX_W = 320;
 const MAX_H = 240;
@@ -14,7 +15,7 @@ export interface RgbFrame {
 }
 
 /** One frame of the video, downscaled to at most 320x240, as base64 RGB; undefined before the video has a size. */
-export function grabFrame(video: HTMLVideoElement, canvas: HTMLCanvasElement = document.createElement('canvas')): RgbFrame | undefined {
+function grabFrame(video: HTMLVideoElement, canvas: HTMLCanvasElement = document.createElement('canvas')): RgbFrame | undefined {
   const context = canvas.getContext('2d', { willReadFrequently: true });
   if (!context || video.videoWidth === 0) return undefined;
   const scale = Math.min(1, MAX_W / video.videoWidth, MAX_H / video.videoHeight);
@@ -74,7 +75,7 @@ export function startFrameSender<T>(options: { video: HTMLVideoElement; fps: num
 }
 
 /** RGBA pixels to base64 RGB, in chunks so String.fromCharCode never gets too many arguments. */
-export function toRgbBase64(rgba: Uint8ClampedArray): string {
+function toRgbBase64(rgba: Uint8ClampedArray): string {
   const rgb = new Uint8Array((rgba.length / 4) * 3);
   for (let i = 0, j = 0; i < rgba.length; i += 4, j += 3) {
     rgb[j] = rgba[i]!;

@@ -6,23 +6,31 @@
  * flight, and a frame due while the engine is still busy with them is dropped and counted, never queued. Every
  * frame carries its own capture time, so the engine's rules count consecutive frames on the camera's clock.
  */
-import { FRAME_HEADER_BYTES, allocateFrame, type CaptureStats, type FrameBytesAnswer, type FrameFormat, type FrameOutcome } from '../../../app/ipc/contract';
+import { FRAME_HEADER_BYTES, allocateFrame, type CaptureStats, type FrameBytesAnswer, type FrameFormat, type FramePurpose } from '../../../app/ipc/contract';
 
 /**
- * Frames sent and not yet answered: a second at 12 fps, as many as the file path keeps in flight. Once a second a
- * frame waits for the slower models in the engine's background worker (objects, text, liveness) and the frames
- * after it wait for its answer; with fewer in flight the camera's frames were dropped for that wait alone (measured
- * on this shared machine: 4 in flight, answers in bursts every ~2 s). The engine's face path holds each frame
- * (1.4 MB at 640x480 with its RGB) only until it has run, so a second of them is bounded memory.
+ * Frames sent and not yet answered: half a second at 12 fps. It was a whole second (12) while every slower model
+ * (objects, text, liveness) ran on one frame a second and the frames after it waited for that frame's answer; now at
+ * most one starts on a frame (app/engine/vision/pipeline.ts due()), so a frame waits for one slower model at most.
+ * Fewer in flight bounds the latency when the engine is late: frames are dropped and counted instead of waiting
+ * behind a second of others (at load 26-30 on this shared machine, 12 in flight gave p50 5.5 s, the one-in-flight
+ * JSON transport p50 0.4 s). The engine's face path holds each frame (1.4 MB at 640x480 with its RGB) only until it
+ * has run.
  */
-export const MAX_IN_FLIGHT = 12;
+export const MAX_IN_FLIGHT = 6;
+
+/** The engine's answer to a frame it took (a session frame's outcome, or the identity step's progress). */
+export type FrameAnswered = Extract<FrameBytesAnswer, { ok: true }>;
 
 export interface FrameStreamOptions {
   readonly track: MediaStreamTrack;
+  /** The session's id, or the identity step's (identity.begin). */
   readonly sessionId: string;
+  /** What the frames are for (the header's purpose): the exam session's by default. */
+  readonly purpose?: FramePurpose;
   readonly fps: number;
   readonly send: (frame: ArrayBuffer) => Promise<FrameBytesAnswer>;
-  readonly onOutcome: (outcome: FrameOutcome) => void;
+  readonly onAnswer: (answer: FrameAnswered) => void;
   /** A frame the engine refused (counted there too); the stream goes on. */
   readonly onRefused: (error: { code: string; message: string }) => void;
   readonly onError: (error: Error) => void;
@@ -83,6 +91,7 @@ export class FramePacer {
 
 export async function startFrameStream(options: FrameStreamOptions): Promise<FrameStream> {
   const pacer = new FramePacer(options.fps);
+  const purpose = options.purpose ?? 'session';
   const latencies: number[] = [];
   let inFlight = 0;
   let sent = 0;
@@ -100,7 +109,7 @@ export async function startFrameStream(options: FrameStreamOptions): Promise<Fra
       .then((answer) => {
         latencies.push(performance.now() - captureMs);
         if (stopped) return;
-        if (answer.ok) options.onOutcome(answer.outcome);
+        if (answer.ok) options.onAnswer(answer);
         else options.onRefused(answer.error);
       })
       .catch((error: Error) => {
@@ -131,7 +140,7 @@ export async function startFrameStream(options: FrameStreamOptions): Promise<Fra
         return;
       }
       size = { width: frame.visibleRect?.width ?? frame.displayWidth, height: frame.visibleRect?.height ?? frame.displayHeight };
-      ship(copyFrame(frame, options.sessionId, seq++, t).finally(() => frame.close()), captureMs);
+      ship(copyFrame(frame, { sessionId: options.sessionId, purpose, seq: seq++, t }).finally(() => frame.close()), captureMs);
     };
     handle(first.value);
     finished = (async () => {
@@ -155,20 +164,13 @@ export async function startFrameStream(options: FrameStreamOptions): Promise<Fra
     const video = options.video;
     if (!video) throw new Error('no_video: this browser cannot read camera frames without a video element');
     const canvas = document.createElement('canvas');
-    const context = canvas.getContext('2d', { willReadFrequently: true })!;
     originMs = performance.now();
     const timer = setInterval(() => {
       const t = (performance.now() - originMs) / 1000;
       if (stopped || video.videoWidth === 0 || pacer.decide(t, inFlight) !== 'send') return;
-      const width = video.videoWidth & ~1;
-      const height = video.videoHeight & ~1;
-      canvas.width = width;
-      canvas.height = height;
-      context.drawImage(video, 0, 0, width, height);
-      const buffer = allocateFrame({ sessionId: options.sessionId, seq: seq++, t, width, height, format: 'rgba' });
-      buffer.set(context.getImageData(0, 0, width, height).data, FRAME_HEADER_BYTES);
-      size = { width, height };
-      ship(buffer.buffer as ArrayBuffer, originMs + t * 1000);
+      const buffer = drawFrame(video, canvas, { sessionId: options.sessionId, purpose, seq: seq++, t });
+      size = { width: buffer.width, height: buffer.height };
+      ship(buffer.bytes, originMs + t * 1000);
     }, 1000 / (2 * options.fps));
     finished = new Promise<void>((resolve) => {
       const check = setInterval(() => {
@@ -193,14 +195,57 @@ export async function startFrameStream(options: FrameStreamOptions): Promise<Fra
   };
 }
 
+interface FrameLabel {
+  sessionId: string;
+  purpose: FramePurpose;
+  seq: number;
+  t: number;
+}
+
+/** The canvas way (no MediaStreamTrackProcessor): the playing video drawn, its RGBA pixels after the header. */
+function drawFrame(video: HTMLVideoElement, canvas: HTMLCanvasElement, label: FrameLabel): { bytes: ArrayBuffer; width: number; height: number } {
+  const context = canvas.getContext('2d', { willReadFrequently: true })!;
+  const width = video.videoWidth & ~1;
+  const height = video.videoHeight & ~1;
+  canvas.width = width;
+  canvas.height = height;
+  context.drawImage(video, 0, 0, width, height);
+  const buffer = allocateFrame({ ...label, width, height, format: 'rgba' });
+  buffer.set(context.getImageData(0, 0, width, height).data, FRAME_HEADER_BYTES);
+  return { bytes: buffer.buffer as ArrayBuffer, width, height };
+}
+
+/**
+ * One frame of the camera as bytes at its own size, now (the identity photo): read from the track, or drawn from
+ * `video` where the track's frames cannot be read.
+ */
+export async function takeFrame(track: MediaStreamTrack, label: FrameLabel, video?: HTMLVideoElement): Promise<ArrayBuffer> {
+  if (typeof MediaStreamTrackProcessor !== 'function') {
+    if (!video || video.videoWidth === 0) throw new Error('no_video: the camera has not delivered a picture yet');
+    return drawFrame(video, document.createElement('canvas'), label).bytes;
+  }
+  const reader = new MediaStreamTrackProcessor({ track, maxBufferSize: 1 }).readable.getReader();
+  try {
+    const { done, value } = await reader.read();
+    if (done || !value) throw new Error('camera_lost: the camera delivered no frame');
+    try {
+      return await copyFrame(value, label);
+    } finally {
+      value.close();
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+}
+
 /** One copy: the frame's visible pixels, in its own format, into a fresh buffer after the contract's header. */
-async function copyFrame(frame: VideoFrame, sessionId: string, seq: number, t: number): Promise<ArrayBuffer> {
+async function copyFrame(frame: VideoFrame, label: FrameLabel): Promise<ArrayBuffer> {
   const rect = frame.visibleRect!;
   const width = rect.width & ~1;
   const height = rect.height & ~1;
   const native = frame.format ? FORMATS[frame.format] : undefined;
   const format: FrameFormat = native ?? 'rgba';
-  const buffer = allocateFrame({ sessionId, seq, t, width, height, format });
+  const buffer = allocateFrame({ ...label, width, height, format });
   const h = FRAME_HEADER_BYTES;
   const layout =
     format === 'i420'

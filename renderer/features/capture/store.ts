@@ -283,11 +283,12 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
       const addWarnings = (opened: FrameOutcome['opened']) => set((s) => ({ warnings: [...s.warnings, ...opened.map((o) => ({ id: nextWarning++, type: o.type, severity: o.severity, at: o.start, why: o.why }))] }));
       const track = stream.getVideoTracks()[0];
       if (!track) throw new Error('camera_lost: the camera stream has no video');
+      // A new warnings list only when a warning opened: its subscribers then re-render for warnings, not per frame.
       const onOutcome = (last: FrameOutcome) =>
         set((s) => ({
           last,
           framesSent: s.framesSent + 1,
-          warnings: [...s.warnings, ...last.opened.map((o) => ({ id: nextWarning++, type: o.type, severity: o.severity, at: o.start, why: o.why }))],
+          ...(last.opened.length ? { warnings: [...s.warnings, ...last.opened.map((o) => ({ id: nextWarning++, type: o.type, severity: o.severity, at: o.start, why: o.why }))] } : {}),
         }));
       if (frameTransport() === 'json') {
         // The transport before frames went as bytes (base64 in JSON, 320x240, one in flight), kept to measure against.
@@ -302,7 +303,7 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
           sessionId: session.sessionId,
           fps: session.processingFps,
           send: sendFrame,
-          onOutcome,
+          onAnswer: (answer) => 'outcome' in answer && onOutcome(answer.outcome),
           // Counted (and in the report); the exam goes on, so the status light does not say Vigil stopped.
           onRefused: () => set((s) => ({ framesRefused: s.framesRefused + 1 })),
           onError: engineFailed,

@@ -1,17 +1,23 @@
 /**
  * Identity: a photo of the candidate's face is enrolled by the engine, then a short challenge (blink twice,
- * turn the head to each side) is judged by the engine frame by frame. Without the face pipeline the state
- * says why; a pass is only ever the engine's.
+ * turn the head to each side) is judged by the engine frame by frame. The photo and the challenge frames go as
+ * bytes at the camera's own size, like the exam's (capture/frame-stream.ts), labelled with the identity step's id.
+ * Without the face pipeline the state says why; a pass is only ever the engine's.
  */
 import { create } from 'zustand';
-import type { ResponseOf } from '../../../app/ipc/contract';
-import { invoke } from '../../lib/ipc-client';
+import type { FrameBytesAnswer, IdentityEnrolment, IdentityProgress } from '../../../app/ipc/contract';
+import { invoke, sendFrame } from '../../lib/ipc-client';
 import { useCaptureStore } from '../capture/store';
-import { grabFrame, startFrameSender } from '../capture/frame-sender';
+import { canReadTrackFrames, startFrameStream, takeFrame, type FrameStream } from '../capture/frame-stream';
 import { problemFrom } from '../flow/problems';
 import type { Problem } from '../flow/store';
 
-type Progress = ResponseOf<'identity.frame'>;
+type Progress = IdentityProgress;
+
+/** A frame the engine refused is an error here: the identity step has no frames to spare. */
+function refusal(answer: Extract<FrameBytesAnswer, { ok: false }>): Error {
+  return new Error(`${answer.error.code}: ${answer.error.message}`);
+}
 
 /** How long the candidate has for the challenge before it counts as not passed. */
 export const CHALLENGE_SECONDS = 15;
@@ -28,7 +34,7 @@ export interface IdentityState {
   stop(): void;
 }
 
-let sender: { stop(): void } | undefined;
+let sender: FrameStream | undefined;
 let countdown: ReturnType<typeof setInterval> | undefined;
 
 export const useIdentityStore = create<IdentityState>((set, get) => ({
@@ -38,14 +44,19 @@ export const useIdentityStore = create<IdentityState>((set, get) => ({
     get().stop();
     set({ phase: 'enrolling', progress: undefined, reason: undefined, problem: undefined });
     try {
-      const video = await useCaptureStore.getState().video();
+      const capture = useCaptureStore.getState();
+      const track = (await capture.openStream()).getVideoTracks()[0];
+      if (!track) throw new Error('camera_lost: the camera stream has no video');
+      const video = canReadTrackFrames() ? undefined : await capture.video();
+      const { identityId } = await invoke('identity.begin', {});
       // A few tries, half a second apart: the candidate may be moving into place.
-      let result: ResponseOf<'identity.enroll'> = { enrolled: false, reason: 'the camera has not delivered a picture yet' };
+      let result: IdentityEnrolment = { enrolled: false, reason: 'the camera has not delivered a picture yet' };
       for (let attempt = 0; attempt < 4 && !result.enrolled; attempt += 1) {
         if (attempt > 0) await new Promise((r) => setTimeout(r, 500));
-        const frame = grabFrame(video);
-        if (frame) result = await invoke('identity.enroll', { ...frame });
-        if (result.reason && result.reason !== 'no face was found in the photo' && result.reason !== 'the camera has not delivered a picture yet') break;
+        const answer = await sendFrame(await takeFrame(track, { sessionId: identityId, purpose: 'enrol', seq: attempt, t: 0 }, video));
+        if (!answer.ok) throw refusal(answer);
+        if ('enrolment' in answer) result = answer.enrolment;
+        if (result.reason && result.reason !== 'no face was found in the photo') break;
       }
       if (!result.enrolled) return set({ phase: 'unavailable', reason: result.reason ?? 'unknown reason' });
       const started = performance.now();
@@ -58,29 +69,38 @@ export const useIdentityStore = create<IdentityState>((set, get) => ({
           if (get().phase === 'challenge') set({ phase: 'not-passed' });
         }
       }, 250);
-      sender = startFrameSender({
-        video,
+      const failed = (error: Error) => {
+        get().stop();
+        set({ phase: 'error', problem: problemFrom(error, 'The identity check') });
+      };
+      const stream = await startFrameStream({
+        track,
+        sessionId: identityId,
+        purpose: 'identity',
         fps: CHALLENGE_FPS,
-        clock: () => (performance.now() - started) / 1000,
-        send: (f) => invoke('identity.frame', f),
-        onOutcome: (progress) => {
+        send: sendFrame,
+        onAnswer: (answer) => {
+          if (!('identity' in answer) || get().phase !== 'challenge') return;
+          const progress = answer.identity;
           set({ progress });
           if (progress.passed) {
             get().stop();
             set({ phase: 'passed' });
           }
         },
-        onError: (error) => {
-          get().stop();
-          set({ phase: 'error', problem: problemFrom(error, 'The identity check') });
-        },
+        onRefused: (error) => failed(new Error(`${error.code}: ${error.message}`)),
+        onError: failed,
+        ...(video ? { video } : {}),
       });
+      // Stopped (time up, or the candidate went on) while the stream was starting.
+      if (get().phase !== 'challenge') void stream.stop();
+      else sender = stream;
     } catch (error) {
       set({ phase: 'error', problem: problemFrom(error, 'The identity check') });
     }
   },
   stop() {
-    sender?.stop();
+    void sender?.stop();
     sender = undefined;
     if (countdown) clearInterval(countdown);
     countdown = undefined;

@@ -6,7 +6,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 
-const PACKAGE_OF: Record<string, string> = { Xvfb: 'xvfb', xdotool: 'xdotool', xrandr: 'x11-xserver-utils', xev: 'x11-utils', pactl: 'pulseaudio-utils', paplay: 'pulseaudio-utils' };
+const PACKAGE_OF: Record<string, string> = { Xvfb: 'xvfb', xdotool: 'xdotool', xrandr: 'x11-xserver-utils', xev: 'x11-utils', xkbcomp: 'x11-xkb-utils', setxkbmap: 'x11-xkb-utils', pactl: 'pulseaudio-utils', paplay: 'pulseaudio-utils' };
 
 /** Throws, naming the package, when `tool` is not on PATH. */
 export function requireTool(tool: string): void {

@@ -18,8 +18,9 @@ export interface ServerProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export function startServerProcess(home: string, port: number, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [serverBin(), 'start', '--port', String(port)], { env: { ...process.env, VIGIL_SERVER_HOME: home, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `args`: more `start` options, e.g. `--tls-cert c.pem --tls-key k.pem`. */
+export function startServerProcess(home: string, port: number, env: NodeJS.ProcessEnv = {}, args: readonly string[] = []): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [serverBin(), 'start', '--port', String(port), ...args], { env: { ...process.env, VIGIL_SERVER_HOME: home, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const kill = async (signal: NodeJS.Signals = 'SIGTERM') => {
@@ -34,7 +35,7 @@ export function startServerProcess(home: string, port: number, env: NodeJS.Proce
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
+      const match = /listening on (https?:\/\/\S+)/.exec(out);
       if (match) {
         clearTimeout(timer);
         resolve({ url: match[1]!, child, kill });

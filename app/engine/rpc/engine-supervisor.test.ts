@@ -1,28 +1,14 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { forkEngine } from '../engine/rpc/node-process';
-import { MAX_RESTARTS, superviseEngine } from './engine-supervisor';
+import { engineStartEnv, MAX_RESTARTS, RESTART_ENV, superviseEngine } from './engine-supervisor';
+import { forkEngine } from './node-process';
+import { TEST_ENGINE, whoami } from './test-engine';
 
-const child = fileURLToPath(new URL('./engine-supervisor.child.ts', import.meta.url));
-type Who = { pid: number; restarted: boolean };
-
-/** Calls until an engine answers (one is starting after a kill), or gives up after `ms`. */
-async function whoami(engine: ReturnType<typeof superviseEngine>, ms = 15_000): Promise<Who> {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      return (await engine.call('whoami', {})) as Who;
-    } catch (error) {
-      if (Date.now() > until) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
-describe('the engine supervisor', () => {
+describe('the engine supervisor, one for both shells', () => {
   it('starts a killed engine again, telling it so, and gives up on a crash loop with the engine reported down', async () => {
     const statuses: string[] = [];
-    const engine = superviseEngine((restarted) => forkEngine(child, { execArgv: ['--import', 'tsx'], env: restarted ? { ...process.env, VIGIL_ENGINE_RESTART: '1' } : process.env }));
+    // A shell started with the restart mark set must not pass it to its first engine.
+    const base = { ...process.env, [RESTART_ENV]: '1' };
+    const engine = superviseEngine((restarted) => forkEngine(TEST_ENGINE, { execArgv: ['--import', 'tsx'], env: engineStartEnv(base, restarted) }));
     engine.onEvent((event, payload) => event === 'engine.status' && statuses.push((payload as { status: string }).status));
     try {
       const first = await whoami(engine);
