@@ -74,6 +74,22 @@ export default tseslint.config(
     },
   },
   {
+    // Why: the console spec drives the real candidate app through the client's own e2e launcher (a test-only
+    // dependency, like a second program on the machine); the server code itself still imports only pure modules.
+    files: ['server/test/*.e2e.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { ...serverImportsFromApp, regex: serverImportsFromApp.regex.replace('(?!', '(?!test/e2e/|') },
+            { group: ['electron', 'electron/*', 'better-sqlite3', 'onnxruntime-node'], message: 'The server runs without Electron and the engine\'s native modules; it stores in PostgreSQL/PGlite through Kysely.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Why: the renderer is sandboxed web content; it talks to the rest only through window.vigil, whose
     // types and schemas live in app/ipc/contract.ts. Anything else from app/ would be a privilege leak.
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],

@@ -170,6 +170,23 @@ export const FinishedSession = z.object({
 });
 export type FinishedSession = z.infer<typeof FinishedSession>;
 
+/**
+ * A session's link to the institution as the candidate app may see it: the server's origin (never a token),
+ * the invigilator's instructions still to show or act on, and what was sent and what waits (from the outbox).
+ */
+export const SessionSync = withoutSecrets(
+  z
+    .object({
+      server: z.string().max(500).nullable(),
+      instructions: z.array(z.object({ id: z.string().max(64), kind: z.enum(['message', 'finish', 'pause']), message: z.string().max(2000).nullable() }).strict()).max(20),
+      outbox: z.array(z.object({ kind: z.string().max(20), sent: z.number().int().nonnegative(), pending: z.number().int().nonnegative() }).strict()).max(20),
+      heartbeat: z.object({ at: z.string(), ok: z.boolean() }).strict().nullable(),
+      lastError: z.string().max(1000).nullable(),
+    })
+    .strict(),
+);
+export type SessionSync = z.infer<typeof SessionSync>;
+
 /** Request/response channels, renderer -> engine. Add a channel here first; both shells pick it up. */
 export const channels = {
   'engine.health': { request: z.object({}).strict(), response: EngineHealth },
@@ -249,6 +266,11 @@ export const channels = {
   },
   /** `capture`: the app's account of the frames it sent and dropped, and their latency, for the report. */
   'session.finish': { request: z.object({ sessionId: SessionId, capture: CaptureStats.optional() }).strict(), response: FinishedSession },
+  /**
+   * The session's link to the institution, polled by the app during the exam and on the finish screen. `done`:
+   * instructions the app has shown or acted on; the engine confirms them on its next heartbeat.
+   */
+  'session.sync': { request: z.object({ sessionId: SessionId, done: z.array(z.string().max(64)).max(20).optional() }).strict(), response: SessionSync },
   /**
    * A capture device changed during the exam (one plugged in or out, the camera or microphone track ended): the
    * page reports what it saw; the engine records it in the session's chain, timed on the session clock.

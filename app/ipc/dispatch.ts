@@ -39,6 +39,7 @@ const _engineFitsContract: { [C in Channel]: Fits<C> } = {
   'session.finish': true,
   'session.device': true,
   'session.quit': true,
+  'session.sync': true,
 };
 void _engineFitsContract;
 

@@ -28,6 +28,7 @@ const VALID: { [C in Channel]: RequestOf<C> } = {
   'session.device': { sessionId: uuid, change: 'track_ended', kind: 'camera', labels: [] },
   'session.camera': { sessionId: uuid, report: { t: 1, kind: 'ended', camera: null, microphone: null } },
   'session.quit': { sessionId: uuid, password: 'p' },
+  'session.sync': { sessionId: uuid, done: [] },
 };
 
 /** The engine, seen from the router: it records which methods reached it and answers each with a refusal of its own. */

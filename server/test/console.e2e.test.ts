@@ -1,22 +1,29 @@
 /**
  * The invigilator console end to end: headless Chromium on `vigil-server start` as a process (fresh
- * VIGIL_SERVER_HOME), on PGlite and on a throwaway PostgreSQL cluster, with a real engine session (`vigil analyze
- * --server` on a recording made by ffmpeg from the vision package's sample photos) and a live candidate speaking
- * the sync protocol over loopback. Screenshots of every screen go to test-output/console/.
+ * VIGIL_SERVER_HOME), on PGlite and on a throwaway PostgreSQL cluster. The candidate is the REAL candidate app
+ * (the browser shell, app/test/e2e/launch.ts, built as the institution's installer would be: its trust file holds
+ * this server's exam-signing key, app/test/e2e/institution-app.ts): it opens the file the admin published, its
+ * engine session enrols with the token inside and sits the exam on a recording made by ffmpeg from the vision
+ * package's sample photo (the face leaves the picture: a no_face flag and its clip). A second candidate device
+ * speaks the sync protocol by hand for the monitor's filters. Screenshots of every screen go to
+ * test-output/console/ (the candidate app's as `<db>-candidate-*.png`).
  * Attacks tried and what each got back: a reviewer opening the policy screen by URL (the console says it is not
  * for their role; the server answers the write 403), a second reviewer deciding from a stale page (409, shown
  * with who changed it), an expired sign-in (back to sign-in with a message), an invalid policy value (refused,
  * naming the field and the rule).
  */
 import AxeBuilder from '@axe-core/playwright';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createPublicKey, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trustEntry } from '../../app/engine/config/signed-config';
+import { institutionApp } from '../../app/test/e2e/institution-app';
+import { launchApp, type RunningApp } from '../../app/test/e2e/launch';
+import { faceLeavesVideo, speechWav } from '../../app/test/e2e/media';
+import { startExamSite } from '../../app/test/e2e/steps';
 import { startPostgresCluster, type PostgresCluster } from './postgres-cluster';
 import { startServerProcess, vigilServerCommand, type ServerProcess } from './server-process';
 
@@ -47,15 +54,6 @@ async function tabTo(page: Page, selector: string, text?: string) {
   throw new Error(`Tab never reached ${selector} ${text ?? ''}`);
 }
 
-/** A 6 s recording: one face, then five faces for 3 s (a flagged interval and an evidence clip), then one face. */
-function makeRecording(dir: string): string {
-  const assets = join(dirname(createRequire(import.meta.url).resolve('@vladmandic/human')), '..', 'assets');
-  const clip = join(dir, 'exam.mp4');
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-loop', '1', '-t', '2', '-i', join(assets, 'screenshot-faceid.jpg'), '-loop', '1', '-t', '3', '-i', join(assets, 'screenshot-facedetect.jpg'), '-loop', '1', '-t', '1', '-i', join(assets, 'screenshot-faceid.jpg'),
-    '-filter_complex', '[0]pad=800:718:0:77,setsar=1[a];[1]setsar=1[b];[2]pad=800:718:0:77,setsar=1[c];[a][b][c]concat=n=3:v=1[v]', '-map', '[v]', '-r', '6', '-pix_fmt', 'yuv420p', clip]);
-  return clip;
-}
-
 describe.each(['pglite', 'postgres'] as const)('invigilator console on %s', (kind) => {
   const dir = mkdtempSync(join(tmpdir(), `vigil-console-${kind}-`));
   const env: NodeJS.ProcessEnv = { VIGIL_SERVER_HOME: join(dir, 'server') };
@@ -64,6 +62,8 @@ describe.each(['pglite', 'postgres'] as const)('invigilator console on %s', (kin
   let browser: Browser;
   let examId = '';
   let examToken = '';
+  let examSite: Awaited<ReturnType<typeof startExamSite>>;
+  let candidate: RunningApp | null = null;
 
   beforeAll(async () => {
     if (kind === 'postgres') {
@@ -74,9 +74,12 @@ describe.each(['pglite', 'postgres'] as const)('invigilator console on %s', (kin
     vigilServerCommand(env, ['init', '--admin-email', 'admin@example.org', '--admin-password-file', join(dir, 'password')]);
     for (const role of ['invigilator', 'reviewer']) vigilServerCommand(env, ['user', 'add', '--email', `${role}@example.org`, '--role', role, '--password-file', join(dir, 'password')]);
     server = await startServerProcess(env);
+    examSite = await startExamSite();
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   });
   afterAll(async () => {
+    await candidate?.close();
+    await examSite?.close();
     await browser?.close();
     await server?.stop();
     cluster?.stop();
@@ -195,21 +198,115 @@ describe.each(['pglite', 'postgres'] as const)('invigilator console on %s', (kin
     await page.getByTestId('not-allowed').waitFor();
   }, 60_000);
 
-  it('a reviewer reviews a real engine session by keyboard alone: the clip plays, a flag is dismissed with a note, the stats and the export change', async () => {
-    // The engine analyses a recording and syncs it to the server as a candidate's device would.
-    const clip = makeRecording(dir);
-    const run = spawnSync(process.execPath, [join(root, 'app', 'cli', 'vigil.mjs'), 'analyze', clip, '--server', server.url, '--exam-token', examToken, '--student', 'st-rec', '--calibration-seconds', '0', '--fps', '3', '--out', join(dir, 'report.json')], { encoding: 'utf8', env: { ...process.env, VIGIL_HOME: join(dir, 'client') }, timeout: 240_000 });
-    expect(run.status, run.stderr).toBe(0);
+  it('the real candidate app opens the published exam, enrols, shows live with a flag within 2 s of its heartbeat, and takes a pause, a message and a finish with their confirmations', async () => {
+    // The exam as a candidate can sit it unattended here: identity and microphone off (they need a person),
+    // calibration at its minimum, the machine's own gates allowed (CI is a virtual machine), one no-face episode
+    // enough to flag its interval. The editor's fields were exercised by the first spec; this is the same PUT.
+    const admin = await signIn('admin', `#/exams/${examId}`);
+    const policy = { calibration: { seconds: 6 }, allowedOrigins: [examSite.origin], detectors: { identity: false, audio: false }, intervals: { flagThreshold: 9 }, os: { remoteSession: 'allow', virtualMachine: 'allow', allowedProcesses: ['anydesk', 'teamviewer', 'x11vnc'] } };
+    const saved = await admin.evaluate(async ([id, body]) => {
+      const me = (await (await fetch('/api/v1/auth/me')).json()) as { csrfToken: string };
+      return (await fetch(`/api/v1/exams/${id}/policy`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, body: JSON.stringify({ policy: body }) })).status;
+    }, [examId, policy] as const);
+    expect(saved).toBe(200);
+    await admin.reload();
+    await admin.getByRole('heading', { name: 'Exam policy' }).waitFor();
+    await admin.getByRole('button', { name: 'Publish signed exam file' }).click();
+    await expect.poll(() => admin.getByTestId('published').textContent()).toMatch(/download algebra-1\.vigil-exam/);
+    const signed = await admin.getByLabel(/Signed exam config/).inputValue();
 
+    // The institution's build of the candidate app trusts this server's key (and only for this server).
+    const publicKey = createPublicKey(readFileSync(join(env.VIGIL_SERVER_HOME!, 'keys', 'exam-signing.pub.pem'), 'utf8')).export({ format: 'jwk' }) as { kty: 'OKP'; crv: 'Ed25519'; x: string };
+    const appRoot = institutionApp({ version: 1, keys: [await trustEntry(publicKey, 'Example University', { servers: [{ url: server.url }] })] });
+    // Present for the first 12 s of the session (calibration sees the face), then gone.
+    candidate = await launchApp({ appRoot, capture: { video: faceLeavesVideo(12, 300), audio: speechWav() } });
+    const app = candidate.page;
+    await candidate.open('?student=st-app');
+    await app.getByTestId('policy-file').setInputFiles({ name: 'algebra-1.vigil-exam', mimeType: 'application/octet-stream', buffer: Buffer.from(signed) });
+    await app.getByTestId('policy-loaded').waitFor({ timeout: 30_000 });
+    expect(await app.getByTestId('exam-banner').count()).toBe(0); // a signed exam, not practice or unsigned
+    await snap(app, kind, 'candidate-exam-opened');
+    await app.getByRole('button', { name: 'Continue' }).click();
+    await app.getByLabel(/I have read this and agree/).check();
+    await app.getByRole('button', { name: 'Continue' }).click();
+    await app.getByTestId('system-checks').waitFor({ timeout: 90_000 });
+    for (const heading of ['Identity', 'Your voice', 'Calibration']) {
+      await app.getByRole('button', { name: 'Continue', exact: true }).click();
+      await app.getByRole('heading', { name: heading, exact: true }).waitFor({ timeout: 30_000 });
+    }
+    await app.getByTestId('calibration-verdict').waitFor({ timeout: 120_000 });
+    expect(await app.getByTestId('calibration-verdict').getAttribute('data-status')).toBe('SUCCESS');
+    await app.getByRole('button', { name: 'Start the exam' }).click();
+    await app.getByTestId('exam-frame').waitFor({ timeout: 30_000 });
+
+    // The session is live in the console: enrolled with the token from the file, heartbeating.
+    const page = await signIn('invigilator');
+    await page.getByRole('link', { name: 'Monitor Algebra 1' }).click();
+    await page.getByText('Live: updates arrive').waitFor();
+    const row = page.locator('tr[data-session]').filter({ hasText: 'st-app' });
+    await row.waitFor({ timeout: 30_000 });
+    const sessionId = (await row.getAttribute('data-session'))!;
+    // When did the server get the first heartbeat carrying the flag? Asked every 100 ms, beside the page.
+    type MonitorRow = { id: string; warnings: string[]; lastHeartbeatAt: string | null };
+    const flaggedHeartbeatAt = (async () => {
+      for (let i = 0; i < 1500; i++) {
+        const rows = await page.evaluate((id) => fetch(`/api/v1/exams/${id}/monitor`).then((r) => r.json()), examId) as MonitorRow[];
+        const mine = rows.find((r) => r.id === sessionId);
+        if (mine?.warnings.includes('no_face')) return Date.parse(mine.lastHeartbeatAt!);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('no heartbeat carried no_face');
+    })();
+    await row.getByTestId('warnings').getByText(/no_face/).waitFor({ timeout: 120_000 });
+    const shownAt = Date.now();
+    expect(shownAt - (await flaggedHeartbeatAt)).toBeLessThan(2000);
+    await snap(page, kind, 'monitor-candidate-flagged');
+
+    // A pause (the server's instruction API; the console offers message and finish) covers the exam page.
+    const paused = await page.evaluate(async (id) => {
+      const me = (await (await fetch('/api/v1/auth/me')).json()) as { csrfToken: string };
+      return (await fetch(`/api/v1/sessions/${id}/instructions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, body: JSON.stringify({ kind: 'pause', message: 'Wait for the invigilator.' }) })).status;
+    }, sessionId);
+    expect(paused).toBe(201);
+    await app.getByTestId('exam-paused').filter({ hasText: 'Wait for the invigilator.' }).waitFor({ timeout: 30_000 });
+    expect(await app.getByTestId('exam-frame').isHidden()).toBe(true);
+    await expect.poll(() => row.getByTestId('instruction-state').textContent(), { timeout: 30_000 }).toMatch(/^pause: confirmed/);
+    await snap(app, kind, 'candidate-paused');
+    // A message reaches the candidate's screen and lifts the pause; the console sees it confirmed on the next heartbeat.
+    await page.getByLabel('Message to st-app').fill('Please come back in front of the camera.');
+    await page.getByLabel('Message to st-app').press('Enter');
+    await app.getByTestId('invigilator-message').filter({ hasText: 'Please come back in front of the camera.' }).waitFor({ timeout: 30_000 });
+    expect(await app.getByTestId('exam-paused').count()).toBe(0);
+    expect(await app.getByTestId('exam-frame').isVisible()).toBe(true);
+    await snap(app, kind, 'candidate-message');
+    await expect.poll(() => row.getByTestId('instruction-state').textContent(), { timeout: 30_000 }).toMatch(/^message: confirmed/);
+
+    // Finish: the app hands the exam in by itself, says who finished it, and shows what was sent and what waits.
+    await page.getByRole('button', { name: 'Finish the exam of st-app' }).click();
+    await app.getByTestId('finished-by-invigilator').waitFor({ timeout: 180_000 }).catch(async (error: Error) => {
+      await snap(app, kind, 'candidate-finish-failed');
+      throw new Error(`${error.message}\nThe candidate app shows: ${(await app.locator('body').innerText()).slice(0, 1500)}`);
+    });
+    await expect.poll(() => app.getByTestId('finish-waiting').textContent(), { timeout: 120_000 }).toBe('nothing');
+    expect(await app.getByTestId('finish-sent').textContent()).toMatch(/^everything: \d+ items, acknowledged by the server$/);
+    await snap(app, kind, 'candidate-finish');
+    await expect.poll(() => row.getByTestId('instruction-state').textContent(), { timeout: 30_000 }).toMatch(/^finish: confirmed/);
+    await expectAccessible(page);
+    await snap(page, kind, 'monitor-candidate-finished');
+    await candidate.close();
+    candidate = null;
+  }, 420_000);
+
+  it('a reviewer reviews the real candidate session by keyboard alone: the clip plays, a flag is dismissed with a note, the stats and the export change', async () => {
     const page = await signIn('reviewer');
     await tabTo(page, 'a[aria-label="Review Algebra 1"]');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Review' }).waitFor();
     await expectAccessible(page);
     await snap(page, kind, 'review-sessions');
-    await tabTo(page, 'a[href^="#/sessions/"]', 'st-rec');
+    await tabTo(page, 'a[href^="#/sessions/"]', 'st-app');
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Review: st-rec' }).waitFor();
+    await page.getByRole('heading', { name: 'Review: st-app' }).waitFor();
     await expect.poll(() => page.getByTestId('chain-state').textContent()).toMatch(/Event chain verified/);
     const flag = page.locator('li.flag').filter({ has: page.getByTestId('evidence-clip') }).first();
     await expect.poll(() => flag.textContent()).toMatch(/A flag is a reason to look, not a verdict\./);
@@ -222,17 +319,17 @@ describe.each(['pglite', 'postgres'] as const)('invigilator console on %s', (kin
     await snap(page, kind, 'review');
 
     await tabTo(page, `li[data-flag="${flagKey}"] input`);
-    await page.keyboard.type('two people were on the poster behind the candidate');
+    await page.keyboard.type('the invigilator had allowed a short break');
     await page.keyboard.press('Tab'); // Confirm
     await page.keyboard.press('Tab'); // Dismiss
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('review-saved').textContent()).toBe('Flag marked dismissed.');
-    await expect.poll(() => page.locator(`li[data-flag="${flagKey}"]`).getByTestId('flag-decision').textContent()).toMatch(/^dismissed by reviewer@example\.org .*two people were on the poster/);
+    await expect.poll(() => page.locator(`li[data-flag="${flagKey}"]`).getByTestId('flag-decision').textContent()).toMatch(/^dismissed by reviewer@example\.org .*the invigilator had allowed a short break/);
     await tabTo(page, '#review-status');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown'); // No violation
     await page.keyboard.press('Tab');
-    await page.keyboard.type('the flag was the poster');
+    await page.keyboard.type('the flag was the allowed break');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('review-status').textContent()).toBe('no violation');
 
@@ -242,18 +339,18 @@ describe.each(['pglite', 'postgres'] as const)('invigilator console on %s', (kin
     await expectAccessible(page);
     await snap(page, kind, 'stats');
     const csv = await page.evaluate((url) => fetch(url).then((r) => r.text()), `/api/v1/exams/${examId}/review-export?format=csv`);
-    expect(csv).toMatch(/st-rec,.*dismissed,two people were on the poster behind the candidate,reviewer@example\.org/);
+    expect(csv).toMatch(/st-app,.*dismissed,the invigilator had allowed a short break,reviewer@example\.org/);
     const labels = await page.evaluate((url) => fetch(url).then((r) => r.json()), `/api/v1/exams/${examId}/review-export?format=labels`);
     expect(labels).toContainEqual(expect.objectContaining({ cheating: false, reviewer: 'reviewer@example.org' }));
   }, 300_000);
 
   it('refuses a second reviewer deciding from a stale page, a reviewer on the policy screen, and an expired sign-in', async () => {
     const admin = await signIn('admin', `#/exams/${examId}/review`);
-    await admin.getByRole('link', { name: 'st-rec' }).click();
-    await admin.getByRole('heading', { name: 'Review: st-rec' }).waitFor();
+    await admin.getByRole('link', { name: 'st-app' }).click();
+    await admin.getByRole('heading', { name: 'Review: st-app' }).waitFor();
     const reviewer = await signIn('reviewer', `#/exams/${examId}/review`);
-    await reviewer.getByRole('link', { name: 'st-rec' }).click();
-    await reviewer.getByRole('heading', { name: 'Review: st-rec' }).waitFor();
+    await reviewer.getByRole('link', { name: 'st-app' }).click();
+    await reviewer.getByRole('heading', { name: 'Review: st-app' }).waitFor();
     await reviewer.getByLabel('Status', { exact: true }).selectOption('suspicious');
     await reviewer.getByRole('button', { name: 'Save status' }).click();
     await expect.poll(() => reviewer.getByTestId('review-status').textContent()).toBe('suspicious');

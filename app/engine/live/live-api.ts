@@ -32,6 +32,8 @@ import { createSessionClock, wallClockFromEnv, type MonotonicClock } from '../si
 import type { EngineHost } from '../api';
 import { checkStartGate, startExamWatch } from './exam-gates';
 import { interruptOpenSessions, type LiveContext } from './live-record';
+import { LiveSync } from '../sync/live-sync';
+import { SyncRunner } from '../sync/sync-runner';
 
 /** An opened exam as the renderer sees it (examView): no quit password hash, enrolment token or SEB key. */
 export type ExamOpened = { ok: true } & ReturnType<typeof examView>;
@@ -81,6 +83,11 @@ export interface LiveApi {
   'session.device'(params: { sessionId: string; change: 'devices_changed' | 'track_ended'; kind: 'camera' | 'microphone' | 'other'; labels: string[] }): Promise<{ recorded: true }>;
   /** The shell's lockdown state once it started (main process only, like session.signal): into the record. */
   'session.context'(params: { sessionId: string; lockdown: Record<string, unknown> }): Promise<{ ok: true }>;
+  /**
+   * The session's link to the institution: instructions for the candidate (`done`: the ids the app has shown or
+   * acted on, confirmed on the next heartbeat) and what was sent and what waits (also after the session finished).
+   */
+  'session.sync'(params: { sessionId: string; done?: string[] }): Promise<SessionSyncView>;
 }
 
 /** The answer to a frame sent as bytes: its outcome, or why it was refused; `seq` is the frame's own number. */
@@ -138,12 +145,29 @@ export interface LiveApiDeps {
   shell?: LiveContext['shell'];
   /** The machine's monotonic clock; tests that send times ahead of real time drive their own. */
   monotonic?: MonotonicClock;
+  /** Sync settings for tests (heartbeat and interim periods, the spooler's idle tick); the protocol's by default. */
+  sync?: { heartbeatSec?: number; interimSec?: number; idleMs?: number };
+}
+
+/** What the candidate app learns of its session's link to the institution (the `session.sync` channel). */
+export interface SessionSyncView {
+  /** The exam's server, or null when nothing is sent anywhere (practice, unsigned, no server in the config). */
+  server: string | null;
+  /** Instructions from the invigilator not yet shown or acted on. */
+  instructions: { id: string; kind: 'message' | 'finish' | 'pause'; message: string | null }[];
+  /** This session's outbox by kind: what the server acknowledged, what still waits. */
+  outbox: { kind: string; sent: number; pending: number }[];
+  /** The last heartbeat: when, and whether the server answered. */
+  heartbeat: { at: string; ok: boolean } | null;
+  lastError: string | null;
 }
 
 /** The live API, and what the engine runs once at start (not an RPC method: no shell or page may call it). */
 export interface LiveEngine {
   api: LiveApi;
   recover(options: { restarted: boolean }): Promise<string[]>;
+  /** Stops heartbeats and the background spooler (tests; an engine process simply exits). */
+  stopSync(): Promise<void>;
 }
 
 export function createLiveApi(deps: LiveApiDeps): LiveApi {
@@ -177,6 +201,18 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
     return opened;
   };
   const policiesDir = join(home, 'policies');
+  /** The spooler in the background: started by the first synced session, or at engine start when rows wait. */
+  /** SPKI pins of the servers the opened exams name (the spooler reads them when it first connects to a server). */
+  const spkiPins: Record<string, string> = {};
+  const runner = new SyncRunner({ store: deps.store, idleMs: deps.sync?.idleMs, spkiPins, log: (line) => process.stderr.write(`vigil: ${line}\n`) });
+  /** Heartbeats and instructions of the running synced sessions. */
+  const links = new Map<string, LiveSync>();
+  const linkToServer = (live: LiveSession) => {
+    const link = new LiveSync({ store: deps.store, sessionId: live.id, spkiPins, status: () => live.status(), kick: () => runner.kick(), heartbeatSec: deps.sync?.heartbeatSec, interimSec: deps.sync?.interimSec, log: (line) => process.stderr.write(`vigil: ${line}\n`), record: (type, payload) => live.recordEvent(type, payload) });
+    links.set(live.id, link);
+    runner.start();
+    link.start();
+  };
   const sessions = new Map<string, LiveSession>();
   /** Quit-password attempts per live session, noted in its report when it finishes. */
   const quits = new Map<string, QuitRequests>();
@@ -248,6 +284,10 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
     const audio = policy.detectors.audio && !toReport ? await LiveAudio.open() : undefined;
     const live = LiveSession.resume({ policy, analyzer, store: deps.store, workDir: join(home, 'live'), audio, watchWallClock: !toReport }, id, wall);
     sessions.set(id, live);
+    // A synced session goes on heartbeating where it stopped (its enrolment and events are in the store).
+    if (!toReport && deps.store.syncTargets.get(id) && !links.has(id)) {
+      linkToServer(live);
+    }
     quits.set(id, quitRequests(live));
     return live;
   };
@@ -317,8 +357,15 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
       const audio = parsed.policy.detectors.audio ? await LiveAudio.open(voice.current) : undefined;
       if (audio) notes.push(audio.voiceNote);
       const context: LiveContext = { shell: deps.shell ?? 'browser', preflight, devices: { camera: devices?.camera ?? null, microphone: devices?.microphone ?? null }, lockdown: deps.shell === 'electron' ? { state: 'not reported yet' } : { state: 'none', why: 'the browser shell has no OS lockdown' } };
-      const live = new LiveSession({ policy: parsed.policy, analyzer, store: deps.store, workDir: join(home, 'live'), studentId: studentId ?? null, examId: exam.examId ?? examId ?? null, notes, audio, context, clock: createSessionClock({ wall, monotonic: deps.monotonic }) });
+      // A signed exam that names its server and an enrolment token is sent there; practice and unsigned never are.
+      const sync = exam.mode === 'exam' && exam.server && exam.enrolmentToken ? { serverUrl: exam.server.url, examToken: exam.enrolmentToken, studentId: studentId ?? 'not given' } : undefined;
+      if (sync && exam.server?.spkiPin) spkiPins[sync.serverUrl.replace(/\/+$/, '')] = exam.server.spkiPin;
+      if (sync) notes.push(`Sent to ${new URL(sync.serverUrl).origin} as it is recorded (events, heartbeats, flagged clips, this report).`);
+      const live = new LiveSession({ policy: parsed.policy, analyzer, store: deps.store, workDir: join(home, 'live'), studentId: studentId ?? null, examId: exam.examId ?? examId ?? null, notes, audio, context, clock: createSessionClock({ wall, monotonic: deps.monotonic }), sync });
       sessions.set(live.id, live);
+      if (sync) {
+        linkToServer(live);
+      }
       // What the OS tells of virtual cameras, as the session starts (the system check warned before).
       const os = osVirtualCameraAlert(osVirtualCameras(), 0);
       if (os) live.addIntegrityAlert(os);
@@ -425,6 +472,22 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
       (await session(sessionId)).addContext(lockdown);
       return { ok: true };
     },
+    async 'session.sync'({ sessionId, done }) {
+      const target = deps.store.syncTargets.get(sessionId);
+      if (!target) {
+        if (!deps.store.sessions.get(sessionId)) throw new RpcFailure('no_session', `no session ${sessionId} on this computer`);
+        return { server: null, instructions: [], outbox: [], heartbeat: null, lastError: null };
+      }
+      const link = links.get(sessionId);
+      const instructions = link ? link.exchange(done ?? []).map((i) => ({ id: i.id, kind: i.kind, message: i.message ?? null })) : [];
+      return {
+        server: new URL(target.serverUrl).origin,
+        instructions,
+        outbox: deps.store.outbox.counts(sessionId),
+        heartbeat: link?.last ? { at: link.last.at, ok: link.last.ok } : null,
+        lastError: link?.last?.error ?? (runner.reachable === false ? runner.spooler.lastError : null),
+      };
+    },
     async 'session.calibrate'({ sessionId }) {
       const c = await (await session(sessionId)).calibrate();
       return { status: c.status, reasons: c.reasons, framesSeen: c.framesSeen, framesAccepted: c.framesAccepted, minFrames: c.minFrames, analysed: c.analysed, framesReceived: c.framesReceived };
@@ -452,6 +515,11 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
       const report = await s.finish();
       sessions.delete(sessionId);
       finishedIds.add(sessionId);
+      // The report and its clips are in the outbox now; the last heartbeat carries any confirmation still unsent.
+      const link = links.get(sessionId);
+      links.delete(sessionId);
+      await link?.stop();
+      runner.kick();
       return {
         sessionId: report.sessionId,
         durationSec: report.durationSec,
@@ -472,6 +540,8 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
    * start no page is left, so each is resumed and finished at once: its report shows the gap up to now.
    */
   const recover = async ({ restarted }: { restarted: boolean }) => {
+    // What an earlier run left in the outbox goes now (the candidate may have closed the app with items pending).
+    if (deps.store.outbox.pendingCount() > 0) runner.start();
     const ids = interruptOpenSessions(deps.store, wall);
     if (restarted) return ids;
     for (const id of ids) {
@@ -486,10 +556,17 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
         quits.delete(id);
       }
     }
+    if (deps.store.outbox.pendingCount() > 0) runner.start();
     return ids;
   };
 
-  return { api, recover };
+  const stopSync = async () => {
+    for (const link of links.values()) await link.stop();
+    links.clear();
+    await runner.stop();
+  };
+
+  return { api, recover, stopSync };
 }
 
 /** The report's first line: what kind of exam this was, so an unsigned or practice run can never pass for a real one. */

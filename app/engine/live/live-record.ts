@@ -16,6 +16,7 @@ import { SIGNAL_TYPES, SignalEvent } from '../signals/events';
 import type { SessionClock } from '../signals/session-clock';
 import { canonicalJson } from '../storage/canonical-json';
 import { sha256Hex } from '../storage/hash-chain';
+import type { NewSyncTarget } from '../storage/repositories/sync-targets';
 import type { Store } from '../storage/store';
 import type { EvidenceSegment, SegmentKeeper, StoredSegment } from './evidence-buffer';
 
@@ -68,10 +69,11 @@ export class LiveRecord implements SegmentKeeper {
   ) {}
 
   /** The session row and its first event, before the session answers anything. */
-  static begin(store: Store, input: { id: string; policy: ExamPolicy; clock: SessionClock; studentId: string | null; examId: string | null; context: LiveContext; notes: string[] }): LiveRecord {
+  /** `sync`: the exam names a server; enrolment is queued with the session row, and every event after it. */
+  static begin(store: Store, input: { id: string; policy: ExamPolicy; clock: SessionClock; studentId: string | null; examId: string | null; context: LiveContext; notes: string[]; sync?: NewSyncTarget }): LiveRecord {
     const record = new LiveRecord(store, input.id);
     store.db.transaction(() => {
-      store.sessions.create({ id: input.id, source: 'live', studentId: input.studentId, examId: input.examId, policy: input.policy, startedAt: new Date(input.clock.startedAtMs) });
+      store.sessions.create({ id: input.id, source: 'live', studentId: input.studentId, examId: input.examId, policy: input.policy, startedAt: new Date(input.clock.startedAtMs), sync: input.sync });
       const started: SessionStarted = {
         originNs: input.clock.originNs.toString(),
         bootId: bootId(),
@@ -106,7 +108,7 @@ export class LiveRecord implements SegmentKeeper {
 
   add(segment: EvidenceSegment): number {
     const meta = this.store.db.transaction(() => {
-      const stored = this.store.segments.add(this.sessionId, { start: segment.start, end: segment.end, reason: ROLLING_SEGMENT, mime: segment.mime, bytes: segment.bytes });
+      const stored = this.store.segments.add(this.sessionId, { start: segment.start, end: segment.end, reason: ROLLING_SEGMENT, mime: segment.mime, bytes: segment.bytes, sync: false });
       this.append(segment.end, 'evidence.segment', { segmentId: stored.id, start: round(segment.start), end: round(segment.end), mime: segment.mime, size: stored.size, sha256: stored.sha256 });
       return stored;
     })();

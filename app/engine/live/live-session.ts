@@ -17,6 +17,8 @@ import type { Alert, Severity } from '../rules/alert';
 import { applyAudioRules } from '../rules/audio-rules';
 import { FrameRules } from '../rules/frame-rules';
 import { scoreIntervals } from '../scoring/intervals';
+import { scoreRisk, type RiskLevel } from '../scoring/risk';
+import type { NewSyncTarget } from '../storage/repositories/sync-targets';
 import { SignalEvent } from '../signals/events';
 import { signalAlerts } from '../signals/scoring';
 import { createSessionClock, type SessionClock } from '../signals/session-clock';
@@ -66,6 +68,18 @@ export interface LiveSessionOptions {
   context?: LiveContext;
   /** Watch the wall clock against the session clock (on in the engine; tests that drive the clock push jumps). */
   watchWallClock?: boolean;
+  /** The exam's server (signed config): the session is enrolled there and everything it records is queued for it. */
+  sync?: NewSyncTarget;
+}
+
+/** What the heartbeat tells the institution about the session right now (app/engine/sync/live-sync.ts). */
+export interface LiveStatus {
+  readonly t: number;
+  readonly intervalScore: number;
+  readonly riskLevel: RiskLevel;
+  /** Alert types open now or seen within the last heartbeat period. */
+  readonly activeWarnings: AlertType[];
+  readonly alerts: number;
 }
 
 const NO_CONTEXT: LiveContext = { shell: 'browser', preflight: [], devices: { camera: null, microphone: null }, lockdown: {} };
@@ -118,7 +132,7 @@ export class LiveSession {
     this.clock = resumed?.clock ?? options.clock ?? createSessionClock();
     this.record = resumed
       ? LiveRecord.of(options.store, this.id)
-      : LiveRecord.begin(options.store, { id: this.id, policy, clock: this.clock, studentId: options.studentId ?? null, examId: options.examId ?? null, context: options.context ?? NO_CONTEXT, notes: options.notes ?? [] });
+      : LiveRecord.begin(options.store, { id: this.id, policy, clock: this.clock, studentId: options.studentId ?? null, examId: options.examId ?? null, context: options.context ?? NO_CONTEXT, notes: options.notes ?? [], sync: options.sync });
     const rollingSec = policy.evidence.preRollSec + 2 * EVIDENCE_SEGMENT_SEC;
     this.evidence = new LiveEvidenceBuffer(join(options.workDir, this.id), rollingSec, this.record, resumed?.recorded.segments ?? []);
     this.rules = this.newRules(null);
@@ -380,10 +394,26 @@ export class LiveSession {
   }
 
   /** Scores intervals over the alerts so far (open ones up to now) and keeps video around every flag. */
+  /** Every alert so far, the open ones running up to `now`. */
+  private currentAlerts(now: number): Alert[] {
+    return [...this.closed, ...this.signalAlertList, ...this.feed.all(), ...this.deviceAlerts, ...(this.liveness?.alerts() ?? []), ...[...this.open.entries()].map(([type, o]) => ({ type, severity: o.severity, start: o.start, end: now, confidence: 1, evidence: {} }))];
+  }
+
+  /** The session as the invigilator's console sees it: this interval's score, the risk so far, what is active. */
+  status(): LiveStatus {
+    const { policy } = this.options;
+    const now = Math.max(this.lastT, this.clock.now());
+    const current = this.currentAlerts(now);
+    const intervals = scoreIntervals(current, Math.max(now, 0.001), policy);
+    const active = new Set<AlertType>([...this.open.keys()]);
+    for (const a of current) if (a.end >= now - HEARTBEAT_SEC) active.add(a.type);
+    return { t: round(now), intervalScore: round(intervals.at(-1)?.score ?? 0), riskLevel: scoreRisk(current, policy).level, activeWarnings: [...active].sort(), alerts: current.length };
+  }
+
   private updateKeepRanges(): boolean {
     const { policy } = this.options;
     const now = this.lastT;
-    const current: Alert[] = [...this.closed, ...this.signalAlertList, ...this.feed.all(), ...this.deviceAlerts, ...(this.liveness?.alerts() ?? []), ...[...this.open.entries()].map(([type, o]) => ({ type, severity: o.severity, start: o.start, end: now, confidence: 1, evidence: {} }))];
+    const current = this.currentAlerts(now);
     const { preRollSec, postRollSec } = policy.evidence;
     let flagged = false;
     for (const iv of scoreIntervals(current, Math.max(now, 0.001), policy)) {

@@ -13,7 +13,7 @@ import type { Store } from '../storage/store';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { uploadEvidence } from './evidence-upload';
 import { SyncHttpClient, SyncRequestError } from './http-client';
-import { SYNC_LIMITS, SYNC_PROTOCOL_VERSION, type ChainedEvent, type EvidenceMetadata } from './protocol';
+import { InterimSummary, SYNC_LIMITS, SYNC_PROTOCOL_VERSION, type ChainedEvent, type EvidenceMetadata } from './protocol';
 
 export interface SpoolerOptions {
   readonly store: Store;
@@ -175,6 +175,12 @@ export class Spooler {
           const report = Report.safeParse(json);
           if (!report.success) throw new SyncRequestError(`report ${(row.payload as { reportId: number }).reportId}: not a valid v1 report`, null, null, false);
           await client.putReport(target.serverSessionId, target.sessionToken, { protocol: SYNC_PROTOCOL_VERSION, kind: 'final', report: report.data });
+          store.outbox.markSent(row.id);
+          sent++;
+        } else if (row.kind === 'interim') {
+          const summary = InterimSummary.safeParse(row.payload);
+          if (!summary.success) throw new SyncRequestError(`outbox row ${row.id}: not an interim summary`, null, null, false);
+          await client.putReport(target.serverSessionId, target.sessionToken, { protocol: SYNC_PROTOCOL_VERSION, kind: 'interim', summary: summary.data });
           store.outbox.markSent(row.id);
           sent++;
         } else if (row.kind === 'evidence') {

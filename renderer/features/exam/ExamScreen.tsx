@@ -1,7 +1,9 @@
+import { useEffect } from 'react';
 import type { PolicyView } from '../../../app/ipc/contract';
 import { useCaptureStore } from '../capture/store';
 import { useFlowStore } from '../flow/store';
 import { QuitPrompt } from '../quit/QuitPrompt';
+import { SYNC_POLL_MS, useSyncStore } from '../sync/store';
 import { StatusLight } from './StatusLight';
 import { examStartUrl, shownWarnings, useExamStore } from './store';
 
@@ -17,6 +19,20 @@ export function ExamScreen({ policy }: { policy: PolicyView }) {
   const url = examStartUrl(policy);
   const { framesSent, segmentsSent, session } = useCaptureStore();
   const practice = useFlowStore((s) => s.exam?.mode === 'practice');
+  const { messages, paused, finishRequested, dismissMessage } = useSyncStore();
+  const sessionId = session?.sessionId;
+  // The invigilator's instructions arrive with the engine's heartbeat answers; the app asks for them every second.
+  useEffect(() => {
+    if (!sessionId) return;
+    const poll = () => void useSyncStore.getState().poll(sessionId);
+    poll();
+    const timer = setInterval(poll, SYNC_POLL_MS);
+    return () => clearInterval(timer);
+  }, [sessionId]);
+  // Finished by the invigilator: handed in as if the candidate had pressed "Yes, finish".
+  useEffect(() => {
+    if (finishRequested) go('finish');
+  }, [finishRequested, go]);
   return (
     <section className="exam" aria-labelledby="exam-heading" data-testid="exam" data-session={session?.sessionId} data-frames-sent={framesSent} data-segments-sent={segmentsSent}>
       <header className="exam-bar">
@@ -39,6 +55,21 @@ export function ExamScreen({ policy }: { policy: PolicyView }) {
         )}
         <QuitPrompt />
       </header>
+      <div role="status" aria-live="polite" data-testid="invigilator-messages">
+        {messages.map((m) => (
+          <p key={m.id} className="notice info" data-testid="invigilator-message">
+            <strong>Message from your invigilator:</strong> {m.text}{' '}
+            <button type="button" className="secondary small" onClick={() => dismissMessage(m.id)} aria-label={`Dismiss message: ${m.text}`}>
+              OK
+            </button>
+          </p>
+        ))}
+      </div>
+      {paused && (
+        <p className="notice warn" role="alert" data-testid="exam-paused">
+          <strong>Your invigilator has paused the exam.</strong> {paused.text} Vigil goes on recording; the exam page comes back when your invigilator sends their next instruction.
+        </p>
+      )}
       {/* Always present, so a warning added to it is announced (politely: the candidate is mid-question). */}
       <div aria-live="polite" data-testid="warnings-region">
         {warnings.length > 0 && (
@@ -55,7 +86,7 @@ export function ExamScreen({ policy }: { policy: PolicyView }) {
         )}
       </div>
       {url ? (
-        <iframe className="exam-frame" title="Exam" src={url} sandbox="allow-scripts allow-forms allow-same-origin" referrerPolicy="no-referrer" data-testid="exam-frame" />
+        <iframe className="exam-frame" title="Exam" src={url} sandbox="allow-scripts allow-forms allow-same-origin" referrerPolicy="no-referrer" data-testid="exam-frame" hidden={paused !== null} />
       ) : (
         <p className={`notice ${practice ? 'ok' : 'warn'}`} data-testid="no-exam-site">
           {practice

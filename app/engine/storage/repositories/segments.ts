@@ -20,6 +20,11 @@ export interface NewSegment {
   readonly reason: string;
   readonly mime: string;
   readonly bytes: Uint8Array;
+  /**
+   * Queue the clip for the session's server (default true). A live session's rolling segments are not: most are
+   * deleted once outside the window, and only the clips the report keeps (flagged moments) leave the computer.
+   */
+  readonly sync?: boolean;
 }
 
 const META_COLUMNS = 'id, session_id AS sessionId, start, end, reason, mime, size, sha256, created_at AS createdAt';
@@ -39,7 +44,7 @@ export class SegmentsRepository {
         .prepare('INSERT INTO segments (session_id, start, end, reason, mime, bytes, size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
         .run(sessionId, segment.start, segment.end, segment.reason, segment.mime, Buffer.from(segment.bytes), segment.bytes.byteLength, sha256, new Date().toISOString());
       const segmentId = Number(info.lastInsertRowid);
-      this.outbox.enqueueIfSynced('evidence', { segmentId, uploadUrl: null }, sessionId);
+      if (segment.sync !== false) this.outbox.enqueueIfSynced('evidence', { segmentId, uploadUrl: null }, sessionId);
       return segmentId;
     })();
     return this.meta(id)!;

@@ -38,4 +38,15 @@ export class SyncTargetsRepository {
   enrolled(sessionId: string, serverSessionId: string, sessionToken: string): void {
     this.db.prepare('UPDATE sync_targets SET server_session_id = ?, session_token = ? WHERE session_id = ?').run(serverSessionId, sessionToken, sessionId);
   }
+
+  /**
+   * The chain's head as the server will number it: the last protocol seq and that event's hash, read in one
+   * statement so the two always belong together.
+   */
+  chainHead(sessionId: string): { seq: number; hash: string } | undefined {
+    const row = this.db
+      .prepare('SELECT t.last_seq AS seq, (SELECT hash FROM events WHERE session_id = t.session_id ORDER BY id DESC LIMIT 1) AS hash FROM sync_targets t WHERE t.session_id = ?')
+      .get(sessionId) as { seq: number; hash: string | null } | undefined;
+    return row && { seq: row.seq, hash: row.hash ?? '' };
+  }
 }
