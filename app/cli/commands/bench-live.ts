@@ -12,25 +12,28 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { dataSetDir } from '../../engine/paths';
-import { CAMERA_FPS, SENSOR_NOISE, leadInGraph } from '../../test/e2e/camera-file';
+import { CAMERA_FPS, SENSOR_NOISE } from '../../test/e2e/camera-file';
 import { compareReports, sitExam, storedLiveReport, type LiveReport } from '../../test/e2e/exam-driver';
 import { launchApp, projectRoot, type RunningApp } from '../../test/e2e/launch';
 import { benchGroup } from '../command-groups';
 import { CliError, usageError, wholeNumberOption } from '../errors';
 
 const DEFAULT_CLIP = 'gaze-video/center_left_center.mp4';
-const CALIBRATION_SEC = 6;
 /**
- * The clip's first seconds played backwards before it (prepareMedia): the default clip's eyes are centred for its
- * first 5 s, so the 6 s calibration window sees them centred, and its look-away (5.5-10 s) comes at 10.5-15 s.
+ * The default clip's eyes turn at 5.5 s, inside the 6 s calibration window, so its camera starts with another real
+ * clip of the same person at the same desk, eyes centred throughout (10.4 s): the session calibrates on that, and the
+ * look-away comes after it. (Holding the first frame is a still picture, which liveness rightly takes for a photo;
+ * playing the first seconds backwards is a palindrome, which the feed-integrity check rightly takes for a loop.)
  */
-const LEAD_IN_SEC = 5;
+const DEFAULT_LEAD_IN = 'gaze-video/center_focus.mp4';
+const CALIBRATION_SEC = 6;
 
 export interface LiveBenchResult {
   shell: 'browser';
   transport: 'bytes' | 'json';
   video: string;
-  /** Seconds of the clip's start played backwards before it (prepareMedia). */
+  /** The clip played before the recording (prepareMedia), and its seconds: 0 when there is none. */
+  leadIn: string | null;
   leadInSec: number;
   size: string;
   fpsAsked: number;
@@ -61,18 +64,20 @@ function durationOf(file: string): number {
 
 /**
  * The recording as Chromium's fake camera wants it (640x480 Y4M, also what `vigil analyze` reads) and a silent
- * microphone. The clip's first `leadInSec` play backwards first (leadInGraph): the session calibrates on its first
- * seconds, and a clip whose candidate looks away within them (the default clip turns its eyes at 5.5 s) would fail
- * calibration instead of raising the alert. Live and file both see this one file from its start.
+ * microphone, with the lead-in clip (if any) before it: the session calibrates on its first seconds. Live and file
+ * both see this one file from its start.
  */
-function prepareMedia(source: string, dir: string, leadInSec: number): { camera: string; microphone: string; recording: string; seconds: number } {
+function prepareMedia(source: string, leadIn: string | null, dir: string): { camera: string; microphone: string; recording: string; seconds: number; leadInSec: number } {
   const camera = join(dir, 'camera.y4m');
   const microphone = join(dir, 'microphone.wav');
-  const fit = `scale=640:480:force_original_aspect_ratio=increase,crop=640:480,fps=${CAMERA_FPS}`;
-  ffmpeg(['-i', source, '-an', '-filter_complex', leadInGraph(`[0:v]${fit},`, leadInSec, '[v]'), '-map', '[v]', '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', camera]);
-  const seconds = Math.floor((durationOf(source) + leadInSec) * 10) / 10;
+  const fit = `scale=640:480:force_original_aspect_ratio=increase,crop=640:480,fps=${CAMERA_FPS},setsar=1`;
+  const inputs = leadIn ? ['-i', leadIn, '-i', source] : ['-i', source];
+  const graph = leadIn ? `[0:v]${fit}[a];[1:v]${fit}[b];[a][b]concat=n=2:v=1[v]` : `[0:v]${fit}[v]`;
+  ffmpeg([...inputs, '-an', '-filter_complex', graph, '-map', '[v]', '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', camera]);
+  const leadInSec = leadIn ? durationOf(leadIn) : 0;
+  const seconds = Math.floor((leadInSec + durationOf(source)) * 10) / 10;
   ffmpeg(['-f', 'lavfi', '-i', `anullsrc=r=48000:cl=mono`, '-t', String(seconds + 60), '-c:a', 'pcm_s16le', microphone]);
-  return { camera, microphone, recording: camera, seconds };
+  return { camera, microphone, recording: camera, seconds, leadInSec: Math.round(leadInSec * 10) / 10 };
 }
 
 /** A face from @vladmandic/human's assets with a camera's noise: present, gone for 6 s, back (when ../shared is missing). */
@@ -150,17 +155,21 @@ function captureNote(report: LiveReport): { sent: number; asked: number; dropped
 export async function benchLive(options: { video?: string; fps: number; transport: 'bytes' | 'json' }, log: (line: string) => void): Promise<LiveBenchResult> {
   const work = mkdtempSync(join(tmpdir(), 'vigil-bench-live-'));
   let source = options.video;
+  let leadIn: string | null = null;
   if (!source) {
     const clip = join(dataSetDir(), DEFAULT_CLIP);
-    if (existsSync(clip)) source = clip;
-    else {
+    if (existsSync(clip)) {
+      source = clip;
+      leadIn = join(dataSetDir(), DEFAULT_LEAD_IN);
+      if (!existsSync(leadIn)) throw new CliError(leadIn, 'is missing beside the default clip (evaluation data, VIGIL_DATA_DIR): the session would calibrate on the look-away');
+    } else {
       log(`vigil: bench live: ${clip} is missing (evaluation data, VIGIL_DATA_DIR); using a clip made from @vladmandic/human's face photo`);
       source = generatedClip(work);
     }
   }
   if (!existsSync(source)) throw new CliError(source, 'no such file');
-  const media = prepareMedia(source, work, LEAD_IN_SEC);
-  log(`bench live: ${source} (${media.seconds} s: its first ${LEAD_IN_SEC} s played backwards, then the clip) at ${options.fps} fps over the ${options.transport} transport`);
+  const media = prepareMedia(source, leadIn, work);
+  log(`bench live: ${leadIn ? `${leadIn} (${media.leadInSec} s) then ` : ''}${source} (${media.seconds} s in all) at ${options.fps} fps over the ${options.transport} transport`);
   execFileSync(process.execPath, [join(projectRoot, 'build', 'bundle.mjs')], { cwd: projectRoot, stdio: ['ignore', 'ignore', 'inherit'] });
 
   const site = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>Exam</title><h1>Question 1</h1>'));
@@ -218,7 +227,8 @@ export async function benchLive(options: { video?: string; fps: number; transpor
       shell: 'browser',
       transport: options.transport,
       video: source,
-      leadInSec: LEAD_IN_SEC,
+      leadIn,
+      leadInSec: media.leadInSec,
       size: options.transport === 'json' ? '320x240' : '640x480',
       fpsAsked: options.fps,
       fps: round(live.media.framesAnalysed / live.durationSec, 2),

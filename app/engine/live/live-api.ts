@@ -22,6 +22,7 @@ import { openLivenessMonitor, type LivenessMonitor } from '../liveness/monitor';
 import { EVIDENCE_SEGMENT_SEC, FrameRefusal, LiveSession, type FrameOutcome } from './live-session';
 import { CaptureStats, DeviceReport, osVirtualCameraAlert, osVirtualCameras } from './capture-integrity';
 import { FrameRefused, decodeFrame, peekFrameSeq, toRgb } from './frame-wire';
+import { LiveThumbnails } from './live-thumbnails';
 import { QuitRequests, type QuitVerdict } from './quit-request';
 import { examSystemCheck, judgedByPolicy, type ExamCheck } from './system-check';
 import { VoiceEnrolment, pcm16FromBase64, type EnrolAnswer } from './voice-enrolment';
@@ -207,9 +208,12 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
   const runner = new SyncRunner({ store: deps.store, idleMs: deps.sync?.idleMs, spkiPins, log: (line) => process.stderr.write(`vigil: ${line}\n`) });
   /** Heartbeats and instructions of the running synced sessions. */
   const links = new Map<string, LiveSync>();
+  /** Live thumbnails of the synced sessions whose policy asks for them (live-thumbnails.ts). */
+  const thumbnails = new Map<string, LiveThumbnails>();
   const linkToServer = (live: LiveSession) => {
     const link = new LiveSync({ store: deps.store, sessionId: live.id, spkiPins, status: () => live.status(), kick: () => runner.kick(), heartbeatSec: deps.sync?.heartbeatSec, interimSec: deps.sync?.interimSec, log: (line) => process.stderr.write(`vigil: ${line}\n`), record: (type, payload) => live.recordEvent(type, payload) });
     links.set(live.id, link);
+    if (live.policy.liveView === 'thumbnails') thumbnails.set(live.id, new LiveThumbnails({ store: deps.store, sessionId: live.id, spkiPins }));
     runner.start();
     link.start();
   };
@@ -431,7 +435,9 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
         return refuse(header.seq, code, message);
       }
       try {
-        const outcome = await s.pushFrame({ width: header.width, height: header.height, data: toRgb(header, pixels), t: header.t, index: header.seq });
+        const frame = { width: header.width, height: header.height, data: toRgb(header, pixels), t: header.t, index: header.seq };
+        const outcome = await s.pushFrame(frame);
+        thumbnails.get(s.id)?.offer(frame);
         return { seq: header.seq, ok: true, outcome };
       } catch (error) {
         if (error instanceof FrameRefusal) return refuse(header.seq, error.code, error.message);
@@ -519,6 +525,8 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
       const link = links.get(sessionId);
       links.delete(sessionId);
       await link?.stop();
+      await thumbnails.get(sessionId)?.idle();
+      thumbnails.delete(sessionId);
       runner.kick();
       return {
         sessionId: report.sessionId,

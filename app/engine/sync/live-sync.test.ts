@@ -7,12 +7,15 @@
  * a finish instruction reach the app and are confirmed only once the app has shown or acted on them; the server
  * gone at the finish: the items wait, the next engine start sends them.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSigningKey, signExamConfig, trustEntry } from '../config/signed-config';
+import jpeg from 'jpeg-js';
+import { FRAME_HEADER_BYTES, allocateFrame } from '../live/frame-wire';
 import { createLiveEngine, type LiveApi } from '../live/live-api';
+import { samplePath } from '../vision/test-images';
 import { processesOfThisTest } from '../signals/testing/own-processes';
 import { openStore, type Store } from '../storage/store';
 import { freeLoopbackPort } from './testing/ports';
@@ -30,6 +33,9 @@ let examId = '';
 let config = '';
 let server: ServerProcess | null = null;
 const trust = { installerFile: join(dir, 'trust.json'), machineFile: join(dir, 'no-machine-trust.json') };
+/** A second exam whose policy shows invigilators a live thumbnail (liveView: thumbnails). */
+let roomView = '';
+const ROOM_VIEW_POLICY = { liveView: 'thumbnails', detectors: { face: false, audio: false }, os: { remoteSession: 'allow', virtualMachine: 'allow' } };
 
 beforeAll(async () => {
   writeFileSync(join(dir, 'password'), PASSWORD);
@@ -45,6 +51,12 @@ beforeAll(async () => {
   writeFileSync(trust.installerFile, JSON.stringify({ version: 1, keys: [await trustEntry(key.publicKey, 'Example University', { servers: [{ url }] })] }));
   const now = Math.floor(Date.now() / 1000);
   config = await signExamConfig({ v: 1, examId, mode: 'exam', policy: { detectors: { face: false, audio: false }, os: { remoteSession: 'allow', virtualMachine: 'allow' } }, server: { url }, enrolmentToken: created.enrolmentToken, iat: now - 60, exp: now + 3600 }, key.privateKeyPem, key.kid);
+  // Made before the server starts: the embedded database belongs to one process at a time.
+  writeFileSync(join(dir, 'room-view.json'), JSON.stringify(ROOM_VIEW_POLICY));
+  const room = vigilServer(serverHome, ['exam', 'create', '--name', 'Room view', '--policy', join(dir, 'room-view.json'), '--json']);
+  expect(room.status, room.stderr).toBe(0);
+  const roomExam = JSON.parse(room.stdout.trim().split('\n').at(-1)!) as { examId: string; enrolmentToken: string };
+  roomView = await signExamConfig({ v: 1, examId: roomExam.examId, mode: 'exam', policy: ROOM_VIEW_POLICY, server: { url }, enrolmentToken: roomExam.enrolmentToken, iat: now - 60, exp: now + 3600 }, key.privateKeyPem, key.kid);
 }, 120_000);
 
 afterAll(async () => server?.kill());
@@ -174,5 +186,51 @@ describe('a live session synced to the institution', () => {
     const staff = await staffSession(url, 'admin@example.org', PASSWORD);
     expect((await staff.get<{ items: unknown[] }>(`/api/v1/reports?student_id=st-later`)).items).toHaveLength(1);
     await restarted.stopSync();
+  }, 120_000);
+});
+
+describe('live thumbnails (policy liveView)', () => {
+  /** @vladmandic/human's FaceID screenshot cropped to 640x480, as a session's camera frame in bytes (rgb24). */
+  function cameraFrame(sessionId: string, seq: number, t: number): Uint8Array {
+    const photo = jpeg.decode(readFileSync(samplePath('screenshot-faceid.jpg')), { useTArray: true });
+    const bytes = allocateFrame({ sessionId, seq, t, width: 640, height: 480, format: 'rgb24' });
+    for (let y = 0; y < 480; y++) for (let x = 0; x < 640; x++) bytes.set(photo.data.subarray((y * photo.width + x) * 4, (y * photo.width + x) * 4 + 3), FRAME_HEADER_BYTES + (y * 640 + x) * 3);
+    return bytes;
+  }
+
+  it("sends the engine's own small picture of the camera when the exam's policy says thumbnails, and none when it says status", async () => {
+    server ??= await startServerProcess(serverHome, port);
+    const store = openStore(join(dir, 'thumbnails.db'));
+    const live = engine(store);
+    const api = live.api;
+    const staff = await staffSession(url, 'admin@example.org', PASSWORD);
+    const sit = async (text: string, studentId: string) => {
+      expect(await api['policy.parse']({ text, source: `${studentId}.vigil-exam` })).toMatchObject({ ok: true });
+      const sessionId = (await api['session.start']({ studentId })).sessionId;
+      await until(`${studentId} enrolled`, () => store.syncTargets.get(sessionId)?.sessionToken);
+      return { sessionId, serverId: store.syncTargets.get(sessionId)!.serverSessionId! };
+    };
+    const thumbnailOf = (serverId: string) => staff.get<ArrayBuffer>(`/api/v1/sessions/${serverId}/thumbnail`, 'arraybuffer').then(
+      (body) => Buffer.from(body),
+      (error: { response?: { status: number } }) => error.response?.status ?? 0,
+    );
+
+    const watched = await sit(roomView, 'st-room');
+    expect((await api['session.frameBytes']({ bytes: cameraFrame(watched.sessionId, 0, 0.1) })).ok).toBe(true);
+    const picture = await until('the thumbnail on the server', async () => {
+      const got = await thumbnailOf(watched.serverId);
+      return typeof got !== 'number' && got;
+    });
+    const shown = jpeg.decode(picture);
+    expect([shown.width, shown.height]).toEqual([160, 120]);
+    await api['session.finish']({ sessionId: watched.sessionId });
+
+    // The first exam's policy says status: the same frames give the invigilator no picture.
+    const statusOnly = await sit(config, 'st-status');
+    expect((await api['session.frameBytes']({ bytes: cameraFrame(statusOnly.sessionId, 0, 0.1) })).ok).toBe(true);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await thumbnailOf(statusOnly.serverId)).toBe(404);
+    await api['session.finish']({ sessionId: statusOnly.sessionId });
+    await live.stopSync();
   }, 120_000);
 });

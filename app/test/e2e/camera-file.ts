@@ -15,13 +15,3 @@ export const CAMERA_FPS = 15;
 
 /** ffmpeg output options for a fake-camera file. */
 export const CAMERA_OUT = ['-r', String(CAMERA_FPS), '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe'] as const;
-
-/**
- * A filter graph (for -filter_complex, from `[in]` to `[out]`) that plays the clip's first `seconds` backwards
- * before the clip: a lead-in of the candidate's own real motion, on which the session calibrates. (Holding the
- * first frame instead is a still picture, which the liveness model rightly takes for a photo: `vigil analyze` raised
- * spoof_suspected over the held seconds of the default bench clip.)
- */
-export function leadInGraph(input: string, seconds: number, output: string): string {
-  return `${input}split[lead][clip];[lead]trim=duration=${seconds},setpts=PTS-STARTPTS,reverse[back];[back][clip]concat=n=2:v=1${output}`;
-}
