@@ -9,7 +9,6 @@
  * only with MIN_POSITIVES right groups: as for Platt (score-calibration.ts), the classes that matter most have a
  * handful of right detections in the development images; those share one fit over every class.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { RgbFrame } from '../media/frames';
@@ -18,7 +17,7 @@ import { iou, type Box } from './boxes';
 import { matchDetections } from './detection-metrics';
 import { detectObjectsNanodet } from './nanodet';
 import { COCO_LABELS, detectObjects, type DetectedObject } from './objects';
-import { MIN_POSITIVES } from './score-calibration';
+import { MIN_POSITIVES, readCommittedJson } from './score-calibration';
 import type { Model } from './sessions';
 
 /** Boxes of one class overlapping by more than this are one object seen by both detectors. */
@@ -181,17 +180,9 @@ export function fusionPath(root = projectRoot()): string {
   return join(root, 'models', 'calibration', 'fusion.json');
 }
 
-/** The committed fusion, or null when none was fitted; a corrupt file is an error naming it. */
+/** The committed fusion, or null when none was fitted; a corrupt file, or one fitted on other features, is an error naming it. */
 export function readObjectFusion(path = fusionPath()): ObjectFusion | null {
-  if (!existsSync(path)) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new Error(`${path}: not JSON (${(error as Error).message})`);
-  }
-  const parsed = ObjectFusion.safeParse(json);
-  if (!parsed.success) throw new Error(`${path}: not a valid object fusion (${parsed.error.issues[0]?.message ?? 'invalid'})`);
-  if (parsed.data.features.join() !== FUSION_FEATURES.join()) throw new Error(`${path}: fitted on features ${parsed.data.features.join(', ')}, this code computes ${FUSION_FEATURES.join(', ')} (refit: vigil calibrate objects --model fused)`);
-  return parsed.data;
+  const fusion = readCommittedJson(path, ObjectFusion, 'object fusion');
+  if (fusion && fusion.features.join() !== FUSION_FEATURES.join()) throw new Error(`${path}: fitted on features ${fusion.features.join(', ')}, this code computes ${FUSION_FEATURES.join(', ')} (refit: vigil calibrate objects --model fused)`);
+  return fusion;
 }

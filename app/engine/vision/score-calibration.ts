@@ -101,8 +101,8 @@ export function calibrationPath(model: string, root = projectRoot()): string {
   return join(root, 'models', 'calibration', `${model}.json`);
 }
 
-/** The committed calibration of a model, or null when none was fitted; a corrupt file is an error naming it. */
-export function readObjectCalibration(model: string, path = calibrationPath(model)): ObjectCalibration | null {
+/** A committed file of models/calibration parsed with its schema, or null when none was fitted; a corrupt file is an error naming it. */
+export function readCommittedJson<T>(path: string, schema: z.ZodType<T>, what: string): T | null {
   if (!existsSync(path)) return null;
   let json: unknown;
   try {
@@ -110,7 +110,12 @@ export function readObjectCalibration(model: string, path = calibrationPath(mode
   } catch (error) {
     throw new Error(`${path}: not JSON (${(error as Error).message})`);
   }
-  const parsed = ObjectCalibration.safeParse(json);
-  if (!parsed.success) throw new Error(`${path}: not a valid object calibration (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new Error(`${path}: not a valid ${what} (${parsed.error.issues[0]?.message ?? 'invalid'})`);
   return parsed.data;
+}
+
+/** The committed calibration of a model, or null when none was fitted. */
+export function readObjectCalibration(model: string, path = calibrationPath(model)): ObjectCalibration | null {
+  return readCommittedJson(path, ObjectCalibration, 'object calibration');
 }

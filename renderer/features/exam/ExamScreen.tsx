@@ -3,7 +3,8 @@ import type { PolicyView } from '../../../app/ipc/contract';
 import { useCaptureStore } from '../capture/store';
 import { useFlowStore } from '../flow/store';
 import { QuitPrompt } from '../quit/QuitPrompt';
-import { SYNC_POLL_MS, useSyncStore } from '../sync/store';
+import { useSyncStore } from '../sync/store';
+import { useSyncPolling } from '../sync/use-sync-polling';
 import { StatusLight } from './StatusLight';
 import { examStartUrl, shownWarnings, useExamStore } from './store';
 
@@ -22,13 +23,7 @@ export function ExamScreen({ policy }: { policy: PolicyView }) {
   const { messages, paused, finishRequested, dismissMessage } = useSyncStore();
   const sessionId = session?.sessionId;
   // The invigilator's instructions arrive with the engine's heartbeat answers; the app asks for them every second.
-  useEffect(() => {
-    if (!sessionId) return;
-    const poll = () => void useSyncStore.getState().poll(sessionId);
-    poll();
-    const timer = setInterval(poll, SYNC_POLL_MS);
-    return () => clearInterval(timer);
-  }, [sessionId]);
+  useSyncPolling(sessionId);
   // Finished by the invigilator: handed in as if the candidate had pressed "Yes, finish".
   useEffect(() => {
     if (finishRequested) go('finish');

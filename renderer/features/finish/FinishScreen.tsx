@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { ProblemScreen } from '../flow/ProblemScreen';
-import { SYNC_POLL_MS, sendingFigures, useSyncStore } from '../sync/store';
+import { sendingFigures, useSyncStore } from '../sync/store';
+import { useSyncPolling } from '../sync/use-sync-polling';
 import { useFinishStore } from './store';
 
 const LEVEL_WORDS = { CLEAN: 'clean', BORDERLINE: 'borderline', SUSPICIOUS: 'suspicious', HIGH_RISK: 'high risk' } as const;
@@ -14,13 +15,7 @@ export function FinishScreen() {
   }, [phase, run]);
   // What was sent and what waits, from the outbox, as the engine's spooler works through it.
   const sessionId = result?.sessionId;
-  useEffect(() => {
-    if (!sessionId) return;
-    const poll = () => void useSyncStore.getState().poll(sessionId);
-    poll();
-    const timer = setInterval(poll, SYNC_POLL_MS);
-    return () => clearInterval(timer);
-  }, [sessionId]);
+  useSyncPolling(sessionId);
 
   if (phase === 'error' && problem) return <ProblemScreen problem={problem} onRetry={() => void run()} />;
   if (phase !== 'stored' || !result) {
