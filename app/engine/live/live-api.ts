@@ -362,7 +362,7 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
       if (audio) notes.push(audio.voiceNote);
       const context: LiveContext = { shell: deps.shell ?? 'browser', preflight, devices: { camera: devices?.camera ?? null, microphone: devices?.microphone ?? null }, lockdown: deps.shell === 'electron' ? { state: 'not reported yet' } : { state: 'none', why: 'the browser shell has no OS lockdown' } };
       // A signed exam that names its server and an enrolment token is sent there; practice and unsigned never are.
-      const sync = exam.mode === 'exam' && exam.server && exam.enrolmentToken ? { serverUrl: exam.server.url, examToken: exam.enrolmentToken, studentId: studentId ?? 'not given' } : undefined;
+      const sync = exam.mode === 'exam' && exam.server && exam.enrolmentToken ? { serverUrl: exam.server.url, examToken: exam.enrolmentToken, studentId: studentId ?? 'not given', spkiPin: exam.server.spkiPin ?? null } : undefined;
       if (sync && exam.server?.spkiPin) spkiPins[sync.serverUrl.replace(/\/+$/, '')] = exam.server.spkiPin;
       if (sync) notes.push(`Sent to ${new URL(sync.serverUrl).origin} as it is recorded (events, heartbeats, flagged clips, this report).`);
       const live = new LiveSession({ policy: parsed.policy, analyzer, store: deps.store, workDir: join(home, 'live'), studentId: studentId ?? null, examId: exam.examId ?? examId ?? null, notes, audio, context, clock: createSessionClock({ wall, monotonic: deps.monotonic }), sync });

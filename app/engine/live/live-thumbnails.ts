@@ -90,7 +90,7 @@ export class LiveThumbnails {
     if (this.sender) return this.sender;
     const target = this.options.store.syncTargets.get(this.options.sessionId);
     if (!target?.serverSessionId || !target.sessionToken) return null;
-    const client = new SyncHttpClient(target.serverUrl, 4000, this.options.spkiPins?.[target.serverUrl] ?? null);
+    const client = new SyncHttpClient(target.serverUrl, 4000, this.options.spkiPins?.[target.serverUrl] ?? target.spkiPin);
     this.sender = new ThumbnailSender(client, { sessionId: target.serverSessionId, token: target.sessionToken });
     return this.sender;
   }

@@ -138,7 +138,7 @@ export class LiveSync {
       this.options.kick();
       return;
     }
-    this.client ??= new SyncHttpClient(target.serverUrl, this.options.requestTimeoutMs ?? 4000, this.options.spkiPins?.[target.serverUrl] ?? null);
+    this.client ??= new SyncHttpClient(target.serverUrl, this.options.requestTimeoutMs ?? 4000, this.options.spkiPins?.[target.serverUrl] ?? target.spkiPin);
     const status = this.options.status();
     const confirmed = this.confirmed.slice(0, 20);
     const at = (this.options.now ?? (() => new Date()))().toISOString();

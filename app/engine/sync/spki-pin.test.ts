@@ -124,4 +124,24 @@ describe('the client pins the sync server\'s public key (SPKI sha256) from the e
       store.close();
     }
   });
+
+  it("keeps the exam's pin with the session: after a restart, with the config long closed, the spooler still talks only to the pinned key", async () => {
+    // A spooler given no pins, as at the next start: the pin comes from the stored sync target.
+    const pinnedWrong = openStore(join(dir, 'restart-wrong.db'));
+    const pinnedRight = openStore(join(dir, 'restart-right.db'));
+    try {
+      pinnedWrong.sessions.create({ source: 'live', studentId: 'pin-after-restart', sync: { serverUrl: server.url, examToken, studentId: 'pin-after-restart', spkiPin: fake.pin } });
+      const queued = pinnedWrong.outbox.pendingCount();
+      const refused = await new Spooler({ store: pinnedWrong }).drain(1500);
+      expect(refused).toMatchObject({ done: false, sent: 0, pending: queued });
+      expect(refused.lastError).toMatch(/does not match the exam's pin/);
+      expect(pinnedWrong.syncTargets.pinFor(server.url)).toBe(fake.pin);
+
+      pinnedRight.sessions.create({ source: 'live', studentId: 'pin-after-restart', sync: { serverUrl: server.url, examToken, studentId: 'pin-after-restart', spkiPin: real.pin } });
+      expect(await new Spooler({ store: pinnedRight }).drain(60_000)).toMatchObject({ done: true, pending: 0 });
+    } finally {
+      pinnedWrong.close();
+      pinnedRight.close();
+    }
+  });
 });

@@ -125,7 +125,7 @@ export class Spooler {
 
   private client(url: string): SyncHttpClient {
     let client = this.clients.get(url);
-    if (!client) this.clients.set(url, (client = new SyncHttpClient(url, this.options.requestTimeoutMs, this.options.spkiPins?.[url] ?? null)));
+    if (!client) this.clients.set(url, (client = new SyncHttpClient(url, this.options.requestTimeoutMs, this.options.spkiPins?.[url] ?? this.options.store.syncTargets.pinFor(url))));
     return client;
   }
 

@@ -7,6 +7,7 @@ import m0050 from './0050-reports';
 import m0060 from './0060-reviewer-labels';
 import m0070 from './0070-session-interruptions';
 import m0080 from './0080-sync-targets';
+import m0090 from './0090-sync-target-pins';
 
 /** Every migration, in order. A new one gets the next number in tens and its own test. */
-export const migrations: readonly Migration[] = [m0010, m0020, m0030, m0040, m0050, m0060, m0070, m0080];
+export const migrations: readonly Migration[] = [m0010, m0020, m0030, m0040, m0050, m0060, m0070, m0080, m0090];

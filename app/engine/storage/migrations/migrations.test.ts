@@ -95,6 +95,15 @@ describe('migrations', () => {
     expect(() => db.prepare("INSERT INTO sync_targets (session_id, server_url, exam_token, enrol_secret, student_id) VALUES ('nobody', 'http://x', 't', 'e', 'st')").run()).toThrow(/FOREIGN KEY/);
   });
 
+  it('0090 adds the server pin to sync targets, null for targets made before it', () => {
+    const db = freshAt(80);
+    db.prepare("INSERT INTO sessions (id, source, started_at) VALUES ('s', 'live', 'now')").run();
+    db.prepare("INSERT INTO sync_targets (session_id, server_url, exam_token, enrol_secret, student_id) VALUES ('s', 'http://x', 't', 'e', 'st')").run();
+    migrate(db, migrations, 90);
+    expect(columns(db, 'sync_targets')).toContain('spki_pin');
+    expect(db.prepare('SELECT spki_pin FROM sync_targets').pluck().get()).toBeNull();
+  });
+
   it('each migration leaves user_version at its own number', () => {
     for (const m of migrations) expect(freshAt(m.version).pragma('user_version', { simple: true })).toBe(m.version);
   });
