@@ -8,12 +8,12 @@ import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { snap, test } from './fixtures';
 import { sitExam, storedLiveReport } from './exam-driver';
 import { attentiveFaceVideo, speechThenSilenceWav } from './media';
-import { FLOW_TIMEOUT, startExamSite } from './steps';
+import { FLOW_TIMEOUT, NO_LIVENESS, startExamSite } from './steps';
 
 let examSite: Awaited<ReturnType<typeof startExamSite>>;
 beforeAll(async () => (examSite = await startExamSite()));
 afterAll(() => examSite.close());
-const policy = () => ({ calibration: { seconds: 6 }, detectors: { identity: false, audio: false }, allowedOrigins: [examSite.origin] });
+const policy = () => ({ calibration: { seconds: 6 }, detectors: { ...NO_LIVENESS, identity: false, audio: false }, allowedOrigins: [examSite.origin] });
 
 describe('camera integrity', () => {
   test('a 4 s clip looped as the camera is reported as a looping feed, with its period', async ({ launch, skip }) => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { shellKind, snap, test } from './fixtures';
 import { attentiveFaceVideo, faceLeavesVideo, speechThenSilenceWav, speechWav } from './media';
-import { FLOW_TIMEOUT, killEngineForGood, loadPolicy, shortExamPolicy, startExamSite, storedReport, throughSystemCheck, throughVoice, writeStoredSegment } from './steps';
+import { FLOW_TIMEOUT, NO_LIVENESS, killEngineForGood, loadPolicy, shortExamPolicy, startExamSite, storedReport, throughSystemCheck, throughVoice, writeStoredSegment } from './steps';
 
 let examSite: Awaited<ReturnType<typeof startExamSite>>;
 beforeAll(async () => (examSite = await startExamSite()));
@@ -99,7 +99,7 @@ describe('candidate exam flow', () => {
     const app = await launch({ capture: { video: faceLeavesVideo(12, 20), audio: speechWav() } });
     const { page } = app;
     // One no-face episode (9 points) flags its interval at this threshold, so its video must be kept.
-    const checks = await throughSystemCheck(page, 'face-leaves', { ...examPolicy(), detectors: { identity: false }, intervals: { flagThreshold: 9 } });
+    const checks = await throughSystemCheck(page, 'face-leaves', { ...examPolicy(), detectors: { ...NO_LIVENESS, identity: false }, intervals: { flagThreshold: 9 } });
     // Without the face pipeline there is nothing that could see the face leave; say so instead of faking it.
     skip(checks.face_analysis !== 'ok', 'the on-device face pipeline is not in this build, so no_face cannot be detected from video');
     await page.getByRole('button', { name: 'Continue' }).click();
@@ -157,7 +157,7 @@ describe('candidate exam flow', () => {
   test('an engine that keeps dying mid-exam stops the exam on a screen that says so and keeps the recording in the window', async ({ launch, skip }) => {
     skip(shellKind !== 'browser', 'only the browser shell supervises a Node engine process the spec can SIGKILL');
     const { page } = await launch({ capture: { video: attentiveFaceVideo(), audio: speechWav() } });
-    await throughSystemCheck(page, 'engine-dies', { ...examPolicy(), detectors: { identity: false } });
+    await throughSystemCheck(page, 'engine-dies', { ...examPolicy(), detectors: { ...NO_LIVENESS, identity: false } });
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('button', { name: 'Continue' }).click();
     await throughVoice(page);

@@ -6,7 +6,7 @@
  */
 import { describe, expect } from 'vitest';
 import { snap, test } from './fixtures';
-import { shortExamPolicy, startExamSite, storedReport, throughSystemCheck } from './steps';
+import { NO_LIVENESS, shortExamPolicy, startExamSite, storedReport, throughSystemCheck } from './steps';
 
 const SSH = { SSH_CONNECTION: '203.0.113.7 52011 192.0.2.10 22' };
 
@@ -47,7 +47,7 @@ describe('start gates', () => {
     try {
       const app = await launch({ capture: 'synthetic', env: SSH });
       const { page } = app;
-      const policy = { ...shortExamPolicy(site.origin), os: { remoteSession: 'warn' }, detectors: { face: false, identity: false, audio: false } };
+      const policy = { ...shortExamPolicy(site.origin), os: { remoteSession: 'warn' }, detectors: { ...NO_LIVENESS, face: false, identity: false, audio: false } };
       const checks = await throughSystemCheck(page, 'gate-warned', policy);
       expect(checks.remote_session).toBe('warn');
       expect(await page.locator('[data-check="remote_session"]').textContent()).toMatch(/remote session: ssh/);

@@ -51,6 +51,6 @@ describe('live and file agree', () => {
       expect(during(report, 'no_face', LOOK_AWAY_AND_LEAVE.away), JSON.stringify(report.alerts)).toBe(true);
     }
     const agreement = compareReports(live, file, live.durationSec);
-    expect(agreement).toMatchObject({ sameAlerts: true, sameRisk: true, liveOnly: [], fileOnly: [] });
+    expect(agreement, `risk live ${JSON.stringify(live.risk)}, file ${JSON.stringify(file.risk)}`).toMatchObject({ sameAlerts: true, sameRisk: true, liveOnly: [], fileOnly: [] });
   }, FLOW_TIMEOUT);
 });

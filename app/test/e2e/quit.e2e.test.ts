@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { hashPassword } from '../../engine/live/password';
 import { projectRoot, snap, test, type RunningApp } from './fixtures';
 import { attentiveFaceVideo, speechThenSilenceWav } from './media';
-import { FLOW_TIMEOUT, shortExamPolicy, startExamSite, throughSystemCheck, throughVoice, type StoredReport } from './steps';
+import { FLOW_TIMEOUT, NO_LIVENESS, shortExamPolicy, startExamSite, throughSystemCheck, throughVoice, type StoredReport } from './steps';
 import { join } from 'node:path';
 
 let examSite: Awaited<ReturnType<typeof startExamSite>>;
@@ -25,7 +25,7 @@ describe('quitting the exam with the quit password', () => {
   test('a wrong quit password is refused and the exam goes on; the right one stores the session and closes Vigil', async ({ launch }) => {
     const app = await launch({ capture: { video: attentiveFaceVideo(), audio: speechThenSilenceWav() } });
     const { page } = app;
-    const policy = { ...shortExamPolicy(examSite.origin), detectors: { identity: false }, quitPasswordHash: await hashPassword('invigilator-lets-you-go') };
+    const policy = { ...shortExamPolicy(examSite.origin), detectors: { ...NO_LIVENESS, identity: false }, quitPasswordHash: await hashPassword('invigilator-lets-you-go') };
     await throughSystemCheck(page, 'quit', policy);
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('button', { name: 'Continue' }).click();

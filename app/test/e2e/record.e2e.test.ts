@@ -23,7 +23,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
 import { shellKind, snap, test, type RunningApp } from './fixtures';
 import { attentiveFaceVideo, speechThenSilenceWav } from './media';
-import { FLOW_TIMEOUT, shortExamPolicy, startExamSite, storedRecord, storedReport, throughSystemCheck, throughVoice, type StoredRecord } from './steps';
+import { FLOW_TIMEOUT, NO_LIVENESS, shortExamPolicy, startExamSite, storedRecord, storedReport, throughSystemCheck, throughVoice, type StoredRecord } from './steps';
 
 let examSite: Awaited<ReturnType<typeof startExamSite>>;
 beforeAll(async () => (examSite = await startExamSite()));
@@ -60,7 +60,7 @@ interface LiveReport {
 }
 
 /** One frame a second: the engine keeps up even on a machine shared with other work. */
-const policy = () => ({ ...shortExamPolicy(examSite.origin), processingFps: 1, detectors: { identity: false } });
+const policy = () => ({ ...shortExamPolicy(examSite.origin), processingFps: 1, detectors: { ...NO_LIVENESS, identity: false } });
 
 /** Link -> policy -> consent -> checks -> (no identity) -> voice -> calibration -> exam. */
 async function intoExam(app: RunningApp, shot: string, skip: (condition: boolean, reason: string) => void): Promise<Page> {
