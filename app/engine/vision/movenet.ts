@@ -58,8 +58,9 @@ export function movenetHeads(model: Pick<Model, 'entry'>, out: Record<string, Fl
 }
 
 /** The six people the graph would output, in its order (best centre first), from the heads on a grid x grid map. */
-export function decodeMovenet(h: MovenetHeads, grid = MOVENET_SIZE / STRIDE): Person[] {
+export function decodeMovenet(h: MovenetHeads, grid = Math.round(Math.sqrt(h.center.length))): Person[] {
   const cells = grid * grid;
+  const size = grid * STRIDE;
   const center = Float32Array.from(h.center, sigmoid);
   const heat = Float32Array.from(h.heatmap, sigmoid);
   // Centres that are their window's maximum (the graph's |c - maxpool(c)| < 1e-6), the six best, ties by index.
@@ -126,16 +127,16 @@ export function decodeMovenet(h: MovenetHeads, grid = MOVENET_SIZE / STRIDE): Pe
         count++;
       }
       const o = (at * KEYPOINTS + k) * 2;
-      keypoints.push([((ky + h.offset[o]!) * STRIDE) / MOVENET_SIZE, ((kx + h.offset[o + 1]!) * STRIDE) / MOVENET_SIZE, s]);
+      keypoints.push([((ky + h.offset[o]!) * STRIDE) / size, ((kx + h.offset[o + 1]!) * STRIDE) / size, s]);
     }
-    const f = (v: number) => Math.min(1, Math.max(0, (v * STRIDE) / MOVENET_SIZE));
+    const f = (v: number) => Math.min(1, Math.max(0, (v * STRIDE) / size));
     return { score: sum / Math.max(count, 1), box: [f(p.box[0]), f(p.box[1]), f(p.box[2]), f(p.box[3])], keypoints };
   });
 }
 
 /** The frame letterboxed into the 256x256 input (aspect kept, as MoveNet was trained), pixels 0..255. */
-export function movenetInput(frame: RgbFrame, crop: Crop = letterbox(frame)): Float32Array {
-  return cropToTensor(frame, crop, MOVENET_SIZE, MOVENET_SIZE, RAW);
+export function movenetInput(frame: RgbFrame, crop: Crop = letterbox(frame), size = MOVENET_SIZE): Float32Array {
+  return cropToTensor(frame, crop, size, size, RAW);
 }
 
 /** A person's box in frame pixels, given the square the frame was letterboxed into. */
@@ -152,7 +153,7 @@ export const MOVENET_MIN_SCORE = 0.2;
 /** People on the frame as `person` objects (frame pixels), through the model's calibration when it has one. */
 export async function detectPeopleMovenet(model: Model, frame: RgbFrame, minScore = MOVENET_MIN_SCORE): Promise<DetectedObject[]> {
   const crop = letterbox(frame);
-  const out = await model.run(movenetInput(frame, crop));
+  const out = await model.run(movenetInput(frame, crop, model.entry.inputs[0]?.shape[1] ?? MOVENET_SIZE));
   const people = decodeMovenet(movenetHeads(model, out))
     .filter((p) => p.score >= minScore && p.box[2] > p.box[0] && p.box[3] > p.box[1])
     .map((p): DetectedObject => ({ label: 'person', classId: 0, score: p.score, box: personBox(p, crop) }));
