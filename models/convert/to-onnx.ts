@@ -125,6 +125,8 @@ class Converter {
       }
       case 'Placeholder': {
         const shape = this.inputShape ?? attrShape(node.attr.shape).map((d) => (d < 0 ? -1 : d));
+        // Only the batch may stay dynamic: pads and resize scales are computed from the other dimensions.
+        if (shape.slice(1).some((d) => d < 0)) throw new Error(`${node.name}: input shape [${shape.join(',')}] is dynamic beyond the batch (give inputShape)`);
         this.inputs.push(makeValueInfo(node.name, shape));
         this.used.add(node.name);
         const value: Value = { name: node.name, shape, layout: 'plain' };
