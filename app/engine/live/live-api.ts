@@ -234,7 +234,7 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
     if (!policy.detectors.identity) return { enrolled: false, reason: 'this exam policy turns identity checking off' };
     const analyzer = await analyzerFor(policy);
     if (!analyzer.available) return { enrolled: false, reason: analyzer.reason };
-    const enrolled = await analyzer.analyzer.enroll(frame);
+    const enrolled = await analyzer.analyzer.enroll(frame, policy.rules.identityBelow);
     // Passive liveness runs beside the blink-and-turn challenge (when the policy's liveness detector is on).
     const liveness = enrolled && policy.detectors.liveness ? (await openLivenessMonitor()).monitor : null;
     identity = enrolled ? { challenge: new IdentityChallenge(policy.rules.identityBelow), frames: 0, liveness } : undefined;

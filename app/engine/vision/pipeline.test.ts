@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RgbFrame } from '../media/frames';
 import { defaultPolicy } from '../policy/policy';
+import { enrolmentFrameProblem } from './enrolment';
 import { VisionPipeline } from './pipeline';
 import { editedSample, faceMatchCell, sample } from './test-images';
 
@@ -214,6 +215,32 @@ describe('slower models at their own rates', () => {
     expect(await vision.enroll(await faceMatchCell(0, 0))).toBe(true);
     const similarity = async (row: number, col: number) => (await analyse(await faceMatchCell(row, col))).features.identity_similarity!;
     for (const col of [1, 2, 3, 4]) expect(await similarity(0, col)).toBeGreaterThanOrEqual(threshold);
+    for (const [row, col] of [[1, 2], [2, 2], [2, 3]] as const) expect(await similarity(row, col)).toBeLessThan(threshold);
+  });
+});
+
+describe('enrolment from several frames (the identity photo, then its challenge)', () => {
+  it('takes the challenge frames that match the photo, never another person nor a session frame', async () => {
+    const threshold = defaultPolicy().rules.identityBelow;
+    expect(await vision.enroll(await faceMatchCell(0, 0), threshold)).toBe(true);
+    expect(await vision.enrolledFrames()).toBe(1);
+    // The challenge's frames, a second apart and not reset between (one clip): three women first, none of whom may
+    // join a man's enrolment, then the same man in three other photos.
+    let t = 0;
+    const challenge = async (row: number, col: number) => (await vision.process({ ...(await faceMatchCell(row, col)), t: (t += 1), index: t })).features;
+    for (const [row, col] of [[1, 2], [2, 2], [2, 3]] as const) await challenge(row, col);
+    expect(await vision.enrolledFrames()).toBe(1);
+    const man = [];
+    for (const col of [1, 2, 3]) man.push(await challenge(0, col));
+    const usable = man.filter((f) => enrolmentFrameProblem(f) === null).length;
+    expect(usable, JSON.stringify(man.map((f) => [f.yaw, f.pitch, f.blink]))).toBeGreaterThanOrEqual(2);
+    expect(await vision.enrolledFrames()).toBe(1 + usable);
+    // The session starts: its frames are checked against the enrolment, never added to it.
+    vision.reset();
+    await vision.process({ ...(await faceMatchCell(0, 4)), t: 0, index: 0 });
+    expect(await vision.enrolledFrames()).toBe(1 + usable);
+    const similarity = async (row: number, col: number) => (await analyse(await faceMatchCell(row, col))).features.identity_similarity!;
+    expect(await similarity(0, 4)).toBeGreaterThanOrEqual(threshold);
     for (const [row, col] of [[1, 2], [2, 2], [2, 3]] as const) expect(await similarity(row, col)).toBeLessThan(threshold);
   });
 });
