@@ -4,7 +4,9 @@
  * with a crop: the upright 1.5x FaceMesh region the live pipeline cuts for its other face models, or the face
  * aligned to ArcFace's template (`face-align.ts`), with or without its mirror image. Figures are EER and TAR at
  * FAR 1 % and 0.1 % with n; the threshold is also chosen on some subjects and tried on the others (`heldOut`),
- * and an enrolment template (a capture's frames averaged) is compared with single frames (`template`).
+ * and an enrolment template (a capture's frames averaged) is compared with single frames (`template`). The live
+ * app's own protocol, enrolment from the photo and matching challenge frames (`enrolment.ts`) checked by single
+ * frames and by the rule's 3-frame runs, is `enrolmentFigures`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -106,6 +108,8 @@ export interface IdentityFigures {
 /** The enrolment the live app runs (`enrolmentFigures`), judged on single frames and on the rule's episodes. */
 export interface EnrolmentFigures {
   descriptor: DescriptorName;
+  /** False accept and reject rates at the policy's threshold (`matchAtLeast`), single frames and episodes. */
+  atPolicyThreshold: { threshold: number; single: { far: number; frr: number }; episode: { far: number; frr: number } };
   /** Frames each enrolment was built from (the photo's included): mean, min, max. */
   framesPerEnrolment: { mean: number; min: number; max: number };
   matchAtLeast: number;
@@ -255,10 +259,12 @@ export function enrolmentFigures(faces: readonly Face[], name: DescriptorName, f
     impostor += test.impostor.length;
   }
   const counts = enrolled.map((e) => e.enrolment.frames);
+  const rates = (x: { genuine: number[]; impostor: number[] }) => ({ far: round(x.impostor.filter((v) => v >= matchAtLeast).length / x.impostor.length), frr: round(x.genuine.filter((v) => v < matchAtLeast).length / x.genuine.length) });
   return {
     descriptor: name,
     framesPerEnrolment: { mean: round(counts.reduce((a, b) => a + b, 0) / counts.length, 2), min: Math.min(...counts), max: Math.max(...counts) },
     matchAtLeast,
+    atPolicyThreshold: { threshold: matchAtLeast, single: rates(single), episode: rates(episodes) },
     single: protocolCurve(single.genuine, single.impostor),
     episode: { ...protocolCurve(episodes.genuine, episodes.impostor), windowFrames: ENROLMENT_EPISODE, heldOut: { thresholds, far: round(fa / impostor), frr: round(fr / genuine), genuine, impostor } },
   };
