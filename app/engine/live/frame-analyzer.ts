@@ -28,7 +28,9 @@ export interface FrameAnalyzer {
    * next `reset()` that match it at `matchAtLeast` join the enrolment (app/engine/vision/enrolment.ts).
    */
   enroll(frame: RgbFrame, matchAtLeast: number): Promise<boolean>;
-  /** Forgets tracked faces (a new session starts); keeps the enrolled identity. */
+  /** How many frames the enrolled face is built from (0: none enrolled); after `reset()`, final. */
+  enrolledFrames?(): Promise<number>;
+  /** Forgets tracked faces (a new session starts); keeps the enrolled identity and closes its enrolment. */
   reset(): void;
   /** The slower models' rates for the policy in force (those it turns off do not run). */
   setRates?(rates: SlowModelRates): void;
@@ -53,6 +55,7 @@ async function openPipeline(): Promise<AnalyzerAvailability> {
           return { features: result.features, livenessEvidence: result.livenessEvidence ?? null };
         },
         enroll: (frame, matchAtLeast) => pipeline.enroll(frame, matchAtLeast),
+        enrolledFrames: () => pipeline.enrolledFrames(),
         reset: () => pipeline.reset(),
         setRates: (rates) => pipeline.setRates(rates),
       },

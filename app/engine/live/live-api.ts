@@ -358,6 +358,9 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
       const analyzer = await analyzerFor(parsed.policy);
       if (analyzer.available) analyzer.analyzer.reset();
       const notes = [examNote(exam), ...gate.warnings, identityNote ?? (parsed.policy.detectors.identity ? 'Identity: not checked by Vigil (no face enrolled).' : 'Identity: not checked (off in this exam policy).')];
+      // What identity_mismatch compares with: reset() above closed the enrolment (app/engine/vision/enrolment.ts).
+      const enrolledFrames = identityNote && analyzer.available ? await analyzer.analyzer.enrolledFrames?.() : undefined;
+      if (enrolledFrames) notes.push(`Identity: the face is checked against the identity photo${enrolledFrames > 1 ? ` and ${enrolledFrames - 1} challenge frame${enrolledFrames > 2 ? 's' : ''} that matched it, averaged` : ' alone'}.`);
       const audio = parsed.policy.detectors.audio ? await LiveAudio.open(voice.current) : undefined;
       if (audio) notes.push(audio.voiceNote);
       const context: LiveContext = { shell: deps.shell ?? 'browser', preflight, devices: { camera: devices?.camera ?? null, microphone: devices?.microphone ?? null }, lockdown: deps.shell === 'electron' ? { state: 'not reported yet' } : { state: 'none', why: 'the browser shell has no OS lockdown' } };
