@@ -25,16 +25,6 @@ import { startServerProcess, vigilServer, type ServerProcess } from './testing/s
 const dir = mkdtempSync(join(tmpdir(), 'vigil-heartbeat-interval-'));
 const STATUS = { t: 1, intervalScore: 0, riskLevel: 'CLEAN', activeWarnings: [], alerts: 0 };
 
-async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('heartbeatInterval (what the client makes of a stated interval)', () => {
   it('keeps a sane interval, clamps absurd ones into the bounds and ignores what is not a number', () => {
     expect(heartbeatInterval(7)).toBe(7);
