@@ -7,15 +7,18 @@
  *   in the first pass, and the second clip in the next;
  * - the server SIGKILLed during the exam: a flagged segment cut meanwhile waits in the outbox and arrives once the
  *   server is back, still before the finish; nothing is lost, and a segment queued for upload is not deleted when
- *   the session's rolling buffer is disposed at the finish.
+ *   the session's rolling buffer is disposed at the finish;
+ * - the app SIGKILLed mid-exam with a flagged segment still queued (its server down): the next start sends it.
  * (A clip's upload resuming at the server's offset after a SIGKILL on either side is faults.test.ts: the same
  * evidence path.)
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveSession } from '../live/live-session';
 import { parsePolicy } from '../policy/policy';
@@ -146,4 +149,38 @@ describe('flagged clips are sent while the exam runs', () => {
       store.close();
     }
   }, 240_000);
+
+  it('sends a flagged segment still queued when the app was SIGKILLed mid-exam at the next start', async () => {
+    const db = join(dir, 'killed.db');
+    const segment = join(dir, 'killed.webm');
+    writeFileSync(segment, webmSegment(7));
+    // The exam's server is down: the clip stays queued until the kill.
+    await server?.kill('SIGKILL');
+    server = null;
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./testing/flagged-clip.child.ts', import.meta.url)), db, join(dir, 'killed-work'), url, examToken, segment], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const line = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout }).once('line', resolve);
+      child.once('exit', (code) => reject(new Error(`the session process exited (${code}) before recording: ${stderr}`)));
+    });
+    const sent = JSON.parse(line) as { sessionId: string; flagged: boolean; sha256: string };
+    expect(sent.flagged).toBe(true);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+
+    // The next start, with the server back.
+    server = await startServerProcess(serverHome, port);
+    const store = openStore(db);
+    try {
+      expect(store.outbox.pending().filter((r) => r.kind === 'evidence')).toHaveLength(1);
+      expect(await new Spooler({ store }).drain(60_000)).toMatchObject({ done: true, pending: 0 });
+      const staff = await staffSession(url, 'admin@example.org', PASSWORD);
+      const details = await staff.get<Details>(`/api/v1/sessions/${store.syncTargets.get(sent.sessionId)!.serverSessionId}`);
+      expect(details.evidence).toEqual([expect.objectContaining({ sha256: sent.sha256, verified: true })]);
+    } finally {
+      store.close();
+    }
+  }, 120_000);
 });
