@@ -10,7 +10,7 @@
  */
 import type { RgbFrame } from '../media/frames';
 import { nonMaxSuppression } from './boxes';
-import { RAW, cropToTensor, letterbox, type Crop } from './image-ops';
+import { RAW, bgrPlanes, cropToTensor, letterbox, type Crop } from './image-ops';
 import { COCO_LABELS, calibrated, type DetectedObject, type ObjectOptions, OBJECT_DEFAULTS } from './objects';
 import type { Model } from './sessions';
 
@@ -87,18 +87,7 @@ export function decodeNanodet(heads: Float32Array[], frameW: number, frameH: num
  */
 export function nanodetInput(frame: RgbFrame, crop: Crop = letterbox(frame)): Float32Array {
   const n = NANODET_SIZE * NANODET_SIZE;
-  const rgb = cropToTensor(frame, crop, NANODET_SIZE, NANODET_SIZE, RAW);
-  const nchw = new Float32Array(3 * n);
-  // The planes written out, constants hoisted: the same arithmetic as a loop over the channels, so the same values,
-  // in half the time (2.2 -> 1.0 ms CPU a frame). It runs on the main thread, which bounds `vigil analyze`.
-  const [mb, mg, mr] = MEAN_BGR;
-  const [sb, sg, sr] = STD_BGR;
-  for (let i = 0, p = 0; i < n; i++, p += 3) {
-    nchw[i] = (rgb[p + 2]! - mb) / sb;
-    nchw[n + i] = (rgb[p + 1]! - mg) / sg;
-    nchw[2 * n + i] = (rgb[p]! - mr) / sr;
-  }
-  return nchw;
+  return bgrPlanes(cropToTensor(frame, crop, NANODET_SIZE, NANODET_SIZE, RAW), n, MEAN_BGR, STD_BGR);
 }
 
 export async function detectObjectsNanodet(model: Model, frame: RgbFrame, options: ObjectOptions = OBJECT_DEFAULTS): Promise<DetectedObject[]> {
