@@ -43,4 +43,21 @@ describe('vigil CLI', () => {
     expect(code).toBe(2);
     expect(stderr.split('\n')[0]).toBe("vigil: unknown command 'analyse-everything'");
   });
+
+  it('loads neither TensorFlow.js, Playwright nor the tus client until a command that needs them runs', () => {
+    // Every command module is imported to build the program, and `vigil bench vision` measures the process's RSS:
+    // TensorFlow.js (liveness training) and playwright-core (bench live) once added about 190 MB to every command,
+    // tus-js-client (evidence upload) about 5.
+    const script = `
+      import { createRequire } from 'node:module';
+      process.argv = [process.argv[0], 'vigil', '--version'];
+      await import(${JSON.stringify(join(import.meta.dirname, 'main.ts'))});
+      const loaded = Object.keys(createRequire(import.meta.url).cache).map((k) => k.match(/node_modules\\/((@[^/]+\\/)?[^/]+)/)?.[1]);
+      process.stdout.write(JSON.stringify([...new Set(loaded.filter(Boolean))]) + '\\n');`;
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, VIGIL_HOME: mkdtempSync(join(tmpdir(), 'vigil-cli-')) } });
+    expect(result.status, result.stderr).toBe(0);
+    const packages = JSON.parse(result.stdout.trim().split('\n').pop()!) as string[];
+    expect(packages).toContain('commander');
+    expect(packages.filter((p) => p.startsWith('@tensorflow/') || p === 'playwright-core' || p === 'tus-js-client')).toEqual([]);
+  });
 });

@@ -7,9 +7,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LivenessDataError } from '../../engine/liveness/dataset';
 import { benchLiveness } from '../../engine/liveness/bench';
-import { evaluateLiveness } from '../../engine/liveness/eval';
 import { LivenessModelError } from '../../engine/liveness/model';
-import { trainFromFolder } from '../../engine/liveness/training-run';
 import { MissingDataError } from '../../engine/data-sets';
 import { dataSetDir } from '../../engine/paths';
 import { benchGroup, evalGroup, trainGroup } from '../command-groups';
@@ -46,6 +44,9 @@ export function registerLiveness(program: Command): void {
       const seed = wholeNumberOption('--seed', options.seed, 0, 2 ** 31 - 1);
       const epochs = options.epochs === undefined ? undefined : wholeNumberOption('--epochs', options.epochs, 1, 10_000);
       const data = sequenceFolder(resolve(options.data ?? dataSetDir()));
+      // Loaded here, not at the top: training pulls in TensorFlow.js (about 110 MB), which every other vigil command,
+      // `vigil bench vision`'s RSS among them, would otherwise carry (cli.test.ts checks it stays out).
+      const { trainFromFolder } = await import('../../engine/liveness/training-run');
       const bar = startProgress('train liveness: evidence', 1);
       const trained = await asCliErrors(() =>
         trainFromFolder({
@@ -79,6 +80,8 @@ export function registerLiveness(program: Command): void {
     .action(async (options: { json?: boolean; data?: string; folds?: string; model?: string }) => {
       const folds = options.folds === undefined ? undefined : wholeNumberOption('--folds', options.folds, 2, 1000);
       const data = resolve(options.data ?? dataSetDir());
+      // The evaluation trains per fold: TensorFlow.js too (see train liveness above).
+      const { evaluateLiveness } = await import('../../engine/liveness/eval');
       const result = await asCliErrors(() => runOnEvaluationData('eval liveness', (progress) => evaluateLiveness(data, { folds, modelDir: options.model ? resolve(options.model) : undefined }, progress)));
       if (!options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       process.stdout.write(`${JSON.stringify(result)}\n`);

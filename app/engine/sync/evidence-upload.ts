@@ -4,7 +4,9 @@
  * server's offset instead of starting over. Retries are the spooler's job, not tus-js-client's.
  */
 import axios from 'axios';
-import * as tus from 'tus-js-client';
+// Loaded with the first upload: every `vigil` command imports the spooler, and tus-js-client with its dependencies
+// is about 10 MB that `vigil bench vision`'s RSS would carry.
+import type * as Tus from 'tus-js-client';
 import { SYNC_ROUTES, type EvidenceMetadata } from './protocol';
 import { SyncRequestError } from './http-client';
 import { pinMismatchIn, type SpkiPinnedAgent } from './spki-pin';
@@ -49,6 +51,7 @@ async function serverOffset(url: string, token: string, httpsAgent: SpkiPinnedAg
 export async function uploadEvidence(options: EvidenceUploadOptions): Promise<EvidenceUploadResult> {
   const resumedAt = options.uploadUrl ? await serverOffset(options.uploadUrl, options.token, options.httpsAgent) : null;
   const uploadUrl = resumedAt === null ? null : options.uploadUrl;
+  const tus = await import('tus-js-client');
   return new Promise((resolve, reject) => {
     const upload = new tus.Upload(options.bytes, {
       endpoint: `${options.serverUrl}${SYNC_ROUTES.evidence}`,
@@ -71,7 +74,7 @@ export async function uploadEvidence(options: EvidenceUploadOptions): Promise<Ev
           reject(new SyncRequestError(mismatch.message, null, null, false));
           return;
         }
-        const res = (error as tus.DetailedError).originalResponse;
+        const res = (error as Tus.DetailedError).originalResponse;
         const status = res ? res.getStatus() : null;
         const body = res ? res.getBody() ?? '' : '';
         if (status === 409 && body.startsWith('already_received')) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RAW, TO_SIGNED, cropToTensor, type Crop } from './image-ops';
+import { RAW, TO_SIGNED, bgrPlanes, cropToTensor, type Crop } from './image-ops';
 import { sample } from './test-images';
 
 describe('cropToTensor', () => {
@@ -46,6 +46,22 @@ describe('cropToTensor', () => {
       let worst = 0;
       for (let k = 0; k < ours.length; k++) worst = Math.max(worst, Math.abs(ours[k]! - expected[k]!));
       expect(worst).toBeLessThan(1e-4);
+    }
+  });
+});
+
+describe('bgrPlanes', () => {
+  it('writes blue, green and red planes, each normalised with its own constants, to the value of (v - mean) / std', async () => {
+    const frame = await sample('screenshot-faceid.jpg');
+    const count = 32 * 24;
+    const rgb = cropToTensor(frame, { cx: 200, cy: 150, w: 160, h: 120, angle: 0.2 }, 32, 24, RAW);
+    const mean = [103.53, 116.28, 123.675] as const;
+    const std = [57.375, 57.12, 58.395] as const;
+    const planes = bgrPlanes(rgb, count, mean, std);
+    expect(planes.length).toBe(3 * count);
+    // The loop over the channels the detectors used before: every value the same, bit for bit.
+    for (let i = 0; i < count; i++) {
+      for (let c = 0; c < 3; c++) expect(planes[c * count + i]).toBe(Math.fround((rgb[i * 3 + 2 - c]! - mean[c]!) / std[c]!));
     }
   });
 });

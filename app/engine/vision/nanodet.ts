@@ -10,7 +10,7 @@
  */
 import type { RgbFrame } from '../media/frames';
 import { nonMaxSuppression } from './boxes';
-import { RAW, cropToTensor, letterbox, type Crop } from './image-ops';
+import { RAW, bgrPlanes, cropToTensor, letterbox, type Crop } from './image-ops';
 import { COCO_LABELS, calibrated, type DetectedObject, type ObjectOptions, OBJECT_DEFAULTS } from './objects';
 import type { Model } from './sessions';
 
@@ -87,12 +87,7 @@ export function decodeNanodet(heads: Float32Array[], frameW: number, frameH: num
  */
 export function nanodetInput(frame: RgbFrame, crop: Crop = letterbox(frame)): Float32Array {
   const n = NANODET_SIZE * NANODET_SIZE;
-  const rgb = cropToTensor(frame, crop, NANODET_SIZE, NANODET_SIZE, RAW);
-  const nchw = new Float32Array(3 * n);
-  for (let i = 0; i < n; i++) {
-    for (let c = 0; c < 3; c++) nchw[c * n + i] = (rgb[i * 3 + 2 - c]! - MEAN_BGR[c]!) / STD_BGR[c]!;
-  }
-  return nchw;
+  return bgrPlanes(cropToTensor(frame, crop, NANODET_SIZE, NANODET_SIZE, RAW), n, MEAN_BGR, STD_BGR);
 }
 
 export async function detectObjectsNanodet(model: Model, frame: RgbFrame, options: ObjectOptions = OBJECT_DEFAULTS): Promise<DetectedObject[]> {

@@ -6,7 +6,7 @@
  */
 import type { RgbFrame } from '../media/frames';
 import type { Box } from './boxes';
-import { TO_UNIT, cropToTensor } from './image-ops';
+import { TO_UNIT, bgrPlanes, cropToTensor } from './image-ops';
 import type { Model } from './sessions';
 
 export interface TextRegion {
@@ -41,11 +41,7 @@ export function textInputSize(width: number, height: number, maxSide: number): [
 export async function detectText(model: Model, frame: RgbFrame, options: TextOptions = TEXT_DEFAULTS): Promise<TextRegion[]> {
   const [w, h] = textInputSize(frame.width, frame.height, options.maxSide);
   const rgb = cropToTensor(frame, { cx: frame.width / 2, cy: frame.height / 2, w: frame.width, h: frame.height, angle: 0 }, w, h, TO_UNIT);
-  const plane = w * h;
-  const input = new Float32Array(3 * plane);
-  for (let i = 0; i < plane; i++) {
-    for (let c = 0; c < 3; c++) input[c * plane + i] = (rgb[i * 3 + 2 - c]! - MEAN[c]!) / STD[c]!;
-  }
+  const input = bgrPlanes(rgb, w * h, MEAN, STD);
   const out = await model.run(input, 1, [1, 3, h, w]);
   return textRegions(out[model.entry.outputs[0]!.name]!, w, h, frame.width / w, frame.height / h, options);
 }

@@ -9,7 +9,9 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { _electron, chromium, type Browser, type ElectronApplication, type Page } from 'playwright-core';
+// playwright-core is loaded when a launch needs it: the `vigil` command imports this module (bench live), and
+// loading playwright added about 80 MB to every vigil command's memory, which `vigil bench vision` counts.
+import type { Browser, ElectronApplication, Page } from 'playwright-core';
 import { findElectronBinary, selectShell, type ShellKind } from './shells';
 
 export const projectRoot = join(import.meta.dirname, '..', '..', '..');
@@ -115,6 +117,7 @@ async function launchElectron(options: LaunchOptions): Promise<RunningApp> {
   const env = { ...stringEnv(process.env), ...options.env, VIGIL_HOME: home };
   // Chromium will not start as root with its sandbox (a container); the page's own sandbox is unaffected.
   const root = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
+  const { _electron } = await import('playwright-core');
   const app: ElectronApplication = await _electron.launch({ executablePath: binary.path, args: [...root, '--disable-gpu', ...captureSwitches(options.capture), appRoot, '--allow-unsigned'], env, cwd: projectRoot });
   let closed = false;
   app.on('close', () => (closed = true));
@@ -193,6 +196,7 @@ export async function startShell(options: LaunchOptions = {}): Promise<RunningSh
 /** Headless Debian Chromium; `extraArgs` add flags such as the fake capture devices. */
 export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install it with \`apt-get install chromium\` (or set CHROMIUM_PATH)`);
+  const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
