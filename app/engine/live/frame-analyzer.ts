@@ -20,9 +20,19 @@ export interface AnalysedFrame {
   readonly livenessEvidence: Float32Array | null;
 }
 
+/** What a frame's face path found, before its slower models are back: enough to answer the candidate app. */
+export interface FaceAnswer {
+  readonly faceCount: number;
+}
+
 export interface FrameAnalyzer {
   /** Features of one frame; `t` and `frame_index` are the session's, taken from the frame. */
   analyze(frame: RgbFrame): Promise<AnalysedFrame>;
+  /**
+   * The same analysis in two stages: `face` once the face path is done (not waiting for a slower model on this or an
+   * earlier frame), `full` with every column, as `analyze` gives it. Without it, a frame's answer waits for `analyze`.
+   */
+  analyzeInStages?(frame: RgbFrame): { face: Promise<FaceAnswer>; full: Promise<AnalysedFrame> };
   /** Stores the face in `frame` as the enrolled identity; false when there is no face. */
   enroll(frame: RgbFrame): Promise<boolean>;
   /** Forgets tracked faces (a new session starts); keeps the enrolled identity. */
@@ -48,6 +58,13 @@ async function openPipeline(): Promise<AnalyzerAvailability> {
         analyze: async (frame) => {
           const result = await pipeline.process(frame);
           return { features: result.features, livenessEvidence: result.livenessEvidence ?? null };
+        },
+        analyzeInStages: (frame) => {
+          const { face, full } = pipeline.processInStages(frame);
+          return {
+            face: face.then((result) => ({ faceCount: result.features.face_count })),
+            full: full.then((result) => ({ features: result.features, livenessEvidence: result.livenessEvidence ?? null })),
+          };
         },
         enroll: (frame) => pipeline.enroll(frame),
         reset: () => pipeline.reset(),
