@@ -349,6 +349,16 @@ export class LiveSession {
     return { analysed: true, faceCount, opened: this.shown(this.unshown.splice(0)), flagged: this.flagged };
   }
 
+  /**
+   * Waits until every frame received so far has been taken by the rules and its row written. A frame is answered
+   * before that (pushFrame), so an engine killed meanwhile loses the frames still waiting for a slower model (at most
+   * MAX_RULES_BEHIND) and the rows not yet written (at most FRAME_BATCH_SEC, live-record.ts).
+   */
+  async settled(): Promise<void> {
+    await this.ruleTail;
+    this.record.flushFrames();
+  }
+
   /** Counts a refused frame by its reason and returns the error to throw. */
   refuse(code: string, message: string): FrameRefusal {
     const count = (this.refused.get(code) ?? 0) + 1;
@@ -530,6 +540,7 @@ export class LiveSession {
     this.assertOpen();
     // Frames still in the face pipeline belong to the session.
     await this.ruleTail;
+    this.record.flushFrames();
     const { policy, analyzer, store } = this.options;
     // Alerts still open close now; the record then ends here.
     const now = Math.max(this.lastT, this.clock.now());
