@@ -33,9 +33,14 @@ export interface FrameAnalyzer {
    * earlier frame), `full` with every column, as `analyze` gives it. Without it, a frame's answer waits for `analyze`.
    */
   analyzeInStages?(frame: RgbFrame): { face: Promise<FaceAnswer>; full: Promise<AnalysedFrame> };
-  /** Stores the face in `frame` as the enrolled identity; false when there is no face. */
-  enroll(frame: RgbFrame): Promise<boolean>;
-  /** Forgets tracked faces (a new session starts); keeps the enrolled identity. */
+  /**
+   * Enrols the face in `frame` (the identity photo); false when there is no face. Usable frames analysed until the
+   * next `reset()` that match it at `matchAtLeast` join the enrolment (app/engine/vision/enrolment.ts).
+   */
+  enroll(frame: RgbFrame, matchAtLeast: number): Promise<boolean>;
+  /** How many frames the enrolled face is built from (0: none enrolled); after `reset()`, final. */
+  enrolledFrames?(): Promise<number>;
+  /** Forgets tracked faces (a new session starts); keeps the enrolled identity and closes its enrolment. */
   reset(): void;
   /** The slower models' rates for the policy in force (those it turns off do not run). */
   setRates?(rates: SlowModelRates): void;
@@ -66,7 +71,8 @@ async function openPipeline(): Promise<AnalyzerAvailability> {
             full: full.then((result) => ({ features: result.features, livenessEvidence: result.livenessEvidence ?? null })),
           };
         },
-        enroll: (frame) => pipeline.enroll(frame),
+        enroll: (frame, matchAtLeast) => pipeline.enroll(frame, matchAtLeast),
+        enrolledFrames: () => pipeline.enrolledFrames(),
         reset: () => pipeline.reset(),
         setRates: (rates) => pipeline.setRates(rates),
       },
