@@ -42,6 +42,12 @@ export interface LiveBenchResult {
   droppedShare: number;
   p50LatencyMs: number;
   p95LatencyMs: number;
+  /**
+   * Engine arrival to the alert rules taking the frame whole (its slower model back): the app is answered at the face
+   * path, the rules get the frame this much later. Null when the report does not say (an engine without stages).
+   */
+  rulesP50LatencyMs: number | null;
+  rulesP95LatencyMs: number | null;
   /** Page (Chromium's renderer processes) plus engine process, as a share of one core over the session. */
   cpuCoreShare: number;
   cpu: { page: number; engine: number; chromiumOther: number; shell: number };
@@ -218,6 +224,7 @@ export async function benchLive(options: { video?: string; fps: number; transpor
     running.node([join(projectRoot, 'app/cli/vigil.mjs'), 'analyze', media.recording, '--config', policyFile, '--fps', String(options.fps), '--no-store', '--out', fileReportPath]);
     const fileReport = JSON.parse(readFileSync(fileReportPath, 'utf8')) as LiveReport;
     const capture = captureNote(live);
+    const rulesNote = /^Frames reached the alert rules .*? p50 (\d+) ms, p95 (\d+) ms/.exec(live.notes.find((n) => n.startsWith('Frames reached the alert rules')) ?? '');
     const refusedNote = live.notes.find((n) => n.startsWith('Frames refused by the engine: '));
     const refused = refusedNote ? [...refusedNote.matchAll(/(\d+) \w+/g)].reduce((a, m) => a + Number(m[1]), 0) : 0;
     const round = (v: number, d = 3) => Math.round(v * 10 ** d) / 10 ** d;
@@ -235,6 +242,8 @@ export async function benchLive(options: { video?: string; fps: number; transpor
       droppedShare: round(capture.asked ? capture.dropped / capture.asked : 0),
       p50LatencyMs: capture.p50,
       p95LatencyMs: capture.p95,
+      rulesP50LatencyMs: rulesNote ? Number(rulesNote[1]) : null,
+      rulesP95LatencyMs: rulesNote ? Number(rulesNote[2]) : null,
       cpuCoreShare: round(cpu.page + cpu.engine),
       cpu: { page: round(cpu.page), engine: round(cpu.engine), chromiumOther: round(cpu.chromiumOther), shell: round(cpu.shell) },
       frames: { analysed: live.media.framesAnalysed, sent: capture.sent, dropped: capture.dropped, refused },
@@ -261,7 +270,7 @@ export function registerBenchLive(program: Command): void {
       if (options.transport !== 'bytes' && options.transport !== 'json') throw usageError('--transport', `must be bytes or json, not "${options.transport}"`);
       const result = await benchLive({ video: options.video, fps, transport: options.transport }, (line) => process.stderr.write(`${line}\n`));
       if (!options.json) {
-        process.stdout.write(`live (${result.transport}, ${result.size}): ${result.fps} of ${result.fpsAsked} fps analysed, ${(result.droppedShare * 100).toFixed(1)} % dropped, latency p50 ${result.p50LatencyMs} ms p95 ${result.p95LatencyMs} ms, CPU page ${result.cpu.page} + engine ${result.cpu.engine} = ${result.cpuCoreShare} of a core; live vs file: alerts ${result.agreement.sameAlerts ? 'same' : 'differ'}, risk ${result.agreement.sameRisk ? 'same' : 'differs'} (load ${result.load.join(' ')})\n`);
+        process.stdout.write(`live (${result.transport}, ${result.size}): ${result.fps} of ${result.fpsAsked} fps analysed, ${(result.droppedShare * 100).toFixed(1)} % dropped, latency p50 ${result.p50LatencyMs} ms p95 ${result.p95LatencyMs} ms (rules p95 ${result.rulesP95LatencyMs ?? '?'} ms), CPU page ${result.cpu.page} + engine ${result.cpu.engine} = ${result.cpuCoreShare} of a core; live vs file: alerts ${result.agreement.sameAlerts ? 'same' : 'differ'}, risk ${result.agreement.sameRisk ? 'same' : 'differs'} (load ${result.load.join(' ')})\n`);
       }
       process.stdout.write(`${JSON.stringify(result)}\n`);
     });

@@ -20,9 +20,19 @@ export interface AnalysedFrame {
   readonly livenessEvidence: Float32Array | null;
 }
 
+/** What a frame's face path found, before its slower models are back: enough to answer the candidate app. */
+export interface FaceAnswer {
+  readonly faceCount: number;
+}
+
 export interface FrameAnalyzer {
   /** Features of one frame; `t` and `frame_index` are the session's, taken from the frame. */
   analyze(frame: RgbFrame): Promise<AnalysedFrame>;
+  /**
+   * The same analysis in two stages: `face` once the face path is done (not waiting for a slower model on this or an
+   * earlier frame), `full` with every column, as `analyze` gives it. Without it, a frame's answer waits for `analyze`.
+   */
+  analyzeInStages?(frame: RgbFrame): { face: Promise<FaceAnswer>; full: Promise<AnalysedFrame> };
   /**
    * Enrols the face in `frame` (the identity photo); false when there is no face. Usable frames analysed until the
    * next `reset()` that match it at `matchAtLeast` join the enrolment (app/engine/vision/enrolment.ts).
@@ -53,6 +63,13 @@ async function openPipeline(): Promise<AnalyzerAvailability> {
         analyze: async (frame) => {
           const result = await pipeline.process(frame);
           return { features: result.features, livenessEvidence: result.livenessEvidence ?? null };
+        },
+        analyzeInStages: (frame) => {
+          const { face, full } = pipeline.processInStages(frame);
+          return {
+            face: face.then((result) => ({ faceCount: result.features.face_count })),
+            full: full.then((result) => ({ features: result.features, livenessEvidence: result.livenessEvidence ?? null })),
+          };
         },
         enroll: (frame, matchAtLeast) => pipeline.enroll(frame, matchAtLeast),
         enrolledFrames: () => pipeline.enrolledFrames(),

@@ -171,6 +171,9 @@ export interface LiveEngine {
   stopSync(): Promise<void>;
 }
 
+/** Spare RGB buffers kept between frames: the frames in flight at once (renderer MAX_IN_FLIGHT) and one more. */
+const RGB_BUFFERS_KEPT = 7;
+
 export function createLiveApi(deps: LiveApiDeps): LiveApi {
   return createLiveEngine(deps).api;
 }
@@ -260,6 +263,12 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
   const finishedIds = new Set<string>();
   /** Frames refused by this engine since it started, whatever session they named. */
   let refusedFrames = 0;
+  /**
+   * RGB buffers of answered session frames, for the next ones: a frame's answer comes after its face path, and the
+   * pipeline cuts every model's input before that (app/engine/vision/pipeline.ts), so its pixels are free again. A
+   * fresh 0.9 MB buffer a frame (640x480) at 12 fps was most of what the engine's garbage collector had to clear.
+   */
+  const rgbBuffers: Uint8Array[] = [];
 
   /** Every quit attempt is an event in the session's chain (live-session.ts recordEvent). */
   const quitRequests = (live: LiveSession) => new QuitRequests(live.policy.quitPasswordHash, { now: deps.now, onAttempt: (attempt) => live.recordEvent('quit.attempt', attempt) });
@@ -438,9 +447,10 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
         return refuse(header.seq, code, message);
       }
       try {
-        const frame = { width: header.width, height: header.height, data: toRgb(header, pixels), t: header.t, index: header.seq };
+        const frame = { width: header.width, height: header.height, data: toRgb(header, pixels, rgbBuffers.pop()), t: header.t, index: header.seq };
         const outcome = await s.pushFrame(frame);
         thumbnails.get(s.id)?.offer(frame);
+        if (rgbBuffers.length < RGB_BUFFERS_KEPT) rgbBuffers.push(frame.data);
         return { seq: header.seq, ok: true, outcome };
       } catch (error) {
         if (error instanceof FrameRefusal) return refuse(header.seq, error.code, error.message);

@@ -21,6 +21,8 @@ const policy = parsePolicy({ processingFps: 2 });
 const live = new LiveSession({ policy, analyzer, store, workDir, studentId: 'cand-7', examId: 'maths-1', notes: ['Identity: face enrolled; challenge not completed.'] });
 const FRAMES = 6;
 for (let i = 0; i < FRAMES; i += 1) await live.pushFrame({ width: 320, height: 240, data: face, t: live.clock.now(), index: 0 });
+// Answered at the face path: the frames' slower models and rows may still be on their way (LiveSession.settled).
+await live.settled();
 live.pushSignal({ type: 'clipboard', t: live.clock.now(), action: 'changed', formats: ['text/plain'], evidence: { length: 3, sha256: 'ab' } });
 const flagged = live.pushSignal({ type: 'prohibited_process', t: live.clock.now(), name: 'anydesk', pid: 4242, category: 'remote_access', action: 'warned', evidence: { matchedOn: 'name' } }).flagged;
 live.addEvidence({ start: 0, end: live.clock.now(), mime: 'video/webm', bytes: new Uint8Array([0x1a, 0x45, 0xdf, 0xa3, 1, 2, 3]) });

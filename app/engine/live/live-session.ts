@@ -119,6 +119,18 @@ export class LiveSession {
   private readonly refused = new Map<string, number>();
   /** Frames are analysed concurrently but reach the rules in the order they arrived (capture order). */
   private ruleTail: Promise<unknown> = Promise.resolve();
+  /** Alerts the rules opened that no frame answer has carried to the candidate app yet. */
+  private readonly unshown: LiveAlertNotice[] = [];
+  /** Whether an interval is flagged, as of the last frame the rules took. */
+  private flagged = false;
+  /** A frame's slower models failed after it was answered: thrown to the next frame. */
+  private ruleFailure: Error | undefined;
+  /** Per analysed frame, ms from its arrival to the rules taking it whole (its slower models back). */
+  private readonly ruleDelays: number[] = [];
+  /** Whether frames were answered at their face path (an analyzer in stages) rather than after the rules. */
+  private answeredAtFacePath = false;
+  /** Frames answered (or being analysed) whose rules have not run yet. */
+  private rulesBehind = 0;
   private captureStats: CaptureStats | undefined;
   private readonly events: { t: number; type: string; payload: unknown }[] = [];
   private readonly timers: (() => Promise<void> | void)[] = [];
@@ -269,8 +281,12 @@ export class LiveSession {
       const opened = integrity.map((a) => this.notice(a));
       return { analysed: false, faceCount: null, opened, flagged: opened.length > 0 ? this.updateKeepRanges() : false };
     }
-    const analysed = this.options.analyzer.analyzer.analyze(frame);
+    const analyzer = this.options.analyzer.analyzer;
+    const stages = analyzer.analyzeInStages?.(frame);
+    const analysed = stages?.full ?? analyzer.analyze(frame);
     const previous = this.ruleTail;
+    const arrived = performance.now();
+    // The rules take every frame whole (its slower models' columns too), in capture order, as `vigil analyze` does.
     const applied = (async () => {
       const { features: raw, livenessEvidence } = await analysed;
       await previous;
@@ -286,10 +302,61 @@ export class LiveSession {
       const opened = [...this.open.entries()].filter(([type]) => !before.has(type)).map(([type, o]) => ({ type, severity: o.severity, start: o.start, why: explainAlert(type, this.options.policy) }));
       opened.push(...integrity.map((a) => this.notice(a)));
       opened.push(...(await this.pushLiveness(livenessEvidence, t)));
-      return { analysed: true, faceCount: features.face_count, opened: this.shown(opened), flagged: this.updateKeepRanges() };
+      this.unshown.push(...opened);
+      this.flagged = this.updateKeepRanges();
+      this.ruleDelays.push(performance.now() - arrived);
+      return features;
     })();
-    this.ruleTail = applied.catch(() => undefined);
-    return applied;
+    this.ruleTail = applied.catch((error: unknown) => {
+      // The frame was answered before its slower models failed: the next frame's answer carries the failure.
+      if (stages) this.ruleFailure ??= error instanceof Error ? error : new Error(String(error));
+    });
+    if (!stages) {
+      const features = await applied;
+      return this.answer(features.face_count);
+    }
+    this.answeredAtFacePath = true;
+    const behind = ++this.rulesBehind;
+    void this.ruleTail.then(() => (this.rulesBehind -= 1));
+    // Answered once the face path is done; a frame whose slower models and earlier frames' rules are already done
+    // (most frames) waits one turn of the event loop for its own rules, so its alerts come with its own answer.
+    let faceCount: number;
+    try {
+      ({ faceCount } = await stages.face);
+    } catch (error) {
+      // The face path failed: this answer says so, and the next one must not say it again.
+      await this.ruleTail;
+      if (this.ruleFailure === error) this.ruleFailure = undefined;
+      throw error;
+    }
+    // Backpressure: when the slower models fall more than a second of frames behind, answers wait for the rules
+    // again, so the candidate app drops frames (counted) instead of the engine queueing them without bound.
+    const ruled = behind > MAX_RULES_BEHIND ? this.ruleTail : Promise.race([this.ruleTail, new Promise((resolve) => setImmediate(resolve))]);
+    await ruled;
+    return this.answer(faceCount);
+  }
+
+  /**
+   * A frame's answer to the candidate app: the alerts the rules opened since the last answer (this frame's, or an
+   * earlier frame's whose slower model came back meanwhile), recorded as shown now, and whether an interval is flagged.
+   */
+  private answer(faceCount: number | null): FrameOutcome {
+    const failure = this.ruleFailure;
+    if (failure) {
+      this.ruleFailure = undefined;
+      throw failure;
+    }
+    return { analysed: true, faceCount, opened: this.shown(this.unshown.splice(0)), flagged: this.flagged };
+  }
+
+  /**
+   * Waits until every frame received so far has been taken by the rules and its row written. A frame is answered
+   * before that (pushFrame), so an engine killed meanwhile loses the frames still waiting for a slower model (at most
+   * MAX_RULES_BEHIND) and the rows not yet written (at most FRAME_BATCH_SEC, live-record.ts).
+   */
+  async settled(): Promise<void> {
+    await this.ruleTail;
+    this.record.flushFrames();
   }
 
   /** Counts a refused frame by its reason and returns the error to throw. */
@@ -473,6 +540,7 @@ export class LiveSession {
     this.assertOpen();
     // Frames still in the face pipeline belong to the session.
     await this.ruleTail;
+    this.record.flushFrames();
     const { policy, analyzer, store } = this.options;
     // Alerts still open close now; the record then ends here.
     const now = Math.max(this.lastT, this.clock.now());
@@ -483,6 +551,7 @@ export class LiveSession {
     const notes = video ? [] : [`Video was not analysed: ${analyzer.available ? 'no frame was analysed' : analyzer.reason}.`];
     notes.push(...(this.options.notes ?? []));
     notes.push(this.rateNote());
+    if (this.ruleDelays.length > 0) notes.push(this.ruleNote());
     const refused = [...this.refused.entries()];
     if (refused.length > 0) notes.push(`Frames refused by the engine: ${refused.map(([code, n]) => `${n} ${code}`).join(', ')}; the session went on.`);
     const frames = video ? this.frames : [];
@@ -522,6 +591,16 @@ export class LiveSession {
     return note;
   }
 
+  /**
+   * When the frames reached the rules: a frame is answered once its face path is done, and its slower model (at most
+   * one a frame) joins it in the rules afterwards. Said beside the app's capture-to-result latency so it hides nothing.
+   */
+  private ruleNote(): string {
+    const sorted = [...this.ruleDelays].sort((a, b) => a - b);
+    const at = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!);
+    return `Frames reached the alert rules with their slower models (objects, liveness, text, emotion) p50 ${at(0.5)} ms, p95 ${at(0.95)} ms after they arrived in the engine; the candidate app was answered ${this.answeredAtFacePath ? 'when the face path was done' : 'after the rules'}.`;
+  }
+
   private assertOpen(): void {
     if (this.finished) throw new FrameRefusal('session_finished', `session ${this.id} is already finished`);
   }
@@ -537,6 +616,9 @@ export class FrameRefusal extends Error {
     this.name = 'FrameRefusal';
   }
 }
+
+/** Frames the rules may be behind the answers: a second at the policy's default 12 fps. */
+export const MAX_RULES_BEHIND = 12;
 
 const AUDIO_ALERTS: ReadonlySet<AlertType> = new Set(['speech', 'multiple_voices']);
 const alertKey = (a: Alert) => `${a.type}@${a.start}`;

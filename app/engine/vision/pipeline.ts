@@ -118,6 +118,8 @@ export class VisionPipeline {
   private queue: Promise<unknown> = Promise.resolve();
   /** The last handed-in frame's whole result: each frame resolves after the one before it. */
   private answered: Promise<unknown> = Promise.resolve();
+  /** The last handed-in frame's face-path result (processInStages): face answers resolve in order too. */
+  private faceAnswered: Promise<unknown> = Promise.resolve();
   /**
    * Every FaceMesh crop is cut into this one tensor: the face path runs one mesh at a time (`inOrder`), and
    * FaceMesh runs on this thread, so the tensor is never transferred to a worker.
@@ -227,21 +229,40 @@ export class VisionPipeline {
    * in call order while earlier frames' slower models finish in the worker.
    */
   process(frame: RgbFrame): Promise<VisionResult> {
+    return this.processInStages(frame).full;
+  }
+
+  /**
+   * Analyses one frame in two stages. `face` resolves once the face path (detector, FaceMesh, Iris: faces, pose,
+   * gaze) is done, without waiting for a slower model started on this frame or an earlier one; the slower models'
+   * columns of its features are not filled in yet. `full` resolves with every column, as `process` does. Both
+   * resolve in call order. A live session answers the candidate app at `face` and takes `full` into its rules.
+   */
+  processInStages(frame: RgbFrame): { face: Promise<VisionResult>; full: Promise<VisionResult> } {
     try {
       checkFrame(frame);
     } catch (error) {
-      return Promise.reject(error);
+      const failed = Promise.reject(error as Error);
+      failed.catch(() => undefined);
+      return { face: failed, full: failed };
     }
-    const face = this.inOrder(() => this.facePath(frame));
+    const path = this.inOrder(() => this.facePath(frame));
+    const previousFace = this.faceAnswered;
     const previous = this.answered;
-    const done = face.then(async ({ result, later }) => {
-      await Promise.all(later);
+    const face = path.then(async ({ result, iris }) => {
+      await Promise.all(iris);
+      await previousFace;
+      return result;
+    });
+    const full = path.then(async ({ result, iris, slow }) => {
+      await Promise.all([...iris, ...slow]);
       // A frame with nothing slow due must not overtake an earlier one still waiting for the worker.
       await previous;
       return result;
     });
-    this.answered = done.catch(() => undefined);
-    return done;
+    this.faceAnswered = face.catch(() => undefined);
+    this.answered = full.catch(() => undefined);
+    return { face, full };
   }
 
   private inOrder<T>(work: () => Promise<T>): Promise<T> {
@@ -275,16 +296,20 @@ export class VisionPipeline {
     for (const k of Object.keys(this.lastRun) as Due[]) this.lastRun[k] = GRID_START;
   }
 
-  /** Faces and their measures now; the slower models' results fill in `later` (their inputs are cut before it returns). */
-  private async facePath(frame: RgbFrame): Promise<{ result: VisionResult; later: Promise<void>[] }> {
+  /**
+   * Faces and their measures now; Iris fills in the gaze (`iris`), the slower models their columns (`slow`). Their
+   * inputs are cut before this returns.
+   */
+  private async facePath(frame: RgbFrame): Promise<{ result: VisionResult; iris: Promise<void>[]; slow: Promise<void>[] }> {
     this.slowStarted = false;
     const { faces, detectorRan } = await this.faces(frame, false);
     const features = emptyFrame(frame.t, frame.index);
     features.face_count = faces.length;
     const result: VisionResult = { features, faces, objects: null, detectorRan, livenessEvidence: null };
+    const iris: Promise<void>[] = [];
     const later: Promise<void>[] = [];
     for (const face of faces) {
-      later.push(
+      iris.push(
         runIris(this.irises, frame, face.mesh).then((iris) => {
           face.mesh.points.push(...iris);
           face.gaze = gaze(face.mesh.points);
@@ -305,7 +330,7 @@ export class VisionPipeline {
     if (this.due('text', frame.t)) {
       later.push(detectText(this.model('textdet'), frame).then((regions) => void (features.text = regions[0]?.score ?? 0)));
     }
-    return { result, later };
+    return { result, iris, slow: later };
   }
 
   private model(name: ModelName): Model {
