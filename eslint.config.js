@@ -74,6 +74,22 @@ export default tseslint.config(
     },
   },
   {
+    // Why: the server's test harness takes its free loopback port from the one helper the client's specs use
+    // (app/engine/sync/testing/ports.ts, test-only, Node alone); the server code itself still imports only pure modules.
+    files: ['server/test/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { ...serverImportsFromApp, regex: serverImportsFromApp.regex.replace('(?!', '(?!engine/sync/testing/ports(\\.ts)?$|') },
+            { group: ['electron', 'electron/*', 'better-sqlite3', 'onnxruntime-node'], message: 'The server runs without Electron and the engine\'s native modules; it stores in PostgreSQL/PGlite through Kysely.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Why: the console spec drives the real candidate app through the client's own e2e launcher (a test-only
     // dependency, like a second program on the machine); the server code itself still imports only pure modules.
     files: ['server/test/*.e2e.test.ts'],
@@ -82,7 +98,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { ...serverImportsFromApp, regex: serverImportsFromApp.regex.replace('(?!', '(?!test/e2e/|') },
+            { ...serverImportsFromApp, regex: serverImportsFromApp.regex.replace('(?!', '(?!test/e2e/|engine/sync/testing/ports(\\.ts)?$|') },
             { group: ['electron', 'electron/*', 'better-sqlite3', 'onnxruntime-node'], message: 'The server runs without Electron and the engine\'s native modules; it stores in PostgreSQL/PGlite through Kysely.' },
           ],
         },
