@@ -31,9 +31,9 @@ const noServer = {
  */
 const serverImportsFromApp = {
   // A regex, because gitignore-style negation cannot re-include a file inside an excluded folder.
-  regex: '(^|/)app/(?!engine/(sync/protocol|report/report|policy/policy|storage/hash-chain|storage/canonical-json|config/signed-config)(\\.ts)?$)',
+  regex: '(^|/)app/(?!engine/(sync/protocol|report/report|policy/policy|storage/hash-chain|storage/canonical-json|config/signed-config|command-line)(\\.ts)?$)',
   message:
-    'The server may import from app/ only the pure modules: app/engine/sync/protocol.ts, report/report.ts, policy/policy.ts, storage/hash-chain.ts, storage/canonical-json.ts, config/signed-config.ts. Run engine work as the `vigil` command in a child process.',
+    'The server may import from app/ only the pure modules: app/engine/sync/protocol.ts, report/report.ts, policy/policy.ts, storage/hash-chain.ts, storage/canonical-json.ts, config/signed-config.ts, command-line.ts. Run engine work as the `vigil` command in a child process.',
 };
 
 export default tseslint.config(
