@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { ListTable } from '../../lib/list-table';
 import { useAuthStore } from '../auth/store';
 import { useExamsStore } from './store';
+import { ErrorNotice } from '../../lib/error-notice';
 
 /** Every exam the signed-in person may see, with the links their role allows; admins create exams here. */
 export function ExamsScreen() {
@@ -36,11 +37,7 @@ export function ExamsScreen() {
           )}
         </form>
       )}
-      {error && (
-        <p className="notice fail" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNotice error={error} />
       <section className="panel" aria-labelledby="list-heading">
         <h2 id="list-heading">Your exams</h2>
         <ListTable

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../../lib/api';
 import { ListTable } from '../../lib/list-table';
 import type { MonitorRow } from '../monitor/store';
+import { ErrorNotice } from '../../lib/error-notice';
 
 /** The sessions of one exam to pick one for review, riskiest first. */
 export function ExamReviewScreen({ examId }: { examId: string }) {
@@ -17,11 +18,7 @@ export function ExamReviewScreen({ examId }: { examId: string }) {
       <p className="subtitle">
         <a href="#/exams">Exams</a> · <a href={`#/exams/${examId}/stats`}>Stats and exports</a>
       </p>
-      {error && (
-        <p className="notice fail" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNotice error={error} />
       <section className="panel" aria-labelledby="to-review-heading">
         <h2 id="to-review-heading">Sessions</h2>
         <ListTable

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { ListTable } from '../../lib/list-table';
 import { useAuthStore } from '../auth/store';
 import { REVIEW_STATUSES, useReviewStore, type FlagView } from './store';
+import { ErrorNotice } from '../../lib/error-notice';
 
 const NOT_A_VERDICT = 'A flag is a reason to look, not a verdict.';
 
@@ -79,11 +80,7 @@ export function ReviewScreen({ sessionId }: { sessionId: string }) {
   const [note, setNote] = useState('');
   useEffect(() => void open(sessionId), [sessionId, open]);
   if (error && !view) {
-    return (
-      <p className="notice fail" role="alert">
-        {error}
-      </p>
-    );
+    return <ErrorNotice error={error} />;
   }
   if (!view) return <p>Loading…</p>;
   const mayDecide = role === 'admin' || role === 'reviewer';

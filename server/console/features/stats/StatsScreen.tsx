@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { ListTable } from '../../lib/list-table';
 import { useStatsStore } from './store';
+import { ErrorNotice } from '../../lib/error-notice';
 
 /** Per exam: sessions, flags per detector and how reviewers decided them; exports of the review outcomes. */
 export function StatsScreen({ examId }: { examId: string }) {
@@ -13,11 +14,7 @@ export function StatsScreen({ examId }: { examId: string }) {
       <p className="subtitle">
         <a href="#/exams">Exams</a> · <a href={`#/exams/${examId}/review`}>Review</a>
       </p>
-      {error && (
-        <p className="notice fail" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNotice error={error} />
       {stats && (
         <>
           <section className="panel" aria-labelledby="totals-heading">
