@@ -16,16 +16,17 @@ async function copyFromAnotherClient(server: XServer, text: string, selection: '
   await exited;
 }
 
-describe('the clipboard guard on a real X clipboard (xclip under Xvfb)', () => {
-  let server: XServer;
-  beforeAll(async () => {
-    requireTool('xclip');
-    server = await startXvfb();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+// One Xvfb for both selections' specs: each clears what it set.
+let server: XServer;
+beforeAll(async () => {
+  requireTool('xclip');
+  server = await startXvfb();
+});
+afterAll(async () => {
+  await server?.stop();
+});
 
+describe('the clipboard guard on a real X clipboard (xclip under Xvfb)', () => {
   it('clears at the start, records changes with a fingerprint but no content, and clears at the end', async () => {
     const clipboard = createX11Clipboard(server.env);
     await copyFromAnotherClient(server, 'answer smuggled in');
@@ -53,15 +54,6 @@ describe('the clipboard guard on a real X clipboard (xclip under Xvfb)', () => {
 });
 
 describe('the PRIMARY selection (middle-click paste) on a real X server', () => {
-  let server: XServer;
-  beforeAll(async () => {
-    requireTool('xclip');
-    server = await startXvfb();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-
   it('is cleared at the start, a selection made in another client is recorded (not scored), cleared at the end', async () => {
     const select = (text: string) => copyFromAnotherClient(server, text, 'primary');
     const primary = createX11Clipboard(server.env, 'primary');
