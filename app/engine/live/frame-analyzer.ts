@@ -23,9 +23,14 @@ export interface AnalysedFrame {
 export interface FrameAnalyzer {
   /** Features of one frame; `t` and `frame_index` are the session's, taken from the frame. */
   analyze(frame: RgbFrame): Promise<AnalysedFrame>;
-  /** Stores the face in `frame` as the enrolled identity; false when there is no face. */
-  enroll(frame: RgbFrame): Promise<boolean>;
-  /** Forgets tracked faces (a new session starts); keeps the enrolled identity. */
+  /**
+   * Enrols the face in `frame` (the identity photo); false when there is no face. Usable frames analysed until the
+   * next `reset()` that match it at `matchAtLeast` join the enrolment (app/engine/vision/enrolment.ts).
+   */
+  enroll(frame: RgbFrame, matchAtLeast: number): Promise<boolean>;
+  /** How many frames the enrolled face is built from (0: none enrolled); after `reset()`, final. */
+  enrolledFrames?(): Promise<number>;
+  /** Forgets tracked faces (a new session starts); keeps the enrolled identity and closes its enrolment. */
   reset(): void;
   /** The slower models' rates for the policy in force (those it turns off do not run). */
   setRates?(rates: SlowModelRates): void;
@@ -49,7 +54,8 @@ async function openPipeline(): Promise<AnalyzerAvailability> {
           const result = await pipeline.process(frame);
           return { features: result.features, livenessEvidence: result.livenessEvidence ?? null };
         },
-        enroll: (frame) => pipeline.enroll(frame),
+        enroll: (frame, matchAtLeast) => pipeline.enroll(frame, matchAtLeast),
+        enrolledFrames: () => pipeline.enrolledFrames(),
         reset: () => pipeline.reset(),
         setRates: (rates) => pipeline.setRates(rates),
       },

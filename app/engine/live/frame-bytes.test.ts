@@ -103,5 +103,11 @@ describe('camera frames as bytes', () => {
     expect(challenge).toMatchObject({ seq: 4, ok: true, identity: { faceCount: 1, blinks: 0, passed: false } });
     // An identity frame is not a session's, nor a session frame the identity step's.
     expect(await send({ sessionId: identityId, seq: 5, t: 0.5 })).toMatchObject({ seq: 5, ok: false, error: { code: 'no_session' } });
-  }, 60_000);
+    // Two more challenge frames, 0.5 s apart: each of the three matches the photo and joins the enrolment
+    // (app/engine/vision/enrolment.ts), which the session's start closes and its report names.
+    for (const [seq, t] of [[6, 0.75], [7, 1.25]] as const) expect(await send({ sessionId: identityId, seq, t, purpose: 'identity' })).toMatchObject({ seq, ok: true });
+    const { sessionId } = await api['session.start']({});
+    const finished = await api['session.finish']({ sessionId });
+    expect(finished.notes).toContain('Identity: the face is checked against the identity photo and 3 challenge frames that matched it, averaged.');
+  }, 90_000);
 });

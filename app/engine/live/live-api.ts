@@ -234,7 +234,7 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
     if (!policy.detectors.identity) return { enrolled: false, reason: 'this exam policy turns identity checking off' };
     const analyzer = await analyzerFor(policy);
     if (!analyzer.available) return { enrolled: false, reason: analyzer.reason };
-    const enrolled = await analyzer.analyzer.enroll(frame);
+    const enrolled = await analyzer.analyzer.enroll(frame, policy.rules.identityBelow);
     // Passive liveness runs beside the blink-and-turn challenge (when the policy's liveness detector is on).
     const liveness = enrolled && policy.detectors.liveness ? (await openLivenessMonitor()).monitor : null;
     identity = enrolled ? { challenge: new IdentityChallenge(policy.rules.identityBelow), frames: 0, liveness } : undefined;
@@ -358,6 +358,9 @@ export function createLiveEngine(deps: LiveApiDeps): LiveEngine {
       const analyzer = await analyzerFor(parsed.policy);
       if (analyzer.available) analyzer.analyzer.reset();
       const notes = [examNote(exam), ...gate.warnings, identityNote ?? (parsed.policy.detectors.identity ? 'Identity: not checked by Vigil (no face enrolled).' : 'Identity: not checked (off in this exam policy).')];
+      // What identity_mismatch compares with: reset() above closed the enrolment (app/engine/vision/enrolment.ts).
+      const enrolledFrames = identityNote && analyzer.available ? await analyzer.analyzer.enrolledFrames?.() : undefined;
+      if (enrolledFrames) notes.push(`Identity: the face is checked against the identity photo${enrolledFrames > 1 ? ` and ${enrolledFrames - 1} challenge frame${enrolledFrames > 2 ? 's' : ''} that matched it, averaged` : ' alone'}.`);
       const audio = parsed.policy.detectors.audio ? await LiveAudio.open(voice.current) : undefined;
       if (audio) notes.push(audio.voiceNote);
       const context: LiveContext = { shell: deps.shell ?? 'browser', preflight, devices: { camera: devices?.camera ?? null, microphone: devices?.microphone ?? null }, lockdown: deps.shell === 'electron' ? { state: 'not reported yet' } : { state: 'none', why: 'the browser shell has no OS lockdown' } };

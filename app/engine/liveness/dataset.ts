@@ -117,7 +117,7 @@ export interface EvidenceOptions {
 }
 
 /** Bump when the evidence changes, so a cached file from older code is not read. */
-const EVIDENCE_VERSION = 2;
+const EVIDENCE_VERSION = 3;
 
 function cacheFile(sequences: readonly Sequence[], o: EvidenceOptions): string {
   const h = createHash('sha256').update(JSON.stringify({ v: EVIDENCE_VERSION, dim: EVIDENCE_DIM, variants: o.variants, seed: o.seed }));

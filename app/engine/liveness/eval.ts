@@ -13,6 +13,7 @@
  * Figures per sequence and per window (12 frames, stride 6), for the transformer alone and for the seed's ensemble
  * and cascade, and leak checks (resolution, file size, JPEG tables, frame spacing per class).
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
@@ -136,14 +137,26 @@ async function scoreAll(model: LivenessModel, items: readonly SequenceEvidence[]
   return out;
 }
 
+/**
+ * The gaze-video clips as a 640x480 webcam would frame them (they are portrait 480x848: scaled up 1.33x and cut, so
+ * the face fills the frame and its crop overruns the frame's edges). The face is the same; the score must be too.
+ */
+function webcamFramed(videos: readonly { path: string; label: string }[], dir: string): { path: string; label: string }[] {
+  return videos.map(({ path, label }, i) => {
+    const out = join(dir, `${i}.y4m`);
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', path, '-vf', 'scale=640:480:force_original_aspect_ratio=increase,crop=640:480,fps=4', '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', out], { timeout: 120_000 });
+    return { path: out, label: `${label}@640x480` };
+  });
+}
+
 /** Videos sampled at one frame a second (the live app's liveness spacing), scored by the shipped model. */
-async function videoScores(paths: readonly string[], model: LivenessModel) {
+async function videoScores(videos: readonly { path: string; label: string }[], model: LivenessModel) {
   const out: Record<string, unknown> = {};
-  if (paths.length === 0) return out;
+  if (videos.length === 0) return out;
   const vision = await VisionPipeline.open({ objectsEverySec: 0, emotionEverySec: 0, identityEverySec: 0, textEverySec: 0, livenessEverySec: 1, workers: false });
   try {
     // The pipeline takes liveness evidence once a second whatever the decoding rate; 4 fps keeps decoding cheap.
-    for (const path of paths) {
+    for (const { path, label } of videos) {
       vision.reset();
       const rows: Float32Array[] = [];
       const times: number[] = [];
@@ -156,7 +169,7 @@ async function videoScores(paths: readonly string[], model: LivenessModel) {
       }
       const r = await scoreSequence(model, rows, times);
       const confidentAttack = r?.windowScores.filter((w) => w.score < model.threshold && w.confidence >= model.metadata.confidentAbove).length ?? 0;
-      out[path.split('/').slice(-2).join('/')] = r ? { evidenceFrames: rows.length, windows: r.windows, score: r4(r.score), confidence: r4(r.confidence), stability: r4(r.stability), calledLive: r.score >= model.threshold, confidentAttackWindows: confidentAttack, spoofSuspected: confidentAttack > 0, windowScores: r.windowScores.map((w) => r4(w.score)) } : { evidenceFrames: rows.length, windows: 0, note: 'fewer than 12 frames with a face' };
+      out[label] = r ? { evidenceFrames: rows.length, windows: r.windows, score: r4(r.score), confidence: r4(r.confidence), stability: r4(r.stability), calledLive: r.score >= model.threshold, confidentAttackWindows: confidentAttack, spoofSuspected: confidentAttack > 0, windowScores: r.windowScores.map((w) => r4(w.score)) } : { evidenceFrames: rows.length, windows: 0, note: 'fewer than 12 frames with a face' };
     }
   } finally {
     await vision.release();
@@ -212,10 +225,18 @@ export async function evaluateLiveness(dataDir: string, options: EvalOptions = {
   const print = figures(answers, 'transformer');
   const thresholds = [...new Set(answers.map((a) => a.threshold.transformer))];
 
-  const videos = [join(dataDir, 'spoof-replay', 'video', 'real.webm'), join(dataDir, 'spoof-replay', 'video', 'replay.webm'), join(dataDir, 'gaze-video', 'center_left_center.mp4'), join(dataDir, 'gaze-video', 'center_focus.mp4')].filter(existsSync);
+  const videos = [join(dataDir, 'spoof-replay', 'video', 'real.webm'), join(dataDir, 'spoof-replay', 'video', 'replay.webm'), join(dataDir, 'gaze-video', 'center_left_center.mp4'), join(dataDir, 'gaze-video', 'center_focus.mp4')]
+    .filter(existsSync)
+    .map((path) => ({ path, label: path.split('/').slice(-2).join('/') }));
   const shippedModel = shipped ? await LivenessModel.load(modelDir) : null;
-  const onVideos = shippedModel ? await videoScores(videos, shippedModel) : {};
-  await shippedModel?.release();
+  const cropped = mkdtempSync(join(tmpdir(), 'vigil-liveness-640x480-'));
+  let onVideos: Record<string, unknown> = {};
+  try {
+    onVideos = shippedModel ? await videoScores([...videos, ...webcamFramed(videos.filter((v) => v.label.startsWith('gaze-video/')), cropped)], shippedModel) : {};
+  } finally {
+    rmSync(cropped, { recursive: true, force: true });
+    await shippedModel?.release();
+  }
 
   return {
     data: seqDir,

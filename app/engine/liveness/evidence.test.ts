@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Point3 } from '../vision/face-mesh';
 import { DEPTH_DIM, depthEvidence } from './depth';
 import { EVIDENCE_DIM, EVIDENCE_PARTS } from './evidence';
-import { FREQUENCY_DIM, spectrumEvidence } from './spectrum';
+import { FREQUENCY_DIM, MOIRE_DIM, spectrumEvidence } from './spectrum';
 import { LBP_BINS, TEXTURE_DIM, lbpHistogram, textureEvidence } from './texture';
 
 describe('liveness evidence', () => {
@@ -30,6 +30,28 @@ describe('liveness evidence', () => {
     const out = new Float32Array(TEXTURE_DIM);
     textureEvidence(rgb, size, out, 0);
     for (let h = 0; h < TEXTURE_DIM / LBP_BINS; h++) expect(out.slice(h * LBP_BINS, (h + 1) * LBP_BINS).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+  });
+
+  it('ignores whatever fills the crop beyond the frame: black, white or noise give the same texture and spectrum', () => {
+    const size = 64;
+    // The frame's edge cuts the crop's top 20 rows and left 12 columns.
+    const inside = Uint8Array.from({ length: size * size }, (_, i) => (Math.floor(i / size) >= 20 && i % size >= 12 ? 1 : 0));
+    const face = (i: number) => 120 + 50 * Math.sin(i * 0.37) + 30 * Math.cos(i * 0.011);
+    const filled = (fill: (i: number) => number) => Float32Array.from({ length: size * size * 3 }, (_, k) => (inside[Math.floor(k / 3)] ? face(k) : fill(k)));
+    const evidence = (rgb: Float32Array) => {
+      const out = new Float32Array(TEXTURE_DIM + FREQUENCY_DIM + MOIRE_DIM);
+      textureEvidence(rgb, size, out, 0, inside);
+      const gray = Float32Array.from({ length: size * size }, (_, i) => 0.299 * rgb[i * 3]! + 0.587 * rgb[i * 3 + 1]! + 0.114 * rgb[i * 3 + 2]!);
+      spectrumEvidence(gray, size, out, TEXTURE_DIM, inside);
+      return Array.from(out);
+    };
+    const black = evidence(filled(() => 0));
+    expect(evidence(filled(() => 255))).toEqual(black);
+    expect(evidence(filled((k) => (k * 7919) % 256))).toEqual(black);
+    // Without the mask the fill is evidence: the spec above would fail.
+    const unmasked = new Float32Array(TEXTURE_DIM);
+    textureEvidence(filled(() => 0), size, unmasked, 0);
+    expect(Math.max(...Array.from(unmasked, (v, i) => Math.abs(v - black[i]!)))).toBeGreaterThan(0.05);
   });
 
   it('puts a fine stripe pattern into the high rings of the radial profile and a coarse one into the low rings', () => {

@@ -11,6 +11,12 @@
  * | moire | 8 | 29 | band peaks, angular unevenness, high/low ratio, flatness (spectrum.ts) |
  * | depth | 8 | 16 | FaceMesh relief and rigidity against the previous evidence frame (depth.ts) |
  *
+ * Only the crop's pixels inside the camera frame count (`insideFrame`): the 1.5x crop of a face close to the
+ * camera, or near the frame's edge, reaches past it, and cropToTensor fills that part with black. Counted, that flat
+ * black area and its straight edge changed the texture and spectrum with the frame's size and the face's place in it:
+ * a real face in a 640x480 frame that its crop overran scored 0.36 (a print) where the same video in its own 480x848
+ * frame scored 0.999.
+ *
  * The CNN part is two scores rather than a 1280-d embedding: the converted models end in their score, and 61
  * training sequences (9 subjects) cannot fit a 1280-wide projection without learning the subjects.
  */
@@ -34,6 +40,26 @@ export const EVIDENCE_PARTS = {
 export const EVIDENCE_DIM = 2 + TEXTURE_DIM + FREQUENCY_DIM + MOIRE_DIM + DEPTH_DIM;
 
 /**
+ * 1 for each pixel of the size x size crop whose sample lies in the frame, 0 where cropToTensor fills (the same
+ * geometry and rule: a sample at x < -1 or x >= width is outside, likewise y).
+ */
+export function insideFrame(width: number, height: number, crop: Crop, size: number): Uint8Array {
+  const inside = new Uint8Array(size * size);
+  const cos = Math.cos(crop.angle);
+  const sin = Math.sin(crop.angle);
+  for (let j = 0; j < size; j++) {
+    const v = ((j + 0.5) * crop.h) / size - crop.h / 2;
+    for (let i = 0; i < size; i++) {
+      const u = ((i + 0.5) * crop.w) / size - crop.w / 2;
+      const x = crop.cx + u * cos - v * sin - 0.5;
+      const y = crop.cy + u * sin + v * cos - 0.5;
+      inside[j * size + i] = x >= -1 && y >= -1 && x < width && y < height ? 1 : 0;
+    }
+  }
+  return inside;
+}
+
+/**
  * Everything but the CNN scores (left NaN until `setCnnScores`), computed at once from the frame: the caller may
  * reuse the frame's memory as soon as this returns.
  */
@@ -42,10 +68,11 @@ export function frameEvidence(frame: Pick<RgbFrame, 'width' | 'height' | 'data'>
   out[0] = Number.NaN;
   out[1] = Number.NaN;
   const rgb = cropToTensor(frame, { ...crop, flip: false }, EVIDENCE_CROP, EVIDENCE_CROP, RAW);
-  textureEvidence(rgb, EVIDENCE_CROP, out, EVIDENCE_PARTS.texture.offset);
+  const inside = insideFrame(frame.width, frame.height, crop, EVIDENCE_CROP);
+  textureEvidence(rgb, EVIDENCE_CROP, out, EVIDENCE_PARTS.texture.offset, inside);
   const gray = new Float32Array(EVIDENCE_CROP * EVIDENCE_CROP);
   for (let i = 0; i < gray.length; i++) gray[i] = 0.299 * rgb[i * 3]! + 0.587 * rgb[i * 3 + 1]! + 0.114 * rgb[i * 3 + 2]!;
-  spectrumEvidence(gray, EVIDENCE_CROP, out, EVIDENCE_PARTS.frequency.offset);
+  spectrumEvidence(gray, EVIDENCE_CROP, out, EVIDENCE_PARTS.frequency.offset, inside);
   depthEvidence(points, previousPoints, out, EVIDENCE_PARTS.depth.offset);
   return out;
 }

@@ -10,6 +10,11 @@
  *   bands (1/4-1/2, 1/2-3/4, 3/4-1 of Nyquist): log10 of peak over median power (a spike) and the angular
  *   unevenness (std / mean of the power in 8 direction sectors); then the log ratio of high-band to low-band
  *   power and the high band's spectral flatness (geometric / arithmetic mean).
+ *
+ * Where the crop reaches past the camera frame's edge (a face close to the camera, or near the frame's border),
+ * the fill there is flat and its edge a straight line: a spectrum with that edge in it has strong axis-aligned
+ * streaks and depends on where the face sits in the frame. The window then fades to zero over TAPER pixels before
+ * that edge, so only the face's own pixels are transformed.
  */
 import FFT from 'fft.js';
 
@@ -23,13 +28,63 @@ const fftOf = (n: number) => {
   return f;
 };
 
-/** Power spectrum (size x size, DC at the centre) of a grey plane; size a power of two. */
-export function powerSpectrum(gray: Float32Array, size: number): Float64Array {
+/** Pixels over which the window fades out before the frame's edge. */
+export const TAPER = 8;
+
+/**
+ * A weight per pixel (size x size) rising from 0 at the pixels outside the frame to 1 at TAPER pixels from them
+ * (raised cosine of the chamfer distance); 1 everywhere when every pixel is inside.
+ */
+export function insideTaper(inside: Uint8Array, size: number): Float32Array {
+  const far = 1e9;
+  const d = Float32Array.from(inside, (v) => (v ? far : 0));
+  const diag = Math.SQRT2;
+  // Two chamfer passes (3x3, weights 1 and sqrt 2): forward from the top left, backward from the bottom right.
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const i = y * size + x;
+      if (x > 0) d[i] = Math.min(d[i]!, d[i - 1]! + 1);
+      if (y > 0) {
+        d[i] = Math.min(d[i]!, d[i - size]! + 1);
+        if (x > 0) d[i] = Math.min(d[i]!, d[i - size - 1]! + diag);
+        if (x < size - 1) d[i] = Math.min(d[i]!, d[i - size + 1]! + diag);
+      }
+    }
+  }
+  for (let y = size - 1; y >= 0; y--) {
+    for (let x = size - 1; x >= 0; x--) {
+      const i = y * size + x;
+      if (x < size - 1) d[i] = Math.min(d[i]!, d[i + 1]! + 1);
+      if (y < size - 1) {
+        d[i] = Math.min(d[i]!, d[i + size]! + 1);
+        if (x < size - 1) d[i] = Math.min(d[i]!, d[i + size + 1]! + diag);
+        if (x > 0) d[i] = Math.min(d[i]!, d[i + size - 1]! + diag);
+      }
+    }
+  }
+  return d.map((v) => (v >= TAPER ? 1 : 0.5 - 0.5 * Math.cos((Math.PI * v) / TAPER)));
+}
+
+/**
+ * Power spectrum (size x size, DC at the centre) of a grey plane; size a power of two. `weight` (per pixel, 0..1)
+ * multiplies the Hann window; the mean removed is the windowed mean, so a region of weight 0 adds no edge.
+ */
+export function powerSpectrum(gray: Float32Array, size: number, weight?: Float32Array): Float64Array {
   const fft = fftOf(size);
-  let mean = 0;
-  for (let i = 0; i < gray.length; i++) mean += gray[i]!;
-  mean /= gray.length;
   const hann = Array.from({ length: size }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (size - 1)));
+  let mean = 0;
+  if (weight) {
+    let sum = 0;
+    for (let i = 0; i < gray.length; i++) {
+      const w = weight[i]! * hann[i % size]! * hann[Math.floor(i / size)]!;
+      mean += gray[i]! * w;
+      sum += w;
+    }
+    mean = sum > 0 ? mean / sum : 0;
+  } else {
+    for (let i = 0; i < gray.length; i++) mean += gray[i]!;
+    mean /= gray.length;
+  }
   // Rows, then columns, as complex transforms: re/im interleaved.
   const re = new Float64Array(size * size);
   const im = new Float64Array(size * size);
@@ -37,7 +92,7 @@ export function powerSpectrum(gray: Float32Array, size: number): Float64Array {
   const output = fft.createComplexArray() as number[];
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
-      input[2 * x] = (gray[y * size + x]! - mean) * hann[x]! * hann[y]!;
+      input[2 * x] = (gray[y * size + x]! - mean) * hann[x]! * hann[y]! * (weight ? weight[y * size + x]! : 1);
       input[2 * x + 1] = 0;
     }
     fft.transform(output, input);
@@ -65,9 +120,12 @@ export function powerSpectrum(gray: Float32Array, size: number): Float64Array {
 
 const EPS = 1e-9;
 
-/** The 32 frequency then 8 moire values of a grey crop, written at out[offset..]. */
-export function spectrumEvidence(gray: Float32Array, size: number, out: Float32Array, offset: number): void {
-  const power = powerSpectrum(gray, size);
+/**
+ * The 32 frequency then 8 moire values of a grey crop, written at out[offset..]. `inside`: 1 where the crop's
+ * pixel lies in the camera frame (all inside when absent).
+ */
+export function spectrumEvidence(gray: Float32Array, size: number, out: Float32Array, offset: number, inside?: Uint8Array): void {
+  const power = powerSpectrum(gray, size, inside && inside.includes(0) ? insideTaper(inside, size) : undefined);
   const half = size / 2;
   const ringSum = new Float64Array(FREQUENCY_DIM);
   const ringCount = new Float64Array(FREQUENCY_DIM);

@@ -10,7 +10,6 @@
  * support 700+ texture inputs; riu2 keeps the same uniform patterns, pooled over rotation.
  */
 
-export const TEXTURE_SIZE = 64;
 export const LBP_BINS = 10;
 export const LBP_RADII = [1, 2] as const;
 export const TEXTURE_CHANNELS = ['Y', 'Cb', 'Cr', 'H', 'S', 'V'] as const;
@@ -60,8 +59,13 @@ const RIU2 = (() => {
   return table;
 })();
 
-/** The riu2 histogram (10 bins, sums to 1) of one plane at radius r, neighbours in circular order. */
-export function lbpHistogram(plane: Float32Array, size: number, r: number, out: Float32Array, offset: number): void {
+/**
+ * The riu2 histogram (10 bins, sums to 1) of one plane at radius r, neighbours in circular order. With `inside`
+ * (1 where the crop's pixel lies in the camera frame), only pixels whose whole neighbourhood is inside count: the
+ * crop's fill beyond the frame's edge is flat, and counted it made the histogram depend on where the face sits in
+ * the frame rather than on its surface (a real face near the edge of a 640x480 frame was called a print).
+ */
+export function lbpHistogram(plane: Float32Array, size: number, r: number, out: Float32Array, offset: number, inside?: Uint8Array): void {
   // Neighbours in circular order, as offsets into the plane.
   const offsets = Int32Array.from([[r, 0], [r, r], [0, r], [-r, r], [-r, 0], [-r, -r], [0, -r], [r, -r]], ([dx, dy]) => dy! * size + dx!);
   const counts = new Float64Array(LBP_BINS);
@@ -69,6 +73,8 @@ export function lbpHistogram(plane: Float32Array, size: number, r: number, out: 
   for (let y = r; y < size - r; y++) {
     for (let x = r; x < size - r; x++) {
       const i = y * size + x;
+      // The neighbourhood's corners span it (the inside region is convex: a square crop cut by a rectangle).
+      if (inside && !(inside[i - r * size - r] && inside[i - r * size + r] && inside[i + r * size - r] && inside[i + r * size + r])) continue;
       const c = plane[i]!;
       const code =
         (plane[i + offsets[0]!]! >= c ? 1 : 0) | (plane[i + offsets[1]!]! >= c ? 2 : 0) | (plane[i + offsets[2]!]! >= c ? 4 : 0) | (plane[i + offsets[3]!]! >= c ? 8 : 0) |
@@ -80,13 +86,13 @@ export function lbpHistogram(plane: Float32Array, size: number, r: number, out: 
   for (let b = 0; b < LBP_BINS; b++) out[offset + b] = total > 0 ? counts[b]! / total : 0;
 }
 
-/** The 120 texture values of an RGB crop (TEXTURE_SIZE square), written at out[offset..]. */
-export function textureEvidence(rgb: Float32Array, size: number, out: Float32Array, offset: number): void {
+/** The 120 texture values of an RGB crop (size square), written at out[offset..]; `inside` as lbpHistogram's. */
+export function textureEvidence(rgb: Float32Array, size: number, out: Float32Array, offset: number, inside?: Uint8Array): void {
   const planes = colourPlanes(rgb, size);
   let o = offset;
   for (const plane of planes) {
     for (const r of LBP_RADII) {
-      lbpHistogram(plane, size, r, out, o);
+      lbpHistogram(plane, size, r, out, o, inside);
       o += LBP_BINS;
     }
   }

@@ -11,7 +11,7 @@ import { EpisodeDetector, type Condition, type Episode } from './episodes';
 import { engagementOf } from './engagement';
 
 /** What `identity_similarity` measures (app/engine/vision/face-attributes.ts `faceDescriptor`), named in the evidence. */
-export const IDENTITY_SIMILARITY = "cosine similarity of FaceRes-deep descriptors, face aligned to ArcFace's template, with its mirror image";
+export const IDENTITY_SIMILARITY = "cosine similarity of FaceRes-deep descriptors, face aligned to ArcFace's template, with its mirror image, to the enrolment (the identity photo and its matching challenge frames averaged)";
 
 export const PROHIBITED_OBJECTS = ['phone', 'book', 'laptop', 'tv'] as const;
 

@@ -214,7 +214,7 @@ async function evaluateObjects(dir: string, tick: (detail: string) => void) {
 
 /** Identity figures with the chosen descriptor on top (`identity.eer`, `identity.pairs`) and every descriptor below. */
 async function evaluateIdentityFigures(dir: string, vision: VisionPipeline, tick: (detail: string) => void) {
-  const result = await evaluateIdentity(dir, vision, tick);
+  const result = await evaluateIdentity(dir, vision, defaultPolicy().rules.identityBelow, tick);
   if (!result) return { skipped: `${dir}: no live sequences`, eer: null, pairs: 0 };
   const pick = (name: string) => result.descriptors.find((x) => x.descriptor === name)!;
   const [chosen, before] = [pick(IDENTITY_DESCRIPTOR), pick(PREVIOUS_DESCRIPTOR)];

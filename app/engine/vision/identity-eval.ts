@@ -4,12 +4,16 @@
  * with a crop: the upright 1.5x FaceMesh region the live pipeline cuts for its other face models, or the face
  * aligned to ArcFace's template (`face-align.ts`), with or without its mirror image. Figures are EER and TAR at
  * FAR 1 % and 0.1 % with n; the threshold is also chosen on some subjects and tried on the others (`heldOut`),
- * and an enrolment template (a capture's frames averaged) is compared with single frames (`template`).
+ * and an enrolment template (a capture's frames averaged) is compared with single frames (`template`). The live
+ * app's own protocol, enrolment from the photo and matching challenge frames (`enrolment.ts`) checked by single
+ * frames and by the rule's 3-frame runs, is `enrolmentFigures`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readImage, type RgbFrame } from '../media/frames';
+import type { FrameFeatures } from '../features/schema';
 import { verificationCurve } from './detection-metrics';
+import { FaceEnrolment, enrolmentFrameProblem } from './enrolment';
 import { alignedCrop } from './face-align';
 import { cosineSimilarity, faceDescriptor, meanDirection } from './face-attributes';
 import type { Point3 } from './face-mesh';
@@ -101,12 +105,43 @@ export interface IdentityFigures {
   template: { eer: number; eerThreshold: number; tarAtFar1: number; tarAtFar01: number; genuine: number; impostor: number };
 }
 
+/** The enrolment the live app runs (`enrolmentFigures`), judged on single frames and on the rule's episodes. */
+export interface EnrolmentFigures {
+  descriptor: DescriptorName;
+  /** False accept and reject rates at the policy's threshold (`matchAtLeast`), single frames and episodes. */
+  atPolicyThreshold: { threshold: number; single: { far: number; frr: number }; episode: { far: number; frr: number } };
+  /** Frames each enrolment was built from (the photo's included): mean, min, max. */
+  framesPerEnrolment: { mean: number; min: number; max: number };
+  matchAtLeast: number;
+  single: ProtocolCurve;
+  /** `identity_mismatch` needs 3 measured frames in a row below the threshold: a run's score is its highest. */
+  episode: ProtocolCurve & {
+    windowFrames: number;
+    /** Leave-subjects-out: each fold's EER threshold from the other folds' enrolments and probes, tried on its own. */
+    heldOut: { thresholds: number[]; far: number; frr: number; genuine: number; impostor: number };
+  };
+}
+interface ProtocolCurve {
+  eer: number;
+  eerThreshold: number;
+  tarAtFar1: number;
+  thresholdAtFar1: number;
+  tarAtFar01: number;
+  thresholdAtFar01: number;
+  genuine: number;
+  impostor: number;
+}
+
 const round = (x: number, d = 4) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : x);
 
 interface Face {
   subject: string;
   session: string;
   sequence: string;
+  /** Seconds into its capture (NUAA's thinned frames are about a second apart). */
+  t: number;
+  /** What the enrolment's gate reads (enrolment.ts). */
+  features: Pick<FrameFeatures, 'face_count' | 'yaw' | 'pitch' | 'blink'>;
   d: Record<DescriptorName, Float32Array>;
 }
 
@@ -173,13 +208,78 @@ function templateFigures(faces: readonly Face[], name: DescriptorName): Identity
   return { eer: round(curve.eer), eerThreshold: round(curve.eerThreshold), tarAtFar1: round(curve.tarAt(0.01).tar), tarAtFar01: round(curve.tarAt(0.001).tar), genuine: genuine.length, impostor: impostor.length };
 }
 
+function protocolCurve(genuine: readonly number[], impostor: readonly number[]): ProtocolCurve {
+  const curve = verificationCurve(genuine, impostor);
+  const [f1, f01] = [curve.tarAt(0.01), curve.tarAt(0.001)];
+  return { eer: round(curve.eer), eerThreshold: round(curve.eerThreshold), tarAtFar1: round(f1.tar), thresholdAtFar1: round(f1.threshold), tarAtFar01: round(f01.tar), thresholdAtFar01: round(f01.threshold), genuine: genuine.length, impostor: impostor.length };
+}
+
+/**
+ * The protocol the live app runs: each capture enrols as the identity step does (its first usable frame is the
+ * photo, later usable frames that match it join, `FaceEnrolment`), and every other capture is checked against it
+ * frame by frame (genuine: same subject, other session; impostor: other subject), singly and as the rule's runs of
+ * `ENROLMENT_EPISODE` frames.
+ */
+export function enrolmentFigures(faces: readonly Face[], name: DescriptorName, folds: readonly string[][], matchAtLeast: number): EnrolmentFigures {
+  const sequences = [...new Set(faces.map((f) => f.sequence))].map((s) => faces.filter((f) => f.sequence === s).sort((a, b) => a.t - b.t));
+  const enrolled = sequences.map((own) => {
+    const photo = own.find((f) => enrolmentFrameProblem(f.features) === null) ?? own[0]!;
+    const enrolment = new FaceEnrolment(photo.d[name], matchAtLeast);
+    for (const f of own) if (f !== photo && f.t > photo.t && enrolment.wants(f.features, f.t)) enrolment.offer(f.d[name], f.t);
+    return { subject: photo.subject, session: photo.session, enrolment };
+  });
+  type Trial = { genuine: boolean; subjects: [string, string]; single: number[]; episodes: number[] };
+  const trials: Trial[] = [];
+  for (const e of enrolled) {
+    for (const probe of sequences) {
+      const { subject, session } = probe[0]!;
+      if (subject === e.subject && session === e.session) continue;
+      const single = probe.map((f) => cosineSimilarity(e.enrolment.template, f.d[name]));
+      const episodes = single.slice(ENROLMENT_EPISODE - 1).map((_, i) => Math.max(...single.slice(i, i + ENROLMENT_EPISODE)));
+      trials.push({ genuine: subject === e.subject, subjects: [e.subject, subject], single, episodes });
+    }
+  }
+  const scores = (take: (t: Trial) => boolean, key: 'single' | 'episodes') => ({
+    genuine: trials.filter((t) => t.genuine && take(t)).flatMap((t) => t[key]),
+    impostor: trials.filter((t) => !t.genuine && take(t)).flatMap((t) => t[key]),
+  });
+  const single = scores(() => true, 'single');
+  const episodes = scores(() => true, 'episodes');
+  const thresholds: number[] = [];
+  let [fa, fr, genuine, impostor] = [0, 0, 0, 0];
+  for (const fold of folds) {
+    const held = (t: Trial) => t.subjects.some((s) => fold.includes(s));
+    const dev = scores((t) => !held(t), 'episodes');
+    const t = verificationCurve(dev.genuine, dev.impostor).eerThreshold;
+    thresholds.push(round(t));
+    const test = scores(held, 'episodes');
+    fa += test.impostor.filter((x) => x >= t).length;
+    fr += test.genuine.filter((x) => x < t).length;
+    genuine += test.genuine.length;
+    impostor += test.impostor.length;
+  }
+  const counts = enrolled.map((e) => e.enrolment.frames);
+  const rates = (x: { genuine: number[]; impostor: number[] }) => ({ far: round(x.impostor.filter((v) => v >= matchAtLeast).length / x.impostor.length), frr: round(x.genuine.filter((v) => v < matchAtLeast).length / x.genuine.length) });
+  return {
+    descriptor: name,
+    framesPerEnrolment: { mean: round(counts.reduce((a, b) => a + b, 0) / counts.length, 2), min: Math.min(...counts), max: Math.max(...counts) },
+    matchAtLeast,
+    atPolicyThreshold: { threshold: matchAtLeast, single: rates(single), episode: rates(episodes) },
+    single: protocolCurve(single.genuine, single.impostor),
+    episode: { ...protocolCurve(episodes.genuine, episodes.impostor), windowFrames: ENROLMENT_EPISODE, heldOut: { thresholds, far: round(fa / impostor), frr: round(fr / genuine), genuine, impostor } },
+  };
+}
+/** Measured frames in a row that make an `identity_mismatch` episode (frame-rules.ts, minFrames). */
+export const ENROLMENT_EPISODE = 3;
+
 function concat(parts: readonly Float32Array[]): Float32Array {
   const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
   parts.reduce((o, p) => (out.set(p, o), o + p.length), 0);
   return out;
 }
 
-export async function evaluateIdentity(dir: string, vision: VisionPipeline, tick: (detail: string) => void = () => {}, everyNth = 3) {
+/** `matchAtLeast`: the similarity to the photo a frame needs to join an enrolment (the policy's `identityBelow`). */
+export async function evaluateIdentity(dir: string, vision: VisionPipeline, matchAtLeast: number, tick: (detail: string) => void = () => {}, everyNth = 3) {
   const sequences = liveSequences(dir, everyNth);
   if (sequences.length === 0) return null;
   const names = Object.keys(DESCRIPTORS) as DescriptorName[];
@@ -188,10 +288,11 @@ export async function evaluateIdentity(dir: string, vision: VisionPipeline, tick
   let noFace = 0;
   try {
     for (const s of sequences) {
-      for (const path of s.frames) {
+      for (const [k, path] of s.frames.entries()) {
         const frame = await readImage(path);
         vision.reset();
-        const face = (await vision.process(frame)).faces[0];
+        const result = await vision.process(frame);
+        const face = result.faces[0];
         tick(path);
         if (!face) {
           noFace++;
@@ -199,7 +300,7 @@ export async function evaluateIdentity(dir: string, vision: VisionPipeline, tick
         }
         const d = {} as Record<DescriptorName, Float32Array>;
         for (const name of names) d[name] = await describeFace(models[DESCRIPTORS[name].model], name, frame, face.mesh);
-        faces.push({ subject: s.subject, session: s.session, sequence: s.name, d });
+        faces.push({ subject: s.subject, session: s.session, sequence: s.name, t: k * everyNth, features: result.features, d });
       }
     }
   } finally {
@@ -224,5 +325,6 @@ export async function evaluateIdentity(dir: string, vision: VisionPipeline, tick
       template: templateFigures(faces, name),
     };
   });
-  return { faces: faces.length, framesWithoutFace: noFace, subjects: new Set(faces.map((f) => f.subject)).size, everyNthFrame: everyNth, folds, descriptors: results };
+  const enrolment = enrolmentFigures(faces, IDENTITY_DESCRIPTOR, folds, matchAtLeast);
+  return { faces: faces.length, framesWithoutFace: noFace, subjects: new Set(faces.map((f) => f.subject)).size, everyNthFrame: everyNth, folds, enrolment, descriptors: results };
 }

@@ -11,6 +11,8 @@
 import { emptyFrame, type FrameFeatures } from '../features/schema';
 import type { RgbFrame } from '../media/frames';
 import { iou } from './boxes';
+import { defaultPolicy } from '../policy/policy';
+import { FaceEnrolment } from './enrolment';
 import { antispoofScore, cosineSimilarity, emotion, faceDescriptor, livenessScore, type Emotion } from './face-attributes';
 import { DETECTOR_DEFAULTS, detectFaces, type DetectorOptions } from './face-detector';
 import { cropFromDetection, cropFromMesh, meshBox, meshInput, runFaceMesh, runIris, type FaceMesh } from './face-mesh';
@@ -108,7 +110,8 @@ export class VisionPipeline {
   private readonly lastRun: Record<Due, GridState> = { objects: GRID_START, liveness: GRID_START, emotion: GRID_START, identity: GRID_START, text: GRID_START };
   /** Whether a slower model already started on the frame in the face path (due()). */
   private slowStarted = false;
-  private enrolled: Float32Array | null = null;
+  /** The enrolled face: the identity photo, joined by usable challenge frames until the session starts (enrolment.ts). */
+  private enrolment: FaceEnrolment | null = null;
   /** The primary face's mesh on the last liveness frame: the rigidity cue compares against it. */
   private livenessPoints: FaceMesh['points'] | null = null;
   /** The face path of the frames handed in so far, in order: each call waits for the one before. */
@@ -167,7 +170,10 @@ export class VisionPipeline {
 
   /** Forget tracked faces (a new, unrelated clip follows), after the frames already handed in. */
   reset(): void {
-    void this.inOrder(async () => this.forget());
+    void this.inOrder(async () => {
+      this.forget();
+      this.enrolment?.close();
+    });
   }
 
   /**
@@ -199,15 +205,19 @@ export class VisionPipeline {
     void this.inOrder(async () => void Object.assign(this.options, rates));
   }
 
-  /** Stores the descriptor of the largest face in `frame` as the enrolled identity; false when there is no face. */
-  enroll(frame: RgbFrame): Promise<boolean> {
+  /**
+   * Enrols the largest face in `frame` (the identity photo); false when there is no face. Until the next `reset()`,
+   * usable frames handed to `process` whose face matches the photo at `matchAtLeast` join the enrolment
+   * (enrolment.ts), each one descriptor run more.
+   */
+  enroll(frame: RgbFrame, matchAtLeast = defaultPolicy().rules.identityBelow): Promise<boolean> {
     return this.inOrder(async () => {
       this.forget();
       const faces = await this.faces(frame, true);
       this.forget();
       const primary = faces.faces[0];
       if (!primary) return false;
-      this.enrolled = await faceDescriptor(await this.descriptorModel(), frame, primary.mesh.points);
+      this.enrolment = new FaceEnrolment(await faceDescriptor(await this.descriptorModel(), frame, primary.mesh.points), matchAtLeast);
       return true;
     });
   }
@@ -238,6 +248,11 @@ export class VisionPipeline {
     const run = this.queue.then(work);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** How many frames the enrolled face is built from (0: none enrolled). */
+  enrolledFrames(): Promise<number> {
+    return this.inOrder(async () => this.enrolment?.frames ?? 0);
   }
 
   private async descriptorModel(): Promise<Model> {
@@ -303,7 +318,7 @@ export class VisionPipeline {
     const o = this.options;
     const every = { objects: o.objectsEverySec, liveness: o.livenessEverySec, emotion: o.emotionEverySec, identity: o.identityEverySec, text: o.textEverySec }[kind];
     if (every <= 0 || !this.models[DUE_MODEL[kind]]) return false;
-    if (kind === 'identity' && !this.enrolled) return false;
+    if (kind === 'identity' && !this.enrolment) return false;
     const last = this.lastRun[kind];
     const d = dueOnGrid(last, t, every);
     if (!d.due) return false;
@@ -385,8 +400,17 @@ export class VisionPipeline {
       }));
     }
     if (this.due('emotion', frame.t)) later.push(emotion(this.model('emotion'), frame, crop).then((e) => void (f.emotion = e.label satisfies Emotion)));
-    const enrolled = this.enrolled;
-    if (enrolled && this.due('identity', frame.t)) later.push(faceDescriptor(this.model(IDENTITY_MODEL), frame, p).then((d) => void (f.identity_similarity = cosineSimilarity(enrolled, d))));
+    const enrolment = this.enrolment;
+    // While the enrolment takes frames, every usable one is described (the identity step, before the session).
+    const joining = enrolment !== null && enrolment.wants(f, frame.t);
+    if (enrolment && (joining || this.due('identity', frame.t))) {
+      later.push(
+        faceDescriptor(this.model(IDENTITY_MODEL), frame, p).then((d) => {
+          f.identity_similarity = cosineSimilarity(enrolment.template, d);
+          if (joining) enrolment.offer(d, frame.t);
+        }),
+      );
+    }
     return evidence;
   }
 }
