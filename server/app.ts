@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SYNC_ROUTES } from '../app/engine/sync/protocol';
+import { heartbeatSeconds } from './config';
 import { authRoutes } from './api/auth';
 import { consoleRoutes } from './api/console-static';
 import { examAdminRoutes } from './api/exam-admin';
@@ -55,6 +56,8 @@ export interface ServerOptions {
   readonly analysisWorker?: boolean;
   /** Run the retention job hourly (the `start` command does). */
   readonly retention?: boolean;
+  /** The heartbeat interval stated to clients (default: VIGIL_HEARTBEAT_SECONDS, else 5). */
+  readonly heartbeatSeconds?: number;
 }
 
 export interface VigilServer {
@@ -69,13 +72,15 @@ export function serverVersion(): string {
 }
 
 export async function buildServer(options: ServerOptions): Promise<VigilServer> {
+  // Read before anything opens: a wrong setting stops the start with one line, holding no database.
+  const heartbeatEvery = options.heartbeatSeconds ?? heartbeatSeconds();
   const db = options.db ?? (await openServerDb({ home: options.home, databaseUrl: options.databaseUrl }));
   const live = await openLiveFeed(db);
   // On PostgreSQL, uploads lock through advisory locks so any process sharing the database may take an upload over.
   const pgLocker = !options.locker && db.url ? new PostgresAdvisoryLocker(db.url) : null;
   const blobs = createEvidenceStore({ db: db.db, live, directory: options.evidenceDir ?? join(options.home, 'evidence'), datastore: options.datastore, locker: options.locker ?? pgLocker ?? undefined });
   const secure = options.https !== undefined;
-  const ctx: ServerContext = { db, blobs, live, version: serverVersion(), secure };
+  const ctx: ServerContext = { db, blobs, live, version: serverVersion(), secure, heartbeatSeconds: heartbeatEvery };
 
   const app = Fastify({ logger: options.logger ?? false, ...(options.https ? { https: options.https } : {}), bodyLimit: 1024 * 1024, trustProxy: false });
   app.setValidatorCompiler(validatorCompiler);

@@ -1,6 +1,7 @@
 /** Where the server keeps its data: VIGIL_SERVER_HOME, else the platform's per-user data folder; DATABASE_URL for PostgreSQL. */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { HEARTBEAT_BOUNDS, HeartbeatSeconds } from '../app/engine/sync/protocol';
 import type { S3EvidenceConfig } from './blobs/s3-evidence-store';
 
 export function serverHome(env: NodeJS.ProcessEnv = process.env): string {
@@ -30,4 +31,16 @@ export function s3Evidence(env: NodeJS.ProcessEnv = process.env): S3EvidenceConf
     ...(env.VIGIL_S3_REGION ? { region: env.VIGIL_S3_REGION } : {}),
     forcePathStyle: env.VIGIL_S3_PATH_STYLE === '1' || env.VIGIL_S3_PATH_STYLE === 'true',
   };
+}
+
+/**
+ * VIGIL_HEARTBEAT_SECONDS: how often candidates' live sessions send a heartbeat, stated to each client at enrolment
+ * (whole seconds, within the protocol's bounds; default 5). Fewer, longer intervals lighten a large sitting.
+ */
+export function heartbeatSeconds(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.VIGIL_HEARTBEAT_SECONDS;
+  if (raw === undefined || raw === '') return HEARTBEAT_BOUNDS.defaultSec;
+  const parsed = HeartbeatSeconds.safeParse(Number(raw));
+  if (!parsed.success) throw new Error(`VIGIL_HEARTBEAT_SECONDS: ${JSON.stringify(raw)} is not whole seconds from ${HEARTBEAT_BOUNDS.minSec} to ${HEARTBEAT_BOUNDS.maxSec}`);
+  return parsed.data;
 }

@@ -20,4 +20,6 @@ export interface ServerContext {
   readonly live: LiveFeed;
   readonly version: string;
   readonly secure: boolean;
+  /** Stated to every client at enrolment (sync protocol `heartbeatSeconds`). */
+  readonly heartbeatSeconds: number;
 }

@@ -46,7 +46,7 @@ export function sourceOf(entry: CatalogEntry): { jsonPath: string; package: stri
 export function buildModel(entry: CatalogEntry, outDir: string): ManifestEntry {
   const { jsonPath, ...pkg } = sourceOf(entry);
   const calibration = readObjectCalibration(entry.name);
-  const converted = convertGraph(readTfjsGraph(jsonPath), { name: entry.name, outputs: entry.outputs, nchwInput: entry.nchwInput });
+  const converted = convertGraph(readTfjsGraph(jsonPath), { name: entry.name, outputs: entry.outputs, nchwInput: entry.nchwInput, inputShape: entry.inputShape });
   const file = `${entry.name}.onnx`;
   // Write then rename, so a reader never sees half a model.
   const tmp = join(outDir, `.${file}.tmp`);

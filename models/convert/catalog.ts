@@ -17,6 +17,8 @@ export interface CatalogEntry {
   from?: 'human-models';
   /** The graph's input is NCHW already (converted to TensorFlow from ONNX). */
   nchwInput?: boolean;
+  /** Fixed input shape for a graph whose height and width are dynamic. */
+  inputShape?: number[];
 }
 
 export const CATALOG: readonly CatalogEntry[] = [
@@ -79,5 +81,23 @@ export const CATALOG: readonly CatalogEntry[] = [
     from: 'human-models',
     purpose: 'face descriptor (FaceRes deep, 1024-d, 224x224), measured against faceres for identity',
     outputs: ['global_pooling/Mean'],
+  },
+  {
+    name: 'movenet-multipose',
+    source: 'models/movenet-multipose.json',
+    from: 'human-models',
+    inputShape: [1, 256, 256, 3],
+    purpose: 'people with 17 keypoints and a box each (MoveNet MultiPose Lightning, 256x256, float pixels 0-255); cut at its six CenterNet heads (stride 4), decoded in TypeScript',
+    // Why cut before the post-processing: it is TopK, GatherNd and shape arithmetic over 64x64 cells that the
+    // decode in app/engine/vision/movenet.ts does in a few loops; heads: centre, box scale, box offset, keypoint
+    // heatmap, keypoint regression, keypoint offset.
+    outputs: [
+      'StatefulPartitionedCall/center_0/conv2d_4/BiasAdd',
+      'StatefulPartitionedCall/box_scale_0/conv2d_5/BiasAdd',
+      'StatefulPartitionedCall/box_offset_0/conv2d_6/BiasAdd',
+      'StatefulPartitionedCall/kpt_heatmap_0/conv2d_7/BiasAdd',
+      'StatefulPartitionedCall/kpt_regress_0/conv2d_8/BiasAdd',
+      'StatefulPartitionedCall/kpt_offset_0/conv2d_9/BiasAdd',
+    ],
   },
 ];

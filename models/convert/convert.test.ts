@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildModel, buildModels, ensureModels, modelsUpToDate, readManifest, sourcePackageDir } from './build-models';
+import { buildModel, buildModels, ensureModels, modelsUpToDate, readManifest, sourceOf, sourcePackageDir } from './build-models';
 import { CATALOG } from './catalog';
 import { float16ToFloat32 } from './float16';
 import { readTfjsGraph } from './tfjs-graph';
@@ -52,6 +52,20 @@ describe('converter', () => {
       expect(ops).not.toContain('PRelu');
       expect(ops.filter((op) => op === 'Relu').length).toBeGreaterThanOrEqual(prelus);
     }
+  });
+
+  it('folds the shape arithmetic of a graph with dynamic height and width once its input shape is fixed, and refuses it otherwise', () => {
+    // MoveNet MultiPose computes its upsampling sizes from Shape -> StridedSlice -> Mul; values proven by parity.test.ts.
+    const entry = CATALOG.find((e) => e.name === 'movenet-multipose')!;
+    const graph = readTfjsGraph(sourceOf(entry).jsonPath);
+    expect(() => convertGraph(graph, { name: entry.name, outputs: entry.outputs })).toThrow(/input shape \[1,-1,-1,3\] is dynamic beyond the batch/);
+    const converted = convertGraph(graph, { name: entry.name, outputs: entry.outputs, inputShape: [1, 256, 256, 3] });
+    const ops = onnxProto.onnx.ModelProto.decode(converted.bytes).graph!.node!.map((n) => n.opType!);
+    expect(ops).not.toContain('Shape');
+    expect(ops.filter((op) => op === 'Resize')).toHaveLength(3);
+    expect(converted.inputs[0]!.shape).toEqual([1, 256, 256, 3]);
+    // Six heads on the 64x64 grid: centre, box scale and offset, keypoint heatmap, regression and offset.
+    expect(converted.outputs.map((o) => o.shape)).toEqual([1, 2, 2, 17, 34, 34].map((c) => [1, 64, 64, c]));
   });
 
   it('rejects a file that is not a TensorFlow.js graph model, naming it', () => {

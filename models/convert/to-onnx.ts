@@ -7,7 +7,7 @@
  * in TensorFlow's logical (NHWC) order so that SAME padding becomes explicit pads and resizes become scales.
  */
 import onnxProto from 'onnx-proto';
-import { attrBool, attrFloat, attrInts, attrShape, attrString, attrStrings, type ConstTensor, type TfGraph, type TfNode } from './tfjs-graph';
+import { attrBool, attrFloat, attrInt, attrInts, attrShape, attrString, attrStrings, type ConstTensor, type TfGraph, type TfNode } from './tfjs-graph';
 
 const { onnx } = onnxProto;
 type NodeProto = InstanceType<typeof onnx.NodeProto>;
@@ -23,6 +23,8 @@ export interface ConvertOptions {
   outputs?: string[];
   /** The graph's input is NCHW already (graphs that came from ONNX through onnx-tf): it is taken as it is. */
   nchwInput?: boolean;
+  /** Fixes an input with dynamic height and width (MoveNet MultiPose takes [1,-1,-1,3]) so shapes can be tracked. */
+  inputShape?: number[];
 }
 
 interface Value {
@@ -66,6 +68,7 @@ class Converter {
   private readonly used = new Set<string>();
 
   private nchwInput = false;
+  private inputShape: number[] | undefined;
 
   constructor(private readonly graph: TfGraph) {
     for (const n of graph.nodes) this.byName.set(n.name, n);
@@ -73,6 +76,7 @@ class Converter {
 
   run(options: ConvertOptions): Converted {
     this.nchwInput = options.nchwInput === true;
+    this.inputShape = options.inputShape;
     const outputNames = options.outputs ?? defaultOutputs(this.graph);
     const infos: TensorInfo[] = [];
     const outputs = outputNames.map((name) => {
@@ -120,7 +124,9 @@ class Converter {
         return { name: null, shape: c.shape, layout: 'plain', constant: c };
       }
       case 'Placeholder': {
-        const shape = attrShape(node.attr.shape).map((d) => (d < 0 ? -1 : d));
+        const shape = this.inputShape ?? attrShape(node.attr.shape).map((d) => (d < 0 ? -1 : d));
+        // Only the batch may stay dynamic: pads and resize scales are computed from the other dimensions.
+        if (shape.slice(1).some((d) => d < 0)) throw new Error(`${node.name}: input shape [${shape.join(',')}] is dynamic beyond the batch (give inputShape)`);
         this.inputs.push(makeValueInfo(node.name, shape));
         this.used.add(node.name);
         const value: Value = { name: node.name, shape, layout: 'plain' };
@@ -187,6 +193,12 @@ class Converter {
       case 'MatMul':
       case '_FusedMatMul':
         return this.matmul(node, ins(), out);
+      case 'Cast':
+        return this.cast(node, must(ins()[0], node), out);
+      case 'Shape':
+        return shapeOf(node, must(ins()[0], node));
+      case 'StridedSlice':
+        return { name: null, shape: [], layout: 'plain', constant: stridedSlice1d(node, ins()) };
       default:
         throw new Error(`unsupported op ${node.op} (${node.name})`);
     }
@@ -405,6 +417,21 @@ class Converter {
     return this.activation(node, activation, { name: gemmOut, shape: [a.shape[0]!, units], layout: 'plain' }, args.slice(hasBias ? 1 : 0), out);
   }
 
+  /**
+   * MoveNet casts its int32 pixels to float first. The ONNX input is declared float32 (every Vigil model takes
+   * float pixels), so a cast to float of a float value is emitted as ONNX Cast, which leaves float unchanged.
+   */
+  private cast(node: TfNode, x: Value, out: string): Value {
+    const to = node.attr.DstT?.type;
+    if (x.constant) {
+      const data = to === 'DT_INT32' ? Int32Array.from(x.constant.data, Math.trunc) : Float32Array.from(x.constant.data);
+      return { ...x, constant: { dtype: to === 'DT_INT32' ? 'int32' : 'float32', shape: x.constant.shape, data } };
+    }
+    if (to !== 'DT_FLOAT') throw new Error(`${node.name}: only casts to float are supported on tensors`);
+    this.emit('Cast', [this.nameOf(x)], [out], { to: onnx.TensorProto.DataType.FLOAT });
+    return { ...x, name: out, constant: undefined };
+  }
+
   // ---- layout and emission helpers ------------------------------------------------------------------------------
 
   private toNchw(v: Value): Value {
@@ -616,3 +643,24 @@ function resolveReshape(target: number[], inShape: number[], knownTail: number):
   return shape;
 }
 
+/** The shape of a value whose shape is fully known at conversion time, as an int32 constant (TensorFlow order). */
+function shapeOf(node: TfNode, x: Value): Value {
+  if (x.shape.some((d) => d < 0)) throw new Error(`${node.name}: Shape of a dynamic shape [${x.shape.join(',')}] (give inputShape)`);
+  return { name: null, shape: [x.shape.length], layout: 'plain', constant: { dtype: 'int32', shape: [x.shape.length], data: Int32Array.from(x.shape) } };
+}
+
+/** StridedSlice of a 1-D constant (the shape arithmetic before MoveNet's upsampling), folded at conversion time. */
+function stridedSlice1d(node: TfNode, inputs: Value[]): ConstTensor {
+  const [x, b, e, s] = inputs.map((v) => v.constant);
+  if (!x || !b || !e || !s || x.shape.length !== 1 || b.data.length !== 1) throw new Error(`${node.name}: StridedSlice is supported on 1-D constants only`);
+  const mask = (name: string) => attrInt(node.attr[name]);
+  if (mask('ellipsis_mask') || mask('new_axis_mask')) throw new Error(`${node.name}: StridedSlice masks other than begin/end/shrink are not supported`);
+  const n = x.data.length;
+  const stride = s.data[0]!;
+  if (stride !== 1) throw new Error(`${node.name}: StridedSlice stride ${stride} is not supported`);
+  const norm = (i: number) => (i < 0 ? i + n : i);
+  const begin = mask('begin_mask') & 1 ? 0 : norm(b.data[0]!);
+  const end = mask('end_mask') & 1 ? n : norm(e.data[0]!);
+  const data = x.data.slice(begin, mask('shrink_axis_mask') & 1 ? begin + 1 : end);
+  return { dtype: x.dtype, shape: mask('shrink_axis_mask') & 1 ? [] : [data.length], data };
+}

@@ -27,7 +27,6 @@ import { appendContinuingBatch, recordHeartbeat } from '../store/session-writes'
 import { newSecret, secretHash } from '../auth/secrets';
 import type { ServerContext } from '../context';
 
-export const HEARTBEAT_SECONDS = 5;
 const SessionParams = z.object({ id: z.uuid() });
 
 type Refusal = { status: number; error: string; message: string; ackSeq?: number; firstBadSeq?: number };
@@ -72,7 +71,7 @@ export const syncRoutes: FastifyPluginAsyncZod<ServerContext> = async (app, ctx)
           .execute();
         await ctx.live.publish(exam.id, { type: 'session.enrolled', sessionId, studentId: body.candidate.studentId });
       }
-      return { protocol: SYNC_PROTOCOL_VERSION, sessionId, sessionToken: token, examId: exam.id, heartbeatSeconds: HEARTBEAT_SECONDS } as const;
+      return { protocol: SYNC_PROTOCOL_VERSION, sessionId, sessionToken: token, examId: exam.id, heartbeatSeconds: ctx.heartbeatSeconds } as const;
     },
   );
 
@@ -198,7 +197,7 @@ export const syncRoutes: FastifyPluginAsyncZod<ServerContext> = async (app, ctx)
       if (!recorded) throw new Error('the session disappeared during its heartbeat');
       const { instruction } = recorded;
       await ctx.live.publish(candidate.examId, { type: 'heartbeat', sessionId: candidate.id, riskLevel: hb.riskLevel, intervalScore: hb.intervalScore, pendingOutbox: hb.pendingOutbox, warnings: hb.activeWarnings });
-      return { serverTime: new Date().toISOString(), instruction: instruction ? { id: instruction.id, kind: instruction.kind, ...(instruction.message ? { message: instruction.message } : {}) } : null };
+      return { serverTime: new Date().toISOString(), heartbeatSeconds: ctx.heartbeatSeconds, instruction: instruction ? { id: instruction.id, kind: instruction.kind, ...(instruction.message ? { message: instruction.message } : {}) } : null };
     },
   );
 };

@@ -159,7 +159,7 @@ describe.each(['pglite', 'postgres'] as const)('invigilator console on %s', (kin
     signedIn.admin = page;
   });
 
-  it('an invigilator sees a session live within 2 s of its heartbeat, filters by state, sends a message and sees it confirmed', async () => {
+  it('an invigilator sees a session live within 2 s of its heartbeat, filters by state, sends a message and a pause and sees each confirmed', async () => {
     expect(examToken).not.toBe('');
     const page = await signIn('invigilator');
     await page.getByRole('link', { name: 'Monitor Algebra 1' }).click();
@@ -169,7 +169,7 @@ describe.each(['pglite', 'postgres'] as const)('invigilator console on %s', (kin
     const enrol = await (await fetch(`${server.url}/api/v1/sync/enrol`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ protocol: 1, examToken, clientSessionId, enrolSecret: randomBytes(32).toString('base64url'), candidate: { studentId: 'st-live' }, device: { platform: 'linux', arch: 'x64', release: '6.1' }, engineVersion: '0.1.0', startedAt: new Date().toISOString() }) })).json() as { sessionId: string; sessionToken: string };
     const beat = async (warnings: string[], confirmed: string[] = []) => {
       const res = await fetch(`${server.url}/api/v1/sync/sessions/${enrol.sessionId}/heartbeat`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${enrol.sessionToken}` }, body: JSON.stringify({ protocol: 1, clock: new Date().toISOString(), intervalScore: warnings.length * 9, riskLevel: warnings.length ? 'SUSPICIOUS' : 'CLEAN', activeWarnings: warnings, pendingOutbox: 2, chainHead: { seq: 0, hash: '' }, confirmed }) });
-      return (await res.json()) as { instruction: { id: string; kind: string } | null };
+      return (await res.json()) as { instruction: { id: string; kind: string; message?: string } | null };
     };
     const row = page.locator(`tr[data-session="${enrol.sessionId}"]`);
     await row.waitFor({ timeout: 2000 });
@@ -191,6 +191,14 @@ describe.each(['pglite', 'postgres'] as const)('invigilator console on %s', (kin
     await beat([], [answer.instruction!.id]);
     await expect.poll(() => row.getByTestId('instruction-state').textContent(), { timeout: 2000 }).toMatch(/^message: confirmed/);
     await expect.poll(() => page.getByTestId('live-announcement').textContent()).toMatch(/st-live confirmed the message instruction/);
+    // The pause button sends a pause, with the words in the message field if any, confirmed like the rest.
+    await page.getByLabel('Message to st-live').fill('Wait for the invigilator.');
+    await page.getByRole('button', { name: 'Pause the exam of st-live' }).click();
+    await expect.poll(() => page.getByTestId('instruction-sent').textContent()).toMatch(/^Sent pause to st-live; waiting/);
+    const paused = await beat([]);
+    expect(paused.instruction).toMatchObject({ kind: 'pause', message: 'Wait for the invigilator.' });
+    await beat([], [paused.instruction!.id]);
+    await expect.poll(() => row.getByTestId('instruction-state').textContent(), { timeout: 2000 }).toMatch(/^pause: confirmed/);
     await expectAccessible(page);
     await snap(page, kind, 'monitor');
     // The invigilator's screens stop at monitoring: review is not theirs.

@@ -30,6 +30,11 @@ export interface SegmentKeeper {
   add(segment: EvidenceSegment): number;
   read(id: number): Uint8Array;
   remove(id: number): void;
+  /**
+   * A held segment a flag now keeps: sent to the session's server while the exam runs (live-record.ts queues it,
+   * once), so flagged video reaches the institution before the finish. Optional: a keeper without a server has none.
+   */
+  share?(id: number): void;
 }
 
 export interface Range {
@@ -40,6 +45,7 @@ export interface Range {
 export class LiveEvidenceBuffer implements EvidenceRecorder {
   private readonly segments: StoredSegment[];
   private readonly keepRanges: Range[] = [];
+  private readonly shared = new Set<number>();
 
   /**
    * `dir`: scratch space for joining segments into a clip; `rollingSec`: how much unflagged video is held,
@@ -57,13 +63,22 @@ export class LiveEvidenceBuffer implements EvidenceRecorder {
   add(segment: EvidenceSegment, now: number): void {
     if (!(segment.end > segment.start) || segment.bytes.byteLength === 0) return;
     const id = this.keeper.add(segment);
-    this.segments.push({ id, start: segment.start, end: segment.end, mime: segment.mime });
+    const stored = { id, start: segment.start, end: segment.end, mime: segment.mime };
+    this.segments.push(stored);
+    if (this.keepRanges.some((r) => overlaps(stored, r))) this.share(stored);
     this.prune(now);
   }
 
   /** Marks a range whose video must be kept; ranges only grow, a flag is never taken back. */
   keep(range: Range): void {
     this.keepRanges.push(range);
+    for (const s of this.segments) if (overlaps(s, range)) this.share(s);
+  }
+
+  private share(segment: StoredSegment): void {
+    if (this.shared.has(segment.id)) return;
+    this.shared.add(segment.id);
+    this.keeper.share?.(segment.id);
   }
 
   /** Seconds of video held, and how many segments. */

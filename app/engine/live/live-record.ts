@@ -119,8 +119,14 @@ export class LiveRecord implements SegmentKeeper {
     return new Uint8Array(this.store.segments.read(id));
   }
 
+  /** A segment queued for the server (shared) stays: `segments.delete` keeps what is or was on its way out. */
   remove(id: number): void {
     this.store.segments.delete(id);
+  }
+
+  /** A flagged segment goes to the session's server now, not at the finish (once; nothing for an unsynced session). */
+  share(id: number): void {
+    this.store.segments.share(id);
   }
 
   /** Everything recorded so far, to resume the session or to report it. */

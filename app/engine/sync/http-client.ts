@@ -5,7 +5,7 @@
 import axios, { AxiosError, type AxiosInstance } from 'axios';
 import type { z } from 'zod';
 import { pinMismatchIn, SpkiPinnedAgent } from './spki-pin';
-import { EnrolResponse, EventAck, Health, HeartbeatResponse, SyncError, SYNC_ROUTES, ThumbnailAck, type EnrolRequest, type EventBatch, type Heartbeat, type ReportUpload, type ThumbnailUpload } from './protocol';
+import { EnrolAnswer, EventAck, Health, HeartbeatAnswer, SyncError, SYNC_ROUTES, ThumbnailAck, type EnrolRequest, type EventBatch, type Heartbeat, type ReportUpload, type ThumbnailUpload } from './protocol';
 
 export class SyncRequestError extends Error {
   constructor(
@@ -43,8 +43,9 @@ export class SyncHttpClient {
     return this.call('GET', SYNC_ROUTES.health, undefined, undefined, Health, [200, 503]);
   }
 
-  enrol(request: EnrolRequest): Promise<EnrolResponse> {
-    return this.call('POST', SYNC_ROUTES.enrol, request, undefined, EnrolResponse);
+  /** The enrolment; its `heartbeatSeconds` is left unchecked here, for `heartbeatInterval` to clamp. */
+  enrol(request: EnrolRequest): Promise<EnrolAnswer> {
+    return this.call('POST', SYNC_ROUTES.enrol, request, undefined, EnrolAnswer);
   }
 
   sendEvents(sessionId: string, token: string, batch: EventBatch): Promise<EventAck> {
@@ -55,8 +56,9 @@ export class SyncHttpClient {
     await this.call('PUT', SYNC_ROUTES.report(sessionId), upload, token, null);
   }
 
-  heartbeat(sessionId: string, token: string, beat: Heartbeat): Promise<HeartbeatResponse> {
-    return this.call('POST', SYNC_ROUTES.heartbeat(sessionId), beat, token, HeartbeatResponse);
+  /** A heartbeat; the answer's `heartbeatSeconds` is left unchecked here, for `heartbeatInterval` to clamp. */
+  heartbeat(sessionId: string, token: string, beat: Heartbeat): Promise<HeartbeatAnswer> {
+    return this.call('POST', SYNC_ROUTES.heartbeat(sessionId), beat, token, HeartbeatAnswer);
   }
 
   /** A live thumbnail on its own route (thumbnail-sender.ts); apart from heartbeats and the outbox. */

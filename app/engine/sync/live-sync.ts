@@ -8,7 +8,7 @@
  */
 import type { Store } from '../storage/store';
 import { SyncHttpClient } from './http-client';
-import { SYNC_PROTOCOL_VERSION, type Instruction } from './protocol';
+import { HEARTBEAT_BOUNDS, heartbeatInterval, SYNC_PROTOCOL_VERSION, type Instruction } from './protocol';
 
 /** What the session says about itself for a heartbeat (LiveSession.status). */
 export interface SessionStatus {
@@ -25,6 +25,10 @@ export interface LiveSyncOptions {
   readonly status: () => SessionStatus;
   /** Wakes the spooler when something was queued (SyncRunner.kick). */
   readonly kick: () => void;
+  /**
+   * A fixed heartbeat interval (specs, benches). Without it the session uses the interval its server states in each
+   * heartbeat's answer, clamped into the protocol's bounds, and the default until the first answer.
+   */
   readonly heartbeatSec?: number;
   /** An interim summary is queued this often. */
   readonly interimSec?: number;
@@ -43,11 +47,14 @@ export interface HeartbeatOutcome {
   readonly error: string | null;
 }
 
-export const LIVE_HEARTBEAT_SEC = 5;
+export const LIVE_HEARTBEAT_SEC = HEARTBEAT_BOUNDS.defaultSec;
 export const INTERIM_SUMMARY_SEC = 30;
 
 export class LiveSync {
   private readonly timers: ReturnType<typeof setInterval>[] = [];
+  private heartbeatTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The heartbeat interval in use, in seconds: the fixed one, else the server's last stated one (clamped). */
+  intervalSec: number;
   /** Instructions received and not yet shown or acted on by the candidate app. */
   private readonly forApp: Instruction[] = [];
   private readonly seen = new Set<string>();
@@ -61,7 +68,9 @@ export class LiveSync {
   last: HeartbeatOutcome | null = null;
   heartbeats = 0;
 
-  constructor(private readonly options: LiveSyncOptions) {}
+  constructor(private readonly options: LiveSyncOptions) {
+    this.intervalSec = options.heartbeatSec ?? LIVE_HEARTBEAT_SEC;
+  }
 
   get serverUrl(): string | null {
     return this.options.store.syncTargets.get(this.options.sessionId)?.serverUrl ?? null;
@@ -73,7 +82,7 @@ export class LiveSync {
       timer.unref?.();
       this.timers.push(timer);
     };
-    every(this.options.heartbeatSec ?? LIVE_HEARTBEAT_SEC, () => void this.beat());
+    this.scheduleBeat();
     every(this.options.interimSec ?? INTERIM_SUMMARY_SEC, () => this.queueInterim());
     this.options.kick();
   }
@@ -116,10 +125,32 @@ export class LiveSync {
   async stop(): Promise<void> {
     if (this.stopped) return;
     for (const t of this.timers.splice(0)) clearInterval(t);
+    if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
     this.queueInterim();
     this.stopped = true;
     this.confirmed.push(...this.finishing.splice(0));
     await this.beat();
+  }
+
+  /** The next heartbeat, `intervalSec` from now (a timeout each time, so a new interval takes effect at once). */
+  private scheduleBeat(): void {
+    if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
+    if (this.stopped) return;
+    this.heartbeatTimer = setTimeout(() => {
+      this.scheduleBeat();
+      void this.beat();
+    }, this.intervalSec * 1000);
+    this.heartbeatTimer.unref?.();
+  }
+
+  /** Follows the interval the server stated, clamped so that no server can make the client spin or fall silent. */
+  private adoptInterval(stated: unknown): void {
+    if (this.options.heartbeatSec !== undefined) return;
+    const next = heartbeatInterval(stated);
+    if (next === this.intervalSec) return;
+    this.options.log?.(`sync: heartbeat every ${next} s, as the server asks${next !== stated ? ` (it stated ${JSON.stringify(stated)?.slice(0, 40)})` : ''}`);
+    this.intervalSec = next;
+    this.scheduleBeat();
   }
 
   private note(type: string, payload: unknown): void {
@@ -154,6 +185,7 @@ export class LiveSync {
         confirmed,
       });
       this.heartbeats += 1;
+      this.adoptInterval(answer.heartbeatSeconds);
       this.confirmed = this.confirmed.filter((id) => !confirmed.includes(id));
       const instruction = answer.instruction;
       if (instruction && !this.seen.has(instruction.id)) {

@@ -62,14 +62,38 @@ export const EnrolRequest = z
   .strict();
 export type EnrolRequest = z.infer<typeof EnrolRequest>;
 
+/**
+ * How often a live session sends its heartbeat: the server states it at enrolment (`heartbeatSeconds`), within
+ * these bounds. The client clamps what it is told into them (`heartbeatInterval`), so a broken or hostile server
+ * can neither make it spin (a heartbeat every millisecond) nor go silent (one a day).
+ */
+export const HEARTBEAT_BOUNDS = { minSec: 1, maxSec: 60, defaultSec: 5 } as const;
+
+/** What a server may state: whole seconds within the bounds. The server's answer schema and its config use it. */
+export const HeartbeatSeconds = z.number().int().min(HEARTBEAT_BOUNDS.minSec).max(HEARTBEAT_BOUNDS.maxSec);
+
+/** The interval the client uses for what the server stated: a finite number clamped into the bounds, else the default. */
+export function heartbeatInterval(stated: unknown): number {
+  const parsed = z.number().finite().positive().safeParse(stated);
+  if (!parsed.success) return HEARTBEAT_BOUNDS.defaultSec;
+  return Math.min(HEARTBEAT_BOUNDS.maxSec, Math.max(HEARTBEAT_BOUNDS.minSec, parsed.data));
+}
+
 export const EnrolResponse = z.object({
   protocol: Protocol,
   sessionId: z.string(),
   sessionToken: SessionToken,
   examId: z.string(),
-  heartbeatSeconds: z.number().int().positive(),
+  heartbeatSeconds: HeartbeatSeconds,
 });
 export type EnrolResponse = z.infer<typeof EnrolResponse>;
+
+/**
+ * The client reads an enrolment with this: the same answer, but a stated interval out of bounds or missing does not
+ * cost the session its enrolment (the token is good); `heartbeatInterval` clamps it instead.
+ */
+export const EnrolAnswer = EnrolResponse.extend({ heartbeatSeconds: z.unknown() });
+export type EnrolAnswer = z.infer<typeof EnrolAnswer>;
 
 // --- events --------------------------------------------------------------------------------------------------
 
@@ -131,8 +155,16 @@ export const Heartbeat = z
   .strict();
 export type Heartbeat = z.infer<typeof Heartbeat>;
 
-export const HeartbeatResponse = z.object({ serverTime: z.string(), instruction: Instruction.nullable() });
+export const HeartbeatResponse = z.object({
+  serverTime: z.string(),
+  /** The interval the server wants from now on (as stated at enrolment; it may change it mid-sitting). */
+  heartbeatSeconds: HeartbeatSeconds.optional(),
+  instruction: Instruction.nullable(),
+});
 export type HeartbeatResponse = z.infer<typeof HeartbeatResponse>;
+/** The client reads a heartbeat's answer with this: an interval out of bounds is clamped, not a reason to drop the instruction. */
+export const HeartbeatAnswer = HeartbeatResponse.extend({ heartbeatSeconds: z.unknown() });
+export type HeartbeatAnswer = z.infer<typeof HeartbeatAnswer>;
 
 // --- evidence (tus) -------------------------------------------------------------------------------------------
 

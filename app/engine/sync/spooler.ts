@@ -77,6 +77,9 @@ export class Spooler {
       bySession.set(row.sessionId, list);
     }
     const health = new Map<string, boolean>();
+    // One clip per pass, after every other row: a flagged clip sent during the exam never holds up its events,
+    // heartbeats (their own path) or another session's rows for more than one upload.
+    const budget = { evidence: 1 };
     let sent = 0;
     let failed = 0;
     let serverUnavailable = false;
@@ -89,7 +92,7 @@ export class Spooler {
         serverUnavailable = true;
         continue;
       }
-      const outcome = await this.sendSession(client, target, rows, ignoreSchedule);
+      const outcome = await this.sendSession(client, target, rows, ignoreSchedule, budget);
       sent += outcome.sent;
       failed += outcome.failed;
       if (outcome.unreachable) {
@@ -144,12 +147,18 @@ export class Spooler {
     }
   }
 
-  /** Sends one session's rows in order, stopping at the first that fails or is not yet due. */
-  private async sendSession(client: SyncHttpClient, initial: SyncTarget, rows: OutboxItem[], ignoreSchedule: boolean) {
+  /**
+   * Sends one session's rows in order, stopping at the first that fails or is not yet due; evidence rows go after the
+   * others, as many as `budget` allows (the rest wait for the next pass, in order).
+   */
+  private async sendSession(client: SyncHttpClient, initial: SyncTarget, queued: OutboxItem[], ignoreSchedule: boolean, budget: { evidence: number }) {
     const { store } = this.options;
     let target = initial;
     let sent = 0;
     let failed = 0;
+    const clips = queued.filter((r) => r.kind === 'evidence');
+    const rows = [...queued.filter((r) => r.kind !== 'evidence'), ...clips.slice(0, budget.evidence)];
+    budget.evidence -= Math.min(budget.evidence, clips.length);
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
       if (!ignoreSchedule && Date.parse(row.nextAttemptAt) > this.now().getTime()) break;

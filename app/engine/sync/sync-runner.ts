@@ -61,7 +61,8 @@ export class SyncRunner {
           if (result.serverUnavailable) wait = backoffDelay(this.downPasses++, { ...DEFAULT_BACKOFF, ...this.options.backoff, capMs: this.options.downCapMs ?? 10_000 });
           else {
             this.downPasses = 0;
-            if (result.pending > 0) wait = Math.min(idle, 500);
+            // Sent something and more waits (clips go one per pass): on at once; else the rest is in backoff.
+            if (result.pending > 0) wait = result.sent > 0 ? 0 : Math.min(idle, 500);
           }
         }
       } catch (error) {

@@ -25,9 +25,16 @@ describe('vigil eval vision on a folder holding only some data sets', () => {
     expect(objects.perClass['cell phone']!.n).toBe(0);
     expect(objects.perClass.person!).toHaveProperty('recallAtFloor');
     // A foreign folder is measured whole with the committed fusion (the live detector), never fitted on.
-    const fused = (objects as unknown as { detector: string; detectors: { fused: { fusion: { source: string }; development?: unknown } } });
+    const fused = (objects as unknown as { detector: string; detectors: { fused: { fusion: { source: string }; development?: unknown }; fusedWithMovenet: { skipped?: string }; 'movenet-multipose': { heldOut: { perClass: Record<string, { n: number; detections: number }>; personCount: { images: number } } } } });
     expect(fused.detector).toMatch(/fused/);
     expect(fused.detectors.fused.fusion.source).toBe('models/calibration/fusion.json');
     expect(fused.detectors.fused.development).toBeUndefined();
+    // MoveNet MultiPose beside the others, on the same image: it finds the portrait's one person; with no
+    // development images there is nothing to fit its fusion on, and it says so rather than fitting on held-out.
+    const movenet = fused.detectors['movenet-multipose'].heldOut;
+    expect(movenet.perClass.person!.n).toBe(1);
+    expect(movenet.perClass.person!.detections).toBe(1);
+    expect(movenet.personCount.images).toBe(1);
+    expect(fused.detectors.fusedWithMovenet.skipped).toMatch(/no development images/);
   }, 240_000);
 });

@@ -8,7 +8,7 @@ import type { FrameFeatures } from '../features/schema';
 import { MissingDataError } from '../data-sets';
 import { openFrames, readImage } from '../media/frames';
 import { IDENTITY_DESCRIPTOR, PREVIOUS_DESCRIPTOR, evaluateIdentity } from './identity-eval';
-import { OBJECTS_SPLIT, detectAll, fusedFigures, objectFigures, openDetectors, splitImages, type DetectionsOfImage } from './object-eval';
+import { OBJECTS_SPLIT, OBJECT_MODELS, detectAll, fusedFigures, fusedWithMovenetFigures, objectFigures, openDetectors, splitImages, type DetectionsOfImage } from './object-eval';
 import { VisionPipeline } from './pipeline';
 import { defaultPolicy } from '../policy/policy';
 import { readObjectFusion } from './object-fusion';
@@ -91,8 +91,8 @@ export async function evaluateVision(dataDir: string, onProgress: Progress = () 
     identity: existsSync(d('liveness-seq', 'index.csv')) ? [d('liveness-seq', 'index.csv')] : [],
   };
   const clips = ['center_left_center.mp4', 'center_focus.mp4'].map((c) => d('gaze-video', c)).filter(existsSync);
-  // Objects run two detectors over every image; identity reads every third frame of 16 live sequences (about 140).
-  const total = Object.values(sets).reduce((a, s) => a + s.length, 0) + sets.objects.length + (sets.identity.length ? 140 : 0) + clips.length * 180;
+  // Objects run three detectors over every image; identity reads every third frame of 16 live sequences (about 140).
+  const total = Object.values(sets).reduce((a, s) => a + s.length, 0) + sets.objects.length * 2 + (sets.identity.length ? 140 : 0) + clips.length * 180;
   let done = 0;
   const tick = (detail: string) => onProgress(++done, total, detail.replace(dataDir, ''));
   const missing: string[] = [];
@@ -178,8 +178,8 @@ async function evaluateObjects(dir: string, tick: (detail: string) => void) {
   const { detectors, release } = await openDetectors();
   try {
     const figures: Record<string, unknown> = {};
-    const seen: Partial<Record<'centernet' | 'nanodet', { dev: DetectionsOfImage[]; held: DetectionsOfImage[] }>> = {};
-    for (const model of ['centernet', 'nanodet'] as const) {
+    const seen: Partial<Record<(typeof OBJECT_MODELS)[number], { dev: DetectionsOfImage[]; held: DetectionsOfImage[] }>> = {};
+    for (const model of OBJECT_MODELS) {
       const calibration = readObjectCalibration(model);
       const dev = await detectAll(dir, development, detectors[model], tick);
       const held = await detectAll(dir, heldOut, detectors[model], tick);
@@ -193,6 +193,7 @@ async function evaluateObjects(dir: string, tick: (detail: string) => void) {
     }
     const fused = fusedFigures(seen.centernet!, seen.nanodet!, threshold, readObjectFusion());
     figures.fused = fused;
+    figures.fusedWithMovenet = fusedWithMovenetFigures(seen.centernet!, seen.nanodet!, seen['movenet-multipose']!, threshold);
     // The top-level figures are the live detector's: fused when there is a fusion, CenterNet alone otherwise.
     const live = ('heldOut' in fused ? fused : figures.centernet) as { heldOut: ReturnType<typeof objectFigures> };
     return {

@@ -10,8 +10,9 @@ import { readImage } from '../media/frames';
 import type { Box } from './boxes';
 import { averagePrecision, expectedCalibrationError, matchDetections, precisionRecallAt, type Scored } from './detection-metrics';
 import { MissingDataError } from '../data-sets';
+import { detectPeopleMovenet } from './movenet';
 import { detectObjectsNanodet } from './nanodet';
-import { fitObjectFusion, fuseCandidates, fusionPath, scoreFused, type FusionExample, type ObjectFusion } from './object-fusion';
+import { FUSION_FEATURES_MOVENET, fitObjectFusion, fuseCandidates, fusionPath, scoreFused, type FusionExample, type ObjectFusion } from './object-fusion';
 import { COCO_LABELS, OBJECT_DEFAULTS, detectObjects, type DetectedObject } from './objects';
 import { calibrate, calibrationPath, fitObjectCalibration, writeCommittedJson, type ObjectCalibration } from './score-calibration';
 import { openModels } from './sessions';
@@ -153,7 +154,8 @@ export function objectFigures(images: readonly DetectionsOfImage[], threshold: n
  * by a fusion fitted here on this run's development images; measured on both parts, from the same detections as the
  * single-detector figures. Skipped when there is neither a committed fusion nor development images to fit one on.
  */
-export function fusedFigures(centernet: { dev: DetectionsOfImage[]; held: DetectionsOfImage[] }, nanodet: { dev: DetectionsOfImage[]; held: DetectionsOfImage[] }, threshold: number, committed: ObjectFusion | null) {
+type Seen = { dev: DetectionsOfImage[]; held: DetectionsOfImage[] };
+export function fusedFigures(centernet: Seen, nanodet: Seen, threshold: number, committed: ObjectFusion | null) {
   if (!committed && centernet.dev.length === 0) return { skipped: 'no committed fusion and no development images to fit one on (not the split\'s data set)' };
   const dev = fusionExamples(centernet.dev, nanodet.dev);
   const held = fusionExamples(centernet.held, nanodet.held);
@@ -168,6 +170,24 @@ export function fusedFigures(centernet: { dev: DetectionsOfImage[]; held: Detect
   };
 }
 
+/**
+ * CenterNet, NanoDet and MoveNet MultiPose's people fused, the fusion fitted in this run on the development images
+ * only (never on the held-out ones) and measured on both: MoveNet as a third person signal beside the live pair.
+ */
+export function fusedWithMovenetFigures(centernet: Seen, nanodet: Seen, movenet: Seen, threshold: number) {
+  if (centernet.dev.length === 0) return { skipped: 'no development images to fit the fusion on (not the split\'s data set)' };
+  const dev = fusionExamples(centernet.dev, nanodet.dev, movenet.dev);
+  const held = fusionExamples(centernet.held, nanodet.held, movenet.held);
+  const fusion = fitObjectFusion(dev, `${developmentFittedOn(dev.length)}, fitted in this run`, FUSION_FEATURES_MOVENET);
+  const scored = (images: typeof dev): DetectionsOfImage[] =>
+    images.map((x) => ({ file: x.file, width: x.width, height: x.height, truth: x.truth, detections: scoreFused(fusion, x.candidates).map(({ rawScore: _raw, ...o }) => o) }));
+  return {
+    fusion: { source: 'fitted in this run', features: fusion.features, fittedOn: fusion.fittedOn, perClassFits: Object.keys(fusion.classes) },
+    heldOut: objectFigures(scored(held), threshold, null),
+    development: objectFigures(scored(dev), threshold, null),
+  };
+}
+
 const developmentFittedOn = (n: number) => `objects/ development part (${n} images, app/engine/vision/objects-split.json)`;
 
 /** The development part of objects/ (objects-split.json), or the error saying the data set lacks it. */
@@ -178,9 +198,9 @@ function developmentImages(dataDir: string): { dir: string; files: string[] } {
   return { dir, files };
 }
 
-/** The same images' detections of both detectors (same file order, as detectAll gives them), grouped for fusion. */
-function fusionExamples(a: readonly DetectionsOfImage[], b: readonly DetectionsOfImage[]): (FusionExample & Omit<DetectionsOfImage, 'detections'>)[] {
-  return a.map((image, i) => ({ file: image.file, width: image.width, height: image.height, truth: image.truth, candidates: fuseCandidates(image.detections, b[i]!.detections, image.width, image.height) }));
+/** The same images' detections of the detectors (same file order, as detectAll gives them), grouped for fusion. */
+function fusionExamples(a: readonly DetectionsOfImage[], b: readonly DetectionsOfImage[], people?: readonly DetectionsOfImage[]): (FusionExample & Omit<DetectionsOfImage, 'detections'>)[] {
+  return a.map((image, i) => ({ file: image.file, width: image.width, height: image.height, truth: image.truth, candidates: fuseCandidates(image.detections, b[i]!.detections, image.width, image.height, people?.[i]!.detections) }));
 }
 
 /** `vigil calibrate objects --model fused`: both detectors on the development images only, the fusion fitted and written. */
@@ -201,15 +221,20 @@ export async function fitObjectFusionOnDevelopment(dataDir: string, onProgress: 
   }
 }
 
-/** The detectors measured: CenterNet (the live one) and NanoDet-m, at the live pipeline's floor and NMS. */
+/** The detectors measured: CenterNet and NanoDet-m (the live pair) and MoveNet MultiPose (people), at the live floor and NMS. */
 export async function openDetectors(): Promise<{ detectors: Record<ObjectModel, Detector>; release(): Promise<void> }> {
-  const models = await openModels(['centernet', 'nanodet']);
+  const models = await openModels(OBJECT_MODELS);
   return {
-    detectors: { centernet: (frame) => detectObjects(models.centernet, frame), nanodet: (frame) => detectObjectsNanodet(models.nanodet, frame) },
-    release: async () => void (await Promise.all([models.centernet.release(), models.nanodet.release()])),
+    detectors: {
+      centernet: (frame) => detectObjects(models.centernet, frame),
+      nanodet: (frame) => detectObjectsNanodet(models.nanodet, frame),
+      'movenet-multipose': (frame) => detectPeopleMovenet(models['movenet-multipose'], frame),
+    },
+    release: async () => void (await Promise.all(OBJECT_MODELS.map((m) => models[m].release()))),
   };
 }
-export type ObjectModel = 'centernet' | 'nanodet';
+export const OBJECT_MODELS = ['centernet', 'nanodet', 'movenet-multipose'] as const;
+export type ObjectModel = (typeof OBJECT_MODELS)[number];
 
 /**
  * `vigil calibrate objects`: the live detector on the development images only, every class's detections marked

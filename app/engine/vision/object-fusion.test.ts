@@ -1,7 +1,7 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import type { Box } from './boxes';
-import { FUSION_FEATURES, detectObjectsFused, fitLogistic, fitObjectFusion, fuseCandidates, labelCandidates, readObjectFusion, scoreFused, type FusionExample } from './object-fusion';
+import { FUSION_FEATURES, FUSION_FEATURES_MOVENET, detectObjectsFused, fitLogistic, fitObjectFusion, fuseCandidates, labelCandidates, readObjectFusion, scoreFused, type FusionExample } from './object-fusion';
 import { COCO_LABELS, detectObjects, type DetectedObject } from './objects';
 import { VisionPipeline } from './pipeline';
 import { MIN_POSITIVES } from './score-calibration';
@@ -44,6 +44,22 @@ describe('fusing CenterNet and NanoDet boxes', () => {
     // The far book was seen by NanoDet only: CenterNet's feature stands at the unseen level, below its 0.2 floor.
     expect(found[0]!.features[0]).toBeLessThan(logit(0.2));
     expect(found[0]!.features[2]).toBe(0);
+  });
+});
+
+describe('MoveNet\'s people as a third detector', () => {
+  it('adds its raw person score as a fifth feature, grouped with the other detectors\' box of the same person', () => {
+    const box = { x: 100, y: 50, w: 200, h: 400 };
+    const movenet = [object('person', 0.55, { ...box, x: 105 }, 0.95)];
+    const [one, ...rest] = fuseCandidates([object('person', 0.4, box)], [], 640, 480, movenet);
+    expect(rest).toEqual([]);
+    expect(one!.features).toHaveLength(FUSION_FEATURES_MOVENET.length);
+    expect(one!.features[4]).toBeCloseTo(logit(0.55), 6);
+    expect(one!.features[2]).toBeCloseTo(Math.log(2), 6);
+    // Without MoveNet the candidates keep the live fusion's four features (models/calibration/fusion.json).
+    expect(fuseCandidates([object('person', 0.4, box)], [], 640, 480)[0]!.features).toHaveLength(FUSION_FEATURES.length);
+    // A person MoveNet did not see stands at the unseen level.
+    expect(fuseCandidates([object('person', 0.4, box)], [], 640, 480, [])[0]!.features[4]).toBeLessThan(logit(0.2));
   });
 });
 

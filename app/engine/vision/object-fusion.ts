@@ -28,6 +28,11 @@ const DUPLICATE_IOU = 0.3;
 const UNSEEN = 0.05;
 
 export const FUSION_FEATURES = ['logit centernet', 'logit nanodet', 'log boxes agreeing', 'log area share'] as const;
+/**
+ * With MoveNet MultiPose's people as a third detector (measured by `vigil eval vision`, fitted there on the
+ * development images; not live: on the held-out images it did not raise person recall at 0.70, vision README).
+ */
+export const FUSION_FEATURES_MOVENET = [...FUSION_FEATURES, 'logit movenet'] as const;
 
 export interface FusedCandidate {
   label: DetectedObject['label'];
@@ -44,12 +49,15 @@ const logit = (p: number) => {
 };
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
-/** Both detectors' objects (raw scores, frame pixels) grouped into candidates, best raw score first. */
-export function fuseCandidates(centernet: readonly DetectedObject[], nanodet: readonly DetectedObject[], width: number, height: number): FusedCandidate[] {
-  const all = [...centernet.map((o) => ({ o, model: 0 })), ...nanodet.map((o) => ({ o, model: 1 }))]
+/**
+ * The detectors' objects (raw scores, frame pixels) grouped into candidates, best raw score first. With `movenet`
+ * (its people), each candidate has a fifth feature (FUSION_FEATURES_MOVENET).
+ */
+export function fuseCandidates(centernet: readonly DetectedObject[], nanodet: readonly DetectedObject[], width: number, height: number, movenet?: readonly DetectedObject[]): FusedCandidate[] {
+  const all = [...centernet.map((o) => ({ o, model: 0 })), ...nanodet.map((o) => ({ o, model: 1 })), ...(movenet ?? []).map((o) => ({ o, model: 2 }))]
     .map((x) => ({ ...x, raw: x.o.rawScore ?? x.o.score }))
     .sort((a, b) => b.raw - a.raw);
-  const groups: { head: DetectedObject; raw: number; best: [number, number]; members: number }[] = [];
+  const groups: { head: DetectedObject; raw: number; best: [number, number, number]; members: number }[] = [];
   for (const x of all) {
     const same = groups.find((g) => g.head.classId === x.o.classId && iou(g.head.box, x.o.box) > SAME_OBJECT_IOU);
     if (same) {
@@ -58,7 +66,7 @@ export function fuseCandidates(centernet: readonly DetectedObject[], nanodet: re
       continue;
     }
     if (groups.some((g) => g.head.classId === x.o.classId && iou(g.head.box, x.o.box) > DUPLICATE_IOU)) continue;
-    const best: [number, number] = [UNSEEN, UNSEEN];
+    const best: [number, number, number] = [UNSEEN, UNSEEN, UNSEEN];
     best[x.model] = x.raw;
     groups.push({ head: x.o, raw: x.raw, best, members: 1 });
   }
@@ -67,7 +75,7 @@ export function fuseCandidates(centernet: readonly DetectedObject[], nanodet: re
     classId: g.head.classId,
     box: g.head.box,
     rawScore: g.raw,
-    features: [logit(g.best[0]), logit(g.best[1]), Math.log(g.members), Math.log((g.head.box.w * g.head.box.h) / (width * height) + 1e-4)],
+    features: [logit(g.best[0]), logit(g.best[1]), Math.log(g.members), Math.log((g.head.box.w * g.head.box.h) / (width * height) + 1e-4), ...(movenet ? [logit(g.best[2])] : [])],
   }));
 }
 
@@ -144,7 +152,7 @@ export function labelCandidates(example: FusionExample): { candidate: FusedCandi
 }
 
 /** Fits each class with MIN_POSITIVES right candidates, and the fallback on every class's candidates. */
-export function fitObjectFusion(examples: readonly FusionExample[], fittedOn: string): ObjectFusion {
+export function fitObjectFusion(examples: readonly FusionExample[], fittedOn: string, features: readonly string[] = FUSION_FEATURES): ObjectFusion {
   const labelled = examples.flatMap(labelCandidates);
   const fit = (rows: typeof labelled) => fitLogistic(rows.map((r) => r.candidate.features), rows.map((r) => r.correct));
   const classes: Record<string, FusionWeights> = {};
@@ -152,7 +160,7 @@ export function fitObjectFusion(examples: readonly FusionExample[], fittedOn: st
     const rows = labelled.filter((r) => r.candidate.label === label);
     if (rows.filter((r) => r.correct).length >= MIN_POSITIVES) classes[label] = fit(rows);
   }
-  return { method: 'logistic', features: [...FUSION_FEATURES], fittedOn, classes, fallback: fit(labelled) };
+  return { method: 'logistic', features: [...features], fittedOn, classes, fallback: fit(labelled) };
 }
 
 /** Candidates as objects whose score is the fitted probability of being right, best first. */

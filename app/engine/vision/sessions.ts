@@ -9,7 +9,7 @@ import { ensureModels } from '../../../models/convert/build-models';
 import type { ManifestEntry } from '../../../models/convert/manifest';
 import { modelsDir } from '../paths';
 
-export type ModelName = 'blazeface' | 'facemesh' | 'iris' | 'centernet' | 'nanodet' | 'antispoof' | 'liveness' | 'emotion' | 'faceres' | 'mobilefacenet' | 'mobileface' | 'faceres-deep' | 'textdet';
+export type ModelName = 'blazeface' | 'facemesh' | 'iris' | 'centernet' | 'nanodet' | 'antispoof' | 'liveness' | 'emotion' | 'faceres' | 'mobilefacenet' | 'mobileface' | 'faceres-deep' | 'textdet' | 'movenet-multipose';
 
 export interface SessionOptions {
   /** Intra-op threads per session (1 or 2 on this class of machine). */

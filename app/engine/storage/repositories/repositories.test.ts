@@ -123,6 +123,26 @@ describe('outbox filled with what is stored', () => {
     expect(store.syncTargets.get(s.id)).toMatchObject({ serverUrl: 'http://127.0.0.1:9', lastSeq: 2, sessionToken: null });
   });
 
+  it('shares a stored rolling segment once, and never deletes one queued for the server', () => {
+    const store = newStore();
+    const s = store.sessions.create({ source: 'live', sync });
+    const rolling = () => store.segments.add(s.id, { start: 0, end: 2, reason: 'rolling live segment', mime: 'video/webm', bytes: new Uint8Array([1, 2, 3]), sync: false });
+    const kept = rolling();
+    const dropped = rolling();
+    store.segments.share(kept.id);
+    store.segments.share(kept.id);
+    expect(store.outbox.pending().filter((r) => r.kind === 'evidence').map((r) => r.payload)).toEqual([{ segmentId: kept.id, uploadUrl: null }]);
+    store.segments.delete(kept.id);
+    store.segments.delete(dropped.id);
+    expect(store.segments.list(s.id).map((m) => m.id)).toEqual([kept.id]);
+    // A session that does not sync queues nothing, and its segments go as before.
+    const local = store.sessions.create({ source: 'live' });
+    const alone = store.segments.add(local.id, { start: 0, end: 2, reason: 'rolling live segment', mime: 'video/webm', bytes: new Uint8Array([4]), sync: false });
+    store.segments.share(alone.id);
+    store.segments.delete(alone.id);
+    expect(store.segments.list(local.id)).toEqual([]);
+  });
+
   it('queues nothing for a session that is not synced', () => {
     const store = newStore();
     const s = store.sessions.create({ source: 'live' });

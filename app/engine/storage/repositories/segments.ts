@@ -58,9 +58,29 @@ export class SegmentsRepository {
     return this.db.prepare(`SELECT ${META_COLUMNS} FROM segments WHERE session_id = ? ORDER BY start`).all(sessionId) as SegmentMeta[];
   }
 
-  /** Removes a clip that is no longer kept (a rolling live segment outside every flagged range). */
+  /**
+   * Queues a stored segment for its session's server, once (a rolling live segment a flag now keeps, sent while the
+   * exam runs); nothing for a session that does not sync.
+   */
+  share(id: number): void {
+    this.db.transaction(() => {
+      const row = this.db.prepare('SELECT session_id AS sessionId FROM segments WHERE id = ?').get(id) as { sessionId: string } | undefined;
+      if (!row || this.queued(id)) return;
+      this.outbox.enqueueIfSynced('evidence', { segmentId: id, uploadUrl: null }, row.sessionId);
+    })();
+  }
+
+  /**
+   * Removes a clip that is no longer kept (a rolling live segment outside every flagged range). One queued for the
+   * server stays: its upload must still find it, and what left the computer stays on it too.
+   */
   delete(id: number): void {
+    if (this.queued(id)) return;
     this.db.prepare('DELETE FROM segments WHERE id = ?').run(id);
+  }
+
+  private queued(id: number): boolean {
+    return this.db.prepare("SELECT 1 FROM outbox WHERE kind = 'evidence' AND json_extract(payload, '$.segmentId') = ? LIMIT 1").get(id) !== undefined;
   }
 
   /** The clip's bytes, refused if they no longer match the stored sha256. */

@@ -31,6 +31,10 @@ function Instruct({ row }: { row: MonitorRow }) {
       <button type="submit" className="small secondary">
         Send
       </button>
+      {/* A pause covers the candidate's exam page until the invigilator's next instruction (a message lifts it). */}
+      <button type="button" className="small secondary" onClick={() => void instruct(row.id, 'pause', text.trim() || undefined).then(() => setText(''))} aria-label={`Pause the exam of ${row.studentId}`}>
+        Pause exam
+      </button>
       <button type="button" className="small" onClick={() => void instruct(row.id, 'finish')} aria-label={`Finish the exam of ${row.studentId}`}>
         Finish exam
       </button>

@@ -28,6 +28,9 @@ export function isIncident(row: MonitorRow, now = Date.now()): boolean {
   return row.chainStatus === 'broken' || row.riskLevel === 'HIGH_RISK' || row.riskLevel === 'SUSPICIOUS' || row.warnings.length > 0 || (row.status === 'active' && (age === null || age >= AMBER_SECONDS));
 }
 
+/** How the console names each instruction it sends. */
+const INSTRUCTION_WORDS = { message: 'message', pause: 'pause', finish: 'finish exam' } as const;
+
 /** SEB Server's order: incidents first, then the active, then the finished; newest first within each. */
 export function ordered(rows: readonly MonitorRow[], filter: StateFilter, now = Date.now()): MonitorRow[] {
   const rank = (r: MonitorRow) => (isIncident(r, now) ? 0 : r.status === 'active' ? 1 : 2);
@@ -48,7 +51,7 @@ interface MonitorState {
   watch(examId: string): () => void;
   refresh(): Promise<void>;
   setFilter(filter: StateFilter): void;
-  instruct(sessionId: string, kind: 'message' | 'finish', message?: string): Promise<void>;
+  instruct(sessionId: string, kind: 'message' | 'pause' | 'finish', message?: string): Promise<void>;
 }
 
 export const useMonitorStore = create<MonitorState>((set, get) => ({
@@ -108,7 +111,7 @@ export const useMonitorStore = create<MonitorState>((set, get) => ({
   async instruct(sessionId, kind, message) {
     await api('POST', `/api/v1/sessions/${sessionId}/instructions`, { kind, ...(message ? { message } : {}) });
     const student = get().rows.find((r) => r.id === sessionId)?.studentId ?? sessionId;
-    set({ sent: `Sent ${kind === 'finish' ? 'finish exam' : 'message'} to ${student}; waiting for the candidate's confirmation.` });
+    set({ sent: `Sent ${INSTRUCTION_WORDS[kind]} to ${student}; waiting for the candidate's confirmation.` });
     await get().refresh();
   },
 }));
