@@ -31,10 +31,26 @@ const noServer = {
  */
 const serverImportsFromApp = {
   // A regex, because gitignore-style negation cannot re-include a file inside an excluded folder.
-  regex: '(^|/)app/(?!engine/(sync/protocol|report/report|policy/policy|storage/hash-chain|storage/canonical-json|config/signed-config)(\\.ts)?$)',
+  regex: '(^|/)app/(?!engine/(sync/protocol|report/report|policy/policy|storage/hash-chain|storage/canonical-json|config/signed-config|command-line)(\\.ts)?$)',
   message:
-    'The server may import from app/ only the pure modules: app/engine/sync/protocol.ts, report/report.ts, policy/policy.ts, storage/hash-chain.ts, storage/canonical-json.ts, config/signed-config.ts. Run engine work as the `vigil` command in a child process.',
+    'The server may import from app/ only the pure modules: app/engine/sync/protocol.ts, report/report.ts, policy/policy.ts, storage/hash-chain.ts, storage/canonical-json.ts, config/signed-config.ts, command-line.ts. Run engine work as the `vigil` command in a child process.',
 };
+
+/** The server's import rule, with `alsoAllowed` (regexes of paths below app/) let through for its test harness. */
+function serverImports(...alsoAllowed) {
+  const regex = alsoAllowed.length ? serverImportsFromApp.regex.replace('(?!', `(?!${alsoAllowed.join('|')}|`) : serverImportsFromApp.regex;
+  return {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          { ...serverImportsFromApp, regex },
+          { group: ['electron', 'electron/*', 'better-sqlite3', 'onnxruntime-node'], message: 'The server runs without Electron and the engine\'s native modules; it stores in PostgreSQL/PGlite through Kysely.' },
+        ],
+      },
+    ],
+  };
+}
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'release/**', 'test-output/**', 'models/*.onnx'] },
@@ -61,33 +77,19 @@ export default tseslint.config(
   {
     // Why: the server is deployed on its own, without the engine's native modules and models.
     files: ['server/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            serverImportsFromApp,
-            { group: ['electron', 'electron/*', 'better-sqlite3', 'onnxruntime-node'], message: 'The server runs without Electron and the engine\'s native modules; it stores in PostgreSQL/PGlite through Kysely.' },
-          ],
-        },
-      ],
-    },
+    rules: serverImports(),
+  },
+  {
+    // Why: the server's test harness takes its free loopback port from the one helper the client's specs use
+    // (app/engine/sync/testing/ports.ts, test-only, Node alone); the server code itself still imports only pure modules.
+    files: ['server/test/*.ts'],
+    rules: serverImports('engine/sync/testing/ports(\\.ts)?$'),
   },
   {
     // Why: the console spec drives the real candidate app through the client's own e2e launcher (a test-only
     // dependency, like a second program on the machine); the server code itself still imports only pure modules.
     files: ['server/test/*.e2e.test.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { ...serverImportsFromApp, regex: serverImportsFromApp.regex.replace('(?!', '(?!test/e2e/|') },
-            { group: ['electron', 'electron/*', 'better-sqlite3', 'onnxruntime-node'], message: 'The server runs without Electron and the engine\'s native modules; it stores in PostgreSQL/PGlite through Kysely.' },
-          ],
-        },
-      ],
-    },
+    rules: serverImports('test/e2e/', 'engine/sync/testing/ports(\\.ts)?$'),
   },
   {
     // Why: the renderer is sandboxed web content; it talks to the rest only through window.vigil, whose

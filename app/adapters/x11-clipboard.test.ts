@@ -8,24 +8,25 @@ import { createSessionClock } from '../engine/signals/session-clock';
 import { requireTool, startXvfb, type XServer } from '../engine/signals/testing/x-server';
 import { createX11Clipboard } from './x11-clipboard';
 
-/** Another X client copying text, as a candidate's other app would. */
-async function copyFromAnotherClient(server: XServer, text: string): Promise<void> {
-  const child = spawn('xclip', ['-selection', 'clipboard', '-i'], { env: server.env, stdio: ['pipe', 'ignore', 'ignore'] });
+/** Another X client copying (or, into PRIMARY, selecting) text, as a candidate's other app would. */
+async function copyFromAnotherClient(server: XServer, text: string, selection: 'clipboard' | 'primary' = 'clipboard'): Promise<void> {
+  const child = spawn('xclip', ['-selection', selection, '-i'], { env: server.env, stdio: ['pipe', 'ignore', 'ignore'] });
   const exited = once(child, 'exit');
   child.stdin.end(text);
   await exited;
 }
 
-describe('the clipboard guard on a real X clipboard (xclip under Xvfb)', () => {
-  let server: XServer;
-  beforeAll(async () => {
-    requireTool('xclip');
-    server = await startXvfb();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+// One Xvfb for both selections' specs: each clears what it set.
+let server: XServer;
+beforeAll(async () => {
+  requireTool('xclip');
+  server = await startXvfb();
+});
+afterAll(async () => {
+  await server?.stop();
+});
 
+describe('the clipboard guard on a real X clipboard (xclip under Xvfb)', () => {
   it('clears at the start, records changes with a fingerprint but no content, and clears at the end', async () => {
     const clipboard = createX11Clipboard(server.env);
     await copyFromAnotherClient(server, 'answer smuggled in');
@@ -53,22 +54,8 @@ describe('the clipboard guard on a real X clipboard (xclip under Xvfb)', () => {
 });
 
 describe('the PRIMARY selection (middle-click paste) on a real X server', () => {
-  let server: XServer;
-  beforeAll(async () => {
-    requireTool('xclip');
-    server = await startXvfb();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-
   it('is cleared at the start, a selection made in another client is recorded (not scored), cleared at the end', async () => {
-    const select = async (text: string) => {
-      const child = spawn('xclip', ['-selection', 'primary', '-i'], { env: server.env, stdio: ['pipe', 'ignore', 'ignore'] });
-      const exited = once(child, 'exit');
-      child.stdin.end(text);
-      await exited;
-    };
+    const select = (text: string) => copyFromAnotherClient(server, text, 'primary');
     const primary = createX11Clipboard(server.env, 'primary');
     await select('selected before the exam');
     const events: SignalEvent[] = [];

@@ -1,32 +1,19 @@
 /**
  * The CLI's one error style: a single line `vigil: <thing>: <problem>` on stderr and a non-zero exit.
- * Exit 2 is a usage error (the command line is wrong), 1 is anything else.
+ * Exit 2 is a usage error (the command line is wrong), 1 is anything else (app/engine/command-line.ts, shared with
+ * vigil-server).
  */
-export class CliError extends Error {
-  constructor(
-    readonly thing: string,
-    readonly problem: string,
-    readonly exitCode = 1,
-  ) {
-    super(`${thing}: ${problem}`);
-    this.name = 'CliError';
-  }
-}
+import { CommandLineError, reportCommandError } from '../engine/command-line';
+
+export class CliError extends CommandLineError {}
 
 export function usageError(thing: string, problem: string): CliError {
   return new CliError(thing, problem, 2);
 }
 
 /** Prints one line for any error and returns the exit code; a stack only with VIGIL_DEBUG=1. */
-export function reportError(error: unknown, write: (line: string) => void = (l) => process.stderr.write(l)): number {
-  if (error instanceof CliError) {
-    write(`vigil: ${error.message}\n`);
-    return error.exitCode;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  write(`vigil: ${message.split('\n')[0]}\n`);
-  if (process.env.VIGIL_DEBUG === '1' && error instanceof Error && error.stack) write(`${error.stack}\n`);
-  return 1;
+export function reportError(error: unknown, write?: (line: string) => void): number {
+  return reportCommandError('vigil', error, write);
 }
 
 /** A whole-number option within [min, max], or the usage error naming the flag, the range and what was typed. */

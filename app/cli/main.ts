@@ -1,7 +1,8 @@
 /**
  * The `vigil` command line: one program, one module per command under commands/, one error style.
  */
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
+import { runCommandLine } from '../engine/command-line';
 import { engineVersion } from '../engine/paths';
 import { registerAnalyze } from './commands/analyze';
 import { registerBenchAnalyze } from './commands/bench-analyze';
@@ -18,7 +19,6 @@ import { registerLiveness } from './commands/liveness';
 import { registerReports } from './commands/reports';
 import { registerSync } from './commands/sync';
 import { registerTrain } from './commands/train';
-import { reportError } from './errors';
 
 export function buildProgram(): Command {
   const program = new Command('vigil')
@@ -45,14 +45,8 @@ export function buildProgram(): Command {
   return program;
 }
 
-export async function run(argv: readonly string[]): Promise<number> {
-  try {
-    await buildProgram().parseAsync([...argv], { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    return reportError(error);
-  }
+export function run(argv: readonly string[]): Promise<number> {
+  return runCommandLine(buildProgram(), argv);
 }
 
 process.exitCode = await run(process.argv.slice(2));

@@ -13,6 +13,7 @@ import { trustEntry, verifyExamConfig } from '../../app/engine/config/signed-con
 import type { EnrolResponse } from '../../app/engine/sync/protocol';
 import { signingKeyPaths } from '../keys';
 import { buildChain, enrolment, sampleReport } from '../test/chain';
+import type { ReviewView } from './review-view';
 import { DATABASES, startTestServer, type TestServer } from '../test/harness';
 
 describe.each(DATABASES)('console routes on %s', (kind) => {
@@ -92,6 +93,12 @@ describe.each(DATABASES)('console routes on %s', (kind) => {
     expect((await call('admin', 'POST', url, { flagKey: 'alert:0', decision: 'confirmed', note: 'turned away', expectedVersion: 1 })).statusCode).toBe(201);
     expect((await call('reviewer', 'POST', url, { flagKey: null, decision: 'suspicious', note: '', expectedVersion: 2 })).statusCode).toBe(201);
     expect((await call('reviewer', 'POST', url, { flagKey: null, decision: 'dismissed', expectedVersion: 3 })).statusCode).toBe(400);
+    // The view (ReviewView, the one schema the route answers with) after the decisions: each flag's latest decision,
+    // the session's status, the whole history, and the alert's explanation in the engine's own values.
+    const after = (await call('reviewer', 'GET', `/api/v1/sessions/${enrolled.sessionId}/review`)).json() as ReviewView;
+    expect(after).toMatchObject({ version: 3, status: 'suspicious' });
+    expect(after.flags.find((f) => f.key === 'alert:0')).toMatchObject({ detector: 'gaze_away', severity: 'warning', explanation: { yawDeg: 41, thresholdDeg: 30 }, segmentIds: [], decision: { decision: 'confirmed', reviewer: 'admin@example.org', version: 2 } });
+    expect(after.reviews.map((r) => r.decision)).toEqual(['dismissed', 'confirmed', 'suspicious']);
 
     const stats = (await call('reviewer', 'GET', `/api/v1/exams/${server.examId}/review-stats`)).json() as { detectors: { detector: string; confirmed: number; dismissed: number }[]; statuses: Record<string, number> };
     expect(stats.detectors.find((d) => d.detector === 'gaze_away')).toMatchObject({ confirmed: 1, dismissed: 0 });

@@ -7,6 +7,7 @@ import type { ServerContext } from '../context';
 import type { Database } from '../store/schema';
 import { sql, type Kysely } from 'kysely';
 import { assignedExams, maySeeExam } from './visibility';
+import { ChainCheck, EvidenceItem } from './review-view';
 
 const ErrorBody = z.object({ error: z.string(), message: z.string() });
 /** `source`: a candidate's device sent it (`sessionId`), or the server analysed an uploaded recording (`jobId`). */
@@ -24,11 +25,9 @@ const ReportSummary = z.object({
 });
 /** A report analysed on the server from an uploaded file has no event chain to walk. */
 const NO_CHAIN = { verified: false, events: 0, status: 'ok' as const, firstBadSeq: null, reason: 'analysed on the server from an uploaded recording (POST /api/v1/proctoring/process): no event chain' };
-const ChainCheck = z.object({ verified: z.boolean(), events: z.number(), status: z.enum(['ok', 'broken']), firstBadSeq: z.number().nullable(), reason: z.string().nullable() });
-const EvidenceItem = z.object({ id: z.string(), segmentId: z.number(), sha256: z.string(), bytes: z.number(), mime: z.string(), verified: z.boolean(), status: z.string() });
 const FullReport = Report.extend({ chain: ChainCheck, evidence: z.array(EvidenceItem) });
 
-/** Walks a session's stored events from genesis, as a reviewer would want before trusting a report. */
+/** Walks a session's stored events from genesis (ChainCheck). */
 export async function checkChain(db: Kysely<Database>, sessionId: string): Promise<z.infer<typeof ChainCheck>> {
   const session = await db.selectFrom('sessions').select(['client_session_id', 'chain_status', 'chain_broken_seq', 'chain_broken_reason']).where('id', '=', sessionId).executeTakeFirstOrThrow();
   const rows = await db.selectFrom('events').select(['seq', 't', 'type', 'payload', 'prev_hash', 'hash']).where('session_id', '=', sessionId).orderBy('seq').execute();

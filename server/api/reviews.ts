@@ -12,10 +12,10 @@ import { audit } from '../store/exams';
 import { appendReview, currentDecisions, flagsOf, ReviewConflict, reviewsOf } from '../store/reviews';
 import { FLAG_DECISIONS, SESSION_REVIEW_STATUSES } from '../store/schema';
 import { checkChain, evidenceOf } from './reports';
+import { Review, ReviewView } from './review-view';
 import { maySeeExam } from './visibility';
 
 const ErrorBody = z.object({ error: z.string(), message: z.string() });
-const Review = z.object({ version: z.number(), flagKey: z.string().nullable(), decision: z.string(), note: z.string(), reviewer: z.string(), at: z.string() });
 const NOT_A_VERDICT = 'a flag is a reason to look, not a verdict';
 
 export const reviewRoutes: FastifyPluginAsyncZod<ServerContext> = async (app, ctx) => {
@@ -30,7 +30,7 @@ export const reviewRoutes: FastifyPluginAsyncZod<ServerContext> = async (app, ct
 
   app.get(
     '/api/v1/sessions/:id/review',
-    { preHandler: staff, schema: { tags: ['reviews'], summary: "A session's flags (with evidence and decisions), milestones, chain check, risk and reviews", params: z.object({ id: z.uuid() }), response: { 200: z.record(z.string(), z.unknown()), 404: ErrorBody } } },
+    { preHandler: staff, schema: { tags: ['reviews'], summary: "A session's flags (with evidence and decisions), milestones, chain check, risk and reviews", params: z.object({ id: z.uuid() }), response: { 200: ReviewView, 404: ErrorBody } } },
     async (req, reply) => {
       const s = await visibleSession(req.staff!, req.params.id);
       if (!s) return sendError(reply, 404, 'not_found', 'no such session');

@@ -2,9 +2,10 @@
  * The `vigil-server` command: `init` (institution, first admin, signing keys), `start`, `exam create`, `user add`.
  * Errors are one line, `vigil-server: <thing>: <problem>`, with exit 2 for a wrong command line and 1 otherwise.
  */
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { CommandLineError, runCommandLine } from '../../app/engine/command-line';
 import { buildServer, serverVersion } from '../app';
 import { databaseUrl, evidenceDir, s3Evidence, serverHome } from '../config';
 import { S3EvidenceStore } from '../blobs/s3-evidence-store';
@@ -14,15 +15,7 @@ import { createExam, createUser, setting } from '../store/exams';
 import { ROLES, type Role } from '../store/schema';
 import { registerBench } from './bench';
 
-export class ServerCliError extends Error {
-  constructor(
-    readonly thing: string,
-    readonly problem: string,
-    readonly exitCode = 1,
-  ) {
-    super(`${thing}: ${problem}`);
-  }
-}
+export class ServerCliError extends CommandLineError {}
 
 function readSecretFile(path: string, what: string): string {
   let text: string;
@@ -163,18 +156,6 @@ export function buildProgram(): Command {
   return program;
 }
 
-export async function run(argv: readonly string[]): Promise<number> {
-  try {
-    await buildProgram().parseAsync([...argv], { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    if (error instanceof ServerCliError) {
-      process.stderr.write(`vigil-server: ${error.message}\n`);
-      return error.exitCode;
-    }
-    process.stderr.write(`vigil-server: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}\n`);
-    if (process.env.VIGIL_DEBUG === '1' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-    return 1;
-  }
+export function run(argv: readonly string[]): Promise<number> {
+  return runCommandLine(buildProgram(), argv);
 }

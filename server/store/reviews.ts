@@ -4,36 +4,12 @@
  * chain is a milestone. The current decision on a flag is its latest review; nothing is ever updated.
  */
 import type { Kysely } from 'kysely';
+import type { z } from 'zod';
 import { Report } from '../../app/engine/report/report';
+import type { Flag, Milestone, Review } from '../api/review-view';
 import type { Database, ReviewDecision } from './schema';
 
-export interface Flag {
-  readonly key: string;
-  readonly kind: 'alert' | 'interval';
-  /** The alert type, or for an interval the warning type that gave it the most points. */
-  readonly detector: string;
-  readonly start: number;
-  readonly end: number;
-  readonly severity: string | null;
-  readonly confidence: number | null;
-  /** What was measured, in the engine's own words and values (thresholds, baseline). */
-  readonly explanation: Record<string, unknown>;
-  readonly segmentIds: number[];
-}
-
-export interface Milestone {
-  readonly t: number;
-  readonly type: string;
-}
-
-export interface ReviewRow {
-  readonly version: number;
-  readonly flagKey: string | null;
-  readonly decision: ReviewDecision;
-  readonly note: string;
-  readonly reviewer: string;
-  readonly at: string;
-}
+export type ReviewRow = z.infer<typeof Review> & { readonly decision: ReviewDecision };
 
 export async function storedReport(db: Kysely<Database>, sessionId: string): Promise<Report | null> {
   const row = await db.selectFrom('reports').select('report').where('session_id', '=', sessionId).executeTakeFirst();

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { dataSetDir } from '../../engine/paths';
 import { CAMERA_FPS, SENSOR_NOISE } from '../../test/e2e/camera-file';
-import { compareReports, sitExam, storedLiveReport, type LiveReport } from '../../test/e2e/exam-driver';
+import { analyzedFileReport, compareReports, sitExam, storedLiveReport, type LiveReport } from '../../test/e2e/exam-driver';
 import { launchApp, projectRoot, type RunningApp } from '../../test/e2e/launch';
 import { benchGroup } from '../command-groups';
 import { CliError, usageError, wholeNumberOption } from '../errors';
@@ -218,11 +218,7 @@ export async function benchLive(options: { video?: string; fps: number; transpor
       if (a !== undefined && b !== undefined) cpu[kind] += (b - a) / (measuredMs / 1000);
     }
     const live = storedLiveReport(running, sat.sessionId);
-    const policyFile = join(work, 'policy.json');
-    writeFileSync(policyFile, JSON.stringify(policy));
-    const fileReportPath = join(work, 'file-report.json');
-    running.node([join(projectRoot, 'app/cli/vigil.mjs'), 'analyze', media.recording, '--config', policyFile, '--fps', String(options.fps), '--no-store', '--out', fileReportPath]);
-    const fileReport = JSON.parse(readFileSync(fileReportPath, 'utf8')) as LiveReport;
+    const fileReport = analyzedFileReport(running, media.recording, policy, { dir: work, fps: options.fps });
     const capture = captureNote(live);
     const rulesNote = /^Frames reached the alert rules .*? p50 (\d+) ms, p95 (\d+) ms/.exec(live.notes.find((n) => n.startsWith('Frames reached the alert rules')) ?? '');
     const refusedNote = live.notes.find((n) => n.startsWith('Frames refused by the engine: '));

@@ -10,25 +10,16 @@ import type { ExamPolicy } from '../policy/policy';
 import type { Report } from '../report/report';
 import type { Alert } from '../rules/alert';
 import { applyAudioRules } from '../rules/audio-rules';
-import type { NewSyncTarget } from '../storage/repositories/sync-targets';
-import type { Store } from '../storage/store';
 import { LivenessMonitor, loadDefaultLivenessModel } from '../liveness/monitor';
 import { loadDefaultTemporalScorer, type TemporalScore } from '../temporal/scorer';
 import { mediaFeatures, type FeatureStream } from '../vision/analyze-media';
 import { PIPELINE_DEFAULTS, type PipelineOptions, type SlowModelRates } from '../vision/pipeline';
-import { analyzeRecording } from './analyze-recording';
+import { analyzeRecording, type AnalyzeOptions } from './analyze-recording';
 import { fileEvidenceRecorder } from './file-evidence';
 import { temporalAlerts } from './temporal-alerts';
 
-export interface AnalyzeFileOptions {
-  policy: ExamPolicy;
-  calibrationSeconds?: number;
-  studentId?: string | null;
-  examId?: string | null;
-  /** Where the session, features, evidence and report are stored; without it nothing is stored. */
-  store?: Store;
-  /** Queue the session for an institution's server (needs `store`). */
-  sync?: NewSyncTarget;
+/** As analyzeRecording's; without `store` nothing is stored, and `sync` needs `store`. */
+export interface AnalyzeFileOptions extends Pick<AnalyzeOptions, 'policy' | 'calibrationSeconds' | 'studentId' | 'examId' | 'store' | 'sync'> {
   /** onnxruntime threads per vision model. */
   threads?: number;
   /** Each analysed frame, in order, with its audio columns filled (for --features). */

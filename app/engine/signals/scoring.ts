@@ -64,20 +64,25 @@ export function signalAlerts(events: readonly SignalEvent[]): Alert[] {
   const focusRows = sorted.filter((e): e is SignalOf<'focus_lost'> => e.type === 'focus_lost');
   const twinOf = (e: SignalOf<'focus_lost'>) => focusRows.find((o) => o.source !== e.source && Math.abs(o.t - e.t) <= SAME_ACT_WITHIN_SEC);
 
+  /** Leaving the exam's window or console for `e.end - e.t` seconds: one window_switch, with the combo that did it. */
+  const switchAway = (e: { t: number; end: number | null; evidence: object }, how: object, more: object = {}): Alert => {
+    const cause = causeOf(SWITCH_COMBOS, e.t);
+    return {
+      type: ACT_ALERT_TYPE.window_switch,
+      start: e.t,
+      end: e.end ?? e.t,
+      severity: 'warning',
+      confidence: 1,
+      evidence: { act: 'window_switch', ...how, awaySec: e.end === null ? null : e.end - e.t, ...(cause ? { combo: cause.keys } : {}), ...e.evidence, ...more },
+    };
+  };
+
   for (const e of sorted) {
     switch (e.type) {
       case 'focus_lost': {
         const twin = twinOf(e);
         if (twin && e.source === 'os') break;
-        const cause = causeOf(SWITCH_COMBOS, e.t);
-        alerts.push({
-          type: ACT_ALERT_TYPE.window_switch,
-          start: e.t,
-          end: e.end ?? e.t,
-          severity: 'warning',
-          confidence: 1,
-          evidence: { act: 'window_switch', source: e.source, awaySec: e.end === null ? null : e.end - e.t, ...(cause ? { combo: cause.keys } : {}), ...e.evidence, ...(twin ? { os: twin.evidence } : {}) },
-        });
+        alerts.push(switchAway(e, { source: e.source }, twin ? { os: twin.evidence } : {}));
         break;
       }
       case 'clipboard': {
@@ -115,15 +120,7 @@ export function signalAlerts(events: readonly SignalEvent[]): Alert[] {
           break;
         }
         // Another virtual console took the screen: the candidate left the exam as surely as with Alt+Tab.
-        const cause = causeOf(SWITCH_COMBOS, e.t);
-        alerts.push({
-          type: ACT_ALERT_TYPE.window_switch,
-          start: e.t,
-          end: e.end ?? e.t,
-          severity: 'warning',
-          confidence: 1,
-          evidence: { act: 'window_switch', via: 'console_switch', awaySec: e.end === null ? null : e.end - e.t, ...(cause ? { combo: cause.keys } : {}), ...e.evidence },
-        });
+        alerts.push(switchAway(e, { via: 'console_switch' }));
         break;
       }
       case 'key_combo':

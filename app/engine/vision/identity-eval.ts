@@ -86,14 +86,18 @@ function liveSequences(dir: string, everyNth: number): Sequence[] {
     });
 }
 
-export interface IdentityFigures {
-  descriptor: DescriptorName;
+/** Equal error rate and true accepts at 1 % and 0.1 % false accepts, each with its threshold. */
+interface RateCurve {
   eer: number;
   eerThreshold: number;
   tarAtFar1: number;
   thresholdAtFar1: number;
   tarAtFar01: number;
   thresholdAtFar01: number;
+}
+
+export interface IdentityFigures extends RateCurve {
+  descriptor: DescriptorName;
   genuinePairs: number;
   impostorPairs: number;
   /**
@@ -121,13 +125,7 @@ export interface EnrolmentFigures {
     heldOut: { thresholds: number[]; far: number; frr: number; genuine: number; impostor: number };
   };
 }
-interface ProtocolCurve {
-  eer: number;
-  eerThreshold: number;
-  tarAtFar1: number;
-  thresholdAtFar1: number;
-  tarAtFar01: number;
-  thresholdAtFar01: number;
+interface ProtocolCurve extends RateCurve {
   genuine: number;
   impostor: number;
 }

@@ -3,8 +3,8 @@
  * development / held-out split (objects-split.json), detections per image, and the figures `vigil eval vision`
  * and `vigil calibrate objects` report. Reads only the folder it is given.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { readImage } from '../media/frames';
 import type { Box } from './boxes';
@@ -14,7 +14,7 @@ import { detectPeopleMovenet } from './movenet';
 import { detectObjectsNanodet } from './nanodet';
 import { FUSION_FEATURES_MOVENET, fitObjectFusion, fuseCandidates, fusionPath, scoreFused, type FusionExample, type ObjectFusion } from './object-fusion';
 import { COCO_LABELS, OBJECT_DEFAULTS, detectObjects, type DetectedObject } from './objects';
-import { calibrate, calibrationPath, fitObjectCalibration, type ObjectCalibration } from './score-calibration';
+import { calibrate, calibrationPath, fitObjectCalibration, writeCommittedJson, type ObjectCalibration } from './score-calibration';
 import { openModels } from './sessions';
 import splitJson from './objects-split.json';
 
@@ -159,7 +159,7 @@ export function fusedFigures(centernet: Seen, nanodet: Seen, threshold: number, 
   if (!committed && centernet.dev.length === 0) return { skipped: 'no committed fusion and no development images to fit one on (not the split\'s data set)' };
   const dev = fusionExamples(centernet.dev, nanodet.dev);
   const held = fusionExamples(centernet.held, nanodet.held);
-  const fusion = committed ?? fitObjectFusion(dev, `${fusionFittedOn(dev.length)}, fitted in this run`);
+  const fusion = committed ?? fitObjectFusion(dev, `${developmentFittedOn(dev.length)}, fitted in this run`);
   // The fused score is the figure measured (no rawScore: objectFigures would measure the best raw score instead).
   const scored = (images: typeof dev): DetectionsOfImage[] =>
     images.map((x) => ({ file: x.file, width: x.width, height: x.height, truth: x.truth, detections: scoreFused(fusion, x.candidates).map(({ rawScore: _raw, ...o }) => o) }));
@@ -178,7 +178,7 @@ export function fusedWithMovenetFigures(centernet: Seen, nanodet: Seen, movenet:
   if (centernet.dev.length === 0) return { skipped: 'no development images to fit the fusion on (not the split\'s data set)' };
   const dev = fusionExamples(centernet.dev, nanodet.dev, movenet.dev);
   const held = fusionExamples(centernet.held, nanodet.held, movenet.held);
-  const fusion = fitObjectFusion(dev, `${fusionFittedOn(dev.length)}, fitted in this run`, FUSION_FEATURES_MOVENET);
+  const fusion = fitObjectFusion(dev, `${developmentFittedOn(dev.length)}, fitted in this run`, FUSION_FEATURES_MOVENET);
   const scored = (images: typeof dev): DetectionsOfImage[] =>
     images.map((x) => ({ file: x.file, width: x.width, height: x.height, truth: x.truth, detections: scoreFused(fusion, x.candidates).map(({ rawScore: _raw, ...o }) => o) }));
   return {
@@ -188,7 +188,15 @@ export function fusedWithMovenetFigures(centernet: Seen, nanodet: Seen, movenet:
   };
 }
 
-const fusionFittedOn = (n: number) => `objects/ development part (${n} images, app/engine/vision/objects-split.json)`;
+const developmentFittedOn = (n: number) => `objects/ development part (${n} images, app/engine/vision/objects-split.json)`;
+
+/** The development part of objects/ (objects-split.json), or the error saying the data set lacks it. */
+function developmentImages(dataDir: string): { dir: string; files: string[] } {
+  const dir = join(dataDir, 'objects');
+  const files = splitImages(dir, 'development');
+  if (files.length === 0) throw new MissingDataError(`${dir}: holds none of the development images named in app/engine/vision/objects-split.json`);
+  return { dir, files };
+}
 
 /** The same images' detections of the detectors (same file order, as detectAll gives them), grouped for fusion. */
 function fusionExamples(a: readonly DetectionsOfImage[], b: readonly DetectionsOfImage[], people?: readonly DetectionsOfImage[]): (FusionExample & Omit<DetectionsOfImage, 'detections'>)[] {
@@ -197,20 +205,16 @@ function fusionExamples(a: readonly DetectionsOfImage[], b: readonly DetectionsO
 
 /** `vigil calibrate objects --model fused`: both detectors on the development images only, the fusion fitted and written. */
 export async function fitObjectFusionOnDevelopment(dataDir: string, onProgress: (done: number, total: number, detail: string) => void = () => {}): Promise<{ fusion: ObjectFusion; path: string }> {
-  const dir = join(dataDir, 'objects');
-  const files = splitImages(dir, 'development');
-  if (files.length === 0) throw new MissingDataError(`${dir}: holds none of the development images named in app/engine/vision/objects-split.json`);
+  const { dir, files } = developmentImages(dataDir);
   const { detectors, release } = await openDetectors();
   let done = 0;
   try {
     const tick = (f: string) => onProgress(++done, files.length * 2, f);
     const a = await detectAll(dir, files, detectors.centernet, tick);
     const b = await detectAll(dir, files, detectors.nanodet, tick);
-    const fusion = fitObjectFusion(fusionExamples(a, b), fusionFittedOn(files.length));
+    const fusion = fitObjectFusion(fusionExamples(a, b), developmentFittedOn(files.length));
     const path = fusionPath();
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(`${path}.tmp`, `${JSON.stringify(fusion, null, 2)}\n`);
-    renameSync(`${path}.tmp`, path);
+    writeCommittedJson(path, fusion);
     return { fusion, path };
   } finally {
     await release();
@@ -237,19 +241,15 @@ export type ObjectModel = (typeof OBJECT_MODELS)[number];
  * right or wrong, Platt fits per class (fallback over all classes); written to models/calibration/<model>.json.
  */
 export async function fitObjectCalibrationOnDevelopment(dataDir: string, model: ObjectModel, onProgress: (done: number, total: number, detail: string) => void = () => {}): Promise<{ calibration: ObjectCalibration; path: string }> {
-  const dir = join(dataDir, 'objects');
-  const files = splitImages(dir, 'development');
-  if (files.length === 0) throw new MissingDataError(`${dir}: holds none of the development images named in app/engine/vision/objects-split.json`);
+  const { dir, files } = developmentImages(dataDir);
   const { detectors, release } = await openDetectors();
   let done = 0;
   try {
     const images = await detectAll(dir, files, detectors[model], (f) => onProgress(++done, files.length, f));
     const byClass = Object.fromEntries(Object.entries(scoredByClass(images, raw)).map(([k, v]) => [k, v.scored]));
-    const calibration = fitObjectCalibration(byClass, { model, fittedOn: `objects/ development part (${files.length} images, app/engine/vision/objects-split.json)`, minRawScore: OBJECT_DEFAULTS.minScore });
+    const calibration = fitObjectCalibration(byClass, { model, fittedOn: developmentFittedOn(files.length), minRawScore: OBJECT_DEFAULTS.minScore });
     const path = calibrationPath(model);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(`${path}.tmp`, `${JSON.stringify(calibration, null, 2)}\n`);
-    renameSync(`${path}.tmp`, path);
+    writeCommittedJson(path, calibration);
     return { calibration, path };
   } finally {
     await release();

@@ -9,8 +9,8 @@
  * to four points is noise; two parameters are not. Stored in models/calibration/<model>.json (committed: it is
  * fitted on data a fresh clone does not have) and copied into the model's manifest entry by `npm run models`.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from '../paths';
 import type { Scored } from './detection-metrics';
@@ -113,6 +113,13 @@ export function readCommittedJson<T>(path: string, schema: z.ZodType<T>, what: s
   const parsed = schema.safeParse(json);
   if (!parsed.success) throw new Error(`${path}: not a valid ${what} (${parsed.error.issues[0]?.message ?? 'invalid'})`);
   return parsed.data;
+}
+
+/** Writes a file of models/calibration whole or not at all (beside it, then renamed into place), as JSON with a newline. */
+export function writeCommittedJson(path: string, value: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(`${path}.tmp`, path);
 }
 
 /** The committed calibration of a model, or null when none was fitted. */

@@ -1,8 +1,9 @@
 /**
  * Sits a whole exam in the real candidate app, as a candidate would, for a given time: policy, consent, system
  * check, identity and voice when the policy has them off, calibration, the exam, finish. Shared by the live-vs-file
- * spec and `vigil bench live`; no vitest here, so the CLI can use it.
+ * specs and `vigil bench live`; no vitest here, so the CLI can use it.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { projectRoot, type RunningApp } from './launch';
@@ -79,6 +80,21 @@ export function storedLiveReport(app: RunningApp, sessionId: string): LiveReport
   const row = rows.find((r) => r.sessionId === sessionId);
   if (!row) throw new Error(`no stored report for session ${sessionId}`);
   return JSON.parse(vigil('show', String(row.id))) as LiveReport;
+}
+
+/**
+ * The file side of a live-vs-file comparison: `policy` written to `dir` (default the app's home), `vigil analyze` on
+ * `recording` (the very file Chromium played) on the app's own runtime, and the report it wrote. `fps` overrides the
+ * policy's processing rate on the command line.
+ */
+export function analyzedFileReport(app: RunningApp, recording: string, policy: Record<string, unknown>, options: { dir?: string; fps?: number } = {}): LiveReport {
+  const dir = options.dir ?? app.home;
+  const policyFile = join(dir, 'policy.json');
+  writeFileSync(policyFile, JSON.stringify(policy));
+  const out = join(dir, 'file-report.json');
+  const fps = options.fps === undefined ? [] : ['--fps', String(options.fps)];
+  app.node([join(projectRoot, 'app/cli/vigil.mjs'), 'analyze', recording, '--config', policyFile, ...fps, '--no-store', '--out', out]);
+  return JSON.parse(readFileSync(out, 'utf8')) as LiveReport;
 }
 
 export interface Agreement {

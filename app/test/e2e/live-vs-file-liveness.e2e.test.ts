@@ -8,11 +8,9 @@
  * spoof_suspected over 0-11 s and the live session none (its liveness evidence was lost between frames in flight).
  * live-vs-file.e2e.test.ts compares the face path alone, with liveness off.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { projectRoot, snap, test } from './fixtures';
-import { compareReports, sitExam, storedLiveReport, type LiveReport } from './exam-driver';
+import { snap, test } from './fixtures';
+import { analyzedFileReport, compareReports, sitExam, storedLiveReport, type LiveReport } from './exam-driver';
 import { attentiveFaceVideo, speechThenSilenceWav } from './media';
 import { FLOW_TIMEOUT, startExamSite } from './steps';
 
@@ -36,11 +34,7 @@ describe('live and file agree on liveness', () => {
     const live = storedLiveReport(app, sat.sessionId);
     skip(live.media.framesAnalysed === 0, 'the on-device face pipeline is not in this build');
 
-    const policyFile = join(app.home, 'policy.json');
-    writeFileSync(policyFile, JSON.stringify(policy));
-    const out = join(app.home, 'file-report.json');
-    app.node([join(projectRoot, 'app/cli/vigil.mjs'), 'analyze', camera, '--config', policyFile, '--no-store', '--out', out]);
-    const file = JSON.parse(readFileSync(out, 'utf8')) as LiveReport;
+    const file = analyzedFileReport(app, camera, policy);
 
     const seen = (r: LiveReport) => JSON.stringify({ alerts: r.alerts.map((a) => [a.type, a.start, a.end]), media: r.media, liveness: (r as { liveness?: unknown }).liveness, notes: r.notes });
     expect(file.alerts.map((a) => a.type), seen(file)).toContain('spoof_suspected');

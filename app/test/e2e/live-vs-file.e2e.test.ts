@@ -5,11 +5,9 @@
  * looksAwayAndLeavesVideo): real faces with a camera's noise; the candidate looks at the screen, turns the eyes
  * away for 5 s, looks back, leaves the picture for 6 s and comes back.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { projectRoot, snap, test } from './fixtures';
-import { compareReports, sitExam, storedLiveReport, type LiveReport } from './exam-driver';
+import { snap, test } from './fixtures';
+import { analyzedFileReport, compareReports, sitExam, storedLiveReport, type LiveReport } from './exam-driver';
 import { LOOK_AWAY_AND_LEAVE, looksAwayAndLeavesVideo, speechThenSilenceWav } from './media';
 import { FLOW_TIMEOUT, startExamSite } from './steps';
 
@@ -37,11 +35,7 @@ describe('live and file agree', () => {
     skip(live.media.framesAnalysed === 0, 'the on-device face pipeline is not in this build');
 
     // `vigil analyze` on the very file Chromium played.
-    const policyFile = join(app.home, 'policy.json');
-    writeFileSync(policyFile, JSON.stringify(policy));
-    const out = join(app.home, 'file-report.json');
-    app.node([join(projectRoot, 'app/cli/vigil.mjs'), 'analyze', camera, '--config', policyFile, '--no-store', '--out', out]);
-    const file = JSON.parse(readFileSync(out, 'utf8')) as LiveReport;
+    const file = analyzedFileReport(app, camera, policy);
 
     // Both saw the look-away and the empty chair where the recording has them, not just the same nothing.
     const during = (report: LiveReport, type: string, [from, to]: readonly [number, number]) =>

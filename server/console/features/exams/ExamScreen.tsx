@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { DETECTORS, RATE_FIELDS, RULE_FIELDS, type PolicyField } from '../../../../renderer/lib/policy-draft';
 import { getPath, useExamsStore } from './store';
+import { ErrorNotice } from '../../lib/error-notice';
 
 function fieldId(path: string) {
   return `f-${path.replace(/\./g, '-')}`;
@@ -109,11 +110,7 @@ export function ExamScreen({ examId }: { examId: string }) {
   const [assignee, setAssignee] = useState('');
   useEffect(() => void useExamsStore.getState().open(examId, true), [examId]);
   if (s.error) {
-    return (
-      <p className="notice fail" role="alert">
-        {s.error}
-      </p>
-    );
+    return <ErrorNotice error={s.error} />;
   }
   if (!s.exam || !s.draft) return <p>Loading…</p>;
   const weights = (getPath(s.defaults, 'intervals.weights') as Record<string, number> | undefined) ?? {};

@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
+import { ListTable } from '../../lib/list-table';
 import { useAuthStore } from '../auth/store';
 import { useExamsStore } from './store';
+import { ErrorNotice } from '../../lib/error-notice';
 
 /** Every exam the signed-in person may see, with the links their role allows; admins create exams here. */
 export function ExamsScreen() {
@@ -35,40 +37,30 @@ export function ExamsScreen() {
           )}
         </form>
       )}
-      {error && (
-        <p className="notice fail" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNotice error={error} />
       <section className="panel" aria-labelledby="list-heading">
         <h2 id="list-heading">Your exams</h2>
-        {loading && !exams.length ? <p>Loading…</p> : null}
-        {!loading && !exams.length ? <p>No exams yet.</p> : null}
-        {exams.length > 0 && (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Exam</th>
-                <th scope="col">Created</th>
-                <th scope="col">Open</th>
-              </tr>
-            </thead>
-            <tbody>
-              {exams.map((e) => (
-                <tr key={e.id}>
-                  <th scope="row">{e.name}</th>
-                  <td>{new Date(e.createdAt).toLocaleString()}</td>
-                  <td className="links">
-                    {role === 'admin' && <a href={`#/exams/${e.id}`} aria-label={`Policy of ${e.name}`}>Policy</a>}
-                    {role !== 'reviewer' && <a href={`#/exams/${e.id}/monitor`} aria-label={`Monitor ${e.name}`}>Monitor</a>}
-                    {role !== 'invigilator' && <a href={`#/exams/${e.id}/review`} aria-label={`Review ${e.name}`}>Review</a>}
-                    {role !== 'invigilator' && <a href={`#/exams/${e.id}/stats`} aria-label={`Stats of ${e.name}`}>Stats</a>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <ListTable
+          rows={loading && !exams.length ? null : exams}
+          empty="No exams yet."
+          rowKey={(e) => e.id}
+          columns={[
+            { header: 'Exam', cell: (e) => e.name },
+            { header: 'Created', cell: (e) => new Date(e.createdAt).toLocaleString() },
+            {
+              header: 'Open',
+              className: 'links',
+              cell: (e) => (
+                <>
+                  {role === 'admin' && <a href={`#/exams/${e.id}`} aria-label={`Policy of ${e.name}`}>Policy</a>}
+                  {role !== 'reviewer' && <a href={`#/exams/${e.id}/monitor`} aria-label={`Monitor ${e.name}`}>Monitor</a>}
+                  {role !== 'invigilator' && <a href={`#/exams/${e.id}/review`} aria-label={`Review ${e.name}`}>Review</a>}
+                  {role !== 'invigilator' && <a href={`#/exams/${e.id}/stats`} aria-label={`Stats of ${e.name}`}>Stats</a>}
+                </>
+              ),
+            },
+          ]}
+        />
       </section>
     </>
   );

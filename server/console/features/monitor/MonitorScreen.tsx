@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { ageSeconds } from '../../lib/api';
 import { useAuthStore } from '../auth/store';
 import { AMBER_SECONDS, isIncident, ordered, RED_SECONDS, useMonitorStore, type MonitorRow, type StateFilter } from './store';
+import { ErrorNotice } from '../../lib/error-notice';
 
 function light(row: MonitorRow, age: number | null): { tone: 'ok' | 'warn' | 'fail' | 'idle'; words: string } {
   if (row.chainStatus === 'broken') return { tone: 'fail', words: 'event chain broken' };
@@ -64,11 +65,7 @@ export function MonitorScreen({ examId }: { examId: string }) {
           {sent}
         </p>
       )}
-      {error && (
-        <p className="notice fail" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNotice error={error} />
       <section className="panel" aria-labelledby="sessions-heading">
         <h2 id="sessions-heading">Sessions</h2>
         <div className="inline">

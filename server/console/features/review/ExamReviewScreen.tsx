@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import { api } from '../../lib/api';
+import { ListTable } from '../../lib/list-table';
 import type { MonitorRow } from '../monitor/store';
+import { ErrorNotice } from '../../lib/error-notice';
 
 /** The sessions of one exam to pick one for review, riskiest first. */
 export function ExamReviewScreen({ examId }: { examId: string }) {
@@ -16,41 +18,20 @@ export function ExamReviewScreen({ examId }: { examId: string }) {
       <p className="subtitle">
         <a href="#/exams">Exams</a> · <a href={`#/exams/${examId}/stats`}>Stats and exports</a>
       </p>
-      {error && (
-        <p className="notice fail" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNotice error={error} />
       <section className="panel" aria-labelledby="to-review-heading">
         <h2 id="to-review-heading">Sessions</h2>
-        {rows === null ? (
-          <p>Loading…</p>
-        ) : rows.length === 0 ? (
-          <p>No session yet.</p>
-        ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Candidate</th>
-                <th scope="col">Risk</th>
-                <th scope="col">State</th>
-                <th scope="col">Started</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...rows].sort((a, b) => rank(a) - rank(b)).map((r) => (
-                <tr key={r.id}>
-                  <th scope="row">
-                    <a href={`#/sessions/${r.id}/review`}>{r.studentId}</a>
-                  </th>
-                  <td>{r.riskLevel ?? '—'}</td>
-                  <td>{r.status}</td>
-                  <td>{new Date(r.startedAt).toLocaleString()}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <ListTable
+          rows={rows && [...rows].sort((a, b) => rank(a) - rank(b))}
+          empty="No session yet."
+          rowKey={(r) => r.id}
+          columns={[
+            { header: 'Candidate', cell: (r) => <a href={`#/sessions/${r.id}/review`}>{r.studentId}</a> },
+            { header: 'Risk', cell: (r) => r.riskLevel ?? '—' },
+            { header: 'State', cell: (r) => r.status },
+            { header: 'Started', cell: (r) => new Date(r.startedAt).toLocaleString() },
+          ]}
+        />
       </section>
     </>
   );

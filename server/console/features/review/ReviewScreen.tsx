@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
+import { ListTable } from '../../lib/list-table';
 import { useAuthStore } from '../auth/store';
 import { REVIEW_STATUSES, useReviewStore, type FlagView } from './store';
+import { ErrorNotice } from '../../lib/error-notice';
 
 const NOT_A_VERDICT = 'A flag is a reason to look, not a verdict.';
 
@@ -78,11 +80,7 @@ export function ReviewScreen({ sessionId }: { sessionId: string }) {
   const [note, setNote] = useState('');
   useEffect(() => void open(sessionId), [sessionId, open]);
   if (error && !view) {
-    return (
-      <p className="notice fail" role="alert">
-        {error}
-      </p>
-    );
+    return <ErrorNotice error={error} />;
   }
   if (!view) return <p>Loading…</p>;
   const mayDecide = role === 'admin' || role === 'reviewer';
@@ -117,26 +115,16 @@ export function ReviewScreen({ sessionId }: { sessionId: string }) {
             <p>
               Risk {view.risk.level.replace(/_/g, ' ').toLowerCase()} ({view.risk.score.toFixed(2)}). How each detector contributed:
             </p>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Detector</th>
-                  <th scope="col">Alerts</th>
-                  <th scope="col">Weight</th>
-                  <th scope="col">Evidence</th>
-                </tr>
-              </thead>
-              <tbody>
-                {view.risk.contributions.map((c) => (
-                  <tr key={c.type}>
-                    <th scope="row">{c.type.replace(/_/g, ' ')}</th>
-                    <td>{c.alerts}</td>
-                    <td>{c.weight}</td>
-                    <td>{c.evidence.toFixed(2)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <ListTable
+              rows={view.risk.contributions}
+              rowKey={(c) => c.type}
+              columns={[
+                { header: 'Detector', cell: (c) => c.type.replace(/_/g, ' ') },
+                { header: 'Alerts', cell: (c) => c.alerts },
+                { header: 'Weight', cell: (c) => c.weight },
+                { header: 'Evidence', cell: (c) => c.evidence.toFixed(2) },
+              ]}
+            />
           </>
         ) : (
           <p>No final report yet: the flags below come from the live alerts.</p>

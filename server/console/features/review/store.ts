@@ -1,31 +1,9 @@
 import { create } from 'zustand';
+import type { ReviewView } from '../../../api/review-view';
 import { api, ApiError } from '../../lib/api';
 
-export interface FlagView {
-  readonly key: string;
-  readonly kind: 'alert' | 'interval';
-  readonly detector: string;
-  readonly start: number;
-  readonly end: number;
-  readonly severity: string | null;
-  readonly confidence: number | null;
-  readonly explanation: Record<string, unknown>;
-  readonly evidence: { id: string; segmentId: number; mime: string; bytes: number; verified: boolean }[];
-  readonly decision: { decision: string; note: string; reviewer: string; at: string } | null;
-}
-
-export interface ReviewView {
-  readonly session: { id: string; examId: string; studentId: string; status: string };
-  readonly notice: string;
-  readonly chain: { verified: boolean; events: number; status: string; firstBadSeq: number | null; reason: string | null };
-  readonly risk: { score: number; level: string; contributions: { type: string; weight: number; evidence: number; alerts: number }[] } | null;
-  readonly calibration: { status: string; baseline: unknown; thresholds: Record<string, number> } | null;
-  readonly flags: FlagView[];
-  readonly milestones: { t: number; type: string }[];
-  readonly status: string;
-  readonly version: number;
-  readonly reviews: { version: number; flagKey: string | null; decision: string; note: string; reviewer: string; at: string }[];
-}
+// The answer of GET /api/v1/sessions/:id/review, described once beside its route (types only: no zod in the bundle).
+export type { FlagView, ReviewView } from '../../../api/review-view';
 
 export const REVIEW_STATUSES = [
   ['not_reviewed', 'Not reviewed'],

@@ -1,5 +1,7 @@
 import { useEffect } from 'react';
+import { ListTable } from '../../lib/list-table';
 import { useStatsStore } from './store';
+import { ErrorNotice } from '../../lib/error-notice';
 
 /** Per exam: sessions, flags per detector and how reviewers decided them; exports of the review outcomes. */
 export function StatsScreen({ examId }: { examId: string }) {
@@ -12,11 +14,7 @@ export function StatsScreen({ examId }: { examId: string }) {
       <p className="subtitle">
         <a href="#/exams">Exams</a> · <a href={`#/exams/${examId}/review`}>Review</a>
       </p>
-      {error && (
-        <p className="notice fail" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNotice error={error} />
       {stats && (
         <>
           <section className="panel" aria-labelledby="totals-heading">
@@ -43,32 +41,20 @@ export function StatsScreen({ examId }: { examId: string }) {
           <section className="panel" aria-labelledby="detectors-heading">
             <h2 id="detectors-heading">Flags per detector</h2>
             <p className="help">A detector's confirmation rate is the share of its decided flags that reviewers confirmed: the number to tune a policy by. A flag is a reason to look, not a verdict.</p>
-            {stats.reviews.detectors.length === 0 ? (
-              <p>No flags yet.</p>
-            ) : (
-              <table data-testid="detector-stats">
-                <thead>
-                  <tr>
-                    <th scope="col">Detector</th>
-                    <th scope="col">Flags</th>
-                    <th scope="col">Confirmed</th>
-                    <th scope="col">Dismissed</th>
-                    <th scope="col">Confirmation rate</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {stats.reviews.detectors.map((d) => (
-                    <tr key={d.detector} data-detector={d.detector}>
-                      <th scope="row">{d.detector.replace(/_/g, ' ')}</th>
-                      <td>{d.flags}</td>
-                      <td data-testid="confirmed">{d.confirmed}</td>
-                      <td data-testid="dismissed">{d.dismissed}</td>
-                      <td>{d.confirmationRate === null ? '—' : `${Math.round(d.confirmationRate * 100)} %`}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+            <ListTable
+              rows={stats.reviews.detectors}
+              empty="No flags yet."
+              testId="detector-stats"
+              rowKey={(d) => d.detector}
+              rowProps={(d) => ({ 'data-detector': d.detector })}
+              columns={[
+                { header: 'Detector', cell: (d) => d.detector.replace(/_/g, ' ') },
+                { header: 'Flags', cell: (d) => d.flags },
+                { header: 'Confirmed', cell: (d) => d.confirmed, testId: 'confirmed' },
+                { header: 'Dismissed', cell: (d) => d.dismissed, testId: 'dismissed' },
+                { header: 'Confirmation rate', cell: (d) => (d.confirmationRate === null ? '—' : `${Math.round(d.confirmationRate * 100)} %`) },
+              ]}
+            />
           </section>
         </>
       )}
