@@ -123,6 +123,13 @@ let deviceWatch: { stop(): void; lost(): void } | undefined;
 /** The scaled clone of the camera the evidence recorder uses; stopped with the recorder so the camera can close. */
 let evidenceTrack: MediaStreamTrack | undefined;
 let stopDeviceWatch: (() => void) | undefined;
+/**
+ * How often the screens see the frame count and last outcome (ms). Setting them on every answer re-rendered the
+ * exam screen 12 times a second, a large share of the page's CPU per frame sent (see the commit measuring it).
+ */
+const FRAME_UI_MS = 250;
+/** Shows the frame answers not yet shown (the running session's batch); a no-op between sessions. */
+let flushFrameUi: () => void = () => {};
 
 /** Capture devices plugged in or out, and a camera or microphone track that ends, go into the session's record. */
 function watchDevices(stream: MediaStream, sessionId: string): () => void {
@@ -199,6 +206,9 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
     const s = sender;
     sender = undefined;
     await s?.stop();
+    // The answers that came in since the screens last looked, before the next session's counts start at zero.
+    flushFrameUi();
+    flushFrameUi = () => {};
     const a = audioSender;
     audioSender = undefined;
     await a?.stop();
@@ -283,13 +293,27 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
       const addWarnings = (opened: FrameOutcome['opened']) => set((s) => ({ warnings: [...s.warnings, ...opened.map((o) => ({ id: nextWarning++, type: o.type, severity: o.severity, at: o.start, why: o.why }))] }));
       const track = stream.getVideoTracks()[0];
       if (!track) throw new Error('camera_lost: the camera stream has no video');
-      // A new warnings list only when a warning opened: its subscribers then re-render for warnings, not per frame.
-      const onOutcome = (last: FrameOutcome) =>
+      // The screens see the frame count and the last outcome a few times a second, not on each of 12 answers a
+      // second; a warning that opened shows at once (with the count so far). A new warnings list only when one opened.
+      let batch = { sent: 0, last: undefined as FrameOutcome | undefined, timer: undefined as ReturnType<typeof setTimeout> | undefined };
+      const flushFrames = (opened: FrameOutcome['opened'] = []) => {
+        if (batch.timer) clearTimeout(batch.timer);
+        const { sent, last } = batch;
+        batch = { sent: 0, last: undefined, timer: undefined };
+        if (sent === 0 && opened.length === 0) return;
         set((s) => ({
-          last,
-          framesSent: s.framesSent + 1,
-          ...(last.opened.length ? { warnings: [...s.warnings, ...last.opened.map((o) => ({ id: nextWarning++, type: o.type, severity: o.severity, at: o.start, why: o.why }))] } : {}),
+          ...(last ? { last } : {}),
+          framesSent: s.framesSent + sent,
+          ...(opened.length ? { warnings: [...s.warnings, ...opened.map((o) => ({ id: nextWarning++, type: o.type, severity: o.severity, at: o.start, why: o.why }))] } : {}),
         }));
+      };
+      flushFrameUi = () => flushFrames();
+      const onOutcome = (last: FrameOutcome) => {
+        batch.sent += 1;
+        batch.last = last;
+        if (last.opened.length) flushFrames(last.opened);
+        else batch.timer ??= setTimeout(() => flushFrames(), FRAME_UI_MS);
+      };
       if (frameTransport() === 'json') {
         // The transport before frames went as bytes (base64 in JSON, 320x240, one in flight), kept to measure against.
         origin = performance.now();
