@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Point3 } from '../vision/face-mesh';
 import { DEPTH_DIM, depthEvidence } from './depth';
 import { EVIDENCE_DIM, EVIDENCE_PARTS } from './evidence';
-import { FREQUENCY_DIM, MOIRE_DIM, spectrumEvidence } from './spectrum';
+import { FREQUENCY_DIM, MOIRE_DIM, TAPER, insideTaper, powerSpectrum, spectrumEvidence } from './spectrum';
 import { LBP_BINS, TEXTURE_DIM, lbpHistogram, textureEvidence } from './texture';
 
 describe('liveness evidence', () => {
@@ -82,5 +82,95 @@ describe('liveness evidence', () => {
     const first = new Float32Array(DEPTH_DIM);
     depthEvidence(mesh, null, first, 0);
     expect(Array.from(first.slice(3))).toEqual([0, 0, 0, 0, 0]);
+  });
+  describe('gives exactly the values of the plain per-pixel reading it is a faster form of', () => {
+    // A pseudo-random grey crop and a frame edge cutting its top-left corner (as a face near the frame's corner).
+    const size = 64;
+    let seed = 7;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) * 255;
+    const gray = Float32Array.from({ length: size * size }, random);
+    const inside = Uint8Array.from({ length: size * size }, (_, i) => (Math.floor(i / size) >= 9 && i % size >= 5 ? 1 : 0));
+
+    /** The spectrum's 40 values with a hypot and an atan2 per pixel and a comparator sort. */
+    function referenceSpectrum(power: Float64Array): number[] {
+      const half = size / 2;
+      const ringSum = new Array<number>(FREQUENCY_DIM).fill(0);
+      const ringCount = new Array<number>(FREQUENCY_DIM).fill(0);
+      const bands = [0.25, 0.5, 0.75, 1].map((f) => f * half);
+      const bandValues: number[][] = [[], [], []];
+      const sectors = [0, 1, 2].map(() => new Array<number>(8).fill(0));
+      let total = 0;
+      let low = 0;
+      for (let y = 0; y < size; y++) {
+        for (let x = 0; x < size; x++) {
+          const r = Math.hypot(x - half, y - half);
+          if (r === 0 || r >= half) continue;
+          const p = power[y * size + x]!;
+          total += p;
+          const ring = Math.min(FREQUENCY_DIM - 1, Math.floor((r / half) * FREQUENCY_DIM));
+          ringSum[ring]! += p;
+          ringCount[ring]!++;
+          if (r < bands[0]!) low += p;
+          for (let b = 0; b < 3; b++) {
+            if (r < bands[b]! || r >= bands[b + 1]!) continue;
+            bandValues[b]!.push(p);
+            const angle = (Math.atan2(y - half, x - half) + Math.PI) % Math.PI;
+            sectors[b]![Math.min(7, Math.floor((angle / Math.PI) * 8))]! += p;
+          }
+        }
+      }
+      const eps = 1e-9;
+      const out = ringSum.map((s, i) => Math.log10((ringCount[i]! > 0 ? s / ringCount[i]! : 0) + eps) - Math.log10(total + eps));
+      for (let b = 0; b < 3; b++) {
+        const values = bandValues[b]!.sort((a, c) => a - c);
+        out.push(Math.log10(values.at(-1)! + eps) - Math.log10(values[values.length >> 1]! + eps));
+        const m = sectors[b]!.reduce((a, c) => a + c, 0) / 8;
+        out.push(Math.sqrt(sectors[b]!.reduce((a, c) => a + (c - m) ** 2, 0) / 8) / m);
+      }
+      const high = bandValues[2]!;
+      const highSum = high.reduce((a, c) => a + c, 0);
+      out.push(Math.log10(highSum + eps) - Math.log10(low + eps));
+      out.push(Math.exp(high.reduce((a, c) => a + Math.log(c + eps), 0) / high.length) / (highSum / high.length));
+      return Array.from(Float32Array.from(out));
+    }
+
+    it('for the spectrum, with and without a frame edge in the crop', () => {
+      const out = new Float32Array(FREQUENCY_DIM + MOIRE_DIM);
+      spectrumEvidence(gray, size, out, 0);
+      expect(Array.from(out)).toEqual(referenceSpectrum(powerSpectrum(gray, size)));
+      spectrumEvidence(gray, size, out, 0, inside);
+      expect(Array.from(out)).toEqual(referenceSpectrum(powerSpectrum(gray, size, insideTaper(inside, size))));
+    });
+
+    it('for the taper: 0 outside, a raised cosine of the chamfer distance, 1 from TAPER pixels in', () => {
+      const taper = insideTaper(inside, size);
+      // Below and right of the corner the nearest outside pixel is straight up or left: the distance is exact.
+      const at = (x: number, y: number) => taper[y * size + x]!;
+      expect(at(2, 2)).toBe(0);
+      expect(at(40, 9)).toBe(Math.fround(0.5 - 0.5 * Math.cos(Math.PI / TAPER)));
+      expect(at(5 + 3, 40)).toBe(Math.fround(0.5 - 0.5 * Math.cos((Math.PI * 4) / TAPER)));
+      expect(at(40, 9 + TAPER)).toBe(1);
+    });
+
+    it('for the LBP histogram, neighbour by neighbour, with and without a frame edge', () => {
+      for (const r of [1, 2]) {
+        for (const mask of [undefined, inside]) {
+          const counts = new Array<number>(LBP_BINS).fill(0);
+          const around = [[r, 0], [r, r], [0, r], [-r, r], [-r, 0], [-r, -r], [0, -r], [r, -r]] as const;
+          for (let y = r; y < size - r; y++) {
+            for (let x = r; x < size - r; x++) {
+              if (mask && around.some(([dx, dy]) => !mask[(y + dy) * size + x + dx])) continue;
+              const bits = around.map(([dx, dy]) => (gray[(y + dy) * size + x + dx]! >= gray[y * size + x]! ? 1 : 0));
+              const transitions = bits.filter((b, k) => b !== bits[(k + 1) % 8]).length;
+              counts[transitions <= 2 ? bits.filter((b) => b).length : 9]!++;
+            }
+          }
+          const total = counts.reduce((a, c) => a + c, 0);
+          const out = new Float32Array(LBP_BINS);
+          lbpHistogram(gray, size, r, out, 0, mask);
+          expect(Array.from(out)).toEqual(Array.from(Float32Array.from(counts, (c) => c / total)));
+        }
+      }
+    });
   });
 });

@@ -68,7 +68,9 @@ export function frameEvidence(frame: Pick<RgbFrame, 'width' | 'height' | 'data'>
   out[0] = Number.NaN;
   out[1] = Number.NaN;
   const rgb = cropToTensor(frame, { ...crop, flip: false }, EVIDENCE_CROP, EVIDENCE_CROP, RAW);
-  const inside = insideFrame(frame.width, frame.height, crop, EVIDENCE_CROP);
+  const mask = insideFrame(frame.width, frame.height, crop, EVIDENCE_CROP);
+  // Usually the whole crop is in the frame: then no pixel needs its neighbourhood checked (the same histograms).
+  const inside = mask.includes(0) ? mask : undefined;
   textureEvidence(rgb, EVIDENCE_CROP, out, EVIDENCE_PARTS.texture.offset, inside);
   const gray = new Float32Array(EVIDENCE_CROP * EVIDENCE_CROP);
   for (let i = 0; i < gray.length; i++) gray[i] = 0.299 * rgb[i * 3]! + 0.587 * rgb[i * 3 + 1]! + 0.114 * rgb[i * 3 + 2]!;

@@ -66,19 +66,27 @@ const RIU2 = (() => {
  * the frame rather than on its surface (a real face near the edge of a 640x480 frame was called a print).
  */
 export function lbpHistogram(plane: Float32Array, size: number, r: number, out: Float32Array, offset: number, inside?: Uint8Array): void {
-  // Neighbours in circular order, as offsets into the plane.
-  const offsets = Int32Array.from([[r, 0], [r, r], [0, r], [-r, r], [-r, 0], [-r, -r], [0, -r], [r, -r]], ([dx, dy]) => dy! * size + dx!);
+  // Neighbours in circular order ((r, 0), (r, r), (0, r), (-r, r), ...), as offsets into the plane, held in locals:
+  // read from an array inside the loop they made it about twice as slow.
+  const down = r * size;
+  const o0 = r;
+  const o1 = down + r;
+  const o2 = down;
+  const o3 = down - r;
+  const o4 = -r;
+  const o5 = -down - r;
+  const o6 = -down;
+  const o7 = -down + r;
   const counts = new Float64Array(LBP_BINS);
   let total = 0;
   for (let y = r; y < size - r; y++) {
-    for (let x = r; x < size - r; x++) {
-      const i = y * size + x;
+    for (let x = r, i = y * size + r; x < size - r; x++, i++) {
       // The neighbourhood's corners span it (the inside region is convex: a square crop cut by a rectangle).
-      if (inside && !(inside[i - r * size - r] && inside[i - r * size + r] && inside[i + r * size - r] && inside[i + r * size + r])) continue;
+      if (inside && !(inside[i + o5] && inside[i + o7] && inside[i + o3] && inside[i + o1])) continue;
       const c = plane[i]!;
       const code =
-        (plane[i + offsets[0]!]! >= c ? 1 : 0) | (plane[i + offsets[1]!]! >= c ? 2 : 0) | (plane[i + offsets[2]!]! >= c ? 4 : 0) | (plane[i + offsets[3]!]! >= c ? 8 : 0) |
-        (plane[i + offsets[4]!]! >= c ? 16 : 0) | (plane[i + offsets[5]!]! >= c ? 32 : 0) | (plane[i + offsets[6]!]! >= c ? 64 : 0) | (plane[i + offsets[7]!]! >= c ? 128 : 0);
+        (plane[i + o0]! >= c ? 1 : 0) | (plane[i + o1]! >= c ? 2 : 0) | (plane[i + o2]! >= c ? 4 : 0) | (plane[i + o3]! >= c ? 8 : 0) |
+        (plane[i + o4]! >= c ? 16 : 0) | (plane[i + o5]! >= c ? 32 : 0) | (plane[i + o6]! >= c ? 64 : 0) | (plane[i + o7]! >= c ? 128 : 0);
       counts[RIU2[code]!]!++;
       total++;
     }

@@ -30,6 +30,7 @@ import { SyncRunner } from './sync-runner';
 import { freeLoopbackPort } from './testing/ports';
 import { startServerProcess, vigilServer, type ServerProcess } from './testing/server-process';
 import { staffSession } from './testing/staff-api';
+import { until } from './testing/until';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-flagged-clips-'));
 const serverHome = join(dir, 'server');
@@ -46,16 +47,6 @@ function webmSegment(offset: number): Uint8Array {
   const file = join(dir, `segment-${offset}.webm`);
   execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc=size=160x120:rate=10:duration=4,hue=h=${offset * 30}`, '-c:v', 'libvpx', '-b:v', '100k', file]);
   return new Uint8Array(readFileSync(file));
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 40_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 type Details = { evidence: { sha256: string; bytes: number; verified: boolean }[] };
@@ -116,10 +107,10 @@ describe('flagged clips are sent while the exam runs', () => {
       runner.kick();
 
       const staff = await staffSession(url, 'admin@example.org', PASSWORD);
-      const serverId = await until('the session enrolled', () => store.syncTargets.get(live.id)?.serverSessionId);
+      const serverId = await until('the session enrolled', () => store.syncTargets.get(live.id)?.serverSessionId, 40_000);
       const held = (sha: string) => async () => (await staff.get<Details>(`/api/v1/sessions/${serverId}`)).evidence.find((e) => e.sha256 === sha && e.verified);
       for (const bytes of segments.slice(0, 2)) {
-        const arrived = await until('a flagged segment on the server', held(sha256Hex(bytes)));
+        const arrived = await until('a flagged segment on the server', held(sha256Hex(bytes)), 40_000);
         expect(arrived.bytes).toBe(bytes.byteLength);
       }
       // Before the finish: the server has no report for this candidate yet.

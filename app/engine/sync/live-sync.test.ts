@@ -21,6 +21,7 @@ import { openStore, type Store } from '../storage/store';
 import { freeLoopbackPort } from './testing/ports';
 import { startServerProcess, vigilServer, type ServerProcess } from './testing/server-process';
 import { staffSession } from './testing/staff-api';
+import { until } from './testing/until';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-live-sync-'));
 const serverHome = join(dir, 'server');
@@ -63,16 +64,6 @@ afterAll(async () => server?.kill());
 
 function engine(store: Store) {
   return createLiveEngine({ store, env: { ...process.env, VIGIL_ALLOW_UNSIGNED: undefined, VIGIL_HOME: join(dir, 'client') }, trust, listProcesses: processesOfThisTest, sync: FAST });
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 type MonitorRow = { id: string; studentId: string; warnings: string[]; intervalScore: number | null; riskLevel: string | null; pendingOutbox: number | null; lastHeartbeatAt: string | null; instructions: { id: string; kind: string; confirmedAt: string | null }[] };

@@ -78,8 +78,12 @@ function apply(i: Instruction, set: (s: Partial<SyncState>) => void, get: () => 
     set({ messages: [...get().messages, { id: i.id, text: i.message ?? '(no text)' }], paused: null });
   } else if (i.kind === 'pause') {
     set({ paused: { text: i.message ?? 'Your invigilator has paused the exam. Please wait.' } });
-  } else {
+  } else if (i.kind === 'finish') {
     set({ finishRequested: { text: i.message }, paused: null });
+  } else {
+    // A kind added to the protocol must be handled here on purpose: falling through to finish would hand the exam in.
+    const unhandled: never = i.kind;
+    throw new Error(`unknown instruction kind ${String(unhandled)}`);
   }
 }
 
