@@ -10,6 +10,7 @@ import { canReadTrackFrames, startFrameStream, percentile } from './frame-stream
 import { startAudioSender } from './audio-sender';
 import { blobToBase64, startEvidenceRecorder, type RecorderHandle, type SegmentInfo } from './evidence-recorder';
 import { startFrameSender } from './frame-sender';
+import { scaledVideoTrack, type ScaledTrack } from './scaled-track';
 
 /** `?frames=json` selects the previous transport (base64 JSON, 320x240) for `vigil bench live --transport json`. */
 function frameTransport(): 'bytes' | 'json' {
@@ -22,21 +23,16 @@ const deviceInfo = (track: MediaStreamTrack | undefined) => (track ? { label: tr
 const EVIDENCE_VIDEO = { width: 320, height: 240, frameRate: 15 };
 
 /**
- * The stream the evidence recorder encodes: the camera scaled down on a clone of its track (the frames for
- * analysis keep the full size) and the microphone as it is. If the browser cannot scale, the camera as it is.
+ * The stream the evidence recorder encodes: the camera scaled down (scaled-track.ts; the frames for analysis keep
+ * the full size) and the microphone as it is. If the browser cannot scale, the camera as it is.
  */
-async function evidenceStream(stream: MediaStream): Promise<MediaStream> {
+function evidenceStream(stream: MediaStream): MediaStream {
   const camera = stream.getVideoTracks()[0];
   if (!camera) return stream;
-  const small = camera.clone();
-  try {
-    await small.applyConstraints({ width: { ideal: EVIDENCE_VIDEO.width }, height: { ideal: EVIDENCE_VIDEO.height }, frameRate: { max: EVIDENCE_VIDEO.frameRate }, resizeMode: 'crop-and-scale' } as MediaTrackConstraints);
-  } catch {
-    small.stop();
-    return stream;
-  }
+  const small = scaledVideoTrack(camera, EVIDENCE_VIDEO.width, EVIDENCE_VIDEO.height, EVIDENCE_VIDEO.frameRate);
+  if (!small) return stream;
   evidenceTrack = small;
-  return new MediaStream([small, ...stream.getAudioTracks()]);
+  return new MediaStream([small.track, ...stream.getAudioTracks()]);
 }
 
 /**
@@ -121,7 +117,7 @@ let origin = 0;
 let sender: { stop(): void | Promise<void>; stats(): CaptureStats } | undefined;
 let deviceWatch: { stop(): void; lost(): void } | undefined;
 /** The scaled clone of the camera the evidence recorder uses; stopped with the recorder so the camera can close. */
-let evidenceTrack: MediaStreamTrack | undefined;
+let evidenceTrack: ScaledTrack | undefined;
 let stopDeviceWatch: (() => void) | undefined;
 /**
  * How often the screens see the frame count and last outcome (ms). Setting them on every answer re-rendered the
@@ -342,7 +338,7 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
         audioSender = startAudioSender({ stream, sessionId: session.sessionId, clock: get().clock, onOutcome: (o) => addWarnings(o.opened), onError: engineFailed });
       }
       recorder = startEvidenceRecorder({
-        stream: await evidenceStream(stream),
+        stream: evidenceStream(stream),
         sessionId: session.sessionId,
         segmentSec: session.segmentSec,
         clock: get().clock,
