@@ -128,6 +128,9 @@ describe('candidate exam flow', () => {
     const clipFile = join(app.home, 'kept.webm');
     writeStoredSegment(app, report.segments[0]!.id, clipFile);
     expect(execFileSync('ffmpeg', ['-v', 'error', '-i', clipFile, '-f', 'null', '-'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })).toBe('');
+    // Encoded at the evidence size, not the 640x480 camera's (Chromium's MediaRecorder encoded a crop-and-scale
+    // clone at full size, 0.17 of a core; renderer/features/capture/scaled-track.ts).
+    expect(execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', clipFile], { encoding: 'utf8' }).trim()).toBe('320,240');
   }, FLOW_TIMEOUT);
 
   test('a refused camera permission stops at a screen that says what happened and what to do', async ({ launch }) => {

@@ -10,6 +10,7 @@ import { canReadTrackFrames, startFrameStream, percentile } from './frame-stream
 import { startAudioSender } from './audio-sender';
 import { blobToBase64, startEvidenceRecorder, type RecorderHandle, type SegmentInfo } from './evidence-recorder';
 import { startFrameSender } from './frame-sender';
+import { scaledVideoTrack, type ScaledTrack } from './scaled-track';
 
 /** `?frames=json` selects the previous transport (base64 JSON, 320x240) for `vigil bench live --transport json`. */
 function frameTransport(): 'bytes' | 'json' {
@@ -22,21 +23,16 @@ const deviceInfo = (track: MediaStreamTrack | undefined) => (track ? { label: tr
 const EVIDENCE_VIDEO = { width: 320, height: 240, frameRate: 15 };
 
 /**
- * The stream the evidence recorder encodes: the camera scaled down on a clone of its track (the frames for
- * analysis keep the full size) and the microphone as it is. If the browser cannot scale, the camera as it is.
+ * The stream the evidence recorder encodes: the camera scaled down (scaled-track.ts; the frames for analysis keep
+ * the full size) and the microphone as it is. If the browser cannot scale, the camera as it is.
  */
-async function evidenceStream(stream: MediaStream): Promise<MediaStream> {
+function evidenceStream(stream: MediaStream): MediaStream {
   const camera = stream.getVideoTracks()[0];
   if (!camera) return stream;
-  const small = camera.clone();
-  try {
-    await small.applyConstraints({ width: { ideal: EVIDENCE_VIDEO.width }, height: { ideal: EVIDENCE_VIDEO.height }, frameRate: { max: EVIDENCE_VIDEO.frameRate }, resizeMode: 'crop-and-scale' } as MediaTrackConstraints);
-  } catch {
-    small.stop();
-    return stream;
-  }
+  const small = scaledVideoTrack(camera, EVIDENCE_VIDEO.width, EVIDENCE_VIDEO.height, EVIDENCE_VIDEO.frameRate);
+  if (!small) return stream;
   evidenceTrack = small;
-  return new MediaStream([small, ...stream.getAudioTracks()]);
+  return new MediaStream([small.track, ...stream.getAudioTracks()]);
 }
 
 /**
@@ -121,8 +117,15 @@ let origin = 0;
 let sender: { stop(): void | Promise<void>; stats(): CaptureStats } | undefined;
 let deviceWatch: { stop(): void; lost(): void } | undefined;
 /** The scaled clone of the camera the evidence recorder uses; stopped with the recorder so the camera can close. */
-let evidenceTrack: MediaStreamTrack | undefined;
+let evidenceTrack: ScaledTrack | undefined;
 let stopDeviceWatch: (() => void) | undefined;
+/**
+ * How often the screens see the frame count and last outcome (ms). Setting them on every answer re-rendered the
+ * exam screen 12 times a second, a large share of the page's CPU per frame sent (see the commit measuring it).
+ */
+const FRAME_UI_MS = 250;
+/** Shows the frame answers not yet shown (the running session's batch); a no-op between sessions. */
+let flushFrameUi: () => void = () => {};
 
 /** Capture devices plugged in or out, and a camera or microphone track that ends, go into the session's record. */
 function watchDevices(stream: MediaStream, sessionId: string): () => void {
@@ -199,6 +202,9 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
     const s = sender;
     sender = undefined;
     await s?.stop();
+    // The answers that came in since the screens last looked, before the next session's counts start at zero.
+    flushFrameUi();
+    flushFrameUi = () => {};
     const a = audioSender;
     audioSender = undefined;
     await a?.stop();
@@ -283,13 +289,27 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
       const addWarnings = (opened: FrameOutcome['opened']) => set((s) => ({ warnings: [...s.warnings, ...opened.map((o) => ({ id: nextWarning++, type: o.type, severity: o.severity, at: o.start, why: o.why }))] }));
       const track = stream.getVideoTracks()[0];
       if (!track) throw new Error('camera_lost: the camera stream has no video');
-      // A new warnings list only when a warning opened: its subscribers then re-render for warnings, not per frame.
-      const onOutcome = (last: FrameOutcome) =>
+      // The screens see the frame count and the last outcome a few times a second, not on each of 12 answers a
+      // second; a warning that opened shows at once (with the count so far). A new warnings list only when one opened.
+      let batch = { sent: 0, last: undefined as FrameOutcome | undefined, timer: undefined as ReturnType<typeof setTimeout> | undefined };
+      const flushFrames = (opened: FrameOutcome['opened'] = []) => {
+        if (batch.timer) clearTimeout(batch.timer);
+        const { sent, last } = batch;
+        batch = { sent: 0, last: undefined, timer: undefined };
+        if (sent === 0 && opened.length === 0) return;
         set((s) => ({
-          last,
-          framesSent: s.framesSent + 1,
-          ...(last.opened.length ? { warnings: [...s.warnings, ...last.opened.map((o) => ({ id: nextWarning++, type: o.type, severity: o.severity, at: o.start, why: o.why }))] } : {}),
+          ...(last ? { last } : {}),
+          framesSent: s.framesSent + sent,
+          ...(opened.length ? { warnings: [...s.warnings, ...opened.map((o) => ({ id: nextWarning++, type: o.type, severity: o.severity, at: o.start, why: o.why }))] } : {}),
         }));
+      };
+      flushFrameUi = () => flushFrames();
+      const onOutcome = (last: FrameOutcome) => {
+        batch.sent += 1;
+        batch.last = last;
+        if (last.opened.length) flushFrames(last.opened);
+        else batch.timer ??= setTimeout(() => flushFrames(), FRAME_UI_MS);
+      };
       if (frameTransport() === 'json') {
         // The transport before frames went as bytes (base64 in JSON, 320x240, one in flight), kept to measure against.
         origin = performance.now();
@@ -318,7 +338,7 @@ export const useCaptureStore = create<CaptureState>((set, get) => {
         audioSender = startAudioSender({ stream, sessionId: session.sessionId, clock: get().clock, onOutcome: (o) => addWarnings(o.opened), onError: engineFailed });
       }
       recorder = startEvidenceRecorder({
-        stream: await evidenceStream(stream),
+        stream: evidenceStream(stream),
         sessionId: session.sessionId,
         segmentSec: session.segmentSec,
         clock: get().clock,

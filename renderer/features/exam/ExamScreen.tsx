@@ -18,7 +18,9 @@ export function ExamScreen({ policy }: { policy: PolicyView }) {
   const { confirmingFinish, askToFinish, cancelFinish } = useExamStore();
   const go = useFlowStore((s) => s.go);
   const url = examStartUrl(policy);
-  const { framesSent, segmentsSent, session } = useCaptureStore();
+  const framesSent = useCaptureStore((s) => s.framesSent);
+  const segmentsSent = useCaptureStore((s) => s.segmentsSent);
+  const session = useCaptureStore((s) => s.session);
   const practice = useFlowStore((s) => s.exam?.mode === 'practice');
   const { messages, paused, finishRequested, dismissMessage } = useSyncStore();
   const sessionId = session?.sessionId;
