@@ -111,4 +111,23 @@ describe('a live frame and its slower models', () => {
     await live.finish();
     store.close();
   });
+
+  it('waits for the rules again once they are three seconds of capture time behind, at a low rate too', async () => {
+    const store = openStore(join(dir, 'behind-seconds.db'));
+    const stand = slowObjectAnalyzer(-1);
+    const time = drivenClock();
+    const live = new LiveSession({ policy, analyzer: { available: true, analyzer: stand.analyzer }, store, workDir: dir, clock: time.clock, watchWallClock: false });
+    // At 2 fps the object frame at 0 s is held; the frames to 2.5 s are answered, the one at 3 s waits (the
+    // 12-frame bound alone would let the rules fall 6 s behind).
+    const answers = [0, 0.5, 1, 1.5, 2, 2.5, 3].map((t) => {
+      time.at(t);
+      return live.pushFrame(frameAt(t));
+    });
+    expect(await within(answers[5]!)).not.toBe('waiting');
+    expect(await within(answers[6]!, 300)).toBe('waiting');
+    stand.release();
+    expect(await within(answers[6]!)).toMatchObject({ analysed: true });
+    await live.finish();
+    store.close();
+  });
 });

@@ -131,6 +131,8 @@ export class LiveSession {
   private answeredAtFacePath = false;
   /** Frames answered (or being analysed) whose rules have not run yet. */
   private rulesBehind = 0;
+  /** Capture times of the frames answered but not yet taken by the rules, oldest first. */
+  private readonly pendingRuleTimes: number[] = [];
   private captureStats: CaptureStats | undefined;
   private readonly events: { t: number; type: string; payload: unknown }[] = [];
   private readonly timers: (() => Promise<void> | void)[] = [];
@@ -317,7 +319,11 @@ export class LiveSession {
     }
     this.answeredAtFacePath = true;
     const behind = ++this.rulesBehind;
-    void this.ruleTail.then(() => (this.rulesBehind -= 1));
+    this.pendingRuleTimes.push(frame.t);
+    void this.ruleTail.then(() => {
+      this.rulesBehind -= 1;
+      this.pendingRuleTimes.shift();
+    });
     // Answered once the face path is done; a frame whose slower models and earlier frames' rules are already done
     // (most frames) waits one turn of the event loop for its own rules, so its alerts come with its own answer.
     let faceCount: number;
@@ -329,9 +335,11 @@ export class LiveSession {
       if (this.ruleFailure === error) this.ruleFailure = undefined;
       throw error;
     }
-    // Backpressure: when the slower models fall more than a second of frames behind, answers wait for the rules
-    // again, so the candidate app drops frames (counted) instead of the engine queueing them without bound.
-    const ruled = behind > MAX_RULES_BEHIND ? this.ruleTail : Promise.race([this.ruleTail, new Promise((resolve) => setImmediate(resolve))]);
+    // Backpressure: when the slower models fall MAX_RULES_BEHIND_SEC behind in capture time (so a flag is never
+    // later than that at a low rate either) or more than MAX_RULES_BEHIND frames, answers wait for the rules again, so the
+    // candidate app drops frames (counted) instead of the engine queueing them without bound.
+    const behindSec = frame.t - (this.pendingRuleTimes[0] ?? frame.t);
+    const ruled = behind > MAX_RULES_BEHIND || behindSec >= MAX_RULES_BEHIND_SEC ? this.ruleTail : Promise.race([this.ruleTail, new Promise((resolve) => setImmediate(resolve))]);
     await ruled;
     return this.answer(faceCount);
   }
@@ -352,7 +360,7 @@ export class LiveSession {
   /**
    * Waits until every frame received so far has been taken by the rules and its row written. A frame is answered
    * before that (pushFrame), so an engine killed meanwhile loses the frames still waiting for a slower model (at most
-   * MAX_RULES_BEHIND) and the rows not yet written (at most FRAME_BATCH_SEC, live-record.ts).
+   * MAX_RULES_BEHIND, or MAX_RULES_BEHIND_SEC of capture time) and the rows not yet written (at most FRAME_BATCH_SEC, live-record.ts).
    */
   async settled(): Promise<void> {
     await this.ruleTail;
@@ -619,6 +627,8 @@ export class FrameRefusal extends Error {
 
 /** Frames the rules may be behind the answers: a second at the policy's default 12 fps. */
 export const MAX_RULES_BEHIND = 12;
+/** Capture time the rules may be behind the answers, whatever the rate (12 frames are 6 s at 2 fps). */
+export const MAX_RULES_BEHIND_SEC = 3;
 
 const AUDIO_ALERTS: ReadonlySet<AlertType> = new Set(['speech', 'multiple_voices']);
 const alertKey = (a: Alert) => `${a.type}@${a.start}`;
