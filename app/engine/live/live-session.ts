@@ -130,7 +130,6 @@ export class LiveSession {
   /** Whether frames were answered at their face path (an analyzer in stages) rather than after the rules. */
   private answeredAtFacePath = false;
   /** Frames answered (or being analysed) whose rules have not run yet. */
-  private rulesBehind = 0;
   /** Capture times of the frames answered but not yet taken by the rules, oldest first. */
   private readonly pendingRuleTimes: number[] = [];
   private captureStats: CaptureStats | undefined;
@@ -318,12 +317,9 @@ export class LiveSession {
       return this.answer(features.face_count);
     }
     this.answeredAtFacePath = true;
-    const behind = ++this.rulesBehind;
     this.pendingRuleTimes.push(frame.t);
-    void this.ruleTail.then(() => {
-      this.rulesBehind -= 1;
-      this.pendingRuleTimes.shift();
-    });
+    const behind = this.pendingRuleTimes.length;
+    void this.ruleTail.then(() => this.pendingRuleTimes.shift());
     // Answered once the face path is done; a frame whose slower models and earlier frames' rules are already done
     // (most frames) waits one turn of the event loop for its own rules, so its alerts come with its own answer.
     let faceCount: number;
